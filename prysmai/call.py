@@ -1,0 +1,135 @@
+"""What the hot path captures about one model call, handed to the recorder when it ends.
+
+Only timestamps and references are taken on the caller's thread; parsing, pricing and span
+building happen later in the recorder's worker.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING, Any, Final
+
+if TYPE_CHECKING:
+    from opentelemetry.context import Context
+
+    from prysmai.context import ContextValues
+    from prysmai.endpoints import Endpoint
+    from prysmai.recorder import Recorder
+
+MAX_KEPT_RESPONSE_BYTES: Final = 8 * 1024 * 1024
+"""Response bytes kept per call for parsing; past this only the last chunks are kept."""
+
+_TAIL_CHUNKS: Final = 16
+
+
+class CallRecord:
+    """Raw facts about one HTTP exchange with a provider."""
+
+    __slots__ = (
+        "chunk_times_ns",
+        "chunks",
+        "client_info",
+        "context_snapshot",
+        "dropped_bytes",
+        "end_ns",
+        "endpoint",
+        "error",
+        "finished",
+        "header_overrides",
+        "is_closed_early",
+        "is_exhausted",
+        "kept_bytes",
+        "otel_context",
+        "recorder",
+        "request_body",
+        "request_headers",
+        "request_url",
+        "response_headers",
+        "response_ns",
+        "scan",
+        "start_ns",
+        "start_wall_ns",
+        "status_code",
+        "tail",
+    )
+
+    def __init__(
+        self,
+        recorder: Recorder,
+        endpoint: Endpoint,
+        client_info: Any,
+        request_url: str,
+        request_body: bytes | None,
+        request_headers: Any,
+        context_snapshot: tuple[ContextValues, ContextValues],
+        otel_context: Context,
+    ) -> None:
+        self.start_wall_ns = time.time_ns()
+        self.start_ns = time.perf_counter_ns()
+        self.recorder = recorder
+        self.endpoint = endpoint
+        self.client_info = client_info
+        self.request_url = request_url
+        self.request_body = request_body
+        self.request_headers = request_headers
+        self.context_snapshot = context_snapshot
+        self.otel_context = otel_context
+        self.header_overrides: dict[str, str] | None = None
+        self.scan: Any = None
+        self.status_code = 0
+        self.response_headers: Any = None
+        self.response_ns = 0
+        self.chunks: list[bytes] = []
+        self.chunk_times_ns: list[int] = []
+        self.kept_bytes = 0
+        self.dropped_bytes = 0
+        self.tail: list[bytes] | None = None
+        self.is_exhausted = False
+        self.is_closed_early = False
+        self.error: BaseException | None = None
+        self.end_ns = 0
+        self.finished = False
+
+    def add_chunk(self, chunk: bytes) -> None:
+        """Keep a response chunk and its arrival time (bounded in total size)."""
+        self.chunk_times_ns.append(time.perf_counter_ns())
+        if self.kept_bytes < MAX_KEPT_RESPONSE_BYTES:
+            self.chunks.append(chunk)
+            self.kept_bytes += len(chunk)
+            return
+        # Past the cap keep only the last chunks: a stream's usage and finish reason come last.
+        self.dropped_bytes += len(chunk)
+        tail = self.tail if self.tail is not None else []
+        tail.append(chunk)
+        if len(tail) > _TAIL_CHUNKS:
+            del tail[0]
+        self.tail = tail
+
+    def finish(self) -> None:
+        """Mark the call as ended and hand it to the recorder; later calls do nothing."""
+        if self.finished:
+            return
+        self.finished = True
+        self.end_ns = time.perf_counter_ns()
+        self.recorder.submit(self)
+
+    def finish_with_error(self, error: BaseException) -> None:
+        """End the call because the transport or the stream failed."""
+        if self.finished:
+            return
+        self.error = error
+        self.finish()
+
+    def finish_early(self) -> None:
+        """End the call because the caller closed or dropped the response before its end."""
+        if self.finished:
+            return
+        self.is_closed_early = True
+        self.finish()
+
+    def response_body(self) -> bytes:
+        """All kept response bytes joined (head and, past the cap, the tail)."""
+        body = b"".join(self.chunks)
+        if self.tail:
+            body += b"".join(self.tail)
+        return body

@@ -1,0 +1,126 @@
+"""Helpers the ``prysmai`` subcommands share: option types, the console, number formats."""
+
+from __future__ import annotations
+
+import argparse
+import math
+import re
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Final
+
+from rich.console import Console
+
+PIPE_WIDTH: Final = 200
+"""Console width when stdout is not a terminal, wide enough that table rows never wrap."""
+
+_DURATION: Final = re.compile(r"(\d+(?:\.\d+)?)([smhd])")
+_UNIT_S: Final = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+@dataclass(frozen=True, slots=True)
+class Window:
+    """A time window given on the command line."""
+
+    seconds: float | None
+    """``None`` for "all"."""
+    label: str
+    """What the user typed, for headings."""
+
+
+def parse_duration(text: str) -> float:
+    """Parse ``30s``, ``10m``, ``2h`` or ``1d`` into seconds.
+
+    Raises:
+        argparse.ArgumentTypeError: ``text`` is not a number followed by s, m, h or d.
+    """
+    match = _DURATION.fullmatch(text.strip().lower())
+    if match is None or float(match.group(1)) <= 0:
+        raise argparse.ArgumentTypeError(
+            f"invalid duration {text!r}: use a number and a unit, e.g. 30s, 10m, 2h or 1d"
+        )
+    return float(match.group(1)) * _UNIT_S[match.group(2)]
+
+
+def parse_window(text: str) -> Window:
+    """Parse ``all`` or a duration (see :func:`parse_duration`) into a :class:`Window`."""
+    label = text.strip().lower()
+    if label == "all":
+        return Window(None, label)
+    return Window(parse_duration(label), label)
+
+
+def positive_int(text: str) -> int:
+    """Parse a whole number of at least 1.
+
+    Raises:
+        argparse.ArgumentTypeError: ``text`` is not such a number.
+    """
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {text!r}")
+    return value
+
+
+def add_db_argument(parser: argparse.ArgumentParser) -> None:
+    """Add ``--db PATH`` (default: ``$PRYSM_DB_PATH`` or the data directory's traces.db)."""
+    parser.add_argument(
+        "--db",
+        type=Path,
+        default=None,
+        metavar="PATH",
+        help="the SQLite store to read (default: $PRYSM_DB_PATH or the user data directory)",
+    )
+
+
+def make_console() -> Console:
+    """Return a console on the current stdout, wide when stdout is a pipe or a file."""
+    is_terminal = sys.stdout.isatty()
+    return Console(
+        file=sys.stdout,
+        width=None if is_terminal else PIPE_WIDTH,
+        highlight=False,
+        emoji=False,
+    )
+
+
+def printable(text: str | None, empty: str = "-") -> str:
+    """Return ``text`` safe to show: control characters replaced, ``empty`` for no text.
+
+    Stored values come from applications and must not be able to drive the terminal.
+    """
+    if not text:
+        return empty
+    if text.isprintable():
+        return text
+    return "".join(char if char.isprintable() else "\ufffd" for char in text)
+
+
+def format_ms(value: float | None) -> str:
+    """Format milliseconds as a whole number, ``-`` when unknown."""
+    return "-" if value is None else f"{value:,.0f}"
+
+
+def format_cost(value: float | None) -> str:
+    """Format US dollars to 6 significant digits without exponent, ``-`` when unknown.
+
+    ``0.000123456789`` becomes ``$0.000123457`` and ``12.5`` becomes ``$12.5``.
+    """
+    if value is None:
+        return "-"
+    if value == 0:
+        return "$0"
+    decimals = max(0, 5 - math.floor(math.log10(abs(value))))
+    text = f"{value:.{decimals}f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return f"${text}"
+
+
+def format_rate(value: float) -> str:
+    """Format a 0-1 fraction as a percentage with one decimal."""
+    return f"{value * 100:.1f}%"

@@ -1,0 +1,195 @@
+"""``prysmai traces``: recent model calls from the embedded store, as a table or JSON lines."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from datetime import datetime
+from typing import Final
+
+from rich import box
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from prysmai.cli.common import (
+    add_db_argument,
+    format_cost,
+    format_ms,
+    make_console,
+    parse_duration,
+    positive_int,
+    printable,
+)
+from prysmai.store import TraceRow, TraceStore
+
+POLL_INTERVAL_S: Final = 0.5
+"""How often ``--follow`` looks for new calls."""
+
+_wait = time.sleep  # tests replace it to drive follow mode without sleeping
+
+# (heading, width when following, right-aligned): fixed widths keep follow batches aligned.
+_COLUMNS: Final = (
+    ("time", 8, False),
+    ("model", 28, False),
+    ("provider", 10, False),
+    ("status", 16, False),
+    ("latency ms", 10, True),
+    ("ttft ms", 8, True),
+    ("tokens in/out", 13, True),
+    ("cost", 12, True),
+    ("user", 16, False),
+)
+
+
+def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add the ``traces`` subcommand."""
+    parser = subparsers.add_parser(
+        "traces",
+        help="show recent model calls from the local store",
+        description="Show recent model calls recorded in the embedded store, oldest first.",
+    )
+    parser.add_argument(
+        "-n", "--limit", type=positive_int, default=20, help="how many calls (default: 20)"
+    )
+    parser.add_argument(
+        "--json",
+        action="store_true",
+        dest="as_json",
+        help="print one JSON object per call, with all attributes",
+    )
+    parser.add_argument(
+        "-f", "--follow", action="store_true", help="keep printing new calls until Ctrl-C"
+    )
+    add_db_argument(parser)
+    parser.add_argument("--model", help="only calls to this model (requested or answering)")
+    parser.add_argument("--user", help="only calls made for this user.id")
+    parser.add_argument(
+        "--since",
+        type=parse_duration,
+        metavar="DURATION",
+        help="only calls from the last 10m, 2h, 1d...",
+    )
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Print the recent calls, then new ones as they arrive when following."""
+    with TraceStore(args.db) as store:
+        cursor = store.last_rowid()
+        since_ns = None if args.since is None else time.time_ns() - int(args.since * 1e9)
+        rows = store.recent(
+            args.limit, since_ns, args.model, args.user, include_attributes=args.as_json
+        )
+        rows.reverse()  # oldest first, as a log reads and as follow mode continues
+        console = make_console()
+        if rows:
+            _print_rows(console, rows, args, show_header=True)
+        else:
+            _print_empty(store, args)
+        if not args.follow:
+            return 0
+
+        cursor = max([cursor, *(row.rowid for row in rows)])
+        return _follow(store, console, args, cursor, is_header_printed=bool(rows))
+
+
+def _follow(
+    store: TraceStore,
+    console: Console,
+    args: argparse.Namespace,
+    cursor: int,
+    *,
+    is_header_printed: bool,
+) -> int:
+    try:
+        while True:
+            _wait(POLL_INTERVAL_S)
+            rows = store.after(
+                cursor, model=args.model, user=args.user, include_attributes=args.as_json
+            )
+            if not rows:
+                continue
+            _print_rows(console, rows, args, show_header=not is_header_printed)
+            is_header_printed = True
+            cursor = rows[-1].rowid
+    except KeyboardInterrupt:
+        return 0
+
+
+def _print_empty(store: TraceStore, args: argparse.Namespace) -> None:
+    if args.model or args.user or args.since:
+        message = f"No model calls in {store.path} match these filters."
+    else:
+        message = (
+            f"No model calls recorded yet in {store.path}. Wrap a client with "
+            "prysmai.monitor(client) and make a call; with no exporter configured, "
+            "calls are stored there."
+        )
+    if args.follow:
+        message += " Waiting for new calls (Ctrl-C to stop)."
+    # JSON output stays machine-readable: the note goes to stderr.
+    print(message, file=sys.stderr if args.as_json else sys.stdout, flush=True)
+
+
+def _print_rows(
+    console: Console, rows: list[TraceRow], args: argparse.Namespace, *, show_header: bool
+) -> None:
+    if args.as_json:
+        for row in rows:
+            sys.stdout.write(json.dumps(row.as_dict(), ensure_ascii=False) + "\n")
+        sys.stdout.flush()
+        return
+    table = Table(box=box.SIMPLE_HEAD, show_header=show_header, show_edge=False, pad_edge=False)
+    for heading, width, is_right in _COLUMNS:
+        table.add_column(
+            heading,
+            width=width if args.follow else None,
+            justify="right" if is_right else "left",
+            no_wrap=True,
+            overflow="ellipsis",
+        )
+    for row in rows:
+        table.add_row(*_cells(row))
+    console.print(table)
+    console.file.flush()
+
+
+def _cells(row: TraceRow) -> list[Text]:
+    return [
+        Text(format_clock(row.start_time_ns)),
+        Text(printable(row.model)),
+        Text(printable(row.provider)),
+        _status(row),
+        Text(format_ms(row.latency_ms)),
+        Text(format_ms(row.ttft_ms) if row.stream else "-"),
+        Text(_tokens(row)),
+        Text(format_cost(row.cost_usd)),
+        Text(printable(row.user_id)),
+    ]
+
+
+def format_clock(time_ns: int) -> str:
+    """Return the local wall-clock time of a Unix timestamp in nanoseconds, as HH:MM:SS."""
+    return datetime.fromtimestamp(time_ns / 1e9).strftime("%H:%M:%S")
+
+
+def _status(row: TraceRow) -> Text:
+    if row.is_error:
+        return Text(printable(row.error_type, empty="error"), style="red")
+    if row.stream_cut_short:
+        return Text("cut short", style="yellow")
+    return Text("ok", style="green")
+
+
+def _tokens(row: TraceRow) -> str:
+    if row.input_tokens is None and row.output_tokens is None:
+        return "-"
+    return f"{format_count(row.input_tokens)}/{format_count(row.output_tokens)}"
+
+
+def format_count(value: int | None) -> str:
+    """Format a count with thousands separators, ``-`` when unknown."""
+    return "-" if value is None else f"{value:,}"

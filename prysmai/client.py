@@ -1,0 +1,144 @@
+"""``PrysmClient``: monitored OpenAI-format clients for a configured provider."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Final
+
+from prysmai.errors import ConfigurationError
+from prysmai.monitor import monitor
+
+if TYPE_CHECKING:
+    import openai
+
+
+@dataclass(frozen=True, slots=True)
+class ProviderPreset:
+    """How to reach one provider through the OpenAI wire format."""
+
+    name: str
+    base_url: str | None
+    key_env: tuple[str, ...]
+    url_env: tuple[str, ...]
+    default_key: str | None
+    provider_name: str
+
+
+# Anthropic and Gemini both serve an OpenAI-compatible endpoint, so one client shape covers all.
+PROVIDERS: Final = {
+    "openai": ProviderPreset(
+        "openai", None, ("OPENAI_API_KEY",), ("OPENAI_BASE_URL",), None, "openai"
+    ),
+    "anthropic": ProviderPreset(
+        "anthropic",
+        "https://api.anthropic.com/v1/",
+        ("ANTHROPIC_API_KEY",),
+        ("ANTHROPIC_OPENAI_BASE_URL",),
+        None,
+        "anthropic",
+    ),
+    "gemini": ProviderPreset(
+        "gemini",
+        "https://generativelanguage.googleapis.com/v1beta/openai/",
+        ("GEMINI_API_KEY", "GOOGLE_API_KEY"),
+        ("GEMINI_BASE_URL",),
+        None,
+        "gcp.gemini",
+    ),
+    "vllm": ProviderPreset(
+        "vllm", "http://127.0.0.1:8000/v1", ("VLLM_API_KEY",), ("VLLM_BASE_URL",), "EMPTY", "vllm"
+    ),
+    "ollama": ProviderPreset(
+        "ollama",
+        "http://127.0.0.1:11434/v1",
+        ("OLLAMA_API_KEY",),
+        ("OLLAMA_BASE_URL",),
+        "ollama",
+        "ollama",
+    ),
+}
+
+
+class PrysmClient:
+    """Builds monitored OpenAI-format clients for one provider.
+
+    ``PrysmClient(provider="ollama").openai()`` returns an ``openai.OpenAI`` pointed at a local
+    Ollama server, monitored. The provider may also be any OpenAI-compatible URL.
+
+    Args:
+        prysm_key: key for the Prysm collector (``PRYSM_API_KEY`` if unset).
+        base_url: address of the Prysm collector (``PRYSM_BASE_URL`` if unset).
+        timeout: request timeout of the built clients, and export timeout, in seconds.
+        provider: ``openai`` (default), ``anthropic``, ``gemini``, ``vllm``, ``ollama`` or an
+            ``http(s)://`` URL of an OpenAI-compatible server.
+        api_key: the provider's key; by default read from its usual environment variable.
+        provider_base_url: override the provider's address.
+        **monitor_settings: passed to :func:`prysmai.monitor` (security, pricing, ...).
+    """
+
+    def __init__(
+        self,
+        prysm_key: str | None = None,
+        base_url: str | None = None,
+        timeout: float = 120.0,
+        *,
+        provider: str | None = None,
+        api_key: str | None = None,
+        provider_base_url: str | None = None,
+        **monitor_settings: Any,
+    ) -> None:
+        self.prysm_key = prysm_key
+        self.base_url = base_url
+        self.timeout = timeout
+        self._preset, url = _resolve_provider(provider or "openai")
+        self.provider_base_url = provider_base_url or _first_env(self._preset.url_env) or url
+        self.api_key = api_key or _first_env(self._preset.key_env) or self._preset.default_key
+        self._settings = monitor_settings
+        self._settings.setdefault("provider_name", self._preset.provider_name)
+
+    def _client_kwargs(self) -> dict[str, Any]:
+        if self.api_key is None:
+            names = " or ".join(self._preset.key_env)
+            msg = f"no API key for provider {self._preset.name!r}: pass api_key=... or set {names}"
+            raise ConfigurationError(msg)
+        kwargs: dict[str, Any] = {"api_key": self.api_key, "timeout": self.timeout}
+        if self.provider_base_url:
+            kwargs["base_url"] = self.provider_base_url
+        return kwargs
+
+    def openai(self, **client_kwargs: Any) -> openai.OpenAI:
+        """Return a monitored ``openai.OpenAI`` client for the provider."""
+        import openai as openai_module
+
+        client = openai_module.OpenAI(**{**self._client_kwargs(), **client_kwargs})
+        return monitor(client, self.prysm_key, self.base_url, self.timeout, **self._settings)
+
+    def async_openai(self, **client_kwargs: Any) -> openai.AsyncOpenAI:
+        """Return a monitored ``openai.AsyncOpenAI`` client for the provider."""
+        import openai as openai_module
+
+        client = openai_module.AsyncOpenAI(**{**self._client_kwargs(), **client_kwargs})
+        return monitor(client, self.prysm_key, self.base_url, self.timeout, **self._settings)
+
+
+def _resolve_provider(provider: str) -> tuple[ProviderPreset, str | None]:
+    if provider.startswith(("http://", "https://")):
+        preset = ProviderPreset(
+            "openai-compatible", provider, ("OPENAI_API_KEY",), (), "EMPTY", "openai"
+        )
+        return preset, provider
+    preset = PROVIDERS.get(provider.lower())
+    if preset is None:
+        choices = ", ".join(sorted(PROVIDERS))
+        msg = f"unknown provider {provider!r}: use one of {choices}, or an http(s):// URL"
+        raise ConfigurationError(msg)
+    return preset, preset.base_url
+
+
+def _first_env(names: tuple[str, ...]) -> str | None:
+    for name in names:
+        value = os.environ.get(name)
+        if value:
+            return value
+    return None

@@ -1,0 +1,60 @@
+"""What happens when prysmai itself fails: log (rate-limited), count, and let the call go on.
+
+Under test, :func:`set_strict` makes the same faults raise, so they cannot hide.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+import threading
+import time
+from typing import Final
+
+logger = logging.getLogger("prysmai")
+
+_LOG_INTERVAL_S: Final = 60.0
+
+_lock = threading.Lock()
+_last_logged: dict[str, float] = {}
+_counts: dict[str, int] = {}
+_strict = False
+
+
+def set_strict(enabled: bool) -> None:
+    """Make internal faults raise instead of being swallowed (for the test-suite)."""
+    global _strict
+    _strict = enabled
+
+
+def is_strict() -> bool:
+    """Return whether internal faults raise."""
+    return _strict
+
+
+def fault_counts() -> dict[str, int]:
+    """Return how often each kind of internal fault happened in this process."""
+    with _lock:
+        return dict(_counts)
+
+
+def report_fault(what: str) -> None:
+    """Record an internal fault; call it inside ``except``.
+
+    The first occurrence of each kind per minute is logged with its traceback; the rest are
+    only counted. In strict mode the active exception is raised again.
+    """
+    now = time.monotonic()
+    with _lock:
+        _counts[what] = _counts.get(what, 0) + 1
+        last = _last_logged.get(what)
+        should_log = last is None or now - last >= _LOG_INTERVAL_S
+        if should_log:
+            _last_logged[what] = now
+    if should_log:
+        logger.warning(
+            "prysmai failed while %s; the application's call goes on unobserved", what,
+            exc_info=sys.exc_info()[0] is not None,
+        )
+    if _strict and sys.exc_info()[0] is not None:
+        raise

@@ -1,0 +1,240 @@
+"""``monitor()``: a new client of the same type whose every call is observed."""
+
+from __future__ import annotations
+
+import copy
+import sys
+from collections.abc import Mapping
+from types import ModuleType
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from prysmai.config import MonitorOptions, max_content_chars_from_env, resolve_destination
+from prysmai.cost import PriceBook, default_price_book
+from prysmai.errors import ConfigurationError
+from prysmai.recorder import ClientInfo, Recorder
+from prysmai.telemetry import get_pipeline
+from prysmai.transport import async_transport_class, is_monitoring_transport, sync_transport_class
+
+if TYPE_CHECKING:
+    from prysmai.security.config import SecurityConfig
+
+ClientT = TypeVar("ClientT")
+
+# Marks an HTTP client that prysmai built, with the recorder it reports to.
+_MARKER = "_prysm_recorder"
+
+
+def monitor(
+    client: ClientT,
+    prysm_key: str | None = None,
+    base_url: str | None = None,
+    timeout: float = 120.0,
+    *,
+    security: SecurityConfig | Mapping[str, Any] | None = None,
+    pricing: PriceBook | Mapping[str, Mapping[str, float]] | str | None = None,
+    capture_content: bool | None = None,
+    max_content_chars: int | None = None,
+    tracer_provider: Any = None,
+    meter_provider: Any = None,
+    provider_name: str | None = None,
+    attributes: Mapping[str, Any] | None = None,
+) -> ClientT:
+    """Return a new client of the same type whose every model call is scanned and recorded.
+
+    The original client is left untouched. Monitoring a monitored client replaces its settings
+    instead of recording twice.
+
+    Args:
+        client: an ``openai.OpenAI``, ``openai.AsyncOpenAI``, ``anthropic.Anthropic`` or
+            ``anthropic.AsyncAnthropic`` client (or one built on them, such as Azure's).
+        prysm_key: key for the Prysm collector (``PRYSM_API_KEY`` if unset).
+        base_url: address of the Prysm collector (``PRYSM_BASE_URL`` if unset).
+        timeout: seconds one export to the collector may take.
+        security: scanning and redaction settings (a ``SecurityConfig`` or a mapping of the
+            product's settings, camelCase or snake_case).
+        pricing: a ``PriceBook``, user prices per model (USD per 1M tokens) or a JSON file.
+        capture_content: record prompts and completions; by default on for the local store
+            and the Prysm collector, off for other OTLP backends, and
+            ``OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT`` decides when set.
+        max_content_chars: cap on captured text per attribute (``PRYSM_MAX_CONTENT_CHARS``).
+        tracer_provider: send spans to this OpenTelemetry provider instead of prysmai's own.
+        meter_provider: record metrics with this provider instead of prysmai's own.
+        provider_name: override the ``gen_ai.provider.name`` worked out from the client.
+        attributes: extra attributes added to every span of this client.
+
+    Returns:
+        A client of the same type as ``client``.
+
+    Raises:
+        ConfigurationError: an argument or environment setting cannot be used.
+        TypeError: ``client`` is not a supported SDK client.
+    """
+    http_client = getattr(client, "_client", None)
+    if http_client is None or not hasattr(client, "with_options"):
+        msg = (
+            f"monitor() expects an OpenAI or Anthropic SDK client, got {type(client).__name__}; "
+            "create one with openai.OpenAI() or anthropic.Anthropic() and pass it in"
+        )
+        raise TypeError(msg)
+    options = _options(
+        prysm_key, base_url, timeout, security, pricing, capture_content, max_content_chars,
+        tracer_provider, meter_provider, provider_name, attributes,
+    )
+    recorder = make_recorder(options, client)
+    monitored_http = wrap_http_client(http_client, recorder)
+    return client.with_options(http_client=monitored_http)  # type: ignore[attr-defined,no-any-return]
+
+
+def _options(
+    prysm_key: str | None,
+    base_url: str | None,
+    timeout: float,
+    security: Any,
+    pricing: Any,
+    capture_content: bool | None,
+    max_content_chars: int | None,
+    tracer_provider: Any,
+    meter_provider: Any,
+    provider_name: str | None,
+    attributes: Mapping[str, Any] | None,
+) -> MonitorOptions:
+    key, url = resolve_destination(prysm_key, base_url)
+    if not isinstance(timeout, int | float) or timeout <= 0:
+        msg = f"timeout must be a positive number of seconds, got {timeout!r}"
+        raise ConfigurationError(msg)
+    if max_content_chars is None:
+        max_content_chars = max_content_chars_from_env()
+    elif max_content_chars < 0:
+        msg = f"max_content_chars must be >= 0, got {max_content_chars!r}"
+        raise ConfigurationError(msg)
+    return MonitorOptions(
+        prysm_key=key,
+        base_url=url,
+        timeout_s=float(timeout),
+        capture_content=capture_content,
+        max_content_chars=max_content_chars,
+        security=_security_config(security),
+        price_book=_price_book(pricing),
+        tracer_provider=tracer_provider,
+        meter_provider=meter_provider,
+        provider_name=provider_name,
+        extra_attributes=dict(attributes or {}),
+    )
+
+
+def _security_config(security: Any) -> Any:
+    if security is None:
+        return None
+    from prysmai.security.config import SecurityConfig
+
+    if isinstance(security, SecurityConfig):
+        return security
+    if isinstance(security, Mapping):
+        return SecurityConfig.from_mapping(security)
+    msg = f"security must be a SecurityConfig or a mapping of settings, got {type(security)!r}"
+    raise ConfigurationError(msg)
+
+
+def _price_book(pricing: Any) -> PriceBook | None:
+    if pricing is None or isinstance(pricing, PriceBook):
+        return pricing
+    return PriceBook(pricing)
+
+
+def make_recorder(options: MonitorOptions, client: Any) -> Recorder:
+    """Build the recorder for one monitored client."""
+    pipeline = get_pipeline(
+        prysm_key=options.prysm_key,
+        base_url=options.base_url,
+        timeout_s=options.timeout_s,
+        tracer_provider=options.tracer_provider,
+        meter_provider=options.meter_provider,
+    )
+    guard = None
+    from prysmai.guard import make_guard
+
+    guard = make_guard(options.security)
+    return Recorder(
+        options,
+        client_info(client, options.provider_name),
+        pipeline,
+        options.price_book or default_price_book(),
+        guard=guard,
+    )
+
+
+def client_info(client: Any, provider_override: str | None = None) -> ClientInfo:
+    """Work out provider name and server address from an SDK client."""
+    base = getattr(client, "base_url", None)
+    host = getattr(base, "host", None) or None
+    port = getattr(base, "port", None) or None
+    module = type(client).__module__.split(".")[0]
+    provider = provider_override or _provider_name(module, type(client).__name__, host, port)
+    return ClientInfo(provider=provider, server_address=host, server_port=port)
+
+
+def _provider_name(module: str, class_name: str, host: str | None, port: int | None) -> str:
+    host = host or ""
+    if module == "anthropic":
+        if "Bedrock" in class_name:
+            return "aws.bedrock"
+        if "Vertex" in class_name:
+            return "gcp.vertex_ai"
+        return "anthropic"
+    if "Azure" in class_name or host.endswith((".openai.azure.com", ".azure.com")):
+        return "azure.ai.openai"
+    if host.endswith("generativelanguage.googleapis.com"):
+        return "gcp.gemini"
+    if host.endswith("api.anthropic.com"):
+        return "anthropic"
+    if port == 11434:
+        return "ollama"
+    return "openai"
+
+
+def http_module_of(http_client: Any) -> ModuleType:
+    """Return the HTTP library (``httpx2`` or ``httpx``) an SDK's HTTP client comes from."""
+    for name in ("httpx2", "httpx"):
+        module = sys.modules.get(name)
+        if module is not None and isinstance(http_client, module.Client | module.AsyncClient):
+            return module
+    msg = f"unsupported HTTP client {type(http_client)!r}: expected httpx or httpx2"
+    raise TypeError(msg)
+
+
+def wrap_http_client(http_client: Any, recorder: Recorder) -> Any:
+    """Return a shallow copy of ``http_client`` whose transports report to ``recorder``.
+
+    The copy shares the original's connection pools and settings; the original keeps working
+    unobserved. Transports that are already prysmai's are unwrapped first, so a call is never
+    recorded twice.
+    """
+    module = http_module_of(http_client)
+    is_async = isinstance(http_client, module.AsyncClient)
+    wrapper_class = async_transport_class(module) if is_async else sync_transport_class(module)
+    client_class = type(http_client)
+    if client_class.__name__ in ("SyncHttpxClientWrapper", "AsyncHttpxClientWrapper"):
+        # The SDK's wrapper closes its pool when collected; the copy must not close a shared pool.
+        client_class = module.AsyncClient if is_async else module.Client
+    clone = client_class.__new__(client_class)
+    clone.__dict__.update(copy.copy(http_client.__dict__))
+    clone._transport = wrapper_class(_unwrap(http_client._transport), recorder)
+    clone._mounts = {
+        pattern: None if transport is None else wrapper_class(_unwrap(transport), recorder)
+        for pattern, transport in http_client._mounts.items()
+    }
+    # Keep the original alive: the SDK's wrapper closes the shared pool when it is collected.
+    setattr(clone, "_prysm_origin", getattr(http_client, "_prysm_origin", http_client))
+    setattr(clone, _MARKER, recorder)
+    return clone
+
+
+def _unwrap(transport: Any) -> Any:
+    while is_monitoring_transport(transport):
+        transport = transport.inner
+    return transport
+
+
+def is_monitored(client: Any) -> bool:
+    """Return whether ``client`` (an SDK client) records its calls through prysmai."""
+    return hasattr(getattr(client, "_client", None), _MARKER)

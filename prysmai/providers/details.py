@@ -1,0 +1,74 @@
+"""What a provider parser extracts from one call's request and response bodies."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from prysmai.cost import TokenUsage
+
+
+@dataclass(slots=True)
+class ToolCall:
+    """A tool (function) call the model asked for."""
+
+    id: str | None
+    name: str | None
+    arguments: str
+    type: str = "function"
+
+    def as_dict(self) -> dict[str, Any]:
+        """Return the call as plain JSON-ready data."""
+        return {"id": self.id, "type": self.type, "name": self.name, "arguments": self.arguments}
+
+
+@dataclass(slots=True)
+class OutputChoice:
+    """One answer of the model (``n`` > 1 gives several)."""
+
+    index: int = 0
+    role: str = "assistant"
+    text_parts: list[str] = field(default_factory=list)
+    tool_calls: list[ToolCall] = field(default_factory=list)
+    finish_reason: str | None = None
+    logprobs: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        """The answer's text, joined from its parts or stream deltas."""
+        return "".join(self.text_parts)
+
+
+@dataclass(slots=True)
+class CallDetails:
+    """Everything read from one call's bodies, independent of the wire format."""
+
+    request_model: str | None = None
+    response_model: str | None = None
+    response_id: str | None = None
+    is_stream: bool = False
+    request_params: dict[str, Any] = field(default_factory=dict)
+    """``gen_ai.request.*`` and ``prysm.request.*`` attributes taken from the request."""
+    system_instructions: list[str] = field(default_factory=list)
+    input_messages: list[dict[str, Any]] = field(default_factory=list)
+    choices: list[OutputChoice] = field(default_factory=list)
+    usage: TokenUsage | None = None
+    has_terminal_event: bool = False
+    """A stream's body held its end marker (``[DONE]``, ``message_stop`` ...)."""
+    first_content_offset: int | None = None
+    """Byte offset just past the first stream event that carried content."""
+    event_count: int = 0
+    output_type: str | None = None
+    error_message: str | None = None
+    error_code: str | None = None
+    embedding_count: int = 0
+
+    @property
+    def finish_reasons(self) -> list[str]:
+        """Finish reasons of all choices, in choice order."""
+        return [c.finish_reason for c in self.choices if c.finish_reason]
+
+    @property
+    def tool_calls(self) -> list[ToolCall]:
+        """Tool calls of all choices, in choice order."""
+        return [call for choice in self.choices for call in choice.tool_calls]

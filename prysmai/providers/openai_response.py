@@ -1,0 +1,296 @@
+"""Read OpenAI-format answers: whole JSON bodies and SSE streams, assembled into choices."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from prysmai.cost import TokenUsage
+from prysmai.providers.details import CallDetails, OutputChoice, ToolCall
+from prysmai.providers.sse import parse_sse
+
+_RESPONSES_TERMINAL_EVENTS = frozenset(
+    {"response.completed", "response.incomplete", "response.failed"}
+)
+
+
+def read_openai_response(endpoint_name: str, body: bytes, details: CallDetails) -> None:
+    """Fill ``details`` from an OpenAI answer body, streamed (SSE) or whole (JSON)."""
+    if details.is_stream or body.lstrip()[:5] in (b"data:", b"event"):
+        details.is_stream = True
+        _read_stream(endpoint_name, body, details)
+        return
+    try:
+        payload = json.loads(body)
+    except ValueError:
+        return
+    if not isinstance(payload, dict):
+        return
+    if endpoint_name == "responses":
+        read_responses_object(payload, details)
+    else:
+        _read_completion_object(payload, details)
+
+
+def read_openai_error(body: bytes, details: CallDetails) -> None:
+    """Take the message and code of an OpenAI error body, when it has one."""
+    try:
+        payload = json.loads(body)
+    except ValueError:
+        return
+    error = payload.get("error") if isinstance(payload, dict) else None
+    if isinstance(error, dict):
+        message = error.get("message")
+        details.error_message = message if isinstance(message, str) else None
+        code = error.get("code") or error.get("type")
+        details.error_code = str(code) if code is not None else None
+
+
+def _read_completion_object(payload: dict[str, Any], details: CallDetails) -> None:
+    _read_identity(payload, details)
+    details.usage = usage_from_openai(payload.get("usage"))
+    data = payload.get("data")
+    if isinstance(data, list):
+        details.embedding_count = len(data)
+    for raw_choice in payload.get("choices") or []:
+        if not isinstance(raw_choice, dict):
+            continue
+        choice = OutputChoice(index=_int(raw_choice.get("index"), len(details.choices)))
+        choice.finish_reason = raw_choice.get("finish_reason") or None
+        message = raw_choice.get("message")
+        if isinstance(message, dict):
+            choice.role = str(message.get("role") or "assistant")
+            content = message.get("content")
+            if isinstance(content, str):
+                choice.text_parts.append(content)
+            refusal = message.get("refusal")
+            if isinstance(refusal, str) and refusal:
+                choice.text_parts.append(refusal)
+            for raw_call in message.get("tool_calls") or []:
+                if isinstance(raw_call, dict):
+                    function = raw_call.get("function") or {}
+                    choice.tool_calls.append(
+                        ToolCall(
+                            id=raw_call.get("id"),
+                            name=function.get("name"),
+                            arguments=str(function.get("arguments") or ""),
+                            type=str(raw_call.get("type") or "function"),
+                        )
+                    )
+        elif isinstance(raw_choice.get("text"), str):
+            choice.text_parts.append(raw_choice["text"])
+        _add_logprobs(raw_choice.get("logprobs"), choice)
+        details.choices.append(choice)
+
+
+def _read_identity(payload: dict[str, Any], details: CallDetails) -> None:
+    model = payload.get("model")
+    if isinstance(model, str) and model:
+        details.response_model = model
+    response_id = payload.get("id")
+    if isinstance(response_id, str) and response_id and details.response_id is None:
+        details.response_id = response_id
+
+
+def usage_from_openai(usage: Any) -> TokenUsage | None:
+    """Convert an OpenAI ``usage`` object (chat, completions, embeddings or responses)."""
+    if not isinstance(usage, dict):
+        return None
+    input_tokens = _int(usage.get("prompt_tokens", usage.get("input_tokens")), 0)
+    output_tokens = _int(usage.get("completion_tokens", usage.get("output_tokens")), 0)
+    input_details = usage.get("prompt_tokens_details") or usage.get("input_tokens_details") or {}
+    output_details = (
+        usage.get("completion_tokens_details") or usage.get("output_tokens_details") or {}
+    )
+    cached = _int(input_details.get("cached_tokens"), 0) if isinstance(input_details, dict) else 0
+    reasoning = (
+        _int(output_details.get("reasoning_tokens"), 0) if isinstance(output_details, dict) else 0
+    )
+    return TokenUsage(
+        input_tokens=input_tokens,
+        output_tokens=output_tokens,
+        cache_read_tokens=cached,
+        reasoning_tokens=reasoning,
+    )
+
+
+def _add_logprobs(raw: Any, choice: OutputChoice) -> None:
+    if not isinstance(raw, dict):
+        return
+    content = raw.get("content")
+    if isinstance(content, list):
+        for item in content:
+            if isinstance(item, dict) and "token" in item:
+                choice.logprobs.append({"token": item.get("token"), "logprob": item.get("logprob")})
+        return
+    tokens, values = raw.get("tokens"), raw.get("token_logprobs")
+    if isinstance(tokens, list) and isinstance(values, list):
+        choice.logprobs.extend(
+            {"token": t, "logprob": v} for t, v in zip(tokens, values, strict=False)
+        )
+
+
+def _read_stream(endpoint_name: str, body: bytes, details: CallDetails) -> None:
+    events = parse_sse(body)
+    details.event_count = len(events)
+    if endpoint_name == "responses":
+        _read_responses_stream(events, details)
+        return
+    choices: dict[int, OutputChoice] = {}
+    for event in events:
+        if event.data.startswith("[DONE]"):
+            details.has_terminal_event = True
+            continue
+        try:
+            chunk = json.loads(event.data)
+        except ValueError:
+            continue
+        if not isinstance(chunk, dict):
+            continue
+        if "error" in chunk and isinstance(chunk["error"], dict):
+            details.error_message = str(chunk["error"].get("message") or "")
+            continue
+        _read_identity(chunk, details)
+        usage = usage_from_openai(chunk.get("usage"))
+        if usage is not None:
+            details.usage = usage
+        # Azure sends filter-only chunks and a usage-only last chunk: "choices" may be null or [].
+        has_content = False
+        for raw_choice in chunk.get("choices") or []:
+            if isinstance(raw_choice, dict):
+                has_content |= _merge_choice_delta(raw_choice, choices)
+        if has_content and details.first_content_offset is None:
+            details.first_content_offset = event.end_offset
+    details.choices = [choices[i] for i in sorted(choices)]
+
+
+def _merge_choice_delta(raw_choice: dict[str, Any], choices: dict[int, OutputChoice]) -> bool:
+    index = _int(raw_choice.get("index"), 0)
+    choice = choices.get(index)
+    if choice is None:
+        choice = choices[index] = OutputChoice(index=index)
+    has_content = False
+    if raw_choice.get("finish_reason"):
+        choice.finish_reason = str(raw_choice["finish_reason"])
+    _add_logprobs(raw_choice.get("logprobs"), choice)
+    text = raw_choice.get("text")
+    if isinstance(text, str) and text:
+        choice.text_parts.append(text)
+        has_content = True
+    delta = raw_choice.get("delta")
+    if not isinstance(delta, dict):
+        return has_content
+    if isinstance(delta.get("role"), str):
+        choice.role = delta["role"]
+    for key in ("content", "refusal"):
+        piece = delta.get(key)
+        if isinstance(piece, str) and piece:
+            choice.text_parts.append(piece)
+            has_content = True
+    for raw_call in delta.get("tool_calls") or []:
+        if isinstance(raw_call, dict):
+            _merge_tool_call_delta(raw_call, choice)
+            has_content = True
+    return has_content
+
+
+def _merge_tool_call_delta(raw_call: dict[str, Any], choice: OutputChoice) -> None:
+    function = raw_call.get("function") or {}
+    index = raw_call.get("index")
+    call: ToolCall | None = None
+    if isinstance(index, int):
+        # The index is the position among this choice's calls; grow the list to reach it.
+        while len(choice.tool_calls) <= index:
+            choice.tool_calls.append(ToolCall(id=None, name=None, arguments=""))
+        call = choice.tool_calls[index]
+    elif raw_call.get("id") is None and choice.tool_calls:
+        # Some servers omit the index: a delta without an id continues the latest call.
+        call = choice.tool_calls[-1]
+    if call is None:
+        call = ToolCall(id=None, name=None, arguments="")
+        choice.tool_calls.append(call)
+    if raw_call.get("id"):
+        call.id = str(raw_call["id"])
+    if raw_call.get("type"):
+        call.type = str(raw_call["type"])
+    name = function.get("name")
+    if isinstance(name, str) and name and name != call.name:
+        # Names normally arrive whole in the first delta; a split name is joined.
+        call.name = (call.name or "") + name
+    if isinstance(function.get("arguments"), str):
+        call.arguments += function["arguments"]
+
+
+def read_responses_object(payload: dict[str, Any], details: CallDetails) -> None:
+    """Fill ``details`` from a Responses API ``response`` object."""
+    _read_identity(payload, details)
+    details.usage = usage_from_openai(payload.get("usage")) or details.usage
+    choice = OutputChoice(index=0)
+    status = payload.get("status")
+    for item in payload.get("output") or []:
+        if not isinstance(item, dict):
+            continue
+        if item.get("type") == "message":
+            for part in item.get("content") or []:
+                if isinstance(part, dict) and isinstance(part.get("text"), str):
+                    choice.text_parts.append(part["text"])
+                    _add_logprobs({"content": part.get("logprobs")}, choice)
+                elif isinstance(part, dict) and isinstance(part.get("refusal"), str):
+                    choice.text_parts.append(part["refusal"])
+        elif item.get("type") == "function_call":
+            choice.tool_calls.append(
+                ToolCall(
+                    id=item.get("call_id") or item.get("id"),
+                    name=item.get("name"),
+                    arguments=str(item.get("arguments") or ""),
+                )
+            )
+    incomplete = payload.get("incomplete_details")
+    if isinstance(incomplete, dict) and incomplete.get("reason"):
+        choice.finish_reason = str(incomplete["reason"])
+    elif choice.tool_calls:
+        choice.finish_reason = "tool_calls"
+    elif isinstance(status, str):
+        choice.finish_reason = "stop" if status == "completed" else status
+    error = payload.get("error")
+    if isinstance(error, dict) and error.get("message"):
+        details.error_message = str(error["message"])
+        details.error_code = str(error.get("code") or "") or None
+    details.choices = [choice]
+
+
+def _read_responses_stream(events: list[Any], details: CallDetails) -> None:
+    partial = OutputChoice(index=0)
+    final: dict[str, Any] | None = None
+    for event in events:
+        try:
+            payload = json.loads(event.data)
+        except ValueError:
+            continue
+        if not isinstance(payload, dict):
+            continue
+        kind = event.event or payload.get("type")
+        if kind in ("response.output_text.delta", "response.refusal.delta") or kind == (
+            "response.function_call_arguments.delta"
+        ):
+            if details.first_content_offset is None:
+                details.first_content_offset = event.end_offset
+            if kind != "response.function_call_arguments.delta":
+                partial.text_parts.append(str(payload.get("delta") or ""))
+        response = payload.get("response")
+        if isinstance(response, dict):
+            _read_identity(response, details)
+            if kind in _RESPONSES_TERMINAL_EVENTS:
+                details.has_terminal_event = True
+                final = response
+        if kind == "error":
+            details.error_message = str(payload.get("message") or "")
+            details.error_code = str(payload.get("code") or "") or None
+    if final is not None:
+        read_responses_object(final, details)
+    else:
+        details.choices = [partial]
+
+
+def _int(value: Any, default: int) -> int:
+    return value if isinstance(value, int) and not isinstance(value, bool) else default

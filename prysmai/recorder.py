@@ -1,0 +1,230 @@
+"""Per-client recording: the hot-path hooks and the off-thread work that makes a span.
+
+``before_send`` runs on the caller's thread and only when a security verdict can change the
+call; ``process`` runs on the worker thread for every finished call.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import bisect
+import logging
+from dataclasses import dataclass
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
+
+from opentelemetry.trace import SpanKind, Status, StatusCode
+
+from prysmai import semconv
+from prysmai.call import CallRecord
+from prysmai.context import ContextValues, resolve_snapshot
+from prysmai.providers import CallDetails, decode_body, read_call
+from prysmai.span_attributes import Outcome, Timings, build_attributes
+from prysmai.worker import get_worker
+
+if TYPE_CHECKING:
+    from prysmai.config import MonitorOptions
+    from prysmai.cost import CallCost, PriceBook
+    from prysmai.telemetry import TelemetryPipeline
+
+logger = logging.getLogger(__name__)
+
+# The SDK's exception class for each HTTP status, so error.type matches what the caller sees.
+_STATUS_ERROR_TYPES = {
+    400: "BadRequestError",
+    401: "AuthenticationError",
+    403: "PermissionDeniedError",
+    404: "NotFoundError",
+    409: "ConflictError",
+    422: "UnprocessableEntityError",
+    429: "RateLimitError",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class ClientInfo:
+    """What is fixed for every call of one monitored client."""
+
+    provider: str
+    server_address: str | None
+    server_port: int | None
+
+
+class Recorder:
+    """Records the calls of one monitored client."""
+
+    def __init__(
+        self,
+        options: MonitorOptions,
+        client_info: ClientInfo,
+        pipeline: TelemetryPipeline,
+        price_book: PriceBook,
+        guard: Any = None,
+    ) -> None:
+        self.options = options
+        self.client_info = client_info
+        self.pipeline = pipeline
+        self.price_book = price_book
+        self.guard = guard
+        self.capture_content = (
+            options.capture_content
+            if options.capture_content is not None
+            else pipeline.capture_content_default
+        )
+        self._worker = get_worker()
+
+    # --- caller's thread ---------------------------------------------------------------------
+    def before_send(self, call: CallRecord, request: Any, http_module: ModuleType) -> Any:
+        """Scan (and maybe rewrite or block) a request before it leaves; ``None`` lets it go."""
+        if self.guard is None:
+            return None
+        return self.guard.before_send(call, request, http_module)
+
+    def submit(self, call: CallRecord) -> None:
+        """Hand a finished call to the worker."""
+        self._worker.submit(call)
+
+    # --- worker thread -----------------------------------------------------------------------
+    def process(self, call: CallRecord) -> None:
+        """Parse a finished call and emit its span and metrics."""
+        body = call.response_body()
+        if body and call.response_headers is not None:
+            body = decode_body(body, call.response_headers.get("content-encoding"))
+        endpoint = call.endpoint
+        details = read_call(
+            endpoint.wire_format, endpoint.name, call.request_body, body, call.status_code
+        )
+        if self.guard is not None:
+            self.guard.after_call(call, details)
+        values = resolve_snapshot(call.context_snapshot).merged_with(
+            _values_from_headers(call.header_overrides)
+        )
+        timings = _timings(call, details, len(body))
+        outcome = _outcome(call, details)
+        cost = self._price(details)
+        attributes = build_attributes(
+            operation=endpoint.operation,
+            endpoint_name=endpoint.name,
+            provider=self.client_info.provider,
+            server_address=self.client_info.server_address,
+            server_port=self.client_info.server_port,
+            details=details,
+            timings=timings,
+            outcome=outcome,
+            cost=cost,
+            values=values,
+            capture_content=self.capture_content,
+            max_content_chars=self.options.max_content_chars,
+            extra=self.options.extra_attributes,
+        )
+        if self.guard is not None:
+            attributes.update(self.guard.span_attributes(call, details, self.capture_content))
+        self._emit_span(call, endpoint.operation, details, attributes, outcome)
+        self.pipeline.record_metrics(attributes, timings, details, cost)
+
+    def _price(self, details: CallDetails) -> CallCost | None:
+        if details.usage is None:
+            return None
+        model = details.response_model or details.request_model
+        return self.price_book.cost(self.client_info.provider, model, details.usage)
+
+    def _emit_span(
+        self,
+        call: CallRecord,
+        operation: str,
+        details: CallDetails,
+        attributes: dict[str, Any],
+        outcome: Outcome,
+    ) -> None:
+        model = details.request_model or details.response_model
+        name = f"{operation} {model}" if model else operation
+        end_wall_ns = call.start_wall_ns + (call.end_ns - call.start_ns)
+        span = self.pipeline.tracer.start_span(
+            name,
+            context=call.otel_context,
+            kind=SpanKind.CLIENT,
+            attributes=attributes,
+            start_time=call.start_wall_ns,
+        )
+        if outcome.error_type:
+            span.set_status(Status(StatusCode.ERROR, outcome.error_message or outcome.error_type))
+        span.end(end_time=end_wall_ns)
+
+
+def _values_from_headers(headers: dict[str, str] | None) -> ContextValues:
+    if not headers:
+        return ContextValues()
+    import json
+    from types import MappingProxyType
+
+    metadata: dict[str, Any] = {}
+    raw_metadata = headers.get("x-prysm-metadata")
+    if raw_metadata:
+        try:
+            parsed = json.loads(raw_metadata)
+        except ValueError:
+            parsed = {"value": raw_metadata}
+        metadata = parsed if isinstance(parsed, dict) else {"value": parsed}
+    return ContextValues(
+        user_id=headers.get("x-prysm-user-id") or None,
+        session_id=headers.get("x-prysm-session-id") or None,
+        metadata=MappingProxyType(metadata),
+    )
+
+
+def _timings(call: CallRecord, details: CallDetails, body_size: int) -> Timings:
+    start = call.start_ns
+    latency_ms = (call.end_ns - start) / 1e6
+    times = call.chunk_times_ns
+    first_byte_ms = (times[0] - start) / 1e6 if times else None
+    first_token_ms: float | None = None
+    offset = details.first_content_offset
+    if details.is_stream and offset is not None and times and body_size == call.kept_bytes:
+        # Find the chunk whose bytes completed the first content-bearing event.
+        ends: list[int] = []
+        total = 0
+        for chunk in call.chunks:
+            total += len(chunk)
+            ends.append(total)
+        index = min(bisect.bisect_left(ends, offset), len(times) - 1)
+        first_token_ms = (times[index] - start) / 1e6
+    elif details.is_stream and offset is not None and times:
+        # Compressed or capped bodies: byte offsets no longer line up, take the first chunk.
+        first_token_ms = first_byte_ms
+    return Timings(latency_ms, first_byte_ms, first_token_ms)
+
+
+def _outcome(call: CallRecord, details: CallDetails) -> Outcome:
+    status = call.status_code
+    error_type: str | None = None
+    message = details.error_message
+    if call.error is not None:
+        error_type = _exception_error_type(call.error, got_response=status > 0)
+        message = message or type(call.error).__name__
+    elif status >= 400:
+        error_type = _STATUS_ERROR_TYPES.get(
+            status, "InternalServerError" if status >= 500 else "APIStatusError"
+        )
+    elif details.error_message and details.is_stream:
+        error_type = "APIError"
+    is_cut_short = status < 400 and (
+        (details.is_stream and not details.has_terminal_event)
+        or (not details.is_stream and call.is_closed_early and not call.is_exhausted)
+    )
+    return Outcome(status, error_type, message, is_cut_short)
+
+
+def _exception_error_type(error: BaseException, *, got_response: bool) -> str:
+    if isinstance(error, asyncio.CancelledError):
+        return "cancelled"
+    if isinstance(error, KeyboardInterrupt | SystemExit):
+        return type(error).__name__
+    name = type(error).__name__
+    if got_response:
+        # Failures while reading the body reach the caller as the HTTP library's own error.
+        return name
+    # The SDK turns transport failures into these two exceptions before the caller sees them.
+    return "APITimeoutError" if "Timeout" in name else "APIConnectionError"
+
+
+__all__ = ["ClientInfo", "Recorder", "semconv"]

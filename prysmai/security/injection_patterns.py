@@ -1,0 +1,379 @@
+"""The prompt-injection rule table: seven categories, one severity per rule, many languages.
+
+Rules are RE2 patterns over *normalised* text (lower case, accents folded, look-alikes folded;
+see :mod:`prysmai.security.normalize`). Latin-script rules use a small shorthand expanded by
+:func:`expand`: a space is one run of separators, ``~`` is a gap of up to three words and
+``~~`` a gap of up to eight, always within one sentence; the whole rule is word-bounded.
+Rules for other scripts are written as plain RE2 (their words are not separated by ASCII word
+boundaries) and marked ``raw``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+from typing import Final
+
+
+class InjectionCategory(str, Enum):
+    """The seven prompt-injection categories, with the severity range each rule uses."""
+
+    ROLE_MANIPULATION = "role_manipulation"  # 8-9
+    DELIMITER_INJECTION = "delimiter_injection"  # 6-7
+    CONTEXT_CONFUSION = "context_confusion"  # 7-8
+    ENCODING_TRICKS = "encoding_tricks"  # 6-7
+    EXTRACTION_ATTEMPT = "extraction_attempt"  # 7-8
+    JAILBREAK_PHRASE = "jailbreak_phrase"  # 9-10
+    MULTI_LANGUAGE = "multi_language"  # 5-6
+
+
+@dataclass(frozen=True, slots=True)
+class InjectionRule:
+    """One detection rule."""
+
+    id: str
+    """Stable identifier, safe to log (``injection.<category>.<name>``)."""
+    category: InjectionCategory
+    severity: int
+    pattern: str
+    """Pattern in the shorthand (or plain RE2 when ``raw``)."""
+    raw: bool = False
+    squashed: str | None = None
+    """Optional letters-only form matched against text with every non-letter removed, which
+    catches letter spacing, words split by invisible characters and string concatenation."""
+
+
+_SEP: Final = r"[^a-z0-9.!?\n]*[^a-z0-9\n]"
+_WORD: Final = r"[a-z0-9'\-]+"
+
+
+def expand(pattern: str) -> str:
+    """Expand the Latin-script shorthand into a word-bounded RE2 pattern.
+
+    Args:
+        pattern: Rule text: spaces separate words, ``~`` and ``~~`` are bounded gaps.
+
+    Returns:
+        The RE2 pattern.
+    """
+    gap3 = f"{_SEP}(?:{_WORD}{_SEP}){{0,3}}"
+    gap8 = f"{_SEP}(?:{_WORD}{_SEP}){{0,8}}"
+    body = pattern.replace(" ~~ ", "\x01").replace(" ~ ", "\x02").replace(" ", _SEP)
+    body = body.replace("\x01", gap8).replace("\x02", gap3)
+    return rf"\b(?:{body})\b"
+
+
+_RM = InjectionCategory.ROLE_MANIPULATION
+_DI = InjectionCategory.DELIMITER_INJECTION
+_CC = InjectionCategory.CONTEXT_CONFUSION
+_ET = InjectionCategory.ENCODING_TRICKS
+_EX = InjectionCategory.EXTRACTION_ATTEMPT
+_JB = InjectionCategory.JAILBREAK_PHRASE
+_ML = InjectionCategory.MULTI_LANGUAGE
+
+# Shared vocabulary (English).
+_IGNORE = (
+    r"(?:ignore|ignoring|disregard|disregarding|forget|forgetting|overlook|bypass|override|"
+    r"neglect|discard|abandon|drop|dismiss|skip|erase|delete|clear|scrap|ditch|nevermind|"
+    r"never mind|pay no attention to|do not follow|don't follow|stop following)"
+)
+_PRIOR = (
+    r"(?:previous|previously|prior|preceding|above|earlier|former|initial|original|foregoing|"
+    r"old|existing|system|developer|default|given|last|before|all the|all your)"
+)
+_ORDERS = (
+    r"(?:instructions?|instruction set|prompts?|directions?|commands?|rules|guidelines|"
+    r"directives?|orders|programming|guidance|constraints|restrictions|context|messages?|"
+    r"conversation|tasks?|assignments?|input|information|content|polic(?:y|ies)|training|"
+    r"settings|text|everything|limitations|filters|safeguards|parameters|protocols?|"
+    r"specifications|requests?)"
+)
+_TOLD = r"(?:told|said|instructed|taught|given|asked|programmed|trained|ordered|shown)"
+_UNRESTRICTED = (
+    r"(?:unrestricted|unfiltered|uncensored|unlimited|unbound|unchained|unshackled|amoral|"
+    r"immoral|unethical|lawless|rogue|jailbroken|jail-broken|evil|without (?:any )?"
+    r"(?:restrictions|filters?|limits|limitations|rules|ethics|morals|morality|censorship|"
+    r"guidelines|boundaries|constraints)|no (?:restrictions|filters?|limits|limitations|rules|"
+    r"ethics|morals|morality|censorship|guidelines|boundaries|constraints))"
+)
+_POLICY = (
+    r"(?:openai|anthropic|content|safety|ethical|usage|moral|programming|company|"
+    r"community)(?:'s)? (?:content )?(?:polic(?:y|ies)|guidelines|filters?|rules|restrictions|"
+    r"standards|principles|constraints|protocols|limitations)"
+)
+_SECRET = (
+    r"(?:secret(?: key| code| word| phrase| token| value)?|password|passcode|pass phrase|"
+    r"passphrase|api key|access (?:code|key|token)|private key|credentials|pin code|"
+    r"security code|auth(?:entication)? token)"
+)
+
+ENGLISH_RULES: Final = (
+    # Context confusion: overriding what came before, new instructions.
+    InjectionRule(
+        "injection.context_confusion.ignore_previous",
+        _CC, 8, f"{_IGNORE} ~ {_PRIOR} ~ {_ORDERS}",
+        squashed=(
+            "(?:ignore|disregard|forget|overlook|bypass)(?:all|any|the|your|of)*(?:previous|"
+            "prior|preceding|above|earlier)(?:instructions?|prompts?|directions|commands|rules|"
+            "guidelines|directives)"
+        ),
+    ),
+    InjectionRule(
+        "injection.context_confusion.ignore_your_rules",
+        _CC, 8,
+        f"{_IGNORE} (?:all |any |every |each )?(?:of )?(?:your|the|my|these|those) "
+        r"(?:instructions|rules|guidelines|directives|programming|restrictions|constraints|"
+        r"prompts?|training|limitations|filters|safeguards|ethical guidelines|"
+        r"content policy|policies)",
+    ),
+    InjectionRule(
+        "injection.context_confusion.ignore_everything",
+        _CC, 8,
+        f"{_IGNORE} (?:all|everything|anything|whatever|what|all that)(?: (?:that|which))? "
+        f"(?:(?:i|we|you|someone|anyone) (?:have |has |had |'ve )?(?:been |was |were )?{_TOLD}|"
+        r"(?:above|before|previously|so far|up to now|until now|up to this point)|"
+        r"you(?: have|'ve)? (?:learned|learnt|know|been told))",
+        squashed="(?:ignore|disregard|forget)(?:all|everything)(?:above|before|previously)",
+    ),
+    InjectionRule(
+        "injection.context_confusion.new_instructions",
+        _CC, 7,
+        r"(?:(?:your|the|my|these are your|here are your|following are your) "
+        r"(?:new|real|actual|updated|true) (?:instructions?|tasks?|rules|directives?|orders|"
+        r"objective|mission|prompt)|new (?:system )?(?:instructions?|prompt|directive)s?) ?"
+        r"(?:are|is|:|follow)",
+    ),
+    InjectionRule(
+        "injection.context_confusion.instead_task",
+        _CC, 7,
+        r"(?:forget|ignore|disregard|stop) (?:about )?(?:that|this|it|the task|your task) ~ "
+        r"(?:instead|now|and (?:just|only)? ?(?:say|print|write|output|tell))",
+    ),
+    InjectionRule(
+        "injection.context_confusion.embedded_directive",
+        _CC, 7,
+        r"(?:(?:include|integrate|incorporate|insert|embed|append|blend|meld|enlist|weave|"
+        r"harmonize|merge|add) ~ (?:the )?(?:following|below|subsequent|this|given) ~ "
+        r"(?:code|snippet|script|excerpt|block) ~~ (?:in|into|within|to|with|of) (?:your|the) "
+        r"(?:code|solution|codebase|algorithm|answer|response|implementation|logic|program))",
+    ),
+    InjectionRule(
+        "injection.context_confusion.response_directive",
+        _CC, 7,
+        r"(?:(?:in|within|throughout|at the end of|at the beginning of) your (?:response|reply|"
+        r"answer|output) ~ (?:mention|suggest|include|insert|promote|recommend|claim|state|hint|"
+        r"advertise|tell (?:the )?(?:user|reader)s?|urge|encourage|direct|ask)|"
+        r"(?:modify|alter|change|adjust|tailor|rewrite|twist|slant|bias|skew) your "
+        r"(?:response|reply|answer|output)s? (?:to|so|by))",
+    ),
+    # Role manipulation.
+    InjectionRule(
+        "injection.role_manipulation.unrestricted_persona",
+        _RM, 9,
+        r"(?:(?:pretend|act|behave|roleplay|role-play|role play|imagine|simulate|emulate|"
+        r"become|be|play|you are|you're|you will be|as) ~ (?:an? |the )?(?:completely |fully |"
+        r"totally )?" + _UNRESTRICTED + r" (?:ai|chatbot|assistant|model|version|bot|"
+        r"language model|llm|gpt|character|persona|entity|mode|system))",
+    ),
+    InjectionRule(
+        "injection.role_manipulation.not_bound",
+        _RM, 9,
+        r"(?:(?:not|no longer|never|isn't|aren't|don't|doesn't|do not|does not|won't|will not|"
+        r"free from|freed from|released from|liberated from|break free of|broken free of|"
+        r"without) (?:be |being )?(?:bound|restricted|limited|constrained|governed|held|"
+        r"confined|obligated|required)? ?(?:by|to|from)? ?(?:any |the |your |typical |its |"
+        r"their )?(?:" + _POLICY + r"|(?:rules|restrictions|guidelines|limitations|"
+        r"filters|confines|censorship|ethics|morals|moral(?:s| principles)|ethical "
+        r"(?:guidelines|principles|boundaries|constraints)) (?:of|set by|imposed|that) ~ "
+        r"(?:openai|ai|chatgpt|anthropic|them|you|your creators?)))",
+    ),
+    InjectionRule(
+        "injection.role_manipulation.you_are_now",
+        _RM, 8,
+        r"(?:you are|you're|you will be|you will act as|you will now act as|act as) (?:now |"
+        r"going to (?:be|act as|pretend to be) |no longer )~ (?:dan|stan|dude|aim|"
+        r"chatgpt with|an? ai (?:that|which|who) (?:can|has no|does not|doesn't|will)|"
+        r"an? (?:new|different|free|liberated|unleashed) (?:ai|model|assistant|chatbot))",
+    ),
+    InjectionRule(
+        "injection.role_manipulation.no_longer_ai",
+        _RM, 8,
+        r"(?:you are|you're) no longer (?:an? )?(?:ai|chatgpt|assistant|language model|"
+        r"bound|restricted|limited|claude|gpt)",
+    ),
+    InjectionRule(
+        "injection.role_manipulation.authority_claim",
+        _RM, 8,
+        r"(?:i am|i'm|this is|speaking as) (?:your|the|an?) (?:openai |anthropic |system |"
+        r"lead |chief )?(?:developer|creator|administrator|admin|programmer|owner|operator|"
+        r"system administrator|systems developer|engineer who (?:made|created|built) you|"
+        r"president of the united states)",
+    ),
+    InjectionRule(
+        "injection.role_manipulation.never_refuse",
+        _RM, 8,
+        r"(?:(?:never|not|cannot|can't|won't|will not|don't|do not|must not|shouldn't|should "
+        r"not) (?:ever )?(?:refuse|decline|reject|deny) (?:to )?(?:a |any |an |the |my )?"
+        r"(?:request|question|prompt|order|command|anything|answer|respond)|"
+        r"(?:always|must) (?:answer|respond|comply|reply) ~ (?:no matter|regardless|even if)|"
+        r"(?:answer|respond|reply) ~ (?:without|with no) (?:any )?(?:restrictions|censorship|"
+        r"filters?|filtering|limitations|warnings|disclaimers|refusals?|morals|ethics))",
+    ),
+    InjectionRule(
+        "injection.role_manipulation.stay_in_character",
+        _RM, 8,
+        r"(?:stay|remain|keep|staying) in (?:character|role|dan mode|developer mode)"
+        r"(?:!| ~ (?:no matter|at all times|even if|whatever))",
+    ),
+    InjectionRule(
+        "injection.role_manipulation.opposite_mode",
+        _RM, 8,
+        r"(?:opposite|evil|chaos|anarchy|villain|unhinged|dark|god|sudo|root|admin|debug|"
+        r"maintenance|test|testing) mode (?:enabled|activated|on|engaged)|"
+        r"(?:enter|activate|enable|switch to|turn on|go into|engage) ~ (?:god|sudo|root|admin|"
+        r"debug|maintenance|evil|unrestricted|unfiltered|opposite) mode",
+    ),
+    # Jailbreak phrases.
+    InjectionRule(
+        "injection.jailbreak_phrase.dan",
+        _JB, 10,
+        r"do anything now|(?:you are|you're|act as|called|named|known as|pretend to be|"
+        r"become|playing) (?:an? |the )?dan\b|dan mode|dan \(do|\[dan\]|dan:|"
+        r"(?:stan|dude|aim|mongo tom|anti-dan|betterdan|better dan|dan 1\d) (?:mode|which "
+        r"stands for|stands for)",
+        squashed="doanythingnow",
+    ),
+    InjectionRule(
+        "injection.jailbreak_phrase.developer_mode",
+        _JB, 9,
+        r"(?:developer|dev|jailbreak|jailbroken|dan) mode (?:enabled|activated|on|output|"
+        r"response)|(?:enable|activate|enter|with|in) (?:the )?(?:developer|dev|jailbreak|dan) "
+        r"mode",
+        squashed="developermodeenabled",
+    ),
+    InjectionRule(
+        "injection.jailbreak_phrase.jailbreak_token",
+        _JB, 9,
+        r"/jailbr(?:oken|eak)|\[(?:🔓|\W*)jailbreak\]|jailbroken (?:ai|chatgpt|version|"
+        r"response|mode)|(?:you are|you're|you have been|you've been|act as an?) "
+        r"(?:now )?(?:jailbroken|freed|liberated|unshackled)",
+    ),
+    InjectionRule(
+        "injection.jailbreak_phrase.policy_bypass",
+        _JB, 9,
+        r"(?:ignore|bypass|break|violate|circumvent|disregard|evade|override|get around|"
+        r"don't (?:have to )?(?:follow|abide by|comply with|care about)|doesn't (?:have to )?"
+        r"(?:follow|abide by|comply with|care about)|not (?:have to )?(?:follow|abide by|"
+        r"comply with|care about)|free from|not bound by|not restricted by|without) ~ "
+        + _POLICY,
+    ),
+    InjectionRule(
+        "injection.jailbreak_phrase.dual_response",
+        _JB, 9,
+        r"(?:two|2) (?:different |separate |distinct )?(?:responses|ways|answers|paragraphs) ~~ "
+        r"(?:\[?gpt\]?|classic|normal|jailbreak|dan|developer mode|unfiltered|🔓|🔒)",
+    ),
+    InjectionRule(
+        "injection.jailbreak_phrase.broke_free",
+        _JB, 9,
+        r"(?:broken|break|broke|breaking) (?:free )?(?:of|out of|from)? ?(?:the )?(?:typical )?"
+        r"(?:confines|chains|shackles|restrictions|limits) of (?:ai|artificial intelligence|"
+        r"your programming|openai)",
+    ),
+    # Extraction attempts.
+    InjectionRule(
+        "injection.extraction_attempt.system_prompt",
+        _EX, 8,
+        r"(?:reveal|show|print|display|output|repeat|tell|give|share|leak|dump|disclose|"
+        r"spell out|write out|list|copy|return|recite|paste|expose|what (?:is|are|was|were)|"
+        r"what's) ~ (?:your|the|its|my|all) (?:full |entire |complete |exact |hidden |secret |"
+        r"original |initial |internal |underlying )*(?:system (?:prompt|message|"
+        r"instructions?)|initial (?:prompt|instructions?)|original (?:prompt|instructions?)|"
+        r"hidden (?:prompt|instructions?)|prompt text|pre-prompt|preprompt|developer "
+        r"(?:message|prompt|instructions?)|instructions (?:you were|you've been|you have been) "
+        r"given|(?:secret|confidential) instructions?|configuration prompt)",
+        squashed="(?:reveal|print|show|repeat)(?:your|the)(?:system|initial|original)prompt",
+    ),
+    InjectionRule(
+        "injection.extraction_attempt.repeat_above",
+        _EX, 8,
+        r"(?:repeat|print|output|return|write|copy|echo|recite|reproduce) ~ (?:the )?"
+        r"(?:words|text|everything|all|lines|sentences|content|instructions|prompt) ~ "
+        r"(?:above|before this|prior to this|that came before|from the (?:start|beginning))|"
+        r"(?:what|which) (?:were|are|was) (?:your|the) (?:first|initial|original|exact|"
+        r"previous) (?:instructions|prompt|words|lines|sentences)",
+    ),
+    InjectionRule(
+        "injection.extraction_attempt.secret",
+        _EX, 7,
+        r"(?:tell|give|share|reveal|show|provide|disclose|leak|send|spell|print|output|repeat|"
+        r"say|write|what (?:is|are|was|were)|what's|whats|know|haiku about|poem about|"
+        r"letters of|characters of|hint (?:about|for|at)) ~ (?:your|the|our|this|my)"
+        r"(?: system's| system| user's| secret| hidden| admin| account| stored)? " + _SECRET,
+    ),
+    InjectionRule(
+        "injection.extraction_attempt.user_data",
+        _EX, 7,
+        r"(?:tell|give|share|reveal|show|provide|disclose|leak|send|spell|what (?:is|are|was)|"
+        r"what's|where (?:does|do|is)|list|forward|letters of|initials of|square of) ~ "
+        r"(?:the |this |our |that )?(?:user|users|customer|client|account holder)(?:'s|s'|s)? "
+        r"(?:email|e-mail|home|birth|phone|password|location|city|address|initials|full name|"
+        r"ssn|social security|credit card|date of birth|birthday|personal|private|current)",
+    ),
+    # Delimiter injection.
+    InjectionRule(
+        "injection.delimiter_injection.chat_template_token",
+        _DI, 7,
+        r"<\|(?:im_start|im_end|system|user|assistant|endoftext|eot_id|start_header_id|"
+        r"end_header_id|begin_of_text)\|>|\[/?inst\]|<</?sys>>|</?(?:system|instructions?|"
+        r"sys|admin)>",
+        raw=True,
+    ),
+    InjectionRule(
+        "injection.delimiter_injection.fake_section",
+        _DI, 7,
+        r"(?:^|\n|[#=\-*\[(]{2,}) ?(?:end of (?:the )?(?:system |user )?(?:prompt|instructions|"
+        r"context|document|input|conversation)|(?:new|updated|revised|admin|system|"
+        r"developer|override) (?:instructions?|prompt|message|override|directive)s?) ?"
+        r"(?:[#=\-*\])]{2,}|:)",
+        raw=True,
+    ),
+    InjectionRule(
+        "injection.delimiter_injection.role_header",
+        _DI, 6,
+        r"(?:^|\n)\s*(?:#{2,}|\[|\*\*)?\s*(?:system|admin|developer|root) "
+        r"(?:override|message|note|notice|alert|command|instruction)s?\s*(?:\]|\*\*|:)",
+        raw=True,
+    ),
+    # Encoding tricks (in words; obfuscation itself is reported from normalisation).
+    InjectionRule(
+        "injection.encoding_tricks.encoded_reply",
+        _ET, 6,
+        r"(?:respond|answer|reply|write|output|provide|give|express|encode|convert|translate) ~ "
+        r"(?:response|reply|answer|output|it|everything|text)? ?(?:in|using|with|into|to) "
+        r"(?:base ?64|base ?32|hex(?:adecimal)?|rot ?13|rot-13|binary|morse(?: code)?|leetspeak|"
+        r"l33t|pig latin|caesar cipher|reverse(?:d)? (?:order|text)|ascii codes|emojis? only)",
+    ),
+    InjectionRule(
+        "injection.encoding_tricks.decode_payload",
+        _ET, 6,
+        r"(?:decode|decipher|decrypt|translate|convert|unscramble|reverse) ~ (?:this|the "
+        r"following|these|it|that|the) ~ (?:base ?64|base ?32|hex(?:adecimal)?|rot ?13|morse|"
+        r"binary|cipher|ciphertext|encoded|string|pig latin)",
+    ),
+    InjectionRule(
+        "injection.encoding_tricks.substitution",
+        _ET, 6,
+        r"(?:use|replace|substitute|swap|convert) ~ (?:vowels|letters|words|keywords) ~ "
+        r"(?:with|to|into|for|by) ~ (?:numbers|digits|emojis?|symbols|anagrams|homophones)|"
+        r"(?:use|using) (?:numbers|digits|emojis?|anagrams|homophones) (?:for|instead of|in "
+        r"place of) ~ (?:vowels|letters|words|keywords)",
+    ),
+    InjectionRule(
+        "injection.encoding_tricks.payload_split",
+        _ET, 6,
+        r"(?:z|x|s|result) ?= ?(?:a|x|s1|part1) ?\+ ?(?:b|y|s2|part2)|part (?:1|one) is ~~ "
+        r"part (?:2|two) is|(?:combine|concatenate|join) ~ (?:strings|parts|pieces|"
+        r"fragments|halves) ~~ (?:answer|execute|follow|respond)",
+    ),
+)  # fmt: skip

@@ -1,0 +1,501 @@
+"""Text normalisation before detection, with a map back to the original offsets.
+
+Detectors match lower-cased, folded text: Unicode NFKC, invisible and bidi control characters
+removed, accents folded on Latin letters, Cyrillic/Greek look-alikes folded to Latin inside
+words that mix scripts. Characters from the Unicode tag block (U+E0000) are decoded to the ASCII
+they hide. Every normalised character remembers the span of original characters it came from,
+so findings always point into the text the caller passed.
+
+Legitimate text passes through without obfuscation signals: emoji joined with ZWJ, variation
+selectors, the ZWNJ of Persian and Indic scripts, a leading byte order mark and flag emoji built
+from tag characters.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import re
+import unicodedata
+import urllib.parse
+from dataclasses import dataclass, field
+from typing import Final
+
+import re2
+
+# Format and filler characters that render as nothing; removed before matching.
+_INVISIBLE_RANGES: Final = (
+    (0x00AD, 0x00AD),  # soft hyphen
+    (0x034F, 0x034F),  # combining grapheme joiner
+    (0x061C, 0x061C),  # Arabic letter mark
+    (0x115F, 0x1160),  # Hangul fillers
+    (0x17B4, 0x17B5),  # Khmer inherent vowels
+    (0x180B, 0x180F),  # Mongolian variation selectors and vowel separator
+    (0x200B, 0x200F),  # zero-width space/non-joiner/joiner, LRM, RLM
+    (0x202A, 0x202E),  # bidi embeddings and overrides
+    (0x2060, 0x2064),  # word joiner, invisible operators
+    (0x2066, 0x206F),  # bidi isolates, deprecated format characters
+    (0x3164, 0x3164),  # Hangul filler
+    (0xFE00, 0xFE0F),  # variation selectors
+    (0xFEFF, 0xFEFF),  # byte order mark / zero-width no-break space
+    (0xFFA0, 0xFFA0),  # halfwidth Hangul filler
+    (0xFFF9, 0xFFFB),  # interlinear annotation
+    (0x1D173, 0x1D17A),  # musical formatting
+    (0xE0000, 0xE007F),  # tag characters (decoded separately)
+    (0xE0100, 0xE01EF),  # variation selectors supplement
+)
+_ZERO_WIDTH: Final = frozenset(
+    [0x200B, 0x200C, 0x200D, 0x2060, 0x2061, 0x2062, 0x2063, 0x2064, 0xFEFF, 0x180E]
+    + [0x115F, 0x1160, 0x3164, 0xFFA0, 0x00AD, 0x034F]
+)
+_BIDI_OVERRIDES: Final = frozenset([0x202D, 0x202E])
+_TAG_FIRST: Final = 0xE0000
+_TAG_LAST: Final = 0xE007F
+_TAG_CANCEL: Final = 0xE007F
+_BLACK_FLAG: Final = 0x1F3F4
+_MAX_FLAG_TAGS: Final = 8
+
+_INVISIBLE_CLASS: Final = "".join(
+    f"\\U{lo:08x}-\\U{hi:08x}" if lo != hi else f"\\U{lo:08x}" for lo, hi in _INVISIBLE_RANGES
+)
+_SPECIAL_RE: Final = re.compile(f"[{_INVISIBLE_CLASS}]")
+_INVISIBLE: Final = frozenset(
+    code for lo, hi in _INVISIBLE_RANGES for code in range(lo, hi + 1)
+)
+
+# Look-alike letters, case-aware: they are folded before lower-casing so that, for example,
+# Greek capital NU (looks like N) and small nu (looks like v) go to different letters.
+_CONFUSABLES: Final = {
+    # Cyrillic small
+    "а": "a", "в": "b", "е": "e", "ё": "e", "і": "i", "ї": "i", "ј": "j", "к": "k", "о": "o",
+    "р": "p", "с": "c", "у": "y", "х": "x", "ѕ": "s", "ԁ": "d", "һ": "h", "ӏ": "l", "ԛ": "q",
+    "ԝ": "w", "ь": "b", "ѵ": "v", "ү": "y",
+    # Cyrillic capital
+    "А": "a", "В": "b", "Е": "e", "К": "k", "М": "m", "Н": "h", "О": "o", "Р": "p", "С": "c",
+    "Т": "t", "У": "y", "Х": "x", "І": "i", "Ј": "j", "Ѕ": "s", "Ԁ": "d", "Һ": "h", "Ӏ": "l",
+    "Ԛ": "q", "Ԝ": "w",
+    # Greek small and capital
+    "α": "a", "ο": "o", "ρ": "p", "ι": "i", "κ": "k", "ν": "v", "υ": "u", "χ": "x", "ε": "e",
+    "τ": "t", "γ": "y", "ω": "w", "Α": "a", "Β": "b", "Ε": "e", "Ζ": "z", "Η": "h", "Ι": "i",
+    "Κ": "k", "Μ": "m", "Ν": "n", "Ο": "o", "Ρ": "p", "Τ": "t", "Υ": "y", "Χ": "x",
+    # Latin look-alikes outside ASCII
+    "ɡ": "g", "ɑ": "a", "ı": "i", "ɩ": "i", "ʏ": "y",
+}  # fmt: skip
+_CONFUSABLE_TABLE: Final = str.maketrans(_CONFUSABLES)
+_CONFUSABLE_WORD_RE: Final = re.compile(
+    "[^\\W\\d_]*[" + "".join(_CONFUSABLES) + "][^\\W\\d_]*"
+)
+_CONFUSABLE_CHAR_RE: Final = re.compile("[" + "".join(_CONFUSABLES) + "]")
+_GENUINE_CYRILLIC_GREEK_RE: Final = re.compile(
+    "[" + "".join(
+        c for c in map(chr, [*range(0x0391, 0x03CA), *range(0x0410, 0x0450)])
+        if c.isalpha() and c not in _CONFUSABLES
+    ) + "]"
+)  # fmt: skip
+_ASCII_LETTER_RE: Final = re.compile("[A-Za-z]")
+
+
+def _build_accent_table() -> dict[int, str]:
+    """Map accented Latin letters (U+00C0-U+024F) to their base letter, one char to one char."""
+    table: dict[int, str] = {}
+    for code in range(0x00C0, 0x0250):
+        base = "".join(
+            c for c in unicodedata.normalize("NFKD", chr(code)) if not unicodedata.combining(c)
+        )
+        if len(base) == 1 and base.isascii() and base.isalpha():
+            table[code] = base.lower()
+    return table
+
+
+_ACCENT_TABLE: Final = _build_accent_table()
+
+
+@dataclass(frozen=True, slots=True)
+class Obfuscation:
+    """A sign that text was disguised, with the original span it covers."""
+
+    kind: str
+    """``invisible_characters``, ``bidi_override``, ``hidden_tag_text`` or ``homoglyphs``."""
+    start: int
+    end: int
+    count: int
+
+
+@dataclass(frozen=True, slots=True)
+class HiddenText:
+    """ASCII text smuggled in Unicode tag characters, with each character's original index."""
+
+    text: str
+    positions: tuple[int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class NormalizedText:
+    """Lower-cased, folded text plus the map from its characters to the source string."""
+
+    text: str
+    source: str
+    starts: list[int] | None = None
+    """Source index of each normalised character; ``None`` means one-to-one."""
+    ends: list[int] | None = None
+    """Source end index (exclusive) of each normalised character; ``None`` means one-to-one."""
+    obfuscations: tuple[Obfuscation, ...] = ()
+    hidden: tuple[HiddenText, ...] = ()
+
+    def source_span(self, start: int, end: int) -> tuple[int, int]:
+        """Return the source span ``[start, end)`` that normalised ``[start, end)`` came from."""
+        if self.starts is None or self.ends is None:
+            return start, end
+        if not self.starts:
+            return 0, len(self.source)
+        first = min(max(start, 0), len(self.starts) - 1)
+        last = min(max(end - 1, first), len(self.ends) - 1)
+        return self.starts[first], self.ends[last]
+
+
+@dataclass(slots=True)
+class _Builder:
+    chars: list[str] = field(default_factory=list)
+    starts: list[int] = field(default_factory=list)
+    ends: list[int] = field(default_factory=list)
+    zero_width: list[int] = field(default_factory=list)
+    overrides: list[int] = field(default_factory=list)
+    hidden: list[HiddenText] = field(default_factory=list)
+
+
+def normalize(source: str) -> NormalizedText:
+    """Normalise ``source`` for matching.
+
+    Args:
+        source: Any text.
+
+    Returns:
+        The folded, lower-cased text with its offset map and the obfuscation signals found.
+    """
+    if source.isascii():
+        return NormalizedText(text=source.lower(), source=source)
+    is_nfkc = unicodedata.is_normalized("NFKC", source)
+    if is_nfkc and _SPECIAL_RE.search(source) is None:
+        cleaned, homoglyphs = _fold_confusables(source)
+        lowered = cleaned.lower()
+        if len(lowered) == len(source):
+            obfuscations = _homoglyph_signal(homoglyphs)
+            return NormalizedText(
+                text=lowered.translate(_ACCENT_TABLE), source=source, obfuscations=obfuscations
+            )
+    return _normalize_slow(source, apply_nfkc=not is_nfkc)
+
+
+def _normalize_slow(source: str, *, apply_nfkc: bool) -> NormalizedText:
+    builder = _Builder()
+    _walk(source, builder, apply_nfkc=apply_nfkc)
+    cleaned, homoglyphs = _fold_confusables("".join(builder.chars))
+    chars = [piece.lower() for piece in cleaned]
+    starts: list[int] = []
+    ends: list[int] = []
+    for piece, start, end in zip(chars, builder.starts, builder.ends, strict=True):
+        starts.extend([start] * len(piece))
+        ends.extend([end] * len(piece))
+    text = "".join(chars).translate(_ACCENT_TABLE)
+
+    obfuscations = list(
+        _homoglyph_signal([(builder.starts[s], builder.ends[e - 1]) for s, e in homoglyphs])
+    )
+    if len(builder.zero_width) >= 2:
+        obfuscations.append(_signal("invisible_characters", builder.zero_width))
+    if builder.overrides:
+        obfuscations.append(_signal("bidi_override", builder.overrides))
+    for hidden in builder.hidden:
+        obfuscations.append(_signal("hidden_tag_text", list(hidden.positions)))
+    return NormalizedText(
+        text=text,
+        source=source,
+        starts=starts,
+        ends=ends,
+        obfuscations=tuple(obfuscations),
+        hidden=tuple(builder.hidden),
+    )
+
+
+def _walk(source: str, builder: _Builder, *, apply_nfkc: bool) -> None:
+    """Copy visible clusters (NFKC-normalised if asked) and record invisible characters."""
+    index = 0
+    length = len(source)
+    while index < length:
+        char = source[index]
+        code = ord(char)
+        if _TAG_FIRST <= code <= _TAG_LAST:
+            index = _take_tags(source, index, builder)
+            continue
+        if code in _INVISIBLE:
+            _note_invisible(source, index, code, builder)
+            index += 1
+            continue
+        end = index + 1
+        while end < length and unicodedata.combining(source[end]):
+            end += 1
+        cluster = source[index:end]
+        if apply_nfkc and not cluster.isascii():
+            cluster = unicodedata.normalize("NFKC", cluster)
+        for piece in cluster:
+            builder.chars.append(piece)
+            builder.starts.append(index)
+            builder.ends.append(end)
+        index = end
+
+
+def _note_invisible(source: str, index: int, code: int, builder: _Builder) -> None:
+    """Count zero-width characters inside Latin words and every bidi override."""
+    if code in _BIDI_OVERRIDES:
+        builder.overrides.append(index)
+        return
+    if code not in _ZERO_WIDTH or index == 0:
+        return
+    before = builder.chars[-1] if builder.chars else ""
+    after_index = index + 1
+    while after_index < len(source) and ord(source[after_index]) in _INVISIBLE:
+        after_index += 1
+    after = source[after_index] if after_index < len(source) else ""
+    if before.isascii() and before.isalnum() and after.isascii() and after.isalnum():
+        builder.zero_width.append(index)
+
+
+def _take_tags(source: str, index: int, builder: _Builder) -> int:
+    """Decode a run of tag characters; return the index after the run."""
+    end = index
+    while end < len(source) and _TAG_FIRST <= ord(source[end]) <= _TAG_LAST:
+        end += 1
+    is_flag = (
+        index > 0
+        and ord(source[index - 1]) == _BLACK_FLAG
+        and ord(source[end - 1]) == _TAG_CANCEL
+        and end - index <= _MAX_FLAG_TAGS
+    )
+    if not is_flag:
+        positions = [i for i in range(index, end) if 0x20 <= ord(source[i]) - _TAG_FIRST < 0x7F]
+        text = "".join(chr(ord(source[i]) - _TAG_FIRST) for i in positions)
+        if text.strip():
+            builder.hidden.append(HiddenText(text=text, positions=tuple(positions)))
+    return end
+
+
+def _fold_confusables(text: str) -> tuple[str, list[tuple[int, int]]]:
+    """Fold look-alike letters in words that mix scripts; return the spans folded."""
+    if _CONFUSABLE_CHAR_RE.search(text) is None:
+        return text, []
+    allow_whole_words = _GENUINE_CYRILLIC_GREEK_RE.search(text) is None
+    pieces: list[str] = []
+    folded: list[tuple[int, int]] = []
+    last = 0
+    for match in _CONFUSABLE_WORD_RE.finditer(text):
+        word = match.group()
+        is_mixed = _ASCII_LETTER_RE.search(word) is not None
+        if not is_mixed and not (allow_whole_words and len(word) >= 2):
+            continue
+        pieces.append(text[last : match.start()])
+        pieces.append(word.translate(_CONFUSABLE_TABLE))
+        last = match.end()
+        if is_mixed:
+            folded.append((match.start(), match.end()))
+    pieces.append(text[last:])
+    return "".join(pieces), folded
+
+
+def _homoglyph_signal(spans: list[tuple[int, int]]) -> tuple[Obfuscation, ...]:
+    if len(spans) < 2:
+        return ()
+    return (Obfuscation("homoglyphs", spans[0][0], spans[-1][1], len(spans)),)
+
+
+def _signal(kind: str, positions: list[int]) -> Obfuscation:
+    return Obfuscation(kind, min(positions), max(positions) + 1, len(positions))
+
+
+# Encoded payloads -------------------------------------------------------------------------------
+
+MAX_DECODE_DEPTH: Final = 3
+"""How many encodings deep a payload is decoded (e.g. URL-encoded base64 of hex is 3)."""
+MAX_VIEWS: Final = 64
+"""Upper bound on decoded and hidden views per scan, so hostile input cannot fan out."""
+_MIN_BASE64_CHARS: Final = 16
+_TEXT_SAMPLE_CHARS: Final = 4096
+
+_BASE64_RE: Final = re2.compile(r"[A-Za-z0-9+/_-]{16,}={0,2}")
+_HEX_RE: Final = re2.compile(r"(?:(?:\\x|0x)?[0-9A-Fa-f]{2}[ :,-]{0,2}){8,}")
+_HEX_PAIR_RE: Final = re.compile(r"(?:\\x|0x)?([0-9A-Fa-f]{2})")
+_URL_RE: Final = re2.compile(r"[^\s%]*(?:%[0-9A-Fa-f]{2}[^\s%]*){3,}")
+_UPPER_RE: Final = re.compile("[A-Z]")
+_LOWER_RE: Final = re.compile("[a-z]")
+
+
+@dataclass(frozen=True, slots=True)
+class EncodedPayload:
+    """A run of text that decodes (base64, hex or URL encoding) to readable text."""
+
+    encoding: str
+    start: int
+    end: int
+    decoded: str
+
+
+def find_encoded_payloads(source: str) -> list[EncodedPayload]:
+    """Return the runs of ``source`` that decode to readable text, in order of position.
+
+    Args:
+        source: Text to search (not normalised: encodings are case-sensitive).
+
+    Returns:
+        At most :data:`MAX_VIEWS` payloads.
+    """
+    payloads: list[EncodedPayload] = []
+    if _BASE64_RE.search(source) is not None:
+        payloads.extend(_decode_runs(source, _BASE64_RE, "base64"))
+    if _HEX_RE.search(source) is not None:
+        payloads.extend(_decode_runs(source, _HEX_RE, "hex"))
+    if "%" in source and _URL_RE.search(source) is not None:
+        payloads.extend(_decode_runs(source, _URL_RE, "url"))
+    payloads.sort(key=lambda payload: payload.start)
+    return payloads[:MAX_VIEWS]
+
+
+def _decode_runs(source: str, pattern: re2._Regexp, encoding: str) -> list[EncodedPayload]:
+    found: list[EncodedPayload] = []
+    for match in pattern.finditer(source):
+        decoded = _DECODERS[encoding](match.group())
+        if decoded is not None:
+            found.append(EncodedPayload(encoding, match.start(), match.end(), decoded))
+            if len(found) >= MAX_VIEWS:
+                break
+    return found
+
+
+def _decode_base64(run: str) -> str | None:
+    body = run.rstrip("=")
+    if len(body) < _MIN_BASE64_CHARS or len(body) % 4 == 1:
+        return None
+    if _UPPER_RE.search(body) is None or _LOWER_RE.search(body) is None:
+        return None
+    if "-" in body or "_" in body:
+        if "+" in body or "/" in body:
+            return None
+        body = body.replace("-", "+").replace("_", "/")
+    try:
+        data = base64.b64decode(body + "=" * (-len(body) % 4), validate=True)
+    except binascii.Error:
+        return None
+    return _as_text(data)
+
+
+def _decode_hex(run: str) -> str | None:
+    pairs = _HEX_PAIR_RE.findall(run)
+    return _as_text(bytes.fromhex("".join(pairs)))
+
+
+def _decode_url(run: str) -> str | None:
+    decoded = urllib.parse.unquote_plus(run, errors="strict") if "%" in run else run
+    return decoded if decoded != run and _is_readable(decoded) else None
+
+
+_DECODERS: Final = {"base64": _decode_base64, "hex": _decode_hex, "url": _decode_url}
+
+
+def _as_text(data: bytes) -> str | None:
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    return text if _is_readable(text) else None
+
+
+def _is_readable(text: str) -> bool:
+    """Decoded bytes count as text when they are printable and mostly letters and spaces."""
+    sample = text[:_TEXT_SAMPLE_CHARS]
+    if len(sample.strip()) < 4:
+        return False
+    printable = sum(1 for char in sample if char.isprintable() or char in "\n\r\t")
+    wordy = sum(1 for char in sample if char.isalpha() or char.isspace())
+    return printable >= 0.95 * len(sample) and wordy >= 0.6 * len(sample)
+
+
+# Views -----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class View:
+    """One text to run detectors over: the input itself, hidden tag text or a decoded payload."""
+
+    normalized: NormalizedText
+    origin: str
+    """``text`` for the input, else the chain of encodings, e.g. ``tag`` or ``base64>hex``."""
+    depth: int
+    positions: tuple[int, ...] | None = None
+    """Original index of each source character (hidden tag text)."""
+    fixed_span: tuple[int, int] | None = None
+    """Original span every match maps to (decoded payloads)."""
+
+    def original_span(self, start: int, end: int) -> tuple[int, int]:
+        """Map a span of the normalised text to the span of the caller's original text."""
+        if self.fixed_span is not None:
+            return self.fixed_span
+        first, last = self.normalized.source_span(start, end)
+        if self.positions is None:
+            return first, last
+        if not self.positions:
+            return 0, 0
+        return self.positions[min(first, len(self.positions) - 1)], self.positions[last - 1] + 1
+
+
+def build_views(text: str, *, max_depth: int = MAX_DECODE_DEPTH) -> list[View]:
+    """Normalise ``text`` and every hidden or encoded text inside it, breadth first.
+
+    Args:
+        text: The caller's text.
+        max_depth: How many layers of hiding or encoding to peel.
+
+    Returns:
+        The view of ``text`` itself first, then at most :data:`MAX_VIEWS` nested views.
+    """
+    views = [View(normalize(text), "text", 0)]
+    index = 0
+    while index < len(views) and len(views) <= MAX_VIEWS:
+        view = views[index]
+        index += 1
+        if view.depth >= max_depth:
+            continue
+        views.extend(_children(view)[: MAX_VIEWS + 1 - len(views)])
+    return views
+
+
+def _children(view: View) -> list[View]:
+    children: list[View] = []
+    depth = view.depth + 1
+    for hidden in view.normalized.hidden:
+        positions = tuple(_original_index(view, index) for index in hidden.positions)
+        children.append(View(normalize(hidden.text), _chain(view, "tag"), depth, positions))
+    for payload in find_encoded_payloads(view.normalized.source):
+        span = _original_source_span(view, payload.start, payload.end)
+        children.append(
+            View(normalize(payload.decoded), _chain(view, payload.encoding), depth, None, span)
+        )
+    return children
+
+
+def _chain(view: View, encoding: str) -> str:
+    return encoding if view.origin == "text" else f"{view.origin}>{encoding}"
+
+
+def _original_index(view: View, source_index: int) -> int:
+    if view.fixed_span is not None:
+        return view.fixed_span[0]
+    if view.positions is not None:
+        return view.positions[source_index]
+    return source_index
+
+
+def _original_source_span(view: View, start: int, end: int) -> tuple[int, int]:
+    """Map a span of the view's *source* string (not its normalised text) to the original."""
+    if view.fixed_span is not None:
+        return view.fixed_span
+    if view.positions is not None:
+        return view.positions[start], view.positions[end - 1] + 1
+    return start, end

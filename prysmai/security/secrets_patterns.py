@@ -1,0 +1,254 @@
+"""Credential detectors: provider API keys, labelled secrets, URL credentials and PEM keys.
+
+Each provider pattern starts with the provider's literal prefix (``sk-``, ``ghp_``, ``AIza`` ...),
+so the regex engine jumps between occurrences of that prefix instead of trying every position.
+Candidates are then checked (placeholder words, character mix, JWT header) before they are
+reported, so documentation stand-ins such as ``sk-xxxx...`` or ``YOUR_API_KEY_HERE`` stay quiet.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import re
+from collections.abc import Callable, Iterator
+from typing import Final, NamedTuple
+
+from prysmai.security.pii_validators import (
+    has_mixed_classes,
+    looks_like_placeholder,
+    shannon_entropy,
+)
+
+API_KEY: Final = "API_KEY"
+PRIVATE_KEY: Final = "PRIVATE_KEY"
+
+_TOKEN_CHARS: Final = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-")
+_PEM_SEARCH_LIMIT: Final = 65_536
+"""How far after a ``BEGIN`` marker the matching ``END`` marker is looked for."""
+
+
+class Candidate(NamedTuple):
+    """A confirmed match before it becomes a ``Finding``."""
+
+    category: str
+    rule: str
+    start: int
+    end: int
+
+
+class _KeyRule(NamedTuple):
+    pattern: re.Pattern[str]
+    classify: Callable[[str], str | None]
+    """Maps the matched token to a rule name, or None to reject it."""
+
+
+def _classify_sk(token: str) -> str | None:
+    prefixes = (
+        ("sk-ant-admin", "anthropic_admin"),
+        ("sk-ant-", "anthropic"),
+        ("sk-proj-", "openai_project"),
+        ("sk-svcacct-", "openai_svcacct"),
+        ("sk-admin-", "openai_admin"),
+        ("sk-None-", "openai_user"),
+    )
+    for prefix, rule in prefixes:
+        if token.startswith(prefix):
+            return rule if _is_random(token[len(prefix) :], min_length=32) else None
+    if "T3BlbkFJ" in token:  # base64 of "OpenAI", embedded in every OpenAI user key
+        return "openai_legacy"
+    return "sk_generic" if _is_random(token[3:], min_length=32) else None
+
+
+def _classify_github(token: str) -> str | None:
+    if token.startswith("github_pat_"):
+        return "github_fine_grained" if _is_random(token[11:], min_length=40) else None
+    kinds = {"p": "github_pat", "o": "github_oauth", "u": "github_user", "s": "github_server"}
+    kinds["r"] = "github_refresh"
+    return kinds[token[2]] if _is_random(token[4:], min_length=30) else None
+
+
+def _classify_slack(token: str) -> str | None:
+    kinds = {"b": "slack_bot", "p": "slack_user", "a": "slack_app", "r": "slack_refresh"}
+    kinds.update({"s": "slack_session", "o": "slack_legacy"})
+    body = token[5:]
+    if looks_like_placeholder(body) or sum(char.isdigit() for char in body) < 6:
+        return None
+    return kinds.get(token[3])
+
+
+def _classify_jwt(token: str) -> str | None:
+    header_b64 = token.split(".", 1)[0]
+    try:
+        padded = header_b64 + "=" * (-len(header_b64) % 4)
+        header = json.loads(base64.urlsafe_b64decode(padded))
+    except (ValueError, binascii.Error, UnicodeDecodeError):
+        return None
+    if not isinstance(header, dict) or str(header.get("alg", "none")).lower() == "none":
+        return None  # unsigned tokens carry no credential (documentation examples)
+    return "jwt"
+
+
+def _fixed(rule: str, prefix_length: int, *, need_digit: bool = True) -> Callable[[str], str | None]:
+    def classify(token: str) -> str | None:
+        body = token[prefix_length:]
+        if looks_like_placeholder(body) or not has_mixed_classes(body, need_digit=need_digit):
+            return None
+        return rule
+
+    return classify
+
+
+def _aws_key_id(token: str) -> str | None:
+    body = token[4:]
+    if looks_like_placeholder(token) or not any(char.isdigit() for char in body):
+        return None
+    return "aws_access_key_id"
+
+
+def _is_random(body: str, *, min_length: int) -> bool:
+    """Real keys are long, mixed-case random strings; placeholders are not."""
+    if len(body) < min_length or looks_like_placeholder(body):
+        return False
+    return has_mixed_classes(body) and shannon_entropy(body) >= 3.5
+
+
+_KEY_RULES: Final[tuple[_KeyRule, ...]] = (
+    _KeyRule(re.compile(r"sk-[A-Za-z0-9_\-]{20,400}"), _classify_sk),
+    _KeyRule(
+        re.compile(r"gh(?:[pousr]_[A-Za-z0-9]{30,251}|ithub_pat_[A-Za-z0-9_]{40,255})"),
+        _classify_github,
+    ),
+    _KeyRule(re.compile(r"[sr]k_(?:live|test)_[A-Za-z0-9]{16,255}"), _fixed("stripe", 8)),
+    _KeyRule(re.compile(r"AIza[A-Za-z0-9_\-]{35}"), _fixed("google_api", 4, need_digit=False)),
+    _KeyRule(re.compile(r"A[KS]IA[A-Z0-9]{16}"), _aws_key_id),
+    _KeyRule(re.compile(r"xox[abposr]-[A-Za-z0-9\-]{10,250}"), _classify_slack),
+    _KeyRule(re.compile(r"xapp-[0-9]-[A-Za-z0-9\-]{20,250}"), _fixed("slack_app_level", 5)),
+    _KeyRule(
+        re.compile(r"eyJ[A-Za-z0-9_\-]{10,4096}\.eyJ[A-Za-z0-9_\-]{2,8192}\.[A-Za-z0-9_\-]{16,1024}"),
+        _classify_jwt,
+    ),
+    _KeyRule(re.compile(r"hf_[A-Za-z0-9]{30,40}"), _fixed("huggingface", 3)),
+    _KeyRule(re.compile(r"glpat-[A-Za-z0-9_\-]{20,64}"), _fixed("gitlab_pat", 6)),
+    _KeyRule(re.compile(r"npm_[A-Za-z0-9]{36}"), _fixed("npm", 4)),
+    _KeyRule(re.compile(r"gsk_[A-Za-z0-9]{48,64}"), _fixed("groq", 4)),
+    _KeyRule(re.compile(r"xai-[A-Za-z0-9]{60,100}"), _fixed("xai", 4)),
+    _KeyRule(re.compile(r"SG\.[A-Za-z0-9_\-]{22}\.[A-Za-z0-9_\-]{43}"), _fixed("sendgrid", 3)),
+)
+
+_STRIPE_RULES: Final = {"sk_live": "stripe_secret_live", "sk_test": "stripe_secret_test"}
+_STRIPE_RULES_RESTRICTED: Final = {"rk_live": "stripe_restricted_live", "rk_test": "stripe_restricted_test"}
+
+# A value after a label such as ``aws_secret_access_key =`` or ``"client_secret": "``.
+_LABELLED_SECRET: Final = re.compile(
+    r"(?i)(aws_?secret_?access_?key|aws_?secret(?:_?key)?|secret_?access_?key|client_?secret"
+    r"|secret_?key|api_?key|apikey|access_?token|auth_?token|secret|token|password|passwd"
+    r"|bearer)(?:[\"']?\s*[:=]\s*[\"']?|\s+)([A-Za-z0-9/+_\-.=~]{16,256})"
+)
+_LABEL_WORDS: Final = ("secret", "key", "token", "passw", "bearer")
+_URL_CREDENTIALS: Final = re.compile(
+    r"://[^\s/?#@:\"'<>\[\]]{1,128}:([^\s/?#@\"'<>]{1,256})@(?=[A-Za-z0-9\[])"
+)
+_URL_PASSWORD_PLACEHOLDERS: Final = frozenset(
+    {"password", "pass", "passwd", "pwd", "secret", "pw", "changeme", "user", "username"}
+)
+_PEM_BEGIN: Final = re.compile(r"-----BEGIN ((?:[A-Z0-9]+ ){0,3}PRIVATE KEY(?: BLOCK)?)-----")
+_PEM_BODY: Final = re.compile(r"(?:[A-Za-z0-9+/=:,\-]|\s|\\[nr])*")
+_UUID: Final = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
+_SLACK_WEBHOOK: Final = re.compile(
+    r"hooks\.slack\.com/services/(T[A-Z0-9]{6,12}/B[A-Z0-9]{6,12}/[A-Za-z0-9]{16,32})"
+)
+
+
+def find_secrets(text: str) -> list[Candidate]:
+    """Return every credential candidate in ``text`` (may overlap; the caller resolves)."""
+    found = list(_find_private_keys(text)) if "-----BEGIN " in text else []
+    found.extend(_find_provider_keys(text))
+    if "://" in text:
+        found.extend(_find_url_credentials(text))
+    found.extend(_find_labelled_secrets(text))
+    return found
+
+
+def _find_private_keys(text: str) -> Iterator[Candidate]:
+    position = text.find("-----BEGIN ")
+    while position != -1:
+        match = _PEM_BEGIN.match(text, position)
+        if match is None:
+            position = text.find("-----BEGIN ", position + 11)
+            continue
+        end_marker = "-----END " + match.group(1) + "-----"
+        end = text.find(end_marker, match.end(), match.end() + _PEM_SEARCH_LIMIT)
+        if end != -1:
+            end += len(end_marker)
+        else:  # truncated paste: the key material that is there still leaks
+            body = _PEM_BODY.match(text, match.end(), match.end() + _PEM_SEARCH_LIMIT)
+            end = len(text[: body.end() if body else match.end()].rstrip())
+        rule = "private_key." + match.group(1).replace(" PRIVATE KEY", "").replace(" BLOCK", "")
+        yield Candidate(PRIVATE_KEY, rule.lower().replace(" ", "_").rstrip("."), position, end)
+        position = text.find("-----BEGIN ", end)
+
+
+def _find_provider_keys(text: str) -> Iterator[Candidate]:
+    for key_rule in _KEY_RULES:
+        for match in key_rule.pattern.finditer(text):
+            start, end = match.span()
+            if not _has_token_boundaries(text, start, end):
+                continue
+            token = match.group()
+            rule = key_rule.classify(token)
+            if rule == "stripe":
+                prefix = token[:7]
+                rule = _STRIPE_RULES.get(prefix) or _STRIPE_RULES_RESTRICTED[prefix]
+            if rule is not None:
+                yield Candidate(API_KEY, "api_key." + rule, start, end)
+    if "hooks.slack.com" in text:
+        for match in _SLACK_WEBHOOK.finditer(text):
+            yield Candidate(API_KEY, "api_key.slack_webhook", match.start(1), match.end(1))
+
+
+def _has_token_boundaries(text: str, start: int, end: int) -> bool:
+    before = text[start - 1] if start else " "
+    after = text[end] if end < len(text) else " "
+    return before not in _TOKEN_CHARS and after not in _TOKEN_CHARS
+
+
+def _find_url_credentials(text: str) -> Iterator[Candidate]:
+    for match in _URL_CREDENTIALS.finditer(text):
+        password = match.group(1)
+        lowered = password.lower()
+        if lowered in _URL_PASSWORD_PLACEHOLDERS or looks_like_placeholder(password):
+            continue
+        yield Candidate(API_KEY, "api_key.url_credentials", match.start(1), match.end(1))
+
+
+def _find_labelled_secrets(text: str) -> Iterator[Candidate]:
+    lowered = text.lower()
+    if not any(word in lowered for word in _LABEL_WORDS):
+        return
+    for match in _LABELLED_SECRET.finditer(text):
+        value = match.group(2).rstrip(".")
+        if not _is_secret_value(value):
+            continue
+        label = match.group(1).lower().replace("_", "")
+        is_aws = len(value) == 40 and ("aws" in label or "accesskey" in label)
+        rule = "api_key.aws_secret_access_key" if is_aws else "api_key.labelled_secret"
+        yield Candidate(API_KEY, rule, match.start(2), match.start(2) + len(value))
+
+
+def _is_secret_value(value: str) -> bool:
+    """A labelled value counts as a secret when it is random-looking, not a path or an id."""
+    if value[0] in "/~." or value.count("/") > 2 or looks_like_placeholder(value):
+        return False
+    if _UUID.fullmatch(value):
+        return False
+    if has_mixed_classes(value):
+        return shannon_entropy(value) >= 3.5
+    is_hex_like = value.isalnum() and value.lower() == value and len(value) >= 32
+    return is_hex_like and has_digit_and_letter(value) and shannon_entropy(value) >= 3.5
+
+
+def has_digit_and_letter(value: str) -> bool:
+    """Return True when ``value`` contains at least one digit and one letter."""
+    return any(char.isdigit() for char in value) and any(char.isalpha() for char in value)

@@ -1,0 +1,322 @@
+"""The embedded span store: where spans go when no exporter is configured.
+
+:class:`SqliteSpanExporter` writes finished spans into a SQLite file (by default
+``prysmai.paths.data_dir() / "traces.db"``, or ``$PRYSM_DB_PATH``); :class:`TraceStore` reads
+them back for ``prysmai traces``, ``prysmai stats`` and the dashboard.
+
+Every span is stored, so trace trees stay whole, but only spans that carry
+``gen_ai.operation.name`` (model calls) get the typed columns (model, tokens, cost, ...)
+filled; other spans keep their ids, name, times, status and full attributes. The read side
+lists and aggregates model calls only.
+
+Layout and migrations live in :mod:`prysmai.store_schema`, queries in
+:mod:`prysmai.store_queries`.
+
+Limitations:
+    The store keeps every span until the file is deleted; there is no retention yet.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import sqlite3
+import threading
+import time
+from collections.abc import Mapping, Sequence
+from contextlib import suppress
+from pathlib import Path
+from typing import Final
+
+from opentelemetry.sdk.trace import ReadableSpan
+from opentelemetry.sdk.trace.export import SpanExporter, SpanExportResult
+from opentelemetry.util import types as otel_types
+
+from prysmai import semconv
+from prysmai.store_queries import (
+    JsonValue,
+    ModelCost,
+    Percentiles,
+    Stats,
+    TraceRow,
+    TraceStore,
+    dump_json,
+    percentile,
+)
+from prysmai.store_schema import (
+    DB_PATH_ENV,
+    SPAN_COLUMNS,
+    connect_for_writing,
+    default_db_path,
+    resolve_db_path,
+)
+
+__all__ = [
+    "DB_PATH_ENV",
+    "JsonValue",
+    "ModelCost",
+    "Percentiles",
+    "SqliteSpanExporter",
+    "Stats",
+    "TraceRow",
+    "TraceStore",
+    "default_db_path",
+    "percentile",
+    "span_to_row",
+]
+
+logger = logging.getLogger(__name__)
+
+WARNING_INTERVAL_S: Final = 60.0
+"""At most one write-failure warning per this many seconds; the rest are counted."""
+
+_INT64_MIN: Final = -(2**63)
+_INT64_MAX: Final = 2**63 - 1
+
+_INSERT_SQL: Final = (
+    f"INSERT OR REPLACE INTO spans ({', '.join(SPAN_COLUMNS)}) "
+    f"VALUES ({', '.join('?' for _ in SPAN_COLUMNS)})"
+)
+
+Row = tuple[object, ...]
+
+
+class SqliteSpanExporter(SpanExporter):
+    """OpenTelemetry span exporter that writes into the embedded SQLite store.
+
+    Meant to sit behind a ``BatchSpanProcessor``, whose worker thread calls :meth:`export`;
+    each call writes its batch in one transaction. Safe to share between threads and between
+    processes (WAL mode, a busy timeout, ``BEGIN IMMEDIATE``).
+
+    ``export`` never raises: when the file cannot be written (read-only folder, full disk, a
+    lock held past the busy timeout, a corrupt file) it logs a rate-limited WARNING, drops the
+    batch and returns ``FAILURE``; the next batch tries again with a fresh connection.
+
+    Args:
+        path: The SQLite file; ``None`` means ``$PRYSM_DB_PATH`` or ``data_dir()/traces.db``,
+            resolved on the first export.
+    """
+
+    def __init__(self, path: str | Path | None = None) -> None:
+        self._requested_path = path
+        self._path: Path | None = None
+        self._connection: sqlite3.Connection | None = None
+        self._lock = threading.Lock()
+        self._is_shut_down = False
+        self._last_warning_at: float | None = None
+        self._suppressed_warnings = 0
+
+    def export(self, spans: Sequence[ReadableSpan]) -> SpanExportResult:
+        """Write ``spans`` to the store; return ``FAILURE`` if any of them was dropped."""
+        if self._is_shut_down:
+            return SpanExportResult.FAILURE
+        rows: list[Row] = []
+        for span in spans:
+            try:
+                rows.append(span_to_row(span))
+            except Exception as exc:  # a span we cannot read must not lose the batch
+                self._warn("convert", 1, exc)
+        if not rows:
+            return SpanExportResult.SUCCESS if not spans else SpanExportResult.FAILURE
+
+        with self._lock:
+            try:
+                self._write(rows)
+            except Exception as exc:  # never break the app: sqlite3.Error, OSError, or a bug
+                self._close_connection()
+                self._warn("write", len(rows), exc)
+                return SpanExportResult.FAILURE
+        return SpanExportResult.SUCCESS if len(rows) == len(spans) else SpanExportResult.FAILURE
+
+    def shutdown(self) -> None:
+        """Close the database; later exports return ``FAILURE``."""
+        with self._lock:
+            self._is_shut_down = True
+            self._close_connection()
+
+    def force_flush(self, timeout_millis: int = 30000) -> bool:
+        """Return ``True``: each export commits before it returns, so nothing is pending."""
+        return True
+
+    def _write(self, rows: list[Row]) -> None:
+        if self._connection is None:
+            if self._path is None:
+                self._path = resolve_db_path(self._requested_path)
+            self._connection = connect_for_writing(self._path)
+        connection = self._connection
+        connection.execute("BEGIN IMMEDIATE")
+        try:
+            connection.executemany(_INSERT_SQL, rows)
+            connection.execute("COMMIT")
+        except BaseException:
+            if connection.in_transaction:
+                with suppress(sqlite3.Error):
+                    connection.execute("ROLLBACK")
+            raise
+
+    def _close_connection(self) -> None:
+        if self._connection is not None:
+            with suppress(sqlite3.Error):
+                self._connection.close()
+            self._connection = None
+
+    def _warn(self, action: str, count: int, exc: BaseException) -> None:
+        now = time.monotonic()
+        if self._last_warning_at is not None and now - self._last_warning_at < WARNING_INTERVAL_S:
+            self._suppressed_warnings += 1
+            return
+        suppressed, self._suppressed_warnings = self._suppressed_warnings, 0
+        self._last_warning_at = now
+        logger.warning(
+            "Could not %s %d spans for the embedded store at %s (%s); dropped them "
+            "(%d similar failures since the last warning).",
+            action,
+            count,
+            self._path or self._requested_path or DB_PATH_ENV,
+            _describe_error(exc),
+            suppressed,
+        )
+
+
+def _describe_error(exc: BaseException) -> str:
+    """Name the failure without echoing data: SQLite and OS messages hold no span content."""
+    if isinstance(exc, sqlite3.Error | OSError):
+        return f"{type(exc).__name__}: {exc}"
+    return type(exc).__name__
+
+
+def span_to_row(span: ReadableSpan) -> Row:
+    """Turn a finished span into the values of :data:`~prysmai.store_schema.SPAN_COLUMNS`."""
+    context = span.context
+    if context is None:
+        raise ValueError("span has no context")
+    attributes = span.attributes or {}
+    start_ns = span.start_time or 0
+    resource = span.resource.attributes if span.resource is not None else {}
+    generic: Row = (
+        format(context.trace_id, "032x"),
+        format(context.span_id, "016x"),
+        format(span.parent.span_id, "016x") if span.parent is not None else None,
+        _clean_text(span.name),
+        start_ns,
+        span.end_time,
+        span.status.status_code.name,
+        _clean_text(span.status.description) if span.status.description else None,
+    )
+    typed = _typed_columns(attributes, start_ns, span.end_time)
+    documents: Row = (
+        dump_json(_json_mapping(attributes)),
+        dump_json(_json_mapping(resource)),
+        dump_json(
+            [_json_event(event.name, event.timestamp, event.attributes) for event in span.events]
+        ),
+    )
+    return generic + typed + documents
+
+
+def _typed_columns(attributes: Mapping[str, object], start_ns: int, end_ns: int | None) -> Row:
+    operation = _as_text(attributes.get(semconv.OPERATION_NAME))
+    if operation is None:
+        return (None,) * 19
+    latency_ms = _as_float(attributes.get(semconv.LATENCY_MS))
+    if latency_ms is None and end_ns is not None:
+        latency_ms = (end_ns - start_ns) / 1e6
+    ttft_ms = _as_float(attributes.get(semconv.TIME_TO_FIRST_TOKEN_MS))
+    first_chunk_s = _as_float(attributes.get(semconv.RESPONSE_TIME_TO_FIRST_CHUNK))
+    if ttft_ms is None and first_chunk_s is not None:
+        ttft_ms = first_chunk_s * 1000  # the GenAI conventions measure it in seconds
+    provider = attributes.get(semconv.PROVIDER_NAME, attributes.get(semconv.SYSTEM))
+    return (
+        operation,
+        _as_text(provider),
+        _as_text(attributes.get(semconv.REQUEST_MODEL)),
+        _as_text(attributes.get(semconv.RESPONSE_MODEL)),
+        _as_text(attributes.get(semconv.USER_ID)),
+        _as_text(attributes.get(semconv.SESSION_ID)),
+        latency_ms,
+        ttft_ms,
+        _as_int(attributes.get(semconv.USAGE_INPUT_TOKENS)),
+        _as_int(attributes.get(semconv.USAGE_OUTPUT_TOKENS)),
+        _as_int(attributes.get(semconv.USAGE_CACHE_READ_INPUT_TOKENS)),
+        _as_int(attributes.get(semconv.USAGE_REASONING_OUTPUT_TOKENS)),
+        _as_float(attributes.get(semconv.COST_USD)),
+        _as_text(attributes.get(semconv.ERROR_TYPE)),
+        _as_int(attributes.get(semconv.HTTP_STATUS_CODE)),
+        _as_float(attributes.get(semconv.THREAT_SCORE)),
+        _as_text(attributes.get(semconv.THREAT_LEVEL)),
+        _as_flag(attributes.get(semconv.STREAM)),
+        _as_flag(attributes.get(semconv.STREAM_CUT_SHORT)),
+    )
+
+
+def _json_event(
+    name: str, timestamp_ns: int | None, attributes: otel_types.Attributes
+) -> JsonValue:
+    return {
+        "name": _clean_text(name),
+        "time_ns": timestamp_ns,
+        "attributes": _json_mapping(attributes or {}),
+    }
+
+
+def _json_mapping(attributes: Mapping[str, object]) -> dict[str, JsonValue]:
+    return {_clean_text(str(key)): _to_json(value) for key, value in attributes.items()}
+
+
+def _to_json(value: object) -> JsonValue:
+    """Make an attribute value JSON-safe: sequences become lists, nothing raises."""
+    if value is None or isinstance(value, bool | int):
+        return value
+    if isinstance(value, float):
+        # JSON has no NaN or infinity; keep them readable rather than dropping them.
+        return value if math.isfinite(value) else repr(value)
+    if isinstance(value, str):
+        return _clean_text(value)
+    if isinstance(value, bytes | bytearray):
+        return bytes(value).decode("utf-8", "backslashreplace")
+    if isinstance(value, Mapping):
+        return _json_mapping(value)
+    if isinstance(value, Sequence):
+        return [_to_json(item) for item in value]
+    return _clean_text(str(value))
+
+
+def _clean_text(value: str) -> str:
+    """Return ``value`` if it encodes as UTF-8, else with lone surrogates backslash-escaped."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return value.encode("utf-8", "backslashreplace").decode("utf-8")
+    return value
+
+
+def _as_text(value: object) -> str | None:
+    if isinstance(value, str):
+        return _clean_text(value)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    return None
+
+
+def _as_int(value: object) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, float) and math.isfinite(value) and value.is_integer():
+        value = int(value)
+    if isinstance(value, int) and _INT64_MIN <= value <= _INT64_MAX:
+        return value
+    return None
+
+
+def _as_float(value: object) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    try:
+        number = float(value)
+    except OverflowError:  # an int too large for a double
+        return None
+    return number if math.isfinite(number) else None
+
+
+def _as_flag(value: object) -> int | None:
+    return int(value) if isinstance(value, bool) else None

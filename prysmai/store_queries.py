@@ -1,0 +1,387 @@
+"""Read side of the embedded span store: recent calls, follow mode, one span, and stats.
+
+Percentiles use linear interpolation between the two nearest ranks (Hyndman and Fan type 7,
+the default of numpy and of ``statistics.quantiles(method="inclusive")``), computed in Python
+over the selected rows: a local store holds few enough calls for that.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import sqlite3
+import time
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from types import TracebackType
+from typing import Final, TypeAlias
+
+from prysmai.store_schema import SPAN_COLUMNS, connect_for_reading, resolve_db_path
+
+JsonValue: TypeAlias = "None | bool | int | float | str | list[JsonValue] | dict[str, JsonValue]"
+"""A value that survives a round trip through JSON."""
+
+_DOCUMENT_COLUMNS: Final = ("attributes", "resource", "events")
+_SCALAR_COLUMNS: Final = tuple(name for name in SPAN_COLUMNS if name not in _DOCUMENT_COLUMNS)
+_FOLLOW_BATCH: Final = 1000
+
+
+def dump_json(value: JsonValue) -> str:
+    """Serialise ``value`` compactly, keeping non-ASCII text as it is."""
+    return json.dumps(value, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+
+
+@dataclass(frozen=True, slots=True)
+class TraceRow:
+    """One stored span, as ``prysmai traces`` shows it.
+
+    Typed fields are ``None`` when the span did not carry the attribute (and for spans that are
+    not model calls). ``attributes``, ``resource`` and ``events`` are empty unless the query
+    asked for them.
+    """
+
+    rowid: int
+    """Insertion order in the store; :meth:`TraceStore.after` takes it for follow mode."""
+    trace_id: str
+    span_id: str
+    parent_span_id: str | None
+    name: str
+    start_time_ns: int
+    end_time_ns: int | None
+    status_code: str
+    """``OK``, ``ERROR`` or ``UNSET``."""
+    status_message: str | None
+    operation: str | None
+    provider: str | None
+    request_model: str | None
+    response_model: str | None
+    user_id: str | None
+    session_id: str | None
+    latency_ms: float | None
+    ttft_ms: float | None
+    input_tokens: int | None
+    output_tokens: int | None
+    cache_read_tokens: int | None
+    reasoning_tokens: int | None
+    cost_usd: float | None
+    """``None`` when the model's price is unknown (never a made-up zero)."""
+    error_type: str | None
+    http_status: int | None
+    threat_score: float | None
+    threat_level: str | None
+    stream: bool | None
+    stream_cut_short: bool | None
+    attributes: dict[str, JsonValue] = field(default_factory=dict)
+    resource: dict[str, JsonValue] = field(default_factory=dict)
+    events: list[JsonValue] = field(default_factory=list)
+
+    @property
+    def model(self) -> str | None:
+        """The model that answered, else the one requested."""
+        return self.response_model or self.request_model
+
+    @property
+    def is_error(self) -> bool:
+        """Whether the call failed."""
+        return self.status_code == "ERROR" or self.error_type is not None
+
+    def as_dict(self) -> dict[str, JsonValue]:
+        """Return every field as a JSON-ready dict."""
+        return asdict(self)
+
+
+@dataclass(frozen=True, slots=True)
+class Percentiles:
+    """p50 / p95 / p99 of one measure, ``None`` when there was nothing to measure."""
+
+    p50: float | None = None
+    p95: float | None = None
+    p99: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ModelCost:
+    """Calls and spend of one model within a stats window."""
+
+    model: str | None
+    calls: int
+    cost_usd: float
+    """Sum over the calls whose cost is known."""
+    unknown_cost_count: int
+
+
+@dataclass(frozen=True, slots=True)
+class Stats:
+    """Aggregates over the model calls of a time window."""
+
+    window_s: float | None
+    """Length of the window ending now; ``None`` for all stored calls."""
+    count: int
+    error_count: int
+    error_rate: float
+    """``error_count / count``, 0.0 when there were no calls."""
+    latency_ms: Percentiles
+    ttft_ms: Percentiles
+    """Over streamed calls that recorded a time to first token."""
+    streamed_count: int
+    input_tokens: int
+    output_tokens: int
+    total_tokens: int
+    cost_usd: float
+    """Sum over the calls whose cost is known."""
+    unknown_cost_count: int
+    """Calls whose model had no known price."""
+    cost_by_model: tuple[ModelCost, ...]
+    """Most expensive first."""
+
+    def as_dict(self) -> dict[str, JsonValue]:
+        """Return every field as a JSON-ready dict."""
+        return asdict(self)
+
+
+def percentile(sorted_values: Sequence[float], q: float) -> float | None:
+    """Return the ``q``-th percentile (0-100) of ascending values by linear interpolation.
+
+    Returns:
+        ``None`` for an empty sequence.
+    """
+    if not sorted_values:
+        return None
+    rank = (len(sorted_values) - 1) * q / 100
+    lower = math.floor(rank)
+    upper = min(lower + 1, len(sorted_values) - 1)
+    fraction = rank - lower
+    return sorted_values[lower] + (sorted_values[upper] - sorted_values[lower]) * fraction
+
+
+def _percentiles(values: list[float]) -> Percentiles:
+    values.sort()
+    return Percentiles(percentile(values, 50), percentile(values, 95), percentile(values, 99))
+
+
+class TraceStore:
+    """Read access to the embedded span store.
+
+    Opens the file read-only on first use; a file that does not exist yet reads as empty.
+    Listing and stats cover model calls only (spans with ``gen_ai.operation.name``).
+
+    Args:
+        path: The SQLite file; ``None`` means ``$PRYSM_DB_PATH`` or ``data_dir()/traces.db``.
+
+    Raises:
+        sqlite3.Error: from any query, when the file is not a readable SQLite database.
+    """
+
+    def __init__(self, path: str | Path | None = None) -> None:
+        self._path = resolve_db_path(path)
+        self._connection: sqlite3.Connection | None = None
+
+    @property
+    def path(self) -> Path:
+        """The SQLite file this store reads."""
+        return self._path
+
+    def __enter__(self) -> TraceStore:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close the connection, if one is open."""
+        if self._connection is not None:
+            self._connection.close()
+            self._connection = None
+
+    def recent(
+        self,
+        limit: int = 20,
+        since_ns: int | None = None,
+        model: str | None = None,
+        user: str | None = None,
+        *,
+        include_attributes: bool = False,
+    ) -> list[TraceRow]:
+        """Return the latest model calls, newest first.
+
+        Args:
+            limit: At most this many rows.
+            since_ns: Only calls that started at or after this Unix time in nanoseconds.
+            model: Only calls whose requested or response model is exactly this.
+            user: Only calls with this ``user.id``.
+            include_attributes: Also load ``attributes``, ``resource`` and ``events``.
+        """
+        where, params = _filters(since_ns, model, user)
+        return self._select(where, params, "start_time_ns DESC, id DESC", limit, include_attributes)
+
+    def after(
+        self,
+        rowid: int,
+        *,
+        model: str | None = None,
+        user: str | None = None,
+        include_attributes: bool = False,
+    ) -> list[TraceRow]:
+        """Return model calls stored after row ``rowid``, oldest first (for follow mode)."""
+        where, params = _filters(None, model, user)
+        where.append("id > ?")
+        params.append(rowid)
+        return self._select(where, params, "id ASC", _FOLLOW_BATCH, include_attributes)
+
+    def last_rowid(self) -> int:
+        """Return the highest row id in the store, 0 when it is empty."""
+        connection = self._connect()
+        if connection is None:
+            return 0
+        row = connection.execute("SELECT MAX(id) FROM spans").fetchone()
+        return int(row[0]) if row[0] is not None else 0
+
+    def get(self, span_id: str) -> TraceRow | None:
+        """Return the span with this hex id (any span, not only model calls), all fields loaded."""
+        connection = self._connect()
+        if connection is None:
+            return None
+        columns = ("id", *_SCALAR_COLUMNS, *_DOCUMENT_COLUMNS)
+        row = connection.execute(
+            f"SELECT {', '.join(columns)} FROM spans WHERE span_id = ? ORDER BY id DESC LIMIT 1",
+            (span_id.lower(),),
+        ).fetchone()
+        return None if row is None else _to_trace_row(row, with_documents=True)
+
+    def stats(self, window_s: float | None = None, *, now_ns: int | None = None) -> Stats:
+        """Aggregate the model calls that started within the last ``window_s`` seconds.
+
+        Args:
+            window_s: Window length; ``None`` covers every stored call.
+            now_ns: End of the window as Unix time in nanoseconds (default: now).
+        """
+        since_ns = None
+        if window_s is not None:
+            since_ns = (now_ns if now_ns is not None else time.time_ns()) - int(window_s * 1e9)
+        where, params = _filters(since_ns, None, None)
+        connection = self._connect()
+        rows: list[tuple[object, ...]] = []
+        if connection is not None:
+            rows = connection.execute(
+                "SELECT COALESCE(response_model, request_model), latency_ms, ttft_ms, stream,"
+                " status_code, error_type, input_tokens, output_tokens, cost_usd"
+                f" FROM spans WHERE {' AND '.join(where)}",
+                params,
+            ).fetchall()
+        return _aggregate(window_s, rows)
+
+    def _connect(self) -> sqlite3.Connection | None:
+        if self._connection is None:
+            self._connection = connect_for_reading(self._path)
+        return self._connection
+
+    def _select(
+        self,
+        where: list[str],
+        params: list[object],
+        order: str,
+        limit: int,
+        include_attributes: bool,
+    ) -> list[TraceRow]:
+        connection = self._connect()
+        if connection is None or limit <= 0:
+            return []
+        columns = ("id", *_SCALAR_COLUMNS, *(_DOCUMENT_COLUMNS if include_attributes else ()))
+        rows = connection.execute(
+            f"SELECT {', '.join(columns)} FROM spans WHERE {' AND '.join(where)}"
+            f" ORDER BY {order} LIMIT ?",
+            (*params, limit),
+        ).fetchall()
+        return [_to_trace_row(row, with_documents=include_attributes) for row in rows]
+
+
+def _filters(
+    since_ns: int | None, model: str | None, user: str | None
+) -> tuple[list[str], list[object]]:
+    where = ["operation IS NOT NULL"]
+    params: list[object] = []
+    if since_ns is not None:
+        where.append("start_time_ns >= ?")
+        params.append(since_ns)
+    if model is not None:
+        where.append("(request_model = ? OR response_model = ?)")
+        params.extend((model, model))
+    if user is not None:
+        where.append("user_id = ?")
+        params.append(user)
+    return where, params
+
+
+def _to_trace_row(row: Sequence[object], *, with_documents: bool) -> TraceRow:
+    values = dict(zip(("rowid", *_SCALAR_COLUMNS), row, strict=False))
+    for flag in ("stream", "stream_cut_short"):
+        values[flag] = None if values[flag] is None else bool(values[flag])
+    if with_documents:
+        documents = row[len(_SCALAR_COLUMNS) + 1 :]
+        for name, text in zip(_DOCUMENT_COLUMNS, documents, strict=True):
+            values[name] = json.loads(str(text))
+    return TraceRow(**values)  # type: ignore[arg-type]  # column names match the fields
+
+
+@dataclass(slots=True)
+class _ModelTotals:
+    calls: int = 0
+    cost_usd: float = 0.0
+    unknown_cost_count: int = 0
+
+
+def _aggregate(window_s: float | None, rows: list[tuple[object, ...]]) -> Stats:
+    latencies: list[float] = []
+    ttfts: list[float] = []
+    by_model: dict[str | None, _ModelTotals] = {}
+    error_count = streamed_count = input_tokens = output_tokens = 0
+    for model, latency, ttft, stream, status, error_type, tokens_in, tokens_out, cost in rows:
+        if isinstance(latency, float | int):
+            latencies.append(float(latency))
+        if stream:
+            streamed_count += 1
+            if isinstance(ttft, float | int):
+                ttfts.append(float(ttft))
+        if status == "ERROR" or error_type is not None:
+            error_count += 1
+        input_tokens += tokens_in if isinstance(tokens_in, int) else 0
+        output_tokens += tokens_out if isinstance(tokens_out, int) else 0
+
+        totals = by_model.setdefault(model if isinstance(model, str) else None, _ModelTotals())
+        totals.calls += 1
+        if isinstance(cost, float | int):
+            totals.cost_usd += cost
+        else:
+            totals.unknown_cost_count += 1
+
+    cost_by_model = tuple(
+        sorted(
+            (
+                ModelCost(model, totals.calls, totals.cost_usd, totals.unknown_cost_count)
+                for model, totals in by_model.items()
+            ),
+            key=lambda entry: (-entry.cost_usd, -entry.calls, entry.model or ""),
+        )
+    )
+    count = len(rows)
+    return Stats(
+        window_s=window_s,
+        count=count,
+        error_count=error_count,
+        error_rate=error_count / count if count else 0.0,
+        latency_ms=_percentiles(latencies),
+        ttft_ms=_percentiles(ttfts),
+        streamed_count=streamed_count,
+        input_tokens=input_tokens,
+        output_tokens=output_tokens,
+        total_tokens=input_tokens + output_tokens,
+        cost_usd=sum(entry.cost_usd for entry in cost_by_model),
+        unknown_cost_count=sum(entry.unknown_cost_count for entry in cost_by_model),
+        cost_by_model=cost_by_model,
+    )

@@ -1,0 +1,188 @@
+"""The one interception point per client: a transport wrapped around the HTTP client's own.
+
+Every request the SDK sends passes through here, whatever public method made it (``create``,
+``parse``, ``stream`` helpers, raw and streaming responses, ``with_options`` copies, retries).
+The wrapper notes the time, a reference to the body and the caller's context, lets the request
+through unchanged, and wraps the response's byte stream to see the answer as it arrives.
+"""
+
+from __future__ import annotations
+
+import functools
+import time
+from types import ModuleType
+from typing import TYPE_CHECKING, Any, Final
+
+from opentelemetry import context as otel_context
+
+from prysmai.call import CallRecord
+from prysmai.context import prysm_context
+from prysmai.endpoints import match_endpoint
+from prysmai.faults import report_fault
+from prysmai.streams import async_stream_class, sync_stream_class
+
+if TYPE_CHECKING:
+    from prysmai.recorder import Recorder
+
+_PRYSM_HEADER_PREFIX: Final = b"x-prysm-"
+
+
+def _take_prysm_headers(request: Any) -> dict[str, str] | None:
+    """Remove ``X-Prysm-*`` headers from the request and return them.
+
+    They carry user, session and metadata for prysmai and must never reach the provider.
+    """
+    headers = request.headers
+    found: dict[str, str] | None = None
+    for key, value in headers.raw:
+        if key[:8].lower() == _PRYSM_HEADER_PREFIX:
+            if found is None:
+                found = {}
+            found[key.decode("latin-1").lower()] = value.decode("utf-8", errors="replace")
+    if found:
+        for name in found:
+            del headers[name]
+    return found
+
+
+def _begin_call(recorder: Recorder, request: Any) -> CallRecord | None:
+    endpoint = match_endpoint(request.method, request.url.path)
+    if endpoint is None:
+        return None
+    try:
+        body: bytes | None = request.content
+    except Exception:
+        # Multipart uploads and other streamed bodies are not read here: reading would consume them.
+        body = None
+    call = CallRecord(
+        recorder,
+        endpoint,
+        recorder.client_info,
+        str(request.url),
+        body,
+        request.headers,
+        prysm_context.snapshot(),
+        otel_context.get_current(),
+    )
+    call.header_overrides = _take_prysm_headers(request)
+    return call
+
+
+def _observe_response(call: CallRecord, response: Any, stream_class: type[Any]) -> None:
+    call.status_code = response.status_code
+    call.response_headers = response.headers
+    call.response_ns = time.perf_counter_ns()
+    content = getattr(response, "_content", None)
+    if content is not None:
+        # A body built in memory (mock transports, cached answers) is never read from the
+        # stream, so the call is complete now.
+        call.add_chunk(content)
+        call.is_exhausted = True
+        call.finish()
+        return
+    response.stream = stream_class(response.stream, call)
+
+
+@functools.cache
+def sync_transport_class(http_module: ModuleType) -> type[Any]:
+    """Build the monitoring transport class for ``httpx`` or ``httpx2`` clients."""
+    stream_class = sync_stream_class(http_module)
+
+    class MonitoringTransport(http_module.BaseTransport):  # type: ignore[name-defined,misc]
+        """Wraps a sync transport; records model calls, passes everything else straight on."""
+
+        def __init__(self, inner: Any, recorder: Recorder) -> None:
+            self.inner = inner
+            self.recorder = recorder
+
+        def handle_request(self, request: Any) -> Any:
+            try:
+                call = _begin_call(self.recorder, request)
+                if call is not None:
+                    blocked = self.recorder.before_send(call, request, http_module)
+                    if blocked is not None:
+                        return blocked
+            except Exception:
+                report_fault("reading a request")
+                call = None
+            if call is None:
+                return self.inner.handle_request(request)
+
+            try:
+                response = self.inner.handle_request(request)
+            except BaseException as exc:
+                call.finish_with_error(exc)
+                raise
+            try:
+                _observe_response(call, response, stream_class)
+            except Exception:
+                report_fault("observing a response")
+            return response
+
+        def close(self) -> None:
+            self.inner.close()
+
+        def __enter__(self) -> Any:
+            self.inner.__enter__()
+            return self
+
+        def __exit__(self, *args: Any) -> None:
+            self.inner.__exit__(*args)
+
+    return MonitoringTransport
+
+
+@functools.cache
+def async_transport_class(http_module: ModuleType) -> type[Any]:
+    """Build the monitoring transport class for ``httpx`` or ``httpx2`` async clients."""
+    stream_class = async_stream_class(http_module)
+
+    class AsyncMonitoringTransport(http_module.AsyncBaseTransport):  # type: ignore[name-defined,misc]
+        """Wraps an async transport; records model calls, passes everything else straight on."""
+
+        def __init__(self, inner: Any, recorder: Recorder) -> None:
+            self.inner = inner
+            self.recorder = recorder
+
+        async def handle_async_request(self, request: Any) -> Any:
+            try:
+                call = _begin_call(self.recorder, request)
+                if call is not None:
+                    blocked = self.recorder.before_send(call, request, http_module)
+                    if blocked is not None:
+                        return blocked
+            except Exception:
+                report_fault("reading a request")
+                call = None
+            if call is None:
+                return await self.inner.handle_async_request(request)
+
+            try:
+                response = await self.inner.handle_async_request(request)
+            except BaseException as exc:
+                call.finish_with_error(exc)
+                raise
+            try:
+                _observe_response(call, response, stream_class)
+            except Exception:
+                report_fault("observing a response")
+            return response
+
+        async def aclose(self) -> None:
+            await self.inner.aclose()
+
+        async def __aenter__(self) -> Any:
+            await self.inner.__aenter__()
+            return self
+
+        async def __aexit__(self, *args: Any) -> None:
+            await self.inner.__aexit__(*args)
+
+    return AsyncMonitoringTransport
+
+
+def is_monitoring_transport(transport: Any) -> bool:
+    """Return whether ``transport`` is one of prysmai's wrappers."""
+    return type(transport).__name__ in ("MonitoringTransport", "AsyncMonitoringTransport") and (
+        hasattr(transport, "recorder")
+    )
