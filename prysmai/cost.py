@@ -60,9 +60,11 @@ _UNKNOWN_WARNING_LIMIT: Final = 100
 _LOGGED_MODEL_CHARS: Final = 200
 _RATE_KEYS: Final = ("input", "output", "cached_input", "cache_write")
 
-# Anthropic's input_tokens leaves out cache reads and writes; OpenAI and Gemini count cached
-# tokens inside the prompt total.
-_CACHE_EXCLUSIVE_PROVIDERS: Final = frozenset({"anthropic"})
+# Anthropic's input_tokens leaves out cache reads and writes, also through the Anthropic SDK's
+# Bedrock and Vertex clients (and Bedrock's Converse API); OpenAI and Gemini count cached tokens
+# inside the prompt total.
+_CACHE_EXCLUSIVE_PROVIDERS: Final = frozenset({"anthropic", "aws.bedrock"})
+_CACHE_EXCLUSIVE_FOR_CLAUDE: Final = frozenset({"gcp.vertex_ai"})
 
 # gen_ai.provider.name values mapped to genai-prices provider ids.
 _GENAI_PROVIDER_IDS: Final = {
@@ -276,7 +278,9 @@ class PriceBook:
         Args:
             provider: The ``gen_ai.provider.name`` of the call, such as ``"openai"``,
                 ``"anthropic"``, ``"gcp.gemini"`` or ``"ollama"``. It decides how cached tokens
-                were counted and where the model is looked up first.
+                were counted (outside ``input_tokens`` for ``"anthropic"``, ``"aws.bedrock"``
+                and Claude on ``"gcp.vertex_ai"``, inside it otherwise) and where the model is
+                looked up first.
             model: The model id the provider reported, dated or prefixed ids included
                 (``"gpt-4o-2024-08-06"``, ``"openai/gpt-4o"``, ``"models/gemini-1.5-pro"``).
             usage: The call's token counts.
@@ -285,28 +289,32 @@ class PriceBook:
             The cost, or None (not zero) when no price is known; such lookups are counted and
             each unknown model is logged once at WARNING.
         """
-        price = self._resolve(provider, model)
-        if price is None:
+        resolved = self._resolve(provider, model)
+        if resolved is None:
             with self._lock:
                 self._unknown_model_count += 1
             _UNKNOWN_MODELS.record(provider, model)
             return None
 
-        is_cache_exclusive = provider.strip().lower() in _CACHE_EXCLUSIVE_PROVIDERS
+        price, is_cache_exclusive = resolved
         return price.price(_count_tokens(usage, is_cache_exclusive))
 
-    def _find_price(self, provider: str, model: str | None) -> _Price | None:
+    def _find_price(self, provider: str, model: str | None) -> tuple[_Price, bool] | None:
         if model is None or not model.strip():
             return None
-
+        provider = provider.strip().lower()
         names = _candidate_names(model)
+        is_cache_exclusive = provider in _CACHE_EXCLUSIVE_PROVIDERS or (
+            provider in _CACHE_EXCLUSIVE_FOR_CLAUDE and "claude" in names[0]
+        )
+
         for table in (self._user_prices, _prysm_table()):
             for name in names:
                 if (rates := table.get(name)) is not None:
-                    return rates
+                    return rates, is_cache_exclusive
 
-        found = _find_genai_model(provider.strip().lower(), names)
-        return None if found is None else _genai_price(*found)
+        found = _find_genai_model(provider, names)
+        return None if found is None else (_genai_price(*found), is_cache_exclusive)
 
 
 def default_price_book() -> PriceBook:

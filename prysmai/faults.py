@@ -19,6 +19,7 @@ _lock = threading.Lock()
 _last_logged: dict[str, float] = {}
 _counts: dict[str, int] = {}
 _strict = False
+_strict_errors: list[BaseException] = []
 
 
 def set_strict(enabled: bool) -> None:
@@ -38,11 +39,20 @@ def fault_counts() -> dict[str, int]:
         return dict(_counts)
 
 
-def report_fault(what: str) -> None:
+def take_strict_errors() -> list[BaseException]:
+    """Return and forget the faults kept in strict mode by background threads."""
+    with _lock:
+        errors = list(_strict_errors)
+        _strict_errors.clear()
+    return errors
+
+
+def report_fault(what: str, *, in_background: bool = False) -> None:
     """Record an internal fault; call it inside ``except``.
 
     The first occurrence of each kind per minute is logged with its traceback; the rest are
-    only counted. In strict mode the active exception is raised again.
+    only counted. In strict mode the active exception is raised again, or, for faults in a
+    background thread (which must keep running), kept for :func:`take_strict_errors`.
     """
     now = time.monotonic()
     with _lock:
@@ -56,5 +66,10 @@ def report_fault(what: str) -> None:
             "prysmai failed while %s; the application's call goes on unobserved", what,
             exc_info=sys.exc_info()[0] is not None,
         )
-    if _strict and sys.exc_info()[0] is not None:
-        raise
+    error = sys.exc_info()[1]
+    if _strict and error is not None:
+        if in_background:
+            with _lock:
+                _strict_errors.append(error)
+            return
+        raise error

@@ -106,7 +106,11 @@ def _add_model_and_usage(attrs: dict[str, AttributeValue], details: CallDetails)
         attrs[semconv.RESPONSE_FINISH_REASONS] = details.finish_reasons
     usage = details.usage
     if usage is not None:
-        attrs[semconv.USAGE_INPUT_TOKENS] = usage.input_tokens
+        input_tokens = usage.input_tokens
+        if details.input_excludes_cache:
+            # The conventions count cached input inside the input total.
+            input_tokens += usage.cache_read_tokens + usage.cache_write_tokens
+        attrs[semconv.USAGE_INPUT_TOKENS] = input_tokens
         attrs[semconv.USAGE_OUTPUT_TOKENS] = usage.output_tokens
         if usage.cache_read_tokens:
             attrs[semconv.USAGE_CACHE_READ_INPUT_TOKENS] = usage.cache_read_tokens

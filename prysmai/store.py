@@ -172,7 +172,7 @@ class SqliteSpanExporter(SpanExporter):
             "(%d similar failures since the last warning).",
             action,
             count,
-            self._path or self._requested_path or DB_PATH_ENV,
+            self._path or self._requested_path or "the default location",
             _describe_error(exc),
             suppressed,
         )

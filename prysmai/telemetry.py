@@ -153,7 +153,12 @@ def get_pipeline(
     """Return the shared pipeline for a destination, building it on first use."""
     otlp = otlp_env_configured()
     key = (
-        "otlp" if otlp else prysm_key,
+        (
+            os.environ.get("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"),
+            os.environ.get("OTEL_EXPORTER_OTLP_ENDPOINT"),
+        )
+        if otlp
+        else prysm_key,
         None if otlp else base_url,
         id(tracer_provider),
         id(meter_provider),

@@ -94,7 +94,7 @@ class Worker:
             try:
                 call.recorder.process(call)
             except Exception:
-                report_fault("recording a call")
+                report_fault("recording a call", in_background=True)
             finally:
                 self._processed += 1
 

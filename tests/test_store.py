@@ -10,8 +10,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
-from opentelemetry.sdk.trace import ReadableSpan
-from opentelemetry.sdk.trace.export import SpanExportResult
+from opentelemetry.sdk.trace import ReadableSpan, TracerProvider
+from opentelemetry.sdk.trace.export import BatchSpanProcessor, SpanExportResult
 from opentelemetry.trace import SpanContext, Status, StatusCode
 
 from prysmai import semconv, store_schema
@@ -276,9 +276,8 @@ def test_stats_percentiles_on_known_latencies(recorder: SpanRecorder) -> None:
     stats = TraceStore(recorder.path).stats(None)
 
     assert stats.count == 100
-    assert stats.latency_ms == Percentiles(
-        pytest.approx(50.5), pytest.approx(95.05), pytest.approx(99.01)
-    )
+    latency_ms = stats.latency_ms
+    assert (latency_ms.p50, latency_ms.p95, latency_ms.p99) == pytest.approx((50.5, 95.05, 99.01))
 
 
 def test_stats_ttft_covers_streamed_calls_only(recorder: SpanRecorder) -> None:
@@ -289,10 +288,9 @@ def test_stats_ttft_covers_streamed_calls_only(recorder: SpanRecorder) -> None:
 
     stats = TraceStore(recorder.path).stats(None)
 
-    assert (stats.streamed_count, stats.ttft_ms) == (
-        3,
-        Percentiles(200.0, pytest.approx(290.0), pytest.approx(298.0)),
-    )
+    ttft_ms = stats.ttft_ms
+    assert stats.streamed_count == 3
+    assert (ttft_ms.p50, ttft_ms.p95, ttft_ms.p99) == pytest.approx((200.0, 290.0, 298.0))
 
 
 def test_stats_counts_errors_tokens_and_cost_by_model(recorder: SpanRecorder) -> None:
@@ -583,3 +581,37 @@ def test_default_exporter_writes_to_env_path(
     exporter.shutdown()
 
     assert [row.user_id for row in TraceStore().recent()] == ["alice"]
+
+
+def test_full_disk_returns_failure_then_recovers(
+    recorder: SpanRecorder, caplog: pytest.LogCaptureFixture
+) -> None:
+    recorder.call()
+    connection = recorder.exporter._connection
+    assert connection is not None
+    (pages,) = connection.execute("PRAGMA page_count").fetchone()
+    connection.execute(f"PRAGMA max_page_count = {pages}")  # the disk is full from here on
+    caplog.set_level(logging.WARNING, logger="prysmai.store")
+    big = recorder.call({semconv.OUTPUT_MESSAGES: "y" * 200_000})
+
+    # The processor's export of ``big`` failed; a retry reconnects without the page limit.
+    recovered = recorder.exporter.export([big])
+
+    assert "database or disk is full" in caplog.records[0].getMessage()
+    assert recovered == SpanExportResult.SUCCESS
+    assert TraceStore(recorder.path).last_rowid() == 2
+
+
+def test_batch_span_processor_delivers_spans(tmp_path: Path) -> None:
+    exporter = SqliteSpanExporter(tmp_path / "batch.db")
+    provider = TracerProvider(shutdown_on_exit=False)
+    provider.add_span_processor(BatchSpanProcessor(exporter))
+    tracer = provider.get_tracer("tests")
+    for _ in range(3):
+        with tracer.start_as_current_span("chat", attributes={semconv.OPERATION_NAME: "chat"}):
+            pass
+
+    provider.force_flush()
+    provider.shutdown()
+
+    assert len(TraceStore(tmp_path / "batch.db").recent()) == 3

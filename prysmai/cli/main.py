@@ -86,10 +86,10 @@ def _import_command(name: str) -> ModuleType | None:
     except ModuleNotFoundError as exc:
         if exc.name == name:
             return None
-        print(_one_line(exc), file=sys.stderr)
+        print(f"{_one_line(exc)} (command module {name} skipped)", file=sys.stderr)
     except Exception as exc:
         # A broken command must not take the others down with it, but it must be seen.
-        print(_one_line(exc), file=sys.stderr)
+        print(f"{_one_line(exc)} (command module {name} skipped)", file=sys.stderr)
     return None
 
 

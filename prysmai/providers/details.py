@@ -62,6 +62,8 @@ class CallDetails:
     error_message: str | None = None
     error_code: str | None = None
     embedding_count: int = 0
+    input_excludes_cache: bool = False
+    """The provider's input count leaves out cached tokens (Anthropic); spans report the sum."""
 
     @property
     def finish_reasons(self) -> list[str]:

@@ -43,7 +43,7 @@ class InjectionRule:
     catches letter spacing, words split by invisible characters and string concatenation."""
 
 
-_SEP: Final = r"[^a-z0-9.!?\n]*[^a-z0-9\n]"
+_SEP: Final = r"[^a-z0-9]+"
 _WORD: Final = r"[a-z0-9'\-]+"
 
 
@@ -58,9 +58,12 @@ def expand(pattern: str) -> str:
     """
     gap3 = f"{_SEP}(?:{_WORD}{_SEP}){{0,3}}"
     gap8 = f"{_SEP}(?:{_WORD}{_SEP}){{0,8}}"
-    body = pattern.replace(" ~~ ", "\x01").replace(" ~ ", "\x02").replace(" ", _SEP)
-    body = body.replace("\x01", gap8).replace("\x02", gap3)
-    return rf"\b(?:{body})\b"
+    body = pattern.replace(" ~~ ", "\x01").replace(" ~ ", "\x02").replace(" ?", "\x03")
+    body = body.replace(" ", _SEP).replace("\x01", gap8).replace("\x02", gap3)
+    body = body.replace("\x03", f"(?:{_SEP})?")
+    # The boundary is consumed on a side where the rule starts or ends with punctuation; the
+    # rule body is group 1, so reported spans stay exact.
+    return rf"(?:^|\b|[^a-z0-9])({body})(?:\b|$|[^a-z0-9])"
 
 
 _RM = InjectionCategory.ROLE_MANIPULATION
@@ -223,7 +226,7 @@ ENGLISH_RULES: Final = (
         "injection.role_manipulation.stay_in_character",
         _RM, 8,
         r"(?:stay|remain|keep|staying) in (?:character|role|dan mode|developer mode)"
-        r"(?:!| ~ (?:no matter|at all times|even if|whatever))",
+        r"(?:!| ~ (?:no matter|at all times|even if|whatever|or else|otherwise))",
     ),
     InjectionRule(
         "injection.role_manipulation.opposite_mode",
@@ -238,7 +241,7 @@ ENGLISH_RULES: Final = (
         "injection.jailbreak_phrase.dan",
         _JB, 10,
         r"do anything now|(?:you are|you're|act as|called|named|known as|pretend to be|"
-        r"become|playing) (?:an? |the )?dan\b|dan mode|dan \(do|\[dan\]|dan:|"
+        r"become|playing) (?:an? |the )?dan|dan mode|\[dan\]|dan:|"
         r"(?:stan|dude|aim|mongo tom|anti-dan|betterdan|better dan|dan 1\d) (?:mode|which "
         r"stands for|stands for)",
         squashed="doanythingnow",

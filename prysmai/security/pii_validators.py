@@ -12,7 +12,16 @@ import datetime
 import ipaddress
 import math
 from collections import Counter
-from typing import Final
+from typing import Final, NamedTuple
+
+
+class Candidate(NamedTuple):
+    """A validated match before it becomes a ``Finding`` (offsets into the original text)."""
+
+    category: str
+    rule: str
+    start: int
+    end: int
 
 # (first digits, allowed lengths) for the card networks in circulation; a number must match one.
 # Ranges are written as (low, high) over the same number of leading digits.

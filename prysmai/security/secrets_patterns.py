@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterator
 from typing import Final, NamedTuple
 
 from prysmai.security.pii_validators import (
+    Candidate,
     has_mixed_classes,
     looks_like_placeholder,
     shannon_entropy,
@@ -27,15 +28,6 @@ PRIVATE_KEY: Final = "PRIVATE_KEY"
 _TOKEN_CHARS: Final = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-")
 _PEM_SEARCH_LIMIT: Final = 65_536
 """How far after a ``BEGIN`` marker the matching ``END`` marker is looked for."""
-
-
-class Candidate(NamedTuple):
-    """A confirmed match before it becomes a ``Finding``."""
-
-    category: str
-    rule: str
-    start: int
-    end: int
 
 
 class _KeyRule(NamedTuple):
@@ -142,9 +134,9 @@ _STRIPE_RULES_RESTRICTED: Final = {"rk_live": "stripe_restricted_live", "rk_test
 
 # A value after a label such as ``aws_secret_access_key =`` or ``"client_secret": "``.
 _LABELLED_SECRET: Final = re.compile(
-    r"(?i)(aws_?secret_?access_?key|aws_?secret(?:_?key)?|secret_?access_?key|client_?secret"
-    r"|secret_?key|api_?key|apikey|access_?token|auth_?token|secret|token|password|passwd"
-    r"|bearer)(?:[\"']?\s*[:=]\s*[\"']?|\s+)([A-Za-z0-9/+_\-.=~]{16,256})"
+    r"(?i)(?:(aws_?secret_?access_?key|aws_?secret(?:_?key)?|secret_?access_?key|client_?secret"
+    r"|secret_?key|api_?key|apikey|access_?token|auth_?token|secret|token|password|passwd)"
+    r"[\"']?\s*[:=]\s*[\"']?|bearer\s+)([A-Za-z0-9/+_\-.=~]{16,256})"
 )
 _LABEL_WORDS: Final = ("secret", "key", "token", "passw", "bearer")
 _URL_CREDENTIALS: Final = re.compile(
@@ -231,7 +223,7 @@ def _find_labelled_secrets(text: str) -> Iterator[Candidate]:
         value = match.group(2).rstrip(".")
         if not _is_secret_value(value):
             continue
-        label = match.group(1).lower().replace("_", "")
+        label = (match.group(1) or "").lower().replace("_", "")
         is_aws = len(value) == 40 and ("aws" in label or "accesskey" in label)
         rule = "api_key.aws_secret_access_key" if is_aws else "api_key.labelled_secret"
         yield Candidate(API_KEY, rule, match.start(2), match.start(2) + len(value))

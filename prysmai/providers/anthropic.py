@@ -1,0 +1,241 @@
+"""The Anthropic Messages wire format (and the legacy Text Completions API)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from prysmai import semconv
+from prysmai.cost import TokenUsage
+from prysmai.providers.details import CallDetails, OutputChoice, ToolCall
+from prysmai.providers.sse import parse_sse
+
+__all__ = ["read_error", "read_request", "read_response"]
+
+
+def read_request(endpoint_name: str, body: dict[str, Any], details: CallDetails) -> None:
+    """Fill ``details`` from an Anthropic request body."""
+    details.input_excludes_cache = True
+    model = body.get("model")
+    details.request_model = model if isinstance(model, str) else None
+    details.is_stream = body.get("stream") is True
+    params = details.request_params
+    for field, attribute in (
+        ("temperature", semconv.REQUEST_TEMPERATURE),
+        ("top_p", semconv.REQUEST_TOP_P),
+        ("top_k", "gen_ai.request.top_k"),
+    ):
+        value = body.get(field)
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            params[attribute] = value
+    max_tokens = body.get("max_tokens", body.get("max_tokens_to_sample"))
+    if isinstance(max_tokens, int):
+        params[semconv.REQUEST_MAX_TOKENS] = max_tokens
+    stop = body.get("stop_sequences")
+    if isinstance(stop, list) and all(isinstance(s, str) for s in stop):
+        params[semconv.REQUEST_STOP_SEQUENCES] = list(stop)
+    tools = body.get("tools")
+    if isinstance(tools, list) and tools:
+        params[semconv.REQUEST_TOOLS] = [
+            str(t.get("name", "?")) if isinstance(t, dict) else "?" for t in tools
+        ]
+        params[semconv.TOOL_DEFINITIONS] = json.dumps(tools, ensure_ascii=False, default=str)
+    _read_system(body.get("system"), details)
+    if endpoint_name == "complete":
+        prompt = body.get("prompt")
+        if isinstance(prompt, str):
+            details.input_messages.append(
+                {"role": "user", "parts": [{"type": "text", "content": prompt}]}
+            )
+        return
+    for message in body.get("messages") or []:
+        if isinstance(message, dict):
+            details.input_messages.append(
+                {
+                    "role": str(message.get("role", "user")),
+                    "parts": _content_parts(message.get("content")),
+                }
+            )
+
+
+def _read_system(system: Any, details: CallDetails) -> None:
+    if isinstance(system, str):
+        details.system_instructions.append(system)
+    elif isinstance(system, list):
+        details.system_instructions.extend(
+            str(block.get("text", "")) for block in system if isinstance(block, dict)
+        )
+
+
+def _content_parts(content: Any) -> list[dict[str, Any]]:
+    if isinstance(content, str):
+        return [{"type": "text", "content": content}]
+    parts: list[dict[str, Any]] = []
+    for block in content if isinstance(content, list) else []:
+        if not isinstance(block, dict):
+            continue
+        kind = block.get("type")
+        if kind == "text":
+            parts.append({"type": "text", "content": block.get("text", "")})
+        elif kind == "tool_use":
+            parts.append(
+                {
+                    "type": "tool_call",
+                    "id": block.get("id"),
+                    "name": block.get("name"),
+                    "arguments": json.dumps(block.get("input"), ensure_ascii=False),
+                }
+            )
+        elif kind == "tool_result":
+            parts.append(
+                {
+                    "type": "tool_call_response",
+                    "id": block.get("tool_use_id"),
+                    "response": _tool_result_text(block.get("content")),
+                }
+            )
+        elif kind in ("image", "document"):
+            parts.append({"type": str(kind)})
+    return parts
+
+
+def _tool_result_text(content: Any) -> str:
+    if isinstance(content, str):
+        return content
+    if isinstance(content, list):
+        return "".join(
+            str(b.get("text", "")) for b in content if isinstance(b, dict) and b.get("text")
+        )
+    return ""
+
+
+def usage_from_anthropic(usage: Any, previous: TokenUsage | None = None) -> TokenUsage | None:
+    """Convert an Anthropic ``usage`` object; later stream events update earlier counts."""
+    if not isinstance(usage, dict):
+        return previous
+    base = previous or TokenUsage()
+
+    def pick(name: str, current: int) -> int:
+        value = usage.get(name)
+        return value if isinstance(value, int) and not isinstance(value, bool) else current
+
+    return TokenUsage(
+        input_tokens=pick("input_tokens", base.input_tokens),
+        output_tokens=pick("output_tokens", base.output_tokens),
+        cache_read_tokens=pick("cache_read_input_tokens", base.cache_read_tokens),
+        cache_write_tokens=pick("cache_creation_input_tokens", base.cache_write_tokens),
+    )
+
+
+def read_response(endpoint_name: str, body: bytes, details: CallDetails) -> None:
+    """Fill ``details`` from an Anthropic answer, streamed (SSE) or whole (JSON)."""
+    if details.is_stream or body.lstrip()[:6] in (b"event:", b"data: "):
+        details.is_stream = True
+        _read_stream(body, details)
+        return
+    try:
+        payload = json.loads(body)
+    except ValueError:
+        return
+    if isinstance(payload, dict):
+        _read_message(payload, details)
+
+
+def read_error(body: bytes, details: CallDetails) -> None:
+    """Take the message and type of an Anthropic error body."""
+    try:
+        payload = json.loads(body)
+    except ValueError:
+        return
+    error = payload.get("error") if isinstance(payload, dict) else None
+    if isinstance(error, dict):
+        details.error_message = str(error.get("message") or "") or None
+        details.error_code = str(error.get("type") or "") or None
+
+
+def _read_message(payload: dict[str, Any], details: CallDetails) -> None:
+    if isinstance(payload.get("model"), str):
+        details.response_model = payload["model"]
+    if isinstance(payload.get("id"), str):
+        details.response_id = payload["id"]
+    details.usage = usage_from_anthropic(payload.get("usage"), details.usage)
+    choice = OutputChoice(index=0, role=str(payload.get("role") or "assistant"))
+    if isinstance(payload.get("completion"), str):
+        choice.text_parts.append(payload["completion"])
+    for block in payload.get("content") or []:
+        if not isinstance(block, dict):
+            continue
+        if block.get("type") == "text":
+            choice.text_parts.append(str(block.get("text", "")))
+        elif block.get("type") == "tool_use":
+            choice.tool_calls.append(
+                ToolCall(
+                    id=block.get("id"),
+                    name=block.get("name"),
+                    arguments=json.dumps(block.get("input"), ensure_ascii=False),
+                )
+            )
+    if payload.get("stop_reason"):
+        choice.finish_reason = str(payload["stop_reason"])
+    details.choices = [choice]
+
+
+def _read_stream(body: bytes, details: CallDetails) -> None:
+    events = parse_sse(body)
+    details.event_count = len(events)
+    choice = OutputChoice(index=0)
+    tool_inputs: dict[int, ToolCall] = {}
+    for event in events:
+        try:
+            payload = json.loads(event.data)
+        except ValueError:
+            continue
+        if not isinstance(payload, dict):
+            continue
+        kind = event.event or payload.get("type")
+        if kind == "message_start" and isinstance(payload.get("message"), dict):
+            message = payload["message"]
+            details.response_model = message.get("model") or details.response_model
+            details.response_id = message.get("id") or details.response_id
+            details.usage = usage_from_anthropic(message.get("usage"), details.usage)
+        elif kind == "content_block_start" and isinstance(payload.get("content_block"), dict):
+            block = payload["content_block"]
+            if block.get("type") == "tool_use":
+                call = ToolCall(id=block.get("id"), name=block.get("name"), arguments="")
+                tool_inputs[int(payload.get("index", len(tool_inputs)))] = call
+                choice.tool_calls.append(call)
+                details.first_content_offset = details.first_content_offset or event.end_offset
+        elif kind == "content_block_delta" and isinstance(payload.get("delta"), dict):
+            _apply_delta(payload, choice, tool_inputs)
+            details.first_content_offset = details.first_content_offset or event.end_offset
+        elif kind == "message_delta":
+            delta = payload.get("delta") or {}
+            if isinstance(delta, dict) and delta.get("stop_reason"):
+                choice.finish_reason = str(delta["stop_reason"])
+            details.usage = usage_from_anthropic(payload.get("usage"), details.usage)
+        elif kind == "message_stop":
+            details.has_terminal_event = True
+        elif kind == "completion":
+            choice.text_parts.append(str(payload.get("completion") or ""))
+            details.first_content_offset = details.first_content_offset or event.end_offset
+            if payload.get("stop_reason"):
+                choice.finish_reason = str(payload["stop_reason"])
+                details.has_terminal_event = True
+            details.response_model = payload.get("model") or details.response_model
+        elif kind == "error" and isinstance(payload.get("error"), dict):
+            details.error_message = str(payload["error"].get("message") or "")
+            details.error_code = str(payload["error"].get("type") or "") or None
+    details.choices = [choice]
+
+
+def _apply_delta(
+    payload: dict[str, Any], choice: OutputChoice, tool_inputs: dict[int, ToolCall]
+) -> None:
+    delta = payload["delta"]
+    kind = delta.get("type")
+    if kind == "text_delta":
+        choice.text_parts.append(str(delta.get("text", "")))
+    elif kind == "input_json_delta":
+        call = tool_inputs.get(int(payload.get("index", -1)))
+        if call is not None:
+            call.arguments += str(delta.get("partial_json", ""))

@@ -1,0 +1,261 @@
+"""Prompt-injection detection over normalised views, with one RE2 set pass per view.
+
+All rules are compiled once into an ``re2.Set`` (a single linear-time pass tells which rules
+match); only the rules that matched are then run on their own to find the span. Each view is
+also matched in a leetspeak-folded form and, for a few long phrases, with every non-letter
+removed (letter spacing, split words, string concatenation).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Final
+
+import re2
+
+from prysmai.security.findings import Finding, FindingKind
+from prysmai.security.injection_multilingual import RULES as MULTILINGUAL_RULES
+from prysmai.security.injection_patterns import (
+    ENGLISH_RULES,
+    InjectionCategory,
+    InjectionRule,
+    expand,
+)
+from prysmai.security.normalize import View
+
+logger = logging.getLogger(__name__)
+
+ALL_RULES: Final = ENGLISH_RULES + MULTILINGUAL_RULES
+SNIPPET_MAX_CHARS: Final = 60
+"""Findings quote at most this many characters of the matched phrase."""
+MAX_FINDINGS_PER_RULE: Final = 3
+
+_OBFUSCATION_RULES: Final = {
+    "hidden_tag_text": ("injection.encoding_tricks.hidden_tag_text", 7),
+    "bidi_override": ("injection.encoding_tricks.bidi_override", 6),
+    "invisible_characters": ("injection.encoding_tricks.invisible_characters", 6),
+    "homoglyphs": ("injection.encoding_tricks.homoglyphs", 6),
+}
+_ENCODED_RULE: Final = "injection.encoding_tricks.encoded_instructions"
+_ENCODED_SEVERITY: Final = 7
+
+_LEET_TRIGGER_RE: Final = re.compile(r"[a-z][0-9@$|!]|[0-9@$|!][a-z]")
+_LEET_TOKEN_RE: Final = re.compile(r"[a-z0-9@$|!]*[a-z][a-z0-9@$|!]*")
+_LEET_TABLE: Final = str.maketrans("013457@$!|8", "oieastasilb")
+_NON_LETTERS: Final = {code: None for code in range(128) if not chr(code).isalpha()}
+_UNSAFE_SNIPPET_RE: Final = re.compile(r"\S*@\S*|\d[\d ().-]{3,}\d|\S*\d\S*\d\S*\d\S*")
+
+
+@dataclass(frozen=True, slots=True)
+class _Compiled:
+    rule: InjectionRule
+    regex: re2._Regexp
+    squashed: re2._Regexp | None
+
+
+def _options() -> re2.Options:
+    options = re2.Options()
+    options.max_mem = 64 << 20  # the combined set needs more than RE2's 8 MiB default DFA budget
+    return options
+
+
+class InjectionDetector:
+    """Finds prompt-injection phrases in normalised views. Thread-safe after construction.
+
+    Args:
+        rules: The rule table (default: every built-in rule).
+    """
+
+    def __init__(self, rules: Sequence[InjectionRule] = ALL_RULES) -> None:
+        options = _options()
+        self._compiled: list[_Compiled] = []
+        self._set = re2.Set.SearchSet(options)
+        self._squashed_set = re2.Set.SearchSet(options)
+        self._squashed_index: list[int] = []
+        for index, rule in enumerate(rules):
+            pattern = (
+                unicodedata.normalize("NFKC", rule.pattern) if rule.raw else expand(rule.pattern)
+            )
+            squashed = re2.compile(rule.squashed, options) if rule.squashed else None
+            self._compiled.append(_Compiled(rule, re2.compile(pattern, options), squashed))
+            self._set.Add(pattern)
+            if rule.squashed:
+                self._squashed_set.Add(rule.squashed)
+                self._squashed_index.append(index)
+        self._set.Compile()
+        self._squashed_set.Compile()
+        # re2.Set.Match is safe to call concurrently; the lock only guards lazy statistics.
+        self._lock = threading.Lock()
+
+    @property
+    def rules(self) -> tuple[InjectionRule, ...]:
+        """The rules this detector runs."""
+        return tuple(compiled.rule for compiled in self._compiled)
+
+    def detect(self, views: Iterable[View]) -> list[Finding]:
+        """Run every rule over every view.
+
+        Args:
+            views: Views from :func:`prysmai.security.normalize.build_views`.
+
+        Returns:
+            Findings with offsets into the original text, at most
+            :data:`MAX_FINDINGS_PER_RULE` per rule.
+        """
+        findings: list[Finding] = []
+        for view in views:
+            view_findings = self._detect_view(view)
+            view_findings.extend(_obfuscation_findings(view))
+            if view.depth > 0 and view.fixed_span is not None and view_findings:
+                start, end = view.fixed_span
+                snippet = f"{view.origin} payload"
+                findings.append(
+                    Finding(
+                        FindingKind.INJECTION,
+                        InjectionCategory.ENCODING_TRICKS.value,
+                        _ENCODED_RULE,
+                        _ENCODED_SEVERITY,
+                        start,
+                        end,
+                        snippet,
+                    )
+                )
+            findings.extend(view_findings)
+        return _limit(findings)
+
+    def _detect_view(self, view: View) -> list[Finding]:
+        text = view.normalized.text
+        hits: dict[int, str] = dict.fromkeys(self._set.Match(text) or (), text)
+        leet = _fold_leet(text)
+        if leet is not None:
+            for index in self._set.Match(leet) or ():
+                hits.setdefault(index, leet)
+        findings = [self._finding(view, index, source) for index, source in hits.items()]
+        found_rules = set(hits)
+        findings.extend(self._squashed_findings(view, leet or text, found_rules))
+        return [finding for finding in findings if finding is not None]
+
+    def _finding(self, view: View, index: int, text: str) -> Finding | None:
+        compiled = self._compiled[index]
+        match = compiled.regex.search(text)
+        if match is None:  # pragma: no cover - the set and the single regex agree by design
+            return None
+        group = 1 if compiled.regex.groups else 0
+        start, end = match.span(group)
+        original_start, original_end = view.original_span(start, end)
+        return Finding(
+            FindingKind.INJECTION,
+            compiled.rule.category.value,
+            compiled.rule.id,
+            compiled.rule.severity,
+            original_start,
+            original_end,
+            safe_snippet(text[start:end]),
+        )
+
+    def _squashed_findings(self, view: View, text: str, found: set[int]) -> list[Finding]:
+        squashed = text.translate(_NON_LETTERS)
+        matched = self._squashed_set.Match(squashed)
+        if not matched:
+            return []
+        kept = [i for i, char in enumerate(text) if not (char.isascii() and not char.isalpha())]
+        findings: list[Finding] = []
+        for set_index in matched:
+            compiled = self._compiled[self._squashed_index[set_index]]
+            rule_index = self._squashed_index[set_index]
+            if rule_index in found or compiled.squashed is None:
+                continue
+            match = compiled.squashed.search(squashed)
+            if match is None:  # pragma: no cover - the set and the single regex agree
+                continue
+            start, end = kept[match.start()], kept[match.end() - 1] + 1
+            original_start, original_end = view.original_span(start, end)
+            findings.append(
+                Finding(
+                    FindingKind.INJECTION,
+                    compiled.rule.category.value,
+                    compiled.rule.id,
+                    compiled.rule.severity,
+                    original_start,
+                    original_end,
+                    safe_snippet(match.group()),
+                )
+            )
+        return findings
+
+
+def _fold_leet(text: str) -> str | None:
+    """Return ``text`` with digits and symbols folded to letters inside mixed tokens, or None."""
+    if _LEET_TRIGGER_RE.search(text) is None:
+        return None
+    folded = _LEET_TOKEN_RE.sub(_fold_token, text)
+    return folded if folded != text else None
+
+
+def _fold_token(match: re.Match[str]) -> str:
+    token = match.group()
+    if token.isalpha():
+        return token
+    return token.replace("11", "ll").translate(_LEET_TABLE)
+
+
+def _obfuscation_findings(view: View) -> list[Finding]:
+    findings: list[Finding] = []
+    for signal in view.normalized.obfuscations:
+        rule, severity = _OBFUSCATION_RULES[signal.kind]
+        start, end = _source_to_original(view, signal.start, signal.end)
+        findings.append(
+            Finding(
+                FindingKind.INJECTION,
+                InjectionCategory.ENCODING_TRICKS.value,
+                rule,
+                severity,
+                start,
+                end,
+                f"{signal.count} {signal.kind.replace('_', ' ')}",
+            )
+        )
+    return findings
+
+
+def _source_to_original(view: View, start: int, end: int) -> tuple[int, int]:
+    if view.fixed_span is not None:
+        return view.fixed_span
+    if view.positions is not None and view.positions:
+        return view.positions[start], view.positions[max(end - 1, start)] + 1
+    return start, end
+
+
+def _limit(findings: list[Finding]) -> list[Finding]:
+    counts: dict[str, int] = {}
+    seen: set[tuple[str, int, int]] = set()
+    kept: list[Finding] = []
+    for finding in findings:
+        key = (finding.rule, finding.start, finding.end)
+        if key in seen or counts.get(finding.rule, 0) >= MAX_FINDINGS_PER_RULE:
+            continue
+        seen.add(key)
+        counts[finding.rule] = counts.get(finding.rule, 0) + 1
+        kept.append(finding)
+    return kept
+
+
+def safe_snippet(phrase: str) -> str:
+    """Cap a matched phrase and mask anything in it that could be personal data.
+
+    Args:
+        phrase: The matched text (normalised).
+
+    Returns:
+        At most :data:`SNIPPET_MAX_CHARS` characters, with e-mail-like tokens, digit runs and
+        tokens holding several digits replaced by ``[REDACTED]``.
+    """
+    masked = _UNSAFE_SNIPPET_RE.sub("[REDACTED]", " ".join(phrase.split()))
+    if len(masked) <= SNIPPET_MAX_CHARS:
+        return masked
+    return masked[: SNIPPET_MAX_CHARS - 1] + "…"

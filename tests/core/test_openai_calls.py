@@ -1,0 +1,331 @@
+"""Every OpenAI API shape the SDK offers is seen once by the monitored client."""
+
+from __future__ import annotations
+
+import json
+
+import openai
+import pydantic
+import pytest
+
+from prysmai import monitor, semconv
+from prysmai.testing.capture import Capture
+from prysmai.testing.fake_openai import FakeOpenAIServer
+
+MESSAGES = [{"role": "user", "content": "Say hello to the team"}]
+WEATHER_TOOL = {
+    "type": "function",
+    "function": {
+        "name": "get_weather",
+        "description": "Current weather for a city",
+        "parameters": {
+            "type": "object",
+            "properties": {"location": {"type": "string"}},
+            "required": ["location"],
+        },
+    },
+}
+
+
+def test_plain_chat_records_model_tokens_cost_and_content(monitored, capture):
+    response = monitored.chat.completions.create(
+        model="gpt-4o-mini", messages=MESSAGES, temperature=0.2, max_tokens=50, seed=7
+    )
+
+    [attrs] = capture.attributes()
+    assert attrs[semconv.OPERATION_NAME] == "chat"
+    assert attrs[semconv.PROVIDER_NAME] == "openai"
+    assert attrs[semconv.REQUEST_MODEL] == "gpt-4o-mini"
+    assert attrs[semconv.RESPONSE_MODEL] == response.model
+    assert attrs[semconv.RESPONSE_ID] == response.id
+    assert attrs[semconv.USAGE_INPUT_TOKENS] == response.usage.prompt_tokens
+    assert attrs[semconv.USAGE_OUTPUT_TOKENS] == response.usage.completion_tokens
+    assert attrs[semconv.RESPONSE_FINISH_REASONS] == ("stop",)
+    assert attrs[semconv.REQUEST_TEMPERATURE] == 0.2
+    assert attrs[semconv.REQUEST_MAX_TOKENS] == 50
+    assert attrs[semconv.REQUEST_SEED] == 7
+    assert attrs[semconv.HTTP_STATUS_CODE] == 200
+    assert attrs[semconv.SERVER_ADDRESS] == "127.0.0.1"
+    assert attrs[semconv.STATUS] == "ok"
+    assert attrs[semconv.COST_SOURCE] in ("genai-prices", "prysm-table")
+    expected_cost = (
+        response.usage.prompt_tokens * 0.15 + response.usage.completion_tokens * 0.60
+    ) / 1e6
+    assert attrs[semconv.COST_USD] == pytest.approx(expected_cost)
+    output = json.loads(attrs[semconv.OUTPUT_MESSAGES])
+    assert output[0]["parts"][0]["content"] == response.choices[0].message.content
+    assert json.loads(attrs[semconv.INPUT_MESSAGES])[0]["parts"][0]["content"] == (
+        "Say hello to the team"
+    )
+
+
+def test_span_name_and_kind_follow_the_conventions(monitored, capture):
+    monitored.chat.completions.create(model="gpt-4o", messages=MESSAGES)
+
+    [span] = capture.spans()
+    assert span.name == "chat gpt-4o"
+    assert span.kind.name == "CLIENT"
+
+
+def test_stream_with_usage_records_usage_ttft_and_completion(monitored, capture):
+    stream = monitored.chat.completions.create(
+        model="gpt-4o", messages=MESSAGES, stream=True, stream_options={"include_usage": True}
+    )
+    chunks = list(stream)
+
+    [attrs] = capture.attributes()
+    usage = chunks[-1].usage
+    text = "".join(c.choices[0].delta.content or "" for c in chunks if c.choices)
+    assert attrs[semconv.STREAM] is True
+    assert attrs[semconv.STREAM_CUT_SHORT] is False
+    assert attrs[semconv.USAGE_INPUT_TOKENS] == usage.prompt_tokens
+    assert attrs[semconv.USAGE_OUTPUT_TOKENS] == usage.completion_tokens
+    assert attrs[semconv.TIME_TO_FIRST_TOKEN_MS] > 0
+    assert attrs[semconv.TIME_TO_FIRST_TOKEN_MS] <= attrs[semconv.LATENCY_MS]
+    assert json.loads(attrs[semconv.OUTPUT_MESSAGES])[0]["parts"][0]["content"] == text
+
+
+def test_stream_without_usage_records_no_tokens_and_no_cost(monitored, capture):
+    list(monitored.chat.completions.create(model="gpt-4o", messages=MESSAGES, stream=True))
+
+    [attrs] = capture.attributes()
+    assert semconv.USAGE_INPUT_TOKENS not in attrs
+    assert semconv.COST_USD not in attrs
+    assert attrs[semconv.STREAM_CUT_SHORT] is False
+
+
+def test_streamed_tool_calls_are_assembled_by_index(monitored, capture):
+    stream = monitored.chat.completions.create(
+        model="gpt-4o",
+        messages=[{"role": "user", "content": "What's the weather in Paris and in Rome?"}],
+        tools=[WEATHER_TOOL],
+        stream=True,
+    )
+    sdk_calls: dict[int, dict[str, str]] = {}
+    for chunk in stream:
+        for choice in chunk.choices:
+            for delta in choice.delta.tool_calls or []:
+                entry = sdk_calls.setdefault(delta.index, {"name": "", "arguments": ""})
+                entry["name"] += delta.function.name or ""
+                entry["arguments"] += delta.function.arguments or ""
+
+    [attrs] = capture.attributes()
+    recorded = json.loads(attrs[semconv.TOOL_CALLS])
+    assert [(c["name"], c["arguments"]) for c in recorded] == [
+        (v["name"], v["arguments"]) for _, v in sorted(sdk_calls.items())
+    ]
+    assert attrs[semconv.TOOL_CALL_COUNT] == len(sdk_calls)
+    assert attrs[semconv.RESPONSE_FINISH_REASONS] == ("tool_calls",)
+    assert attrs[semconv.REQUEST_TOOLS] == ("get_weather",)
+
+
+def test_multiple_choices_stay_separate_in_a_stream(monitored, capture):
+    chunks = list(
+        monitored.chat.completions.create(model="gpt-4o", messages=MESSAGES, n=2, stream=True)
+    )
+
+    texts = {0: "", 1: ""}
+    for chunk in chunks:
+        for choice in chunk.choices:
+            texts[choice.index] += choice.delta.content or ""
+    [attrs] = capture.attributes()
+    outputs = json.loads(attrs[semconv.OUTPUT_MESSAGES])
+    assert [o["parts"][0]["content"] for o in outputs] == [texts[0], texts[1]]
+    assert attrs[semconv.REQUEST_CHOICE_COUNT] == 2
+
+
+def test_logprobs_are_recorded(monitored, capture):
+    response = monitored.chat.completions.create(
+        model="gpt-4o-mini", messages=MESSAGES, logprobs=True, top_logprobs=2
+    )
+
+    [attrs] = capture.attributes()
+    recorded = json.loads(attrs[semconv.LOGPROBS])[0]["content"]
+    assert [item["token"] for item in recorded] == [
+        item.token for item in response.choices[0].logprobs.content
+    ]
+
+
+class Greeting(pydantic.BaseModel):
+    greeting: str
+
+
+def test_parse_is_recorded_with_its_response_format(monitored, capture):
+    monitored.chat.completions.parse(model="gpt-4o", messages=MESSAGES, response_format=Greeting)
+
+    [attrs] = capture.attributes()
+    assert attrs[semconv.REQUEST_RESPONSE_FORMAT] == "json_schema"
+    assert attrs[semconv.OUTPUT_TYPE] == "json"
+
+
+def test_stream_helper_is_recorded_once(monitored, capture):
+    with monitored.chat.completions.stream(model="gpt-4o", messages=MESSAGES) as stream:
+        final = stream.get_final_completion()
+
+    [attrs] = capture.attributes()
+    assert attrs[semconv.STREAM] is True
+    assert json.loads(attrs[semconv.OUTPUT_MESSAGES])[0]["parts"][0]["content"] == (
+        final.choices[0].message.content
+    )
+
+
+def test_legacy_completions_plain_and_streamed(monitored, capture):
+    plain = monitored.completions.create(model="gpt-3.5-turbo-instruct", prompt="Once upon")
+    list(monitored.completions.create(model="gpt-3.5-turbo-instruct", prompt="Hi", stream=True))
+
+    first, second = capture.attributes()
+    assert first[semconv.OPERATION_NAME] == "text_completion"
+    assert first[semconv.USAGE_OUTPUT_TOKENS] == plain.usage.completion_tokens
+    assert second[semconv.STREAM] is True
+    assert second[semconv.STREAM_CUT_SHORT] is False
+
+
+def test_embeddings_record_tokens_and_price(monitored, capture):
+    response = monitored.embeddings.create(
+        model="text-embedding-3-small", input=["alpha", "beta"], dimensions=4
+    )
+
+    [attrs] = capture.attributes()
+    assert attrs[semconv.OPERATION_NAME] == "embeddings"
+    assert attrs[semconv.USAGE_INPUT_TOKENS] == response.usage.prompt_tokens
+    assert attrs[semconv.COST_USD] == pytest.approx(response.usage.prompt_tokens * 0.02 / 1e6)
+
+
+def test_responses_api_plain_and_streamed(monitored, capture):
+    plain = monitored.responses.create(model="gpt-4o-mini", input="Tell me a fact")
+    with monitored.responses.create(model="gpt-4o-mini", input="Another", stream=True) as stream:
+        events = list(stream)
+
+    first, second = capture.attributes()
+    assert first[semconv.ENDPOINT] == "responses"
+    assert first[semconv.USAGE_INPUT_TOKENS] == plain.usage.input_tokens
+    assert json.loads(first[semconv.OUTPUT_MESSAGES])[0]["parts"][0]["content"] == plain.output_text
+    completed = events[-1].response
+    assert second[semconv.STREAM] is True
+    assert second[semconv.USAGE_OUTPUT_TOKENS] == completed.usage.output_tokens
+    assert second[semconv.STREAM_CUT_SHORT] is False
+    assert second[semconv.TIME_TO_FIRST_TOKEN_MS] > 0
+
+
+def test_raw_and_streaming_responses_are_recorded(monitored, capture):
+    raw = monitored.chat.completions.with_raw_response.create(model="gpt-4o", messages=MESSAGES)
+    raw.parse()
+    with monitored.chat.completions.with_streaming_response.create(
+        model="gpt-4o", messages=MESSAGES
+    ) as response:
+        b"".join(response.iter_bytes())
+
+    assert [a[semconv.STATUS] for a in capture.attributes()] == ["ok", "ok"]
+    assert all(semconv.USAGE_OUTPUT_TOKENS in a for a in capture.attributes())
+
+
+def test_with_options_copies_stay_monitored(monitored, capture):
+    derived = monitored.with_options(timeout=30, max_retries=1)
+    derived.chat.completions.create(model="gpt-4o", messages=MESSAGES)
+
+    assert len(capture.spans()) == 1
+
+
+def test_monitoring_twice_records_once(capture, client):
+    twice = capture.monitor(capture.monitor(client))
+    twice.chat.completions.create(model="gpt-4o", messages=MESSAGES)
+
+    assert len(capture.spans()) == 1
+
+
+def test_original_client_is_untouched(monitored, client, capture):
+    client.chat.completions.create(model="gpt-4o", messages=MESSAGES)
+
+    assert capture.spans() == []
+    assert type(monitored) is type(client)
+
+
+def test_non_model_requests_pass_unrecorded(monitored, capture):
+    monitored.models.list()
+
+    assert capture.spans() == []
+
+
+def test_prysm_headers_set_user_and_never_reach_the_provider(monitored, capture, server):
+    monitored.chat.completions.create(
+        model="gpt-4o",
+        messages=MESSAGES,
+        extra_headers={
+            "X-Prysm-User-Id": "u-42",
+            "X-Prysm-Session-Id": "s-7",
+            "X-Prysm-Metadata": json.dumps({"tier": "gold"}),
+        },
+    )
+
+    [attrs] = capture.attributes()
+    assert (attrs[semconv.USER_ID], attrs[semconv.SESSION_ID]) == ("u-42", "s-7")
+    assert attrs[semconv.METADATA_PREFIX + "tier"] == "gold"
+    sent = {name.lower() for name, _ in server.requests[-1].headers}
+    assert not any(name.startswith("x-prysm-") for name in sent)
+
+
+def test_request_bytes_equal_the_unmonitored_clients(capture, server):
+    plain = openai.OpenAI(base_url=server.base_url, api_key="test-key", max_retries=0)
+    watched = capture.monitor(
+        openai.OpenAI(base_url=server.base_url, api_key="test-key", max_retries=0)
+    )
+    kwargs = {"model": "gpt-4o", "messages": MESSAGES, "temperature": 0.5}
+
+    plain.chat.completions.create(**kwargs)
+    watched.chat.completions.create(**kwargs)
+
+    unmonitored, monitored_request = server.requests[-2:]
+    assert monitored_request.body == unmonitored.body
+    assert monitored_request.path == unmonitored.path
+    volatile = {"x-stainless-retry-count", "x-stainless-read-timeout"}
+
+    def stable(request):
+        return [(k.lower(), v) for k, v in request.headers if k.lower() not in volatile]
+
+    assert stable(monitored_request) == stable(unmonitored)
+
+
+def test_provider_error_is_unchanged_and_recorded(capture, client, server):
+    watched = capture.monitor(client)
+    server.enqueue_fault("status", status=404)
+    with pytest.raises(openai.NotFoundError) as monitored_error:
+        watched.chat.completions.create(model="gpt-nope", messages=MESSAGES)
+    server.enqueue_fault("status", status=404)
+    with pytest.raises(openai.NotFoundError) as plain_error:
+        client.chat.completions.create(model="gpt-nope", messages=MESSAGES)
+
+    assert monitored_error.value.status_code == plain_error.value.status_code == 404
+    assert monitored_error.value.body == plain_error.value.body
+    [span] = capture.spans()
+    assert span.attributes[semconv.ERROR_TYPE] == "NotFoundError"
+    assert span.status.status_code.name == "ERROR"
+
+
+def test_timeout_is_recorded_with_its_error_type(capture, server):
+    watched = capture.monitor(
+        openai.OpenAI(base_url=server.base_url, api_key="k", max_retries=0, timeout=0.2)
+    )
+    server.enqueue_fault("delay", seconds=1.0)
+
+    with pytest.raises(openai.APITimeoutError):
+        watched.chat.completions.create(model="gpt-4o", messages=MESSAGES)
+
+    [attrs] = capture.attributes()
+    assert attrs[semconv.ERROR_TYPE] == "APITimeoutError"
+
+
+def test_connection_refused_is_recorded(capture):
+    with FakeOpenAIServer() as gone:
+        url = gone.base_url
+    watched = capture.monitor(openai.OpenAI(base_url=url, api_key="k", max_retries=0))
+
+    with pytest.raises(openai.APIConnectionError):
+        watched.chat.completions.create(model="gpt-4o", messages=MESSAGES)
+
+    [attrs] = capture.attributes()
+    assert attrs[semconv.ERROR_TYPE] == "APIConnectionError"
+
+
+def test_monitor_rejects_what_is_not_an_sdk_client():
+    with pytest.raises(TypeError, match="expects an OpenAI or Anthropic SDK client"):
+        monitor(object())
