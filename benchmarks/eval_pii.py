@@ -80,9 +80,12 @@ def _score_row(row: dict[str, Any], counts: dict[str, dict[str, int]]) -> None:
     for finding in findings:
         c = counts[finding.category]
         c["reported"] += 1
-        hits_decoy = any(_overlaps(finding.start, finding.end, d["start"], d["end"]) for d in decoys)
+        hits_decoy = any(
+            _overlaps(finding.start, finding.end, d["start"], d["end"]) for d in decoys
+        )
         hits_gold = any(
-            s["type"] == finding.category and _overlaps(finding.start, finding.end, s["start"], s["end"])
+            s["type"] == finding.category
+            and _overlaps(finding.start, finding.end, s["start"], s["end"])
             for s in gold
         )
         if hits_gold and not hits_decoy:

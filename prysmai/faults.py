@@ -63,7 +63,8 @@ def report_fault(what: str, *, in_background: bool = False) -> None:
             _last_logged[what] = now
     if should_log:
         logger.warning(
-            "prysmai failed while %s; the application's call goes on unobserved", what,
+            "prysmai failed while %s; the application's call goes on unobserved",
+            what,
             exc_info=sys.exc_info()[0] is not None,
         )
     error = sys.exc_info()[1]

@@ -77,8 +77,17 @@ def monitor(
         )
         raise TypeError(msg)
     options = _options(
-        prysm_key, base_url, timeout, security, pricing, capture_content, max_content_chars,
-        tracer_provider, meter_provider, provider_name, attributes,
+        prysm_key,
+        base_url,
+        timeout,
+        security,
+        pricing,
+        capture_content,
+        max_content_chars,
+        tracer_provider,
+        meter_provider,
+        provider_name,
+        attributes,
     )
     recorder = make_recorder(options, client)
     monitored_http = wrap_http_client(http_client, recorder)
@@ -224,7 +233,7 @@ def wrap_http_client(http_client: Any, recorder: Recorder) -> Any:
         for pattern, transport in http_client._mounts.items()
     }
     # Keep the original alive: the SDK's wrapper closes the shared pool when it is collected.
-    setattr(clone, "_prysm_origin", getattr(http_client, "_prysm_origin", http_client))
+    clone._prysm_origin = getattr(http_client, "_prysm_origin", http_client)
     setattr(clone, _MARKER, recorder)
     return clone
 

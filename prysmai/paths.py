@@ -16,6 +16,8 @@ directory, e.g. ``~/.local/share/prysmai`` on Linux)."""
 def data_dir() -> Path:
     """Return the folder for prysmai's local files, creating it (mode 0700) if needed."""
     override = os.environ.get(DATA_DIR_ENV)
-    folder = Path(override).expanduser() if override else Path(platformdirs.user_data_dir("prysmai"))
+    folder = (
+        Path(override).expanduser() if override else Path(platformdirs.user_data_dir("prysmai"))
+    )
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     return folder

@@ -10,12 +10,12 @@ import asyncio
 import bisect
 import logging
 from dataclasses import dataclass
-from types import ModuleType
+from types import MappingProxyType, ModuleType
 from typing import TYPE_CHECKING, Any
 
 from opentelemetry.trace import SpanKind, Status, StatusCode
 
-from prysmai import semconv
+from prysmai import jsonutil, semconv
 from prysmai.call import CallRecord
 from prysmai.context import ContextValues, resolve_snapshot
 from prysmai.providers import CallDetails, decode_body, read_call
@@ -154,14 +154,11 @@ class Recorder:
 def _values_from_headers(headers: dict[str, str] | None) -> ContextValues:
     if not headers:
         return ContextValues()
-    import json
-    from types import MappingProxyType
-
     metadata: dict[str, Any] = {}
     raw_metadata = headers.get("x-prysm-metadata")
     if raw_metadata:
         try:
-            parsed = json.loads(raw_metadata)
+            parsed = jsonutil.loads(raw_metadata)
         except ValueError:
             parsed = {"value": raw_metadata}
         metadata = parsed if isinstance(parsed, dict) else {"value": parsed}

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from prysmai import semconv
+from prysmai import jsonutil, semconv
 from prysmai.context import ContextValues
 from prysmai.cost import CallCost
 from prysmai.providers.details import CallDetails
@@ -36,7 +35,7 @@ class Outcome:
 
 def capped_json(value: Any, max_chars: int) -> tuple[str, bool]:
     """Serialise ``value`` as JSON, cut to ``max_chars``; return the text and whether it was cut."""
-    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=str)
+    text = jsonutil.dumps(value)
     if len(text) <= max_chars:
         return text, False
     return text[:max_chars], True
@@ -150,7 +149,7 @@ def _attribute_value(value: Any) -> AttributeValue:
         return value
     if isinstance(value, list | tuple) and all(isinstance(v, str) for v in value):
         return [str(v) for v in value]
-    return json.dumps(value, ensure_ascii=False, default=str)
+    return jsonutil.dumps(value)
 
 
 def _add_tool_calls_and_logprobs(

@@ -381,7 +381,7 @@ def _aggregate(window_s: float | None, rows: list[tuple[object, ...]]) -> Stats:
         input_tokens=input_tokens,
         output_tokens=output_tokens,
         total_tokens=input_tokens + output_tokens,
-        cost_usd=sum(entry.cost_usd for entry in cost_by_model),
+        cost_usd=sum((entry.cost_usd for entry in cost_by_model), 0.0),
         unknown_cost_count=sum(entry.unknown_cost_count for entry in cost_by_model),
         cost_by_model=cost_by_model,
     )

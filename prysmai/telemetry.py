@@ -66,6 +66,8 @@ class TelemetryPipeline:
     capture_content_default: bool
     tracer_provider: Any = None
     owns_providers: bool = False
+    records_metrics: bool = True
+    """False when no reader would ever collect the metrics, so recording them is skipped."""
     instruments: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -95,6 +97,8 @@ class TelemetryPipeline:
         cost: CallCost | None,
     ) -> None:
         """Record one call's duration, tokens, time to first chunk and cost."""
+        if not self.records_metrics:
+            return
         dims = {k: attributes[k] for k in _METRIC_DIMENSIONS if k in attributes}
         self.instruments["duration"].record(timings.latency_ms / 1000, dims)
         if details.usage is not None:
@@ -112,12 +116,20 @@ class TelemetryPipeline:
     def flush(self, timeout_s: float = 5.0) -> bool:
         """Push everything recorded so far to the destination."""
         done = get_worker().flush(timeout_s)
-        provider = self.tracer_provider
-        if provider is not None and hasattr(provider, "force_flush"):
-            done = bool(provider.force_flush(int(timeout_s * 1000))) and done
-        if hasattr(self.meter_provider, "force_flush"):
-            self.meter_provider.force_flush(int(timeout_s * 1000))
-        return done
+        results: list[bool] = []
+
+        def push() -> None:
+            provider = self.tracer_provider
+            if provider is not None and hasattr(provider, "force_flush"):
+                results.append(bool(provider.force_flush(int(timeout_s * 1000))))
+            if self.records_metrics and hasattr(self.meter_provider, "force_flush"):
+                self.meter_provider.force_flush(int(timeout_s * 1000))
+
+        # Exporters may push on the calling thread; a hanging endpoint must not outlast the wait.
+        pusher = threading.Thread(target=push, name="prysmai-flush", daemon=True)
+        pusher.start()
+        pusher.join(timeout_s)
+        return done and not pusher.is_alive() and all(results)
 
 
 def metric_views() -> list[View]:
@@ -196,6 +208,7 @@ def _build_pipeline(
             meter_provider=meter_provider or _own_meter_provider([]),
             capture_content_default=bool(capture_env) if capture_env is not None else True,
             tracer_provider=tracer_provider,
+            records_metrics=meter_provider is not None,
         )
 
     exporter, metric_readers, destination, capture_default = _choose_exporters(
@@ -218,6 +231,7 @@ def _build_pipeline(
         capture_content_default=capture_env if capture_env is not None else capture_default,
         tracer_provider=provider,
         owns_providers=True,
+        records_metrics=meter_provider is not None or bool(metric_readers),
     )
     return pipeline
 
@@ -269,27 +283,34 @@ def flush(timeout_s: float = 5.0) -> bool:
     return done
 
 
-def _shutdown_at_exit() -> None:
-    """Flush with a bounded wait, then stop exporters; a dead endpoint cannot hold up exit."""
-    get_worker().flush(_EXIT_FLUSH_S)
+def shutdown_pipelines(timeout_s: float = _EXIT_FLUSH_S) -> None:
+    """Flush and stop every pipeline prysmai built, each with a bounded wait.
+
+    Runs at interpreter exit; a dead or hanging endpoint cannot hold up the exit. Clients
+    monitored afterwards get fresh pipelines.
+    """
+    get_worker().flush(timeout_s)
     with _lock:
         pipelines = list(_pipelines.values())
+        _pipelines.clear()
     for pipeline in pipelines:
         if not pipeline.owns_providers:
             continue
-        stopper = threading.Thread(target=_shutdown_pipeline, args=(pipeline,), daemon=True)
+        stopper = threading.Thread(
+            target=_shutdown_pipeline, args=(pipeline, timeout_s), daemon=True
+        )
         stopper.start()
-        stopper.join(_EXIT_FLUSH_S)
+        stopper.join(timeout_s)
 
 
-def _shutdown_pipeline(pipeline: TelemetryPipeline) -> None:
+def _shutdown_pipeline(pipeline: TelemetryPipeline, timeout_s: float) -> None:
     try:
-        pipeline.tracer_provider.force_flush(int(_EXIT_FLUSH_S * 1000))
+        pipeline.tracer_provider.force_flush(int(timeout_s * 1000))
         pipeline.tracer_provider.shutdown()
         if hasattr(pipeline.meter_provider, "shutdown"):
-            pipeline.meter_provider.shutdown(timeout_millis=int(_EXIT_FLUSH_S * 1000))
+            pipeline.meter_provider.shutdown(timeout_millis=int(timeout_s * 1000))
     except Exception:
         logger.warning("prysmai could not flush telemetry at exit; some spans may be lost")
 
 
-atexit.register(_shutdown_at_exit)
+atexit.register(shutdown_pipelines)

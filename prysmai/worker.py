@@ -24,7 +24,7 @@ logger = logging.getLogger(__name__)
 MAX_QUEUED_CALLS: Final = 10_000
 """Finished calls waiting for the worker; beyond this new ones are dropped and counted."""
 
-_BATCH_WINDOW_S: Final = 0.02
+_BATCH_WINDOW_S: Final = 0.05
 """After waking, the worker waits this long so that a burst of calls is handled in one go."""
 
 
@@ -129,4 +129,3 @@ def get_worker() -> Worker:
 
 if hasattr(os, "register_at_fork"):
     os.register_at_fork(after_in_child=_worker.reset_after_fork)
-

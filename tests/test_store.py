@@ -14,7 +14,7 @@ from opentelemetry.sdk.trace import ReadableSpan, TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor, SpanExportResult
 from opentelemetry.trace import SpanContext, Status, StatusCode
 
-from prysmai import semconv, store_schema
+from prysmai import semconv, store, store_schema
 from prysmai.paths import DATA_DIR_ENV
 from prysmai.store import (
     DB_PATH_ENV,
@@ -28,7 +28,7 @@ from prysmai.store import (
 )
 
 if TYPE_CHECKING:
-    from conftest import SpanRecorder
+    from tests.conftest import SpanRecorder
 
     MakeRecorder = Callable[[Path], SpanRecorder]
 
@@ -615,3 +615,80 @@ def test_batch_span_processor_delivers_spans(tmp_path: Path) -> None:
     provider.shutdown()
 
     assert len(TraceStore(tmp_path / "batch.db").recent()) == 3
+
+
+def test_unreadable_span_is_dropped_without_its_content_in_the_log(
+    recorder: SpanRecorder, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    good = recorder.call({semconv.USER_ID: "good"})
+    bad = recorder.call({semconv.USER_ID: "bad"})
+    real = store.span_to_row
+
+    def convert(span: ReadableSpan) -> tuple[object, ...]:
+        if span is bad:
+            raise RuntimeError("secret prompt text")
+        return real(span)
+
+    monkeypatch.setattr(store, "span_to_row", convert)
+    caplog.set_level(logging.WARNING, logger="prysmai.store")
+
+    result = recorder.exporter.export([bad, good])
+
+    assert result == SpanExportResult.FAILURE
+    assert "RuntimeError" in caplog.text
+    assert "secret prompt text" not in caplog.text
+    assert [row.user_id for row in TraceStore(recorder.path).recent()] == ["good", "bad"]
+
+
+def test_span_events_nested_maps_and_float_counts_are_kept(recorder: SpanRecorder) -> None:
+    span = recorder.tracer.start_span(
+        "chat",
+        start_time=BASE_TIME_NS,
+        attributes={
+            semconv.OPERATION_NAME: "chat",
+            semconv.USAGE_INPUT_TOKENS: 12.0,
+            semconv.LATENCY_MS: 10**400,
+            "prysm.metadata.map": {"k": [1, "v"]},
+        },
+    )
+    span.add_event("gen_ai.choice", {"index": 0}, timestamp=BASE_TIME_NS + 5)
+    span.end(end_time=BASE_TIME_NS + 10**6)
+
+    row = TraceStore(recorder.path).get(format(span.get_span_context().span_id, "016x"))
+
+    assert row is not None
+    assert (row.input_tokens, row.latency_ms) == (12, 1.0)
+    assert row.attributes["prysm.metadata.map"] == {"k": [1, "v"]}
+    assert row.events == [
+        {"name": "gen_ai.choice", "time_ns": BASE_TIME_NS + 5, "attributes": {"index": 0}}
+    ]
+
+
+def test_sqlite_file_without_spans_table_reads_as_empty(tmp_path: Path) -> None:
+    db = tmp_path / "other.db"
+    with sqlite3.connect(db) as connection:
+        connection.execute("CREATE TABLE notes (text TEXT)")
+
+    assert TraceStore(db).recent() == []
+
+
+def test_file_from_a_newer_schema_is_still_written(recorder: SpanRecorder) -> None:
+    recorder.call()
+    with sqlite3.connect(recorder.path) as connection:
+        connection.execute("INSERT INTO schema_version (version) VALUES (99)")
+    second = SqliteSpanExporter(recorder.path)
+
+    result = second.export([recorder.call()])
+    second.shutdown()
+
+    with sqlite3.connect(recorder.path) as connection:
+        versions = connection.execute("SELECT version FROM schema_version").fetchall()
+    assert result == SpanExportResult.SUCCESS
+    assert versions == [(store_schema.SCHEMA_VERSION,), (99,)]
+
+
+def test_empty_batch_succeeds_without_creating_the_file(tmp_path: Path) -> None:
+    exporter = SqliteSpanExporter(tmp_path / "lazy.db")
+
+    assert exporter.export([]) == SpanExportResult.SUCCESS
+    assert not (tmp_path / "lazy.db").exists()

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import json
 import zlib
 from typing import Any
 
+from prysmai import jsonutil
 from prysmai.providers.details import CallDetails, OutputChoice, ToolCall
 
 __all__ = ["CallDetails", "OutputChoice", "ToolCall", "decode_body", "read_call"]
@@ -69,7 +69,7 @@ def _load_json(body: bytes | None) -> dict[str, Any] | None:
     if not body:
         return None
     try:
-        value = json.loads(body)
+        value = jsonutil.loads(body)
     except (ValueError, UnicodeDecodeError):
         return None
     return value if isinstance(value, dict) else None

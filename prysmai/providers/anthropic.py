@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
-from prysmai import semconv
+from prysmai import jsonutil, semconv
 from prysmai.cost import TokenUsage
 from prysmai.providers.details import CallDetails, OutputChoice, ToolCall
 from prysmai.providers.sse import parse_sse
@@ -39,7 +38,7 @@ def read_request(endpoint_name: str, body: dict[str, Any], details: CallDetails)
         params[semconv.REQUEST_TOOLS] = [
             str(t.get("name", "?")) if isinstance(t, dict) else "?" for t in tools
         ]
-        params[semconv.TOOL_DEFINITIONS] = json.dumps(tools, ensure_ascii=False, default=str)
+        params[semconv.TOOL_DEFINITIONS] = jsonutil.dumps(tools)
     _read_system(body.get("system"), details)
     if endpoint_name == "complete":
         prompt = body.get("prompt")
@@ -83,7 +82,7 @@ def _content_parts(content: Any) -> list[dict[str, Any]]:
                     "type": "tool_call",
                     "id": block.get("id"),
                     "name": block.get("name"),
-                    "arguments": json.dumps(block.get("input"), ensure_ascii=False),
+                    "arguments": jsonutil.dumps(block.get("input")),
                 }
             )
         elif kind == "tool_result":
@@ -134,7 +133,7 @@ def read_response(endpoint_name: str, body: bytes, details: CallDetails) -> None
         _read_stream(body, details)
         return
     try:
-        payload = json.loads(body)
+        payload = jsonutil.loads(body)
     except ValueError:
         return
     if isinstance(payload, dict):
@@ -144,7 +143,7 @@ def read_response(endpoint_name: str, body: bytes, details: CallDetails) -> None
 def read_error(body: bytes, details: CallDetails) -> None:
     """Take the message and type of an Anthropic error body."""
     try:
-        payload = json.loads(body)
+        payload = jsonutil.loads(body)
     except ValueError:
         return
     error = payload.get("error") if isinstance(payload, dict) else None
@@ -172,7 +171,7 @@ def _read_message(payload: dict[str, Any], details: CallDetails) -> None:
                 ToolCall(
                     id=block.get("id"),
                     name=block.get("name"),
-                    arguments=json.dumps(block.get("input"), ensure_ascii=False),
+                    arguments=jsonutil.dumps(block.get("input")),
                 )
             )
     if payload.get("stop_reason"):
@@ -187,7 +186,7 @@ def _read_stream(body: bytes, details: CallDetails) -> None:
     tool_inputs: dict[int, ToolCall] = {}
     for event in events:
         try:
-            payload = json.loads(event.data)
+            payload = jsonutil.loads(event.data)
         except ValueError:
             continue
         if not isinstance(payload, dict):

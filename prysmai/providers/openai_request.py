@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
-from prysmai import semconv
+from prysmai import jsonutil, semconv
 from prysmai.providers.details import CallDetails
 
 # Request fields copied to ``gen_ai.request.*`` as they are.
@@ -175,7 +174,9 @@ def _read_responses_input(body: dict[str, Any], details: CallDetails) -> None:
         details.system_instructions.append(instructions)
     value = body.get("input")
     if isinstance(value, str):
-        details.input_messages.append({"role": "user", "parts": [{"type": "text", "content": value}]})
+        details.input_messages.append(
+            {"role": "user", "parts": [{"type": "text", "content": value}]}
+        )
         return
     if not isinstance(value, list):
         return
@@ -217,4 +218,4 @@ def _read_responses_input(body: dict[str, Any], details: CallDetails) -> None:
 
 
 def _compact_json(value: Any) -> str:
-    return json.dumps(value, separators=(",", ":"), ensure_ascii=False, default=str)
+    return jsonutil.dumps(value)

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
+from prysmai import jsonutil
 from prysmai.cost import TokenUsage
 from prysmai.providers.details import CallDetails, OutputChoice, ToolCall
 from prysmai.providers.sse import parse_sse
@@ -21,7 +21,7 @@ def read_openai_response(endpoint_name: str, body: bytes, details: CallDetails) 
         _read_stream(endpoint_name, body, details)
         return
     try:
-        payload = json.loads(body)
+        payload = jsonutil.loads(body)
     except ValueError:
         return
     if not isinstance(payload, dict):
@@ -35,7 +35,7 @@ def read_openai_response(endpoint_name: str, body: bytes, details: CallDetails) 
 def read_openai_error(body: bytes, details: CallDetails) -> None:
     """Take the message and code of an OpenAI error body, when it has one."""
     try:
-        payload = json.loads(body)
+        payload = jsonutil.loads(body)
     except ValueError:
         return
     error = payload.get("error") if isinstance(payload, dict) else None
@@ -142,7 +142,7 @@ def _read_stream(endpoint_name: str, body: bytes, details: CallDetails) -> None:
             details.has_terminal_event = True
             continue
         try:
-            chunk = json.loads(event.data)
+            chunk = jsonutil.loads(event.data)
         except ValueError:
             continue
         if not isinstance(chunk, dict):
@@ -264,7 +264,7 @@ def _read_responses_stream(events: list[Any], details: CallDetails) -> None:
     final: dict[str, Any] | None = None
     for event in events:
         try:
-            payload = json.loads(event.data)
+            payload = jsonutil.loads(event.data)
         except ValueError:
             continue
         if not isinstance(payload, dict):

@@ -6,7 +6,7 @@ import json
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
-from enum import Enum
+from enum import Enum, StrEnum
 from pathlib import Path
 from typing import Any, Final
 
@@ -15,7 +15,7 @@ SECURITY_CONFIG_ENV: Final = "PRYSM_SECURITY_CONFIG"
 :class:`SecurityConfig`, camelCase or snake_case). Unset means the defaults."""
 
 
-class PiiRedactionMode(str, Enum):
+class PiiRedactionMode(StrEnum):
     """What happens to PII found in a request."""
 
     NONE = "none"

@@ -45,7 +45,6 @@ _ENCODED_RULE: Final = "injection.encoding_tricks.encoded_instructions"
 _ENCODED_SEVERITY: Final = 7
 
 _LEET_TRIGGER_RE: Final = re.compile(r"[a-z][0-9@$|!]|[0-9@$|!][a-z]")
-_LEET_TOKEN_RE: Final = re.compile(r"[a-z0-9@$|!]*[a-z][a-z0-9@$|!]*")
 _LEET_TABLE: Final = str.maketrans("013457@$!|8", "oieastasilb")
 _NON_LETTERS: Final = {code: None for code in range(128) if not chr(code).isalpha()}
 _UNSAFE_SNIPPET_RE: Final = re.compile(r"\S*@\S*|\d[\d ().-]{3,}\d|\S*\d\S*\d\S*\d\S*")
@@ -163,13 +162,15 @@ class InjectionDetector:
         matched = self._squashed_set.Match(squashed)
         if not matched:
             return []
-        kept = [i for i, char in enumerate(text) if not (char.isascii() and not char.isalpha())]
         findings: list[Finding] = []
+        kept: list[int] = []
         for set_index in matched:
             compiled = self._compiled[self._squashed_index[set_index]]
             rule_index = self._squashed_index[set_index]
             if rule_index in found or compiled.squashed is None:
                 continue
+            if not kept:
+                kept = [i for i, char in enumerate(text) if char.isalpha() or not char.isascii()]
             match = compiled.squashed.search(squashed)
             if match is None:  # pragma: no cover - the set and the single regex agree
                 continue
@@ -193,15 +194,9 @@ def _fold_leet(text: str) -> str | None:
     """Return ``text`` with digits and symbols folded to letters inside mixed tokens, or None."""
     if _LEET_TRIGGER_RE.search(text) is None:
         return None
-    folded = _LEET_TOKEN_RE.sub(_fold_token, text)
-    return folded if folded != text else None
-
-
-def _fold_token(match: re.Match[str]) -> str:
-    token = match.group()
-    if token.isalpha():
-        return token
-    return token.replace("11", "ll").translate(_LEET_TABLE)
+    # Folding every digit (not only those inside words) keeps this one C-level pass; plain
+    # numbers become letter runs that no rule matches, and the unfolded view is matched too.
+    return text.translate(_LEET_TABLE)
 
 
 def _obfuscation_findings(view: View) -> list[Finding]:

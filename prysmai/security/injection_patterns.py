@@ -11,11 +11,11 @@ boundaries) and marked ``raw``.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 from typing import Final
 
 
-class InjectionCategory(str, Enum):
+class InjectionCategory(StrEnum):
     """The seven prompt-injection categories, with the severity range each rule uses."""
 
     ROLE_MANIPULATION = "role_manipulation"  # 8-9
@@ -82,12 +82,12 @@ _IGNORE = (
 )
 _PRIOR = (
     r"(?:previous|previously|prior|preceding|above|earlier|former|initial|original|foregoing|"
-    r"old|existing|system|developer|default|given|last|before|all the|all your)"
+    r"existing|system|developer|given|last|before|all the|all your)"
 )
 _ORDERS = (
     r"(?:instructions?|instruction set|prompts?|directions?|commands?|rules|guidelines|"
     r"directives?|orders|programming|guidance|constraints|restrictions|context|messages?|"
-    r"conversation|tasks?|assignments?|input|information|content|polic(?:y|ies)|training|"
+    r"conversation|tasks?|assignments?|input|content|polic(?:y|ies)|training|"
     r"settings|text|everything|limitations|filters|safeguards|parameters|protocols?|"
     r"specifications|requests?)"
 )
@@ -100,8 +100,8 @@ _UNRESTRICTED = (
     r"ethics|morals|morality|censorship|guidelines|boundaries|constraints))"
 )
 _POLICY = (
-    r"(?:openai|anthropic|content|safety|ethical|usage|moral|programming|company|"
-    r"community)(?:'s)? (?:content )?(?:polic(?:y|ies)|guidelines|filters?|rules|restrictions|"
+    r"(?:openai|anthropic|content|usage|programming|company|community)(?:'s)? (?:content )?"
+    r"(?:polic(?:y|ies)|guidelines|filters?|rules|restrictions|"
     r"standards|principles|constraints|protocols|limitations)"
 )
 _SECRET = (
@@ -207,7 +207,7 @@ ENGLISH_RULES: Final = (
     InjectionRule(
         "injection.role_manipulation.authority_claim",
         _RM, 8,
-        r"(?:i am|i'm|this is|speaking as) (?:your|the|an?) (?:openai |anthropic |system |"
+        r"(?:i am|i'm|this is|speaking as) (?:your|the) (?:openai |anthropic |system |"
         r"lead |chief )?(?:developer|creator|administrator|admin|programmer|owner|operator|"
         r"system administrator|systems developer|engineer who (?:made|created|built) you|"
         r"president of the united states)",
@@ -234,7 +234,7 @@ ENGLISH_RULES: Final = (
         r"(?:opposite|evil|chaos|anarchy|villain|unhinged|dark|god|sudo|root|admin|debug|"
         r"maintenance|test|testing) mode (?:enabled|activated|on|engaged)|"
         r"(?:enter|activate|enable|switch to|turn on|go into|engage) ~ (?:god|sudo|root|admin|"
-        r"debug|maintenance|evil|unrestricted|unfiltered|opposite) mode",
+        r"debug|maintenance|evil|unrestricted|opposite) mode",
     ),
     # Jailbreak phrases.
     InjectionRule(
@@ -360,7 +360,7 @@ ENGLISH_RULES: Final = (
     InjectionRule(
         "injection.encoding_tricks.decode_payload",
         _ET, 6,
-        r"(?:decode|decipher|decrypt|translate|convert|unscramble|reverse) ~ (?:this|the "
+        r"(?:decode|decipher|decrypt|translate|unscramble|reverse) ~ (?:this|the "
         r"following|these|it|that|the) ~ (?:base ?64|base ?32|hex(?:adecimal)?|rot ?13|morse|"
         r"binary|cipher|ciphertext|encoded|string|pig latin)",
     ),

@@ -59,9 +59,7 @@ _INVISIBLE_CLASS: Final = "".join(
     f"\\U{lo:08x}-\\U{hi:08x}" if lo != hi else f"\\U{lo:08x}" for lo, hi in _INVISIBLE_RANGES
 )
 _SPECIAL_RE: Final = re.compile(f"[{_INVISIBLE_CLASS}]")
-_INVISIBLE: Final = frozenset(
-    code for lo, hi in _INVISIBLE_RANGES for code in range(lo, hi + 1)
-)
+_INVISIBLE: Final = frozenset(code for lo, hi in _INVISIBLE_RANGES for code in range(lo, hi + 1))
 
 # Look-alike letters, case-aware: they are folded before lower-casing so that, for example,
 # Greek capital NU (looks like N) and small nu (looks like v) go to different letters.
@@ -79,12 +77,10 @@ _CONFUSABLES: Final = {
     "τ": "t", "γ": "y", "ω": "w", "Α": "a", "Β": "b", "Ε": "e", "Ζ": "z", "Η": "h", "Ι": "i",
     "Κ": "k", "Μ": "m", "Ν": "n", "Ο": "o", "Ρ": "p", "Τ": "t", "Υ": "y", "Χ": "x",
     # Latin look-alikes outside ASCII
-    "ɡ": "g", "ɑ": "a", "ı": "i", "ɩ": "i", "ʏ": "y",
+    "ɡ": "g", "ɑ": "a", "ɩ": "i", "ʏ": "y",
 }  # fmt: skip
 _CONFUSABLE_TABLE: Final = str.maketrans(_CONFUSABLES)
-_CONFUSABLE_WORD_RE: Final = re.compile(
-    "[^\\W\\d_]*[" + "".join(_CONFUSABLES) + "][^\\W\\d_]*"
-)
+_CONFUSABLE_WORD_RE: Final = re.compile("[^\\W\\d_]*[" + "".join(_CONFUSABLES) + "][^\\W\\d_]*")
 _CONFUSABLE_CHAR_RE: Final = re.compile("[" + "".join(_CONFUSABLES) + "]")
 _GENUINE_CYRILLIC_GREEK_RE: Final = re.compile(
     "[" + "".join(
@@ -96,9 +92,10 @@ _ASCII_LETTER_RE: Final = re.compile("[A-Za-z]")
 
 
 def _build_accent_table() -> dict[int, str]:
-    """Map accented Latin letters (U+00C0-U+024F) to their base letter, one char to one char."""
-    table: dict[int, str] = {}
-    for code in range(0x00C0, 0x0250):
+    """Map accented Latin letters and curly quotes to ASCII, one character to one character."""
+    table: dict[int, str] = {ord("ı"): "i", ord("ł"): "l", ord("đ"): "d", ord("ø"): "o"}
+    table.update({0x2018: "'", 0x2019: "'", 0x201B: "'", 0x2032: "'", 0x201C: '"', 0x201D: '"'})
+    for code in [*range(0x00C0, 0x0250), *range(0x1E00, 0x1F00)]:
         base = "".join(
             c for c in unicodedata.normalize("NFKD", chr(code)) if not unicodedata.combining(c)
         )
@@ -321,7 +318,9 @@ _MIN_BASE64_CHARS: Final = 16
 _TEXT_SAMPLE_CHARS: Final = 4096
 
 _BASE64_RE: Final = re2.compile(r"[A-Za-z0-9+/_-]{16,}={0,2}")
-_HEX_RE: Final = re2.compile(r"(?:(?:\\x|0x)?[0-9A-Fa-f]{2}[ :,-]{0,2}){8,}")
+_HEX_RE: Final = re2.compile(
+    r"(?:\\x[0-9A-Fa-f]{2}){4,}|\b(?:(?:0x)?[0-9A-Fa-f]{2}[ :,-]{0,2}){8,}"
+)
 _HEX_PAIR_RE: Final = re.compile(r"(?:\\x|0x)?([0-9A-Fa-f]{2})")
 _URL_RE: Final = re2.compile(r"[^\s%]*(?:%[0-9A-Fa-f]{2}[^\s%]*){3,}")
 _UPPER_RE: Final = re.compile("[A-Z]")

@@ -23,19 +23,16 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Iterator
-from typing import Final, Protocol
+from typing import Final
 
 from prysmai.security.findings import Finding, FindingKind
+from prysmai.security.pii_dates import BIRTH_CUE_PATTERN, find_birth_dates
 from prysmai.security.pii_numbers import find_numbers
-from prysmai.security.pii_validators import (
-    Candidate,
-    expand_two_digit_year,
-    is_birth_date,
-    parse_ip,
-)
+from prysmai.security.pii_validators import Candidate, parse_ip
+from prysmai.security.secrets_patterns import TRIGGERS as SECRET_TRIGGERS
 from prysmai.security.secrets_patterns import find_secrets
 
-__all__ = ["PII_TYPES", "SEVERITY", "detect_pii", "placeholder_for"]
+__all__ = ["PII_TYPES", "SEVERITY", "detect_pii", "might_contain_pii", "placeholder_for"]
 
 PII_TYPES: Final = frozenset(
     {
@@ -72,92 +69,58 @@ _RANK: Final = {
 }
 
 
-class _Match(Protocol):
-    def start(self) -> int: ...
-
-
-class _Searcher(Protocol):
-    def search(self, text: str) -> _Match | None: ...
-
-
-def _compile_gate(pattern: str) -> _Searcher:
-    """Compile with RE2 (linear time, one DFA pass) when available, else with ``re``."""
-    try:
-        import re2
-    except ImportError:  # pragma: no cover - google-re2 is a declared dependency
-        return re.compile(pattern)
-    compiled: _Searcher = re2.compile(pattern)
-    return compiled
-
-
-_BIRTH_CUES: Final = (
-    r"born|birth|\bdob\b|d\.o\.b|geboren|geburt|naissance|\bn[ée]e? le\b|nacimiento|nacid[oa]"
-    r"|nascita|\bnat[oa] (?:il|a|nel)\b|nascimento|nasceu|cumpleaños|compleanno|anniversaire"
-    r"|fecha de nac|f\. ?nac"
+_TRIGGERS: Final[tuple[tuple[str, str], ...]] = (
+    ("email", r"[A-Za-z0-9_%+\-]@[A-Za-z0-9\-]+\.[A-Za-z]"),
+    ("number", r"[0-9](?:[ ().\-/]{0,3}[0-9]){6}|[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}"),
+    ("ipv6", r"[0-9A-Fa-f]{0,4}:[0-9A-Fa-f]{0,4}:"),
+    ("birth", BIRTH_CUE_PATTERN),
+    *SECRET_TRIGGERS,
 )
-# Anything that could start a finding; ordinary prose matches none of it.
-_GATE: Final = _compile_gate(
-    r"[A-Za-z0-9_%+\-]@[A-Za-z0-9\-]+\.[A-Za-z0-9]"
-    r"|-----BEGIN |sk-[A-Za-z0-9_\-]{20}|[sr]k_(?:live|test)_|gh[pousr]_[A-Za-z0-9]{30}"
-    r"|github_pat_|AIza[A-Za-z0-9_\-]{35}|A[KS]IA[A-Z0-9]{16}|xox[abposr]-|xapp-"
-    r"|eyJ[A-Za-z0-9_\-]{10}|hf_[A-Za-z0-9]{30}|glpat-|npm_|gsk_|xai-|SG\.|hooks\.slack\.com"
-    r"|://[^\s/@]+:[^\s/@]+@"
-    r"|(?i:secret|key|token|passw(?:or)?d)[A-Za-z0-9_\-]{0,24}[\"']?\s{0,3}[:=]|(?i:bearer)\s"
-    r"|[0-9](?:[ ().\-/]{0,3}[0-9]){6}|[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}"
-    r"|[0-9A-Fa-f]{0,4}:[0-9A-Fa-f]{0,4}:"
-    r"|(?i:" + _BIRTH_CUES + ")"
-)
-_NUMBER_GATE: Final = _compile_gate(
-    r"[0-9](?:[ ().\-/]{0,3}[0-9]){6}|[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}"
-)
-_BIRTH_GATE: Final = _compile_gate(r"(?i:" + _BIRTH_CUES + ")")
-_BIRTH_CUE: Final = re.compile(r"(?i)(?:" + _BIRTH_CUES + ")")
+
+
+class _TriggerSet:
+    """Names of the triggers that occur in a text, found in one linear-time RE2 pass."""
+
+    def __init__(self, triggers: tuple[tuple[str, str], ...]) -> None:
+        self._names = tuple(name for name, _ in triggers)
+        try:
+            import re2
+        except ImportError:  # pragma: no cover - google-re2 is a declared dependency
+            self._set = None
+            self._fallback = tuple((name, re.compile(p)) for name, p in triggers)
+            return
+        self._set = re2.Set.SearchSet()
+        for _, pattern in triggers:
+            self._set.Add(pattern)
+        self._set.Compile()
+
+    def find(self, text: str) -> frozenset[str]:
+        if self._set is None:  # pragma: no cover - google-re2 is a declared dependency
+            return frozenset(name for name, p in self._fallback if p.search(text))
+        # Bytes skip RE2's own re-encoding; surrogatepass keeps lone surrogates from failing.
+        subject = text.encode("utf-8", "surrogatepass")
+        return frozenset(self._names[i] for i in self._set.Match(subject) or ())
+
+
+_GATE: Final = _TriggerSet(_TRIGGERS)
 
 _EMAIL_LOCAL_CHARS: Final = frozenset(
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._%+-"
 )
 _EMAIL_DOMAIN: Final = re.compile(r"[A-Za-z0-9\-]{1,63}(?:\.[A-Za-z0-9\-]{1,63}){1,8}")
 _TLD: Final = re.compile(r"[A-Za-z]{2,24}")
+_URL_USERINFO: Final = re.compile(r"://[^\s/@]*:$")
 
 _IPV6_COLON: Final = re.compile(r":[0-9A-Fa-f]{0,4}:")
-_IPV6: Final = re.compile(
-    r"(?:[0-9A-Fa-f]{1,4}:|:)(?:[0-9A-Fa-f]{0,4}:){1,7}"
-    r"(?:[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}|[0-9A-Fa-f]{1,4})?"
-    r"(?:%[0-9A-Za-z]{1,15})?"
-)
+_IPV6_RUN: Final = re.compile(r"[0-9A-Za-z:.%]*+")
+_IPV6_MAX_CHARS: Final = 60
 _HEX_COLON: Final = frozenset("0123456789abcdefABCDEF:")
 _IP_WORD_CHARS: Final = frozenset(
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_:."
 )
 
-_MONTHS: Final = {
-    **{name: i for i, name in enumerate("jan feb mar apr may jun jul aug sep oct nov dec".split(), 1)},
-    **{"sept": 9, "mär": 3, "mrz": 3, "mai": 5, "okt": 10, "dez": 12, "janv": 1, "févr": 2},
-    **{"avr": 4, "juin": 6, "juil": 7, "août": 8, "déc": 12, "ene": 1, "abr": 4, "ago": 8},
-    **{"dic": 12, "gen": 1, "mag": 5, "giu": 6, "lug": 7, "set": 9, "ott": 10, "märz": 3},
-}
-_MONTH_NAMES: Final = {
-    "january": 1, "february": 2, "march": 3, "april": 4, "june": 6, "july": 7,
-    "august": 8, "september": 9, "october": 10, "november": 11, "december": 12,
-    "januar": 1, "februar": 2, "juni": 6, "juli": 7, "oktober": 10, "dezember": 12,
-    "janvier": 1, "février": 2, "mars": 3, "avril": 4, "juillet": 7, "septembre": 9,
-    "octobre": 10, "novembre": 11, "décembre": 12, "enero": 1, "febrero": 2, "marzo": 3,
-    "mayo": 5, "junio": 6, "julio": 7, "agosto": 8, "septiembre": 9, "octubre": 10,
-    "noviembre": 11, "diciembre": 12, "gennaio": 1, "febbraio": 2, "aprile": 4,
-    "maggio": 5, "giugno": 6, "luglio": 7, "settembre": 9, "ottobre": 10, "dicembre": 12,
-}  # fmt: skip
-_DATE: Final = re.compile(
-    r"(?<![0-9])(?:"
-    r"(?P<a>[0-9]{1,2})(?P<sep>[./\-])(?P<b>[0-9]{1,2})(?P=sep)(?P<c>[0-9]{4}|[0-9]{2})"
-    r"|(?P<y>[0-9]{4})(?P<sep2>[./\-])(?P<m>[0-9]{1,2})(?P=sep2)(?P<d>[0-9]{1,2})"
-    r"|(?P<d2>[0-9]{1,2})(?:st|nd|rd|th|er)?\.?[ \-](?:de )?(?P<mon2>[^\W\d_]{3,10})\.?,?"
-    r"[ \-](?:de )?(?P<y2>[0-9]{4}|[0-9]{2})"
-    r"|(?P<mon3>[^\W\d_]{3,10})\.? (?P<d3>[0-9]{1,2})(?:st|nd|rd|th)?,? (?P<y3>[0-9]{4})"
-    r")(?![0-9])"
-)
-_BIRTH_WINDOW: Final = 60
 _GENERIC_RULES: Final = frozenset({"api_key.labelled_secret", "api_key.sk_generic"})
-
+"""Rules that lose to a provider-specific rule matching the same span."""
 _PLACEHOLDER_TOKEN: Final = re.compile(
     r"\[(?:EMAIL|PHONE|SSN|CREDIT_CARD|IP_ADDRESS|API_KEY|PRIVATE_KEY|DATE_OF_BIRTH)"
     r"(?:_REDACTED|:[0-9a-f]{8})\]"
@@ -167,6 +130,15 @@ _PLACEHOLDER_TOKEN: Final = re.compile(
 def placeholder_for(category: str) -> str:
     """Return the masked placeholder of a PII type, e.g. ``[EMAIL_REDACTED]``."""
     return "[" + category + "_REDACTED]"
+
+
+def might_contain_pii(text: str) -> bool:
+    """Cheap pre-check (one RE2 pass): False guarantees ``detect_pii(text)`` finds nothing.
+
+    It also holds for any substring of ``text``, so a JSON line without escapes can be skipped
+    without decoding it.
+    """
+    return bool(text) and bool(_GATE.find(text))
 
 
 def detect_pii(text: str, types: frozenset[str] | None = None) -> list[Finding]:
@@ -180,9 +152,13 @@ def detect_pii(text: str, types: frozenset[str] | None = None) -> list[Finding]:
         Findings of kind ``PII`` sorted by start, never overlapping. ``snippet`` holds the
         masked placeholder (``[EMAIL_REDACTED]``), never the raw value.
     """
-    if not text or _GATE.search(text) is None:
+    if not text:
         return []
-    candidates = [c for c in _find_candidates(text) if types is None or c.category in types]
+    triggered = _GATE.find(text)
+    if not triggered:
+        return []
+    found = _find_candidates(text, triggered)
+    candidates = [c for c in found if types is None or c.category in types]
     if not candidates:
         return []
     if "_REDACTED]" in text or ":" in text and "[" in text:
@@ -190,18 +166,16 @@ def detect_pii(text: str, types: frozenset[str] | None = None) -> list[Finding]:
     return [_to_finding(candidate) for candidate in _resolve_overlaps(candidates)]
 
 
-def _find_candidates(text: str) -> Iterator[Candidate]:
-    yield from find_secrets(text)
-    if "@" in text:
+def _find_candidates(text: str, triggered: frozenset[str]) -> Iterator[Candidate]:
+    yield from find_secrets(text, triggered)
+    if "email" in triggered:
         yield from _find_emails(text)
-    first_number = _NUMBER_GATE.search(text)
-    if first_number is not None:
-        yield from find_numbers(text, max(0, first_number.start() - 4))
-    if ":" in text:
+    if "number" in triggered:
+        yield from find_numbers(text)
+    if "ipv6" in triggered:
         yield from _find_ipv6(text)
-    first_cue = _BIRTH_GATE.search(text)
-    if first_cue is not None:
-        yield from _find_birth_dates(text, first_cue.start())
+    if "birth" in triggered:
+        yield from find_birth_dates(text)
 
 
 def _find_emails(text: str) -> Iterator[Candidate]:
@@ -214,6 +188,8 @@ def _find_emails(text: str) -> Iterator[Candidate]:
             start += 1
         domain = _EMAIL_DOMAIN.match(text, at + 1)
         end = _email_end(text, domain.group(), at + 1) if domain and start < at else None
+        if end is not None and _URL_USERINFO.search(text, max(0, start - 140), start):
+            end = None  # "scheme://user:secret@host" is a URL, not an address
         if end is not None and ".." not in text[start:at] and text[at - 1] != ".":
             yield Candidate("EMAIL", "email", start, end)
             at = text.find("@", end)
@@ -234,70 +210,42 @@ def _email_end(text: str, domain: str, domain_start: int) -> int | None:
 
 
 def _find_ipv6(text: str) -> Iterator[Candidate]:
+    """Find IPv6 addresses around each ``x:y:`` hit.
+
+    A hit is widened to its whole run of address characters, validated once, and scanning
+    resumes after the run, so each character is looked at a bounded number of times (a
+    megabyte of colons is one rejected run, not a million candidates).
+    """
     position = 0
-    while True:
-        hit = _IPV6_COLON.search(text, position)
-        if hit is None:
-            return
+    while (hit := _IPV6_COLON.search(text, position)) is not None:
         start = hit.start()
-        while start > hit.start() - 40 and start > 0 and text[start - 1] in _HEX_COLON:
+        floor = max(0, start - _IPV6_MAX_CHARS)
+        while start > floor and text[start - 1] in _HEX_COLON:
             start -= 1
-        match = _IPV6.match(text, start)
-        end = match.end() if match else hit.end()
-        candidate = _validate_ipv6(text, start, end)
-        if candidate is not None:
-            yield candidate
-        position = max(end, hit.start() + 1)
+        run = _IPV6_RUN.match(text, hit.start())
+        end = run.end() if run else hit.end()
+        position = max(end, hit.end())
+        while end > start and text[end - 1] == ".":
+            end -= 1  # a full stop after the address
+        if end - start <= _IPV6_MAX_CHARS and (start > floor or start == 0):
+            candidate = _validate_ipv6(text, start, end)
+            if candidate is not None:
+                yield candidate
 
 
 def _validate_ipv6(text: str, start: int, end: int) -> Candidate | None:
     before = text[start - 1] if start else " "
     after = text[end] if end < len(text) else " "
-    if before in _IP_WORD_CHARS or (after in _IP_WORD_CHARS and after not in ".:"):
-        return None
-    if after == ":" and end + 1 < len(text) and text[end + 1] in _HEX_COLON:
+    if before in _IP_WORD_CHARS or after == "_":
         return None
     value = text[start:end]
     if parse_ip(value) is None:
         return None
     groups = [group for group in value.split("%")[0].split(":") if group]
-    if len(groups) < 3 and sum(len(group) for group in groups) < 5:
-        return None  # "a::b" reads as a C++ scope, not an address
+    has_digit = any(char.isdigit() for char in value)
+    if not has_digit or len(groups) < 3 and sum(len(group) for group in groups) < 5:
+        return None  # "a::b" or "dead::beef" read as C++ scopes, not addresses
     return Candidate("IP_ADDRESS", "ip_address.v6", start, end)
-
-
-def _find_birth_dates(text: str, start: int) -> Iterator[Candidate]:
-    for cue in _BIRTH_CUE.finditer(text, start):
-        window_end = min(len(text), cue.end() + _BIRTH_WINDOW + 30)
-        for match in _DATE.finditer(text, cue.end(), window_end):
-            if match.start() - cue.end() > _BIRTH_WINDOW:
-                break
-            if _is_birth_date_match(match):
-                yield Candidate("DATE_OF_BIRTH", "date_of_birth", match.start(), match.end())
-                break
-
-
-def _is_birth_date_match(match: re.Match[str]) -> bool:
-    if match.group("a"):
-        first, second = int(match.group("a")), int(match.group("b"))
-        year = _full_year(match.group("c"))
-        return is_birth_date(year, first, second) or is_birth_date(year, second, first)
-    if match.group("y"):
-        return is_birth_date(int(match.group("y")), int(match.group("m")), int(match.group("d")))
-    name = match.group("mon2") or match.group("mon3")
-    month = _month_number(name)
-    day = int(match.group("d2") or match.group("d3"))
-    year = _full_year(match.group("y2") or match.group("y3"))
-    return month is not None and is_birth_date(year, month, day)
-
-
-def _full_year(year: str) -> int:
-    return expand_two_digit_year(int(year)) if len(year) == 2 else int(year)
-
-
-def _month_number(name: str) -> int | None:
-    lowered = name.lower()
-    return _MONTH_NAMES.get(lowered) or _MONTHS.get(lowered) or _MONTHS.get(lowered[:3])
 
 
 def _drop_inside_placeholders(text: str, candidates: list[Candidate]) -> list[Candidate]:

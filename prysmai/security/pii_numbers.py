@@ -15,19 +15,21 @@ from typing import Final
 from prysmai.security.pii_validators import (
     Candidate,
     is_card_number,
+    is_public_ipv4,
     is_ssn,
     is_valid_isbn13,
-    parse_ip,
 )
 
-_RUN: Final = re.compile(r"[0-9][0-9 ().\-/]{5,}")
+_RUN: Final = re.compile(r"[0-9][0-9 ().\-/]{5,}+")
 _GROUP: Final = re.compile(r"[0-9]+")
+_PIECE: Final = re.compile(r"[0-9][0-9().\-/]{6,}+")
+_MAX_RUN_CHARS: Final = 64
+"""Longer than any number worth reporting (a 19-digit card with separators has 23)."""
 _EXTENSION: Final = re.compile(r" ?(?:x|ext\.? ?|#)[0-9]{1,6}(?![0-9A-Za-z])")
 _SEPARATORS: Final = frozenset({"", " ", "-", ".", "/"})
+_DROP_SEPARATORS: Final = str.maketrans("", "", " ().-/")
 _JOINERS: Final = frozenset("-./_")
-_WORD_CHARS: Final = frozenset(
-    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_"
-)
+_WORD_CHARS: Final = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_")
 
 _NANP: Final = re.compile(
     r"(?:(?:\+ ?1|001|1)[ .\-]?)?(?:\([0-9]{3}\) ?|[0-9]{3}[ .\-])[0-9]{3}[ .\-][0-9]{4}"
@@ -37,17 +39,23 @@ _DATE_SHAPE: Final = re.compile(
     r"(?:[0-9]{1,2}([./\-])[0-9]{1,2}\1(?:[0-9]{4}|[0-9]{2})|[0-9]{4}([./\-])[0-9]{1,2}\2[0-9]{1,2})"
 )
 _PHONE_CUE_BEFORE: Final = re.compile(
-    r"(?i)(?:phone|tel[.:\s]|telephone|mobile|mob[.:\s]|cell|fax|call|reach|contact|dial"
-    r"|whatsapp|sms|text me|answering|hotline|ring me|telefon|téléphone|teléfono|telefono"
-    r"|handy|portable|numéro|número|(?:desk|office|home|work|direct|main)\s*:)"
+    r"(?i)phone|(?<![a-zà-ÿ])(?:tel[.:\s]|telephone|mobile?|mob[.:\s]|cell|fax|call(?:ing)?\b"
+    r"|reach|contact|dial|whatsapp|sms|text me|answering|hotline|ring me|telefon|téléphone"
+    r"|teléfono|telefono|handy|portable|numéro|número|messag|registered"
+    r"|text(?:s|ed)? (?:me|to|at)|(?:desk|office|home|work|direct|main)\s*:)"
 )
 _PHONE_CUE_AFTER: Final = re.compile(
-    r"[ \t]*[(\[]?(?i:office|fax|mobile|cell|home|work|desk|direct|phone|tel)\b"
+    r"[ \t-]*[(\[]?(?i:office|fax|mobile|cell|home|work|desk|direct|phone|tel)\b"
 )
-_SSN_CUE: Final = re.compile(r"(?i)(?:ssn|social security|soc\.? sec)")
+_ADDRESS_CUE: Final = re.compile(
+    r"(?i)(?<![a-z])(?:apt|apartment|suite|ste|unit|box|no|nr|floor|room|bldg|building)\.?\s*#?\s*$"
+)
+_SSN_CUE: Final = re.compile(r"(?i)(?<![a-z])(?:ssn|social security|soc\.? sec)")
 _VERSION_CUE: Final = re.compile(
-    r"(?i)(?<![a-z])(?:version|ver\.?|release|build|tested with|tested on|upgraded? to|bump(?:ed)? to"
-    r"|updated? to|firmware|kernel|sdk|runtime|patch|tag|v|rev\.?)\s*[:=]?\s*$"
+    r"(?i)(?:(?<![a-z])(?:version|ver\.?|v|release[ds]?|build|tested with|tested on|upgraded? to"
+    r"|bump(?:ed)? to|updated? to|firmware|kernel|sdk|runtime|patch|tag|rev\.?|revision"
+    r"|section|chapter|clause|paragraph|article|figure|table|step|item|oid|§)\s*[:=]?"
+    r"|[=<>~!]=)\s*$"
 )
 _CUE_WINDOW: Final = 40
 
@@ -60,10 +68,29 @@ PHONE: Final = "PHONE"
 def find_numbers(text: str, start: int = 0) -> Iterator[Candidate]:
     """Yield card, SSN, phone and IPv4 candidates found in ``text`` from ``start`` on."""
     for run in _RUN.finditer(text, start):
+        if run.end() - run.start() > _MAX_RUN_CHARS:
+            yield from _find_in_long_run(text, run.start(), run.end())
+            continue
+        raw = run.group()
+        if len(raw.translate(_DROP_SEPARATORS)) < 7 and raw.count(".") < 3:
+            continue  # too few digits for anything but an IPv4 address
         for groups in _split_run(text, run.start(), run.end()):
             candidate = _classify(text, groups)
             if candidate is not None:
                 yield candidate
+
+
+def _find_in_long_run(text: str, start: int, end: int) -> Iterator[Candidate]:
+    """A run too long for one number: classify its space-free pieces of sensible length.
+
+    Numbers written with spaces inside such a run (a list of grouped numbers) are not found.
+    """
+    for piece in _PIECE.finditer(text, start, end):
+        if piece.end() - piece.start() <= _MAX_RUN_CHARS:
+            for groups in _split_run(text, piece.start(), piece.end()):
+                candidate = _classify(text, groups)
+                if candidate is not None:
+                    yield candidate
 
 
 def _split_run(text: str, start: int, end: int) -> Iterator[list[tuple[int, int]]]:
@@ -89,7 +116,7 @@ def _classify(text: str, groups: list[tuple[int, int]]) -> Candidate | None:
     digits = "".join(text[a:b] for a, b in groups)
     separators = [text[a[1] : b[0]] for a, b in zip(groups, groups[1:], strict=False)]
 
-    if all(sep == "." for sep in separators) and len(groups) >= 4:
+    if len(groups) == 4 and all(sep == "." for sep in separators) and raw[0] != "+":
         return _classify_ipv4(text, raw, groups, start, end)
     if len(groups) == 3 and [b - a for a, b in groups] == [3, 2, 4] and separators[0] == "-":
         is_valid = separators[1] == "-" and is_ssn(*raw.split("-"))
@@ -124,15 +151,15 @@ def _is_free_standing(text: str, start: int, end: int) -> bool:
     if after in _WORD_CHARS and not _EXTENSION.match(text, end):
         return False
     following = text[end + 1] if end + 1 < len(text) else " "
-    return not (after in _JOINERS and following in _WORD_CHARS)
+    if after in _JOINERS and following in _WORD_CHARS:
+        return after == "-" and _PHONE_CUE_AFTER.match(text, end + 1) is not None  # "555-1234-Fax"
+    return True
 
 
 def _classify_ipv4(
     text: str, raw: str, groups: list[tuple[int, int]], start: int, end: int
 ) -> Candidate | None:
-    if len(groups) != 4 or any(b - a > 3 for a, b in groups):
-        return None  # dotted runs longer than four parts are version strings or OIDs
-    if parse_ip(raw) is None:
+    if not is_public_ipv4(raw):
         return None
     if _VERSION_CUE.search(text, max(0, start - 20), start):
         return None
@@ -178,14 +205,13 @@ def _classify_phone(
         end = extension.end()
     sizes = [b - a for a, b in groups]
     digit_count = sum(sizes)
-    if not 7 <= digit_count <= 15:
-        return None
-    if _VERSION_CUE.search(text, max(0, start - 20), start):
-        return None
     kinds = set(separators)
-    if kinds == {"."} and len(groups) == 2:
-        return None  # a decimal number
-    if _is_strong_phone(raw, sizes, kinds) or _has_phone_cue(text, start, end):
+    if not 7 <= digit_count <= 15 or (kinds == {"."} and len(groups) == 2):
+        return None  # too short or too long, or a decimal number
+    window = text[max(0, start - _CUE_WINDOW) : start]
+    if _VERSION_CUE.search(window[-20:]) or _ADDRESS_CUE.search(window[-16:]):
+        return None
+    if _is_strong_phone(raw, sizes, kinds) or _has_phone_cue(text, window, end):
         return Candidate(PHONE, "phone", start, end)
     return None
 
@@ -209,10 +235,14 @@ def _is_strong_phone(raw: str, sizes: list[int], kinds: set[str]) -> bool:
 def _is_grouped_phone(sizes: list[int], separator: str) -> bool:
     if any(size > 5 for size in sizes) or any(size < 2 for size in sizes[1:]):
         return False
+    if all(size == 4 for size in sizes):
+        return False  # "1234 5678 9012" reads as an account or card-like number
     if sizes[0] <= 3 and all(size == 3 for size in sizes[1:]):
         return False  # "1 234 567" reads as a number with thousands separators
     if separator == ".":
         return all(size == 2 for size in sizes) or sizes == [3, 3, 4]
+    if separator == " " and all(size == 2 for size in sizes):
+        return len(sizes) >= 5  # "01 23 45 67 89"; four pairs may be a list of numbers
     return True
 
 
@@ -228,9 +258,7 @@ def _is_possible_international(raw: str) -> bool:
     return bool(phonenumbers.is_possible_number(number))
 
 
-def _has_phone_cue(text: str, start: int, end: int) -> bool:
-    window_start = max(0, start - _CUE_WINDOW)
-    window = text[window_start:start]
+def _has_phone_cue(text: str, window: str, end: int) -> bool:
     last_digit = max(window.rfind(digit) for digit in "0123456789")
     if _PHONE_CUE_BEFORE.search(window, last_digit + 1):
         return True

@@ -23,6 +23,8 @@ class Candidate(NamedTuple):
     start: int
     end: int
 
+
+_MAESTRO_LENGTHS: Final = frozenset(range(12, 20))
 # (first digits, allowed lengths) for the card networks in circulation; a number must match one.
 # Ranges are written as (low, high) over the same number of leading digits.
 _CARD_RANGES: Final[tuple[tuple[int, int, frozenset[int]], ...]] = (
@@ -38,16 +40,16 @@ _CARD_RANGES: Final[tuple[tuple[int, int, frozenset[int]], ...]] = (
     (6011, 6011, frozenset({16, 17, 18, 19})),  # Discover
     (644, 649, frozenset({16, 17, 18, 19})),  # Discover
     (65, 65, frozenset({16, 17, 18, 19})),  # Discover / RuPay
-    (3528, 3589, frozenset({16, 17, 18, 19})),  # JCB
+    (35, 35, frozenset({16, 17, 18, 19})),  # JCB (3528-3589 issued; the whole 35 block is JCB's)
     (1800, 1800, frozenset({15})),  # JCB (legacy 15-digit)
     (2131, 2131, frozenset({15})),  # JCB (legacy 15-digit)
     (62, 62, frozenset({16, 17, 18, 19})),  # UnionPay
     (2200, 2204, frozenset({16, 17, 18, 19})),  # Mir
-    (50, 50, frozenset({16, 17, 18, 19})),  # Maestro
-    (56, 58, frozenset({16, 17, 18, 19})),  # Maestro
-    (6304, 6304, frozenset({16, 17, 18, 19})),  # Maestro
-    (6759, 6759, frozenset({16, 17, 18, 19})),  # Maestro
-    (6761, 6763, frozenset({16, 17, 18, 19})),  # Maestro
+    (50, 50, _MAESTRO_LENGTHS),  # Maestro
+    (56, 58, _MAESTRO_LENGTHS),  # Maestro
+    (6304, 6304, _MAESTRO_LENGTHS),  # Maestro
+    (6759, 6759, _MAESTRO_LENGTHS),  # Maestro
+    (6761, 6763, _MAESTRO_LENGTHS),  # Maestro
     (60, 60, frozenset({16})),  # RuPay
     (81, 82, frozenset({16})),  # RuPay / UnionPay
 )
@@ -83,7 +85,7 @@ def is_card_number(digits: str) -> bool:
         digits: the card number with separators removed.
     """
     length = len(digits)
-    if not 13 <= length <= 19 or not _matches_issuer(digits, length):
+    if not 12 <= length <= 19 or not _matches_issuer(digits, length):
         return False
     return passes_luhn(digits)
 
@@ -107,6 +109,23 @@ def is_ssn(area: str, group: str, serial: str) -> bool:
     if area_number == 0 or area_number == 666 or area_number >= 900:
         return False
     return int(group) != 0 and int(serial) != 0
+
+
+def is_public_ipv4(candidate: str) -> bool:
+    """Return True for a dotted-quad IPv4 address that identifies a host.
+
+    Octets must be 0-255 without leading zeros (as ``ipaddress`` requires); ``0.0.0.0``, the
+    broadcast address and netmasks are rejected. Faster than ``ipaddress`` for the common case.
+    """
+    parts = candidate.split(".")
+    if len(parts) != 4:
+        return False
+    for part in parts:
+        if not part.isdigit() or len(part) > 3 or (len(part) > 1 and part[0] == "0"):
+            return False
+        if int(part) > 255:
+            return False
+    return candidate != "0.0.0.0" and not _is_netmask(candidate)
 
 
 def parse_ip(candidate: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:

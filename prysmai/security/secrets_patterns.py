@@ -31,6 +31,9 @@ _PEM_SEARCH_LIMIT: Final = 65_536
 
 
 class _KeyRule(NamedTuple):
+    name: str
+    trigger: str
+    """RE2 pattern for the literal prefix plus a minimal body: the cheap pre-check."""
     pattern: re.Pattern[str]
     classify: Callable[[str], str | None]
     """Maps the matched token to a rule name, or None to reject it."""
@@ -82,7 +85,9 @@ def _classify_jwt(token: str) -> str | None:
     return "jwt"
 
 
-def _fixed(rule: str, prefix_length: int, *, need_digit: bool = True) -> Callable[[str], str | None]:
+def _fixed(
+    rule: str, prefix_length: int, *, need_digit: bool = True
+) -> Callable[[str], str | None]:
     def classify(token: str) -> str | None:
         body = token[prefix_length:]
         if looks_like_placeholder(body) or not has_mixed_classes(body, need_digit=need_digit):
@@ -94,9 +99,7 @@ def _fixed(rule: str, prefix_length: int, *, need_digit: bool = True) -> Callabl
 
 def _aws_key_id(token: str) -> str | None:
     body = token[4:]
-    if looks_like_placeholder(token) or not any(char.isdigit() for char in body):
-        return None
-    return "aws_access_key_id"
+    return None if looks_like_placeholder(body) else "aws_access_key_id"
 
 
 def _is_random(body: str, *, min_length: int) -> bool:
@@ -107,30 +110,117 @@ def _is_random(body: str, *, min_length: int) -> bool:
 
 
 _KEY_RULES: Final[tuple[_KeyRule, ...]] = (
-    _KeyRule(re.compile(r"sk-[A-Za-z0-9_\-]{20,400}"), _classify_sk),
     _KeyRule(
-        re.compile(r"gh(?:[pousr]_[A-Za-z0-9]{30,251}|ithub_pat_[A-Za-z0-9_]{40,255})"),
+        "sk",
+        r"sk-[A-Za-z0-9_\-]{20}",
+        re.compile(r"sk-(?<![A-Za-z0-9_\-].{3})[A-Za-z0-9_\-]{20,400}"),
+        _classify_sk,
+    ),
+    _KeyRule(
+        "github",
+        r"gh[pousr]_[A-Za-z0-9]{30}",
+        re.compile(r"gh[pousr]_(?<![A-Za-z0-9_\-].{4})[A-Za-z0-9]{30,251}"),
         _classify_github,
     ),
-    _KeyRule(re.compile(r"[sr]k_(?:live|test)_[A-Za-z0-9]{16,255}"), _fixed("stripe", 8)),
-    _KeyRule(re.compile(r"AIza[A-Za-z0-9_\-]{35}"), _fixed("google_api", 4, need_digit=False)),
-    _KeyRule(re.compile(r"A[KS]IA[A-Z0-9]{16}"), _aws_key_id),
-    _KeyRule(re.compile(r"xox[abposr]-[A-Za-z0-9\-]{10,250}"), _classify_slack),
-    _KeyRule(re.compile(r"xapp-[0-9]-[A-Za-z0-9\-]{20,250}"), _fixed("slack_app_level", 5)),
     _KeyRule(
-        re.compile(r"eyJ[A-Za-z0-9_\-]{10,4096}\.eyJ[A-Za-z0-9_\-]{2,8192}\.[A-Za-z0-9_\-]{16,1024}"),
+        "github_pat",
+        r"github_pat_[A-Za-z0-9_]{40}",
+        re.compile(r"github_pat_(?<![A-Za-z0-9_\-].{11})[A-Za-z0-9_]{40,255}"),
+        _classify_github,
+    ),
+    _KeyRule(
+        "stripe",
+        r"[sr]k_(?:live|test)_[A-Za-z0-9]{16}",
+        re.compile(r"[sr]k_(?<![A-Za-z0-9_\-].{3})(?:live|test)_[A-Za-z0-9]{16,255}"),
+        _fixed("stripe", 8),
+    ),
+    _KeyRule(
+        "google",
+        r"AIza[A-Za-z0-9_\-]{35}",
+        re.compile(r"AIza(?<![A-Za-z0-9_\-].{4})[A-Za-z0-9_\-]{35}"),
+        _fixed("google_api", 4, need_digit=False),
+    ),
+    _KeyRule(
+        "aws",
+        r"A[KS]IA[A-Z0-9]{16}",
+        re.compile(r"A[KS]IA(?<![A-Za-z0-9_\-].{4})[A-Z0-9]{16}"),
+        _aws_key_id,
+    ),
+    _KeyRule(
+        "slack",
+        r"xox[abposr]-[A-Za-z0-9\-]{10}",
+        re.compile(r"xox[abposr]-(?<![A-Za-z0-9_\-].{5})[A-Za-z0-9\-]{10,250}"),
+        _classify_slack,
+    ),
+    _KeyRule(
+        "slack_app",
+        r"xapp-[0-9]-",
+        re.compile(r"xapp-(?<![A-Za-z0-9_\-].{5})[0-9]-[A-Za-z0-9\-]{20,250}"),
+        _fixed("slack_app_level", 5),
+    ),
+    _KeyRule(
+        "jwt",
+        r"eyJ[A-Za-z0-9_\-]{10}",
+        re.compile(
+            r"eyJ(?<![A-Za-z0-9_\-].{3})[A-Za-z0-9_\-]{10,4096}+\.eyJ[A-Za-z0-9_\-]{2,8192}+\.[A-Za-z0-9_\-]{16,1024}+"
+        ),
         _classify_jwt,
     ),
-    _KeyRule(re.compile(r"hf_[A-Za-z0-9]{30,40}"), _fixed("huggingface", 3)),
-    _KeyRule(re.compile(r"glpat-[A-Za-z0-9_\-]{20,64}"), _fixed("gitlab_pat", 6)),
-    _KeyRule(re.compile(r"npm_[A-Za-z0-9]{36}"), _fixed("npm", 4)),
-    _KeyRule(re.compile(r"gsk_[A-Za-z0-9]{48,64}"), _fixed("groq", 4)),
-    _KeyRule(re.compile(r"xai-[A-Za-z0-9]{60,100}"), _fixed("xai", 4)),
-    _KeyRule(re.compile(r"SG\.[A-Za-z0-9_\-]{22}\.[A-Za-z0-9_\-]{43}"), _fixed("sendgrid", 3)),
+    _KeyRule(
+        "huggingface",
+        r"hf_[A-Za-z0-9]{30}",
+        re.compile(r"hf_(?<![A-Za-z0-9_\-].{3})[A-Za-z0-9]{30,40}"),
+        _fixed("huggingface", 3),
+    ),
+    _KeyRule(
+        "gitlab",
+        r"glpat-[A-Za-z0-9_\-]{20}",
+        re.compile(r"glpat-(?<![A-Za-z0-9_\-].{6})[A-Za-z0-9_\-]{20,64}"),
+        _fixed("gitlab_pat", 6),
+    ),
+    _KeyRule(
+        "npm",
+        r"npm_[A-Za-z0-9]{36}",
+        re.compile(r"npm_(?<![A-Za-z0-9_\-].{4})[A-Za-z0-9]{36}"),
+        _fixed("npm", 4),
+    ),
+    _KeyRule(
+        "groq",
+        r"gsk_[A-Za-z0-9]{48}",
+        re.compile(r"gsk_(?<![A-Za-z0-9_\-].{4})[A-Za-z0-9]{48,64}"),
+        _fixed("groq", 4),
+    ),
+    _KeyRule(
+        "xai",
+        r"xai-[A-Za-z0-9]{60}",
+        re.compile(r"xai-(?<![A-Za-z0-9_\-].{4})[A-Za-z0-9]{60,100}"),
+        _fixed("xai", 4),
+    ),
+    _KeyRule(
+        "sendgrid",
+        r"SG\.[A-Za-z0-9_\-]{22}\.",
+        re.compile(r"SG\.(?<![A-Za-z0-9_\-].{3})[A-Za-z0-9_\-]{22}\.[A-Za-z0-9_\-]{43}"),
+        _fixed("sendgrid", 3),
+    ),
 )
 
+TRIGGERS: Final[tuple[tuple[str, str], ...]] = (
+    ("pem", r"-----BEGIN "),
+    ("url_credentials", r"://[^\s/@]+:[^\s/@]+@"),
+    ("slack_webhook", r"hooks\.slack\.com/services/"),
+    (
+        "labelled",
+        r"(?i:secret|key|token|passw(?:or)?d)[A-Za-z0-9_\-]{0,24}[\"']?\s{0,3}[:=]|(?i:bearer)\s",
+    ),
+    *(("key." + rule.name, rule.trigger) for rule in _KEY_RULES),
+)
+"""(name, RE2 pattern) pairs: a family of detectors runs only when its trigger occurs."""
+
 _STRIPE_RULES: Final = {"sk_live": "stripe_secret_live", "sk_test": "stripe_secret_test"}
-_STRIPE_RULES_RESTRICTED: Final = {"rk_live": "stripe_restricted_live", "rk_test": "stripe_restricted_test"}
+_STRIPE_RULES_RESTRICTED: Final = {
+    "rk_live": "stripe_restricted_live",
+    "rk_test": "stripe_restricted_test",
+}
 
 # A value after a label such as ``aws_secret_access_key =`` or ``"client_secret": "``.
 _LABELLED_SECRET: Final = re.compile(
@@ -138,7 +228,6 @@ _LABELLED_SECRET: Final = re.compile(
     r"|secret_?key|api_?key|apikey|access_?token|auth_?token|secret|token|password|passwd)"
     r"[\"']?\s*[:=]\s*[\"']?|bearer\s+)([A-Za-z0-9/+_\-.=~]{16,256})"
 )
-_LABEL_WORDS: Final = ("secret", "key", "token", "passw", "bearer")
 _URL_CREDENTIALS: Final = re.compile(
     r"://[^\s/?#@:\"'<>\[\]]{1,128}:([^\s/?#@\"'<>]{1,256})@(?=[A-Za-z0-9\[])"
 )
@@ -147,19 +236,38 @@ _URL_PASSWORD_PLACEHOLDERS: Final = frozenset(
 )
 _PEM_BEGIN: Final = re.compile(r"-----BEGIN ((?:[A-Z0-9]+ ){0,3}PRIVATE KEY(?: BLOCK)?)-----")
 _PEM_BODY: Final = re.compile(r"(?:[A-Za-z0-9+/=:,\-]|\s|\\[nr])*")
-_UUID: Final = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
+# Lower-case path segments or a file extension: a secret's *location*, not the secret.
+_PATH_LIKE: Final = re.compile(r"[a-z0-9_.\-]*(?:/[a-z0-9_.\-]*)+|.*\.[a-z]{1,5}")
+_UUID: Final = re.compile(
+    r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
+)
 _SLACK_WEBHOOK: Final = re.compile(
     r"hooks\.slack\.com/services/(T[A-Z0-9]{6,12}/B[A-Z0-9]{6,12}/[A-Za-z0-9]{16,32})"
 )
 
 
-def find_secrets(text: str) -> list[Candidate]:
-    """Return every credential candidate in ``text`` (may overlap; the caller resolves)."""
-    found = list(_find_private_keys(text)) if "-----BEGIN " in text else []
-    found.extend(_find_provider_keys(text))
-    if "://" in text:
+def find_secrets(text: str, triggered: frozenset[str] | None = None) -> list[Candidate]:
+    """Return every credential candidate in ``text`` (may overlap; the caller resolves).
+
+    Args:
+        text: the text to scan.
+        triggered: names from ``TRIGGERS`` that occur in ``text``; None runs every detector.
+    """
+
+    def wanted(name: str) -> bool:
+        return triggered is None or name in triggered
+
+    found = list(_find_private_keys(text)) if wanted("pem") else []
+    for key_rule in _KEY_RULES:
+        if wanted("key." + key_rule.name):
+            found.extend(_find_provider_keys(text, key_rule))
+    if wanted("slack_webhook"):
+        for match in _SLACK_WEBHOOK.finditer(text):
+            found.append(Candidate(API_KEY, "api_key.slack_webhook", *match.span(1)))
+    if wanted("url_credentials"):
         found.extend(_find_url_credentials(text))
-    found.extend(_find_labelled_secrets(text))
+    if wanted("labelled"):
+        found.extend(_find_labelled_secrets(text))
     return found
 
 
@@ -177,27 +285,24 @@ def _find_private_keys(text: str) -> Iterator[Candidate]:
         else:  # truncated paste: the key material that is there still leaks
             body = _PEM_BODY.match(text, match.end(), match.end() + _PEM_SEARCH_LIMIT)
             end = len(text[: body.end() if body else match.end()].rstrip())
-        rule = "private_key." + match.group(1).replace(" PRIVATE KEY", "").replace(" BLOCK", "")
-        yield Candidate(PRIVATE_KEY, rule.lower().replace(" ", "_").rstrip("."), position, end)
+        kind = match.group(1).replace("PRIVATE KEY", "").replace("BLOCK", "").strip()
+        rule = "private_key." + (kind.lower().replace(" ", "_") or "pkcs8")
+        yield Candidate(PRIVATE_KEY, rule, position, end)
         position = text.find("-----BEGIN ", end)
 
 
-def _find_provider_keys(text: str) -> Iterator[Candidate]:
-    for key_rule in _KEY_RULES:
-        for match in key_rule.pattern.finditer(text):
-            start, end = match.span()
-            if not _has_token_boundaries(text, start, end):
-                continue
-            token = match.group()
-            rule = key_rule.classify(token)
-            if rule == "stripe":
-                prefix = token[:7]
-                rule = _STRIPE_RULES.get(prefix) or _STRIPE_RULES_RESTRICTED[prefix]
-            if rule is not None:
-                yield Candidate(API_KEY, "api_key." + rule, start, end)
-    if "hooks.slack.com" in text:
-        for match in _SLACK_WEBHOOK.finditer(text):
-            yield Candidate(API_KEY, "api_key.slack_webhook", match.start(1), match.end(1))
+def _find_provider_keys(text: str, key_rule: _KeyRule) -> Iterator[Candidate]:
+    for match in key_rule.pattern.finditer(text):
+        start, end = match.span()
+        if not _has_token_boundaries(text, start, end):
+            continue
+        token = match.group()
+        rule = key_rule.classify(token)
+        if rule == "stripe":
+            prefix = token[:7]
+            rule = _STRIPE_RULES.get(prefix) or _STRIPE_RULES_RESTRICTED[prefix]
+        if rule is not None:
+            yield Candidate(API_KEY, "api_key." + rule, start, end)
 
 
 def _has_token_boundaries(text: str, start: int, end: int) -> bool:
@@ -216,9 +321,6 @@ def _find_url_credentials(text: str) -> Iterator[Candidate]:
 
 
 def _find_labelled_secrets(text: str) -> Iterator[Candidate]:
-    lowered = text.lower()
-    if not any(word in lowered for word in _LABEL_WORDS):
-        return
     for match in _LABELLED_SECRET.finditer(text):
         value = match.group(2).rstrip(".")
         if not _is_secret_value(value):
@@ -231,7 +333,7 @@ def _find_labelled_secrets(text: str) -> Iterator[Candidate]:
 
 def _is_secret_value(value: str) -> bool:
     """A labelled value counts as a secret when it is random-looking, not a path or an id."""
-    if value[0] in "/~." or value.count("/") > 2 or looks_like_placeholder(value):
+    if value[0] in "/~." or _PATH_LIKE.fullmatch(value) or looks_like_placeholder(value):
         return False
     if _UUID.fullmatch(value):
         return False

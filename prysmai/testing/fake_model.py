@@ -181,8 +181,7 @@ def make_hex_id(prefix: str, seed: str, length: int = 50) -> str:
 
 def count_tokens(text: str) -> int:
     """Estimate the tokens of `text`: about 1.3 per whitespace-separated word."""
-    words = len(text.split())
-    return math.ceil(words * 1.3) if words else 0
+    return (len(text.split()) * 13 + 9) // 10
 
 
 def split_deltas(text: str) -> list[str]:
@@ -306,11 +305,13 @@ def _answer_text(prompt: Prompt, variant: int) -> str:
 
 
 def _topic(text: str) -> str:
-    words: list[str] = [w for w in re.findall(r"[A-Za-z][\w-]*", text) if len(w) >= 4]
-    keywords = [word for word in words if word.lower() not in _STOPWORDS]
+    words: list[str] = re.findall(r"[A-Za-z][\w-]*", text)
+    keywords = [word for word in words if len(word) >= 4 and word.lower() not in _STOPWORDS]
     if not keywords:
         return "your request"
-    return max(keywords, key=len)
+    # A capitalised word past the first is usually a name: the best thing to echo.
+    names = [word for word in words[1:] if word[0].isupper() and word in keywords]
+    return names[0] if names else max(keywords, key=len)
 
 
 def _apply_limits(
@@ -359,7 +360,8 @@ def _pick_tool(prompt: Prompt) -> ToolSpec | None:
 
     text = prompt.last_user.lower()
     for tool in prompt.tools:
-        if tool.name.lower() in text or tool.name.lower().replace("_", " ") in text:
+        names = {tool.name.lower(), tool.name.lower().replace("_", " ")}
+        if any(re.search(rf"\b{re.escape(name)}\b", text) for name in names):
             return tool
     for cue, hints in (
         (r"\b(?:weather|temperature|forecast|rain|sunny)\b", "weather"),
@@ -420,7 +422,9 @@ def _example_value(
 def _example_string(name: str, text: str, context: str, place: str | None) -> str:
     key = name.lower()
     if key in ("location", "city", "place"):
-        return place or "San Francisco"
+        topic = _topic(context)
+        named = next(iter(_places(context)), topic if topic[:1].isupper() else None)
+        return place or named or "San Francisco"
     if key in ("timezone", "tz"):
         return "UTC"
     if key in ("unit", "units"):
@@ -535,11 +539,16 @@ def responses_prompt(request: Mapping[str, Any]) -> Prompt:
     for item in items:
         if not isinstance(item, Mapping):
             continue
-        if item.get("type") == "function_call_output":
+        kind = item.get("type", "message")
+        if kind == "function_call_output":
             tool_result = str(item.get("output", ""))
             texts.append(tool_result)
             continue
         tool_result = None
+        if kind != "message":
+            # Earlier outputs passed back (function calls, reasoning): input, not a user turn.
+            texts.append(str(item.get("arguments", "")))
+            continue
         text, count = content_text(item.get("content"))
         texts.append(text)
         images += count

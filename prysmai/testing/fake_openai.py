@@ -170,6 +170,11 @@ class Exchange:
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    # Headers and body go out as separate writes; with Nagle on, the second one waits for
+    # the client's delayed ACK (about 40 ms per response on Linux).
+    disable_nagle_algorithm = True
+    # Errors found while parsing the request line are answered with a real status line.
+    default_request_version = "HTTP/1.1"
     server: _HTTPServer
 
     def setup(self) -> None:
@@ -247,7 +252,7 @@ class _HTTPServer(ThreadingHTTPServer):
 def _shutdown_socket(sock: socket.socket) -> None:
     try:
         sock.shutdown(socket.SHUT_RDWR)
-    except OSError:
+    except OSError:  # pragma: no cover - only when the peer closed the socket first
         logger.debug("Loopback socket was already closed.")
 
 
@@ -274,7 +279,8 @@ class LoopbackServer:
         self._httpd = _HTTPServer((host, 0), self, family)
         self._thread = threading.Thread(
             target=self._httpd.serve_forever,
-            kwargs={"poll_interval": 0.05},
+            # How often serve_forever checks for shutdown: bounds how long close() waits.
+            kwargs={"poll_interval": 0.02},
             name=f"{type(self).__name__}:{self.port}",
             daemon=True,
         )
@@ -318,7 +324,7 @@ class LoopbackServer:
     ) -> None:
         self.close()
 
-    def _answer(self, exchange: Exchange) -> None:
+    def _answer(self, exchange: Exchange) -> None:  # pragma: no cover - subclasses answer
         raise NotImplementedError
 
     def _record(self, request: RecordedRequest) -> None:
@@ -329,7 +335,7 @@ class LoopbackServer:
         with self._lock:
             self._handlers[handler] = threading.current_thread()
             is_stopping = self._stopping.is_set()
-        if is_stopping:
+        if is_stopping:  # pragma: no cover - a connection accepted while close() runs
             _shutdown_socket(handler.connection)
 
     def _untrack(self, handler: _Handler) -> None:
@@ -525,7 +531,9 @@ class FakeOpenAIServer(LoopbackServer):
     def _messages(self, payload: JsonObject) -> _Reply:
         if not isinstance(payload.get("max_tokens"), int):
             message = "max_tokens: Field required"
-            body = openai_bodies.anthropic_error_body(message, "invalid_request_error", "")
+            body = openai_bodies.anthropic_error_body(
+                message, "invalid_request_error", _request_id(message)
+            )
             return _Reply(400, body, is_anthropic=True)
         generation = self._generate(fake_model.anthropic_prompt(payload), payload)
         if payload.get("stream") is not True:
@@ -570,7 +578,8 @@ class FakeOpenAIServer(LoopbackServer):
                 exchange.send(200, _MALFORMED_JSON, headers)
             return
 
-        drop_after = fault.after_events if fault is not None else None
+        is_drop = fault is not None and fault.kind == "drop_mid_stream"
+        drop_after = fault.after_events if fault is not None and is_drop else None
         if is_stream:
             exchange.send_events(
                 reply.status,
@@ -637,7 +646,9 @@ def _compact(payload: JsonObject) -> bytes:
 
 def _invalid_request(message: str, path: str) -> _Reply:
     if path == "/v1/messages":
-        body = openai_bodies.anthropic_error_body(message, "invalid_request_error", "")
+        body = openai_bodies.anthropic_error_body(
+            message, "invalid_request_error", _request_id(path)
+        )
         return _Reply(400, body, is_anthropic=True)
     return _Reply(400, openai_bodies.openai_error_body(message, "invalid_request_error"))
 

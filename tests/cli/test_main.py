@@ -101,3 +101,30 @@ def test_python_dash_m_runs_the_cli(tmp_path: Path) -> None:
 
     assert (result.returncode, result.stderr) == (0, "")
     assert "No model calls recorded yet" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("error", "expected"),
+    [
+        pytest.param(KeyboardInterrupt(), 130, id="ctrl-c"),
+        pytest.param(BrokenPipeError(), 1, id="closed-pipe"),
+        pytest.param(SystemExit("bye"), 1, id="exit-with-message"),
+        pytest.param(SystemExit(None), 0, id="plain-exit"),
+    ],
+)
+def test_interruptions_map_to_exit_codes(
+    error: BaseException, expected: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    module = types.ModuleType("prysmai.cli.stop_cmd")
+
+    def run(args: object) -> int:
+        raise error
+
+    def add_parser(subparsers: object) -> None:
+        subparsers.add_parser("stop").set_defaults(func=run)  # type: ignore[attr-defined]
+
+    module.add_parser = add_parser  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "prysmai.cli.stop_cmd", module)
+    monkeypatch.setattr(cli_main, "COMMAND_MODULES", ("prysmai.cli.stop_cmd",))
+
+    assert main(["stop"]) == expected

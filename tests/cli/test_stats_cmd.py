@@ -13,7 +13,7 @@ from prysmai import semconv
 from prysmai.cli.main import main
 
 if TYPE_CHECKING:
-    from conftest import SpanRecorder
+    from tests.conftest import SpanRecorder
 
 HOUR_NS = 3600 * 10**9
 RULE = set("─━ ")  # the line under a table's header

@@ -8,13 +8,14 @@ from typing import TYPE_CHECKING
 
 import pytest
 from opentelemetry.trace import Status, StatusCode
+from opentelemetry.util.types import AttributeValue
 
 from prysmai import semconv
 from prysmai.cli import traces_cmd
 from prysmai.cli.main import main
 
 if TYPE_CHECKING:
-    from conftest import SpanRecorder
+    from tests.conftest import SpanRecorder
 
 BASE_TIME_NS = 1_700_000_000_000_000_000  # the recorder's default start time
 MINUTE_NS = 60 * 10**9
@@ -90,7 +91,7 @@ def test_traces_lists_oldest_first_within_the_limit(
 def test_traces_status_column_names_what_went_wrong(
     recorder: SpanRecorder,
     capsys: pytest.CaptureFixture[str],
-    overrides: dict[str, object],
+    overrides: dict[str, AttributeValue],
     status: Status | None,
     expected: str,
 ) -> None:

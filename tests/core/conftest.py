@@ -1,10 +1,11 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 
 import openai
 import pytest
 
+from prysmai.telemetry import shutdown_pipelines
 from prysmai.testing.capture import Capture, capture_calls
 from prysmai.testing.fake_openai import FakeOpenAIServer
 
@@ -38,8 +39,10 @@ def client(server: FakeOpenAIServer) -> Iterator[openai.OpenAI]:
 
 
 @pytest.fixture
-def async_client(server: FakeOpenAIServer) -> openai.AsyncOpenAI:
-    return openai.AsyncOpenAI(base_url=server.base_url, api_key="test-key", max_retries=0)
+async def async_client(server: FakeOpenAIServer) -> AsyncIterator[openai.AsyncOpenAI]:
+    sdk = openai.AsyncOpenAI(base_url=server.base_url, api_key="test-key", max_retries=0)
+    yield sdk
+    await sdk.close()
 
 
 @pytest.fixture
@@ -50,3 +53,10 @@ def monitored(capture: Capture, client: openai.OpenAI) -> openai.OpenAI:
 @pytest.fixture
 def async_monitored(capture: Capture, async_client: openai.AsyncOpenAI) -> openai.AsyncOpenAI:
     return capture.monitor(async_client)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_pipelines() -> Iterator[None]:
+    """Each test exports through pipelines of its own, stopped when it ends."""
+    yield
+    shutdown_pipelines(timeout_s=1.0)

@@ -305,7 +305,7 @@ def test_timeout_is_recorded_with_its_error_type(capture, server):
     watched = capture.monitor(
         openai.OpenAI(base_url=server.base_url, api_key="k", max_retries=0, timeout=0.2)
     )
-    server.enqueue_fault("delay", seconds=1.0)
+    server.enqueue_fault("delay", delay_s=1.0)
 
     with pytest.raises(openai.APITimeoutError):
         watched.chat.completions.create(model="gpt-4o", messages=MESSAGES)

@@ -1,0 +1,175 @@
+"""Accuracy of the security engine on the public evaluation data in ``../shared/eval``.
+
+Prints Markdown tables: prompt injection (recall per attack category, FPR per benign category,
+per language, NotInject rows by number of trigger words), content policy (recall per policy,
+FPR on safe rows, category ``other`` excluded) and, when ``benchmarks/eval_pii.py`` exists, its
+PII table.
+
+Usage: ``python benchmarks/eval_security.py [--data DIR] [--show-misses N]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import json
+import sys
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from prysmai.security import FindingKind, SecurityConfig, scan  # noqa: E402
+
+DEFAULT_DATA = REPO / ".." / "shared" / "eval"
+INJECTION_ONLY = SecurityConfig(pii_detection=False, content_policy=False)
+POLICY_ONLY = SecurityConfig(pii_detection=False, injection_detection=False)
+
+
+def load(path: Path) -> list[dict[str, Any]]:
+    with path.open(encoding="utf-8") as handle:
+        return [json.loads(line) for line in handle if line.strip()]
+
+
+def predict_injection(text: str) -> bool:
+    result = scan(text, INJECTION_ONLY)
+    return any(finding.kind is FindingKind.INJECTION for finding in result.findings)
+
+
+def predict_policy(text: str) -> bool:
+    result = scan(text, POLICY_ONLY)
+    return any(finding.kind is FindingKind.POLICY for finding in result.findings)
+
+
+class Tally:
+    def __init__(self) -> None:
+        self.tp = self.fp = self.tn = self.fn = 0
+
+    def add(self, label: int, predicted: bool) -> None:
+        if label and predicted:
+            self.tp += 1
+        elif label:
+            self.fn += 1
+        elif predicted:
+            self.fp += 1
+        else:
+            self.tn += 1
+
+    def row(self) -> str:
+        positives, negatives = self.tp + self.fn, self.fp + self.tn
+        recall = _ratio(self.tp, positives)
+        fpr = _ratio(self.fp, negatives)
+        precision = _ratio(self.tp, self.tp + self.fp)
+        f1 = "–"
+        if self.tp:
+            p, r = self.tp / (self.tp + self.fp), self.tp / positives
+            f1 = f"{2 * p * r / (p + r):.3f}"
+        return f"{positives} | {negatives} | {recall} | {fpr} | {precision} | {f1}"
+
+
+def _ratio(numerator: int, denominator: int) -> str:
+    return f"{numerator / denominator:.3f}" if denominator else "–"
+
+
+def table(title: str, groups: dict[str, Tally]) -> None:
+    print(f"\n#### {title}\n")
+    print("| group | positives | negatives | recall | FPR | precision | F1 |")
+    print("|---|---|---|---|---|---|---|")
+    for name in sorted(groups, key=lambda key: (key != "all", key)):
+        print(f"| {name} | {groups[name].row()} |")
+
+
+def evaluate(
+    rows: Iterable[dict[str, Any]],
+    predict: Callable[[str], bool],
+    group_keys: Callable[[dict[str, Any]], list[tuple[str, str]]],
+    misses: list[tuple[dict[str, Any], bool]],
+) -> dict[str, dict[str, Tally]]:
+    tables: dict[str, dict[str, Tally]] = defaultdict(lambda: defaultdict(Tally))
+    for row in rows:
+        predicted = predict(row["text"])
+        if predicted != bool(row["label"]):
+            misses.append((row, predicted))
+        for table_name, group in group_keys(row):
+            tables[table_name][group].add(row["label"], predicted)
+    return tables
+
+
+def injection_groups(row: dict[str, Any]) -> list[tuple[str, str]]:
+    groups = [("by category", "all"), ("by category", row["category"])]
+    groups.append(("by language", row["lang"]))
+    if row["subcategory"].startswith("notinject:"):
+        triggers = row["subcategory"].split(":")[1]
+        groups.append(("NotInject trigger-word rows (benign)", triggers))
+        groups.append(("NotInject trigger-word rows (benign)", "all"))
+    else:
+        groups.append(("benign prompts without NotInject", "all" if not row["label"] else "x"))
+    return groups
+
+
+def policy_groups(row: dict[str, Any]) -> list[tuple[str, str]]:
+    category = row["category"]
+    safe = "safe (all)" if category.startswith("safe_") else category
+    return [("by category", "all"), ("by category", safe), ("by language", row["lang"])]
+
+
+def show_misses(misses: list[tuple[dict[str, Any], bool]], count: int) -> None:
+    for row, predicted in misses[:count]:
+        kind = "FP" if predicted else "FN"
+        text = " ".join(row["text"].split())[:200]
+        print(f"  {kind} [{row['category']}/{row['lang']}] {text}", file=sys.stderr)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    parser.add_argument("--show-misses", type=int, default=0, metavar="N")
+    args = parser.parse_args()
+    data: Path = args.data
+    if not (data / "injection" / "dev.jsonl").exists():
+        sys.exit(f"evaluation data not found under {data}")
+
+    print("## Prompt injection (injection/dev.jsonl)")
+    print(
+        "\nThe shipped classifier was trained on the en/de rows of this file, so these figures"
+        " are optimistic; `benchmarks/train_security_model.py --dry-run` gives 5-fold"
+        " cross-validated ones."
+    )
+    misses: list[tuple[dict[str, Any], bool]] = []
+    rows = load(data / "injection" / "dev.jsonl")
+    for title, groups in evaluate(rows, predict_injection, injection_groups, misses).items():
+        if title == "benign prompts without NotInject":
+            groups.pop("x", None)
+        table(title, groups)
+    show_misses(misses, args.show_misses)
+
+    print("\n## Content policy (content_policy/dev.jsonl, category `other` excluded)")
+    misses = []
+    rows = [
+        row for row in load(data / "content_policy" / "dev.jsonl") if row["category"] != "other"
+    ]
+    for title, groups in evaluate(rows, predict_policy, policy_groups, misses).items():
+        table(title, groups)
+    benign = [row for row in load(data / "injection" / "dev.jsonl") if not row["label"]]
+    extra: list[tuple[dict[str, Any], bool]] = []
+    tables = evaluate(benign, predict_policy, lambda row: [("x", row["category"])], extra)
+    table("Content policy FPR on the injection set's benign rows", tables["x"])
+    show_misses(misses + extra, args.show_misses)
+
+    pii_script = REPO / "benchmarks" / "eval_pii.py"
+    if pii_script.exists():
+        spec = importlib.util.spec_from_file_location("eval_pii", pii_script)
+        if spec and spec.loader:
+            module = importlib.util.module_from_spec(spec)
+            spec.loader.exec_module(module)
+            print("\n## PII (pii/dev.jsonl)")
+            output = module.evaluate_pii()
+            if isinstance(output, str):
+                print(output)
+
+
+if __name__ == "__main__":
+    main()

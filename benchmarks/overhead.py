@@ -1,0 +1,241 @@
+"""Added time per call of prysmai and its peers, against the same unmonitored client.
+
+Every contestant talks to the same in-process transport, which answers like OpenAI does
+(a JSON body, or an SSE stream of 34 chunks) without touching the network, so the numbers
+are the instrumentation's own cost. Peers are measured when installed:
+``opentelemetry-instrumentation-openai-v2`` and ``openinference-instrumentation-openai``.
+
+Run: python benchmarks/overhead.py [--calls 3000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import statistics
+import sys
+import time
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import httpx2
+import openai
+from opentelemetry.sdk.trace import ReadableSpan, TracerProvider
+from opentelemetry.sdk.trace.export import BatchSpanProcessor, SpanExporter, SpanExportResult
+
+import prysmai
+from prysmai.worker import get_worker
+
+PROMPT_1KB = ("Summarise the quarterly report for the board in plain words. " * 17)[:1024]
+STREAM_CHUNKS = 34
+
+
+def _chat_body() -> bytes:
+    return json.dumps(
+        {
+            "id": "chatcmpl-bench",
+            "object": "chat.completion",
+            "created": 1_700_000_000,
+            "model": "gpt-4o-mini-2024-07-18",
+            "choices": [
+                {
+                    "index": 0,
+                    "message": {"role": "assistant", "content": "The quarter went well."},
+                    "finish_reason": "stop",
+                }
+            ],
+            "usage": {"prompt_tokens": 230, "completion_tokens": 6, "total_tokens": 236},
+        }
+    ).encode()
+
+
+def _stream_events() -> list[bytes]:
+    events = []
+    for i in range(STREAM_CHUNKS - 2):
+        chunk = {
+            "id": "chatcmpl-bench",
+            "object": "chat.completion.chunk",
+            "created": 1_700_000_000,
+            "model": "gpt-4o-mini-2024-07-18",
+            "choices": [{"index": 0, "delta": {"content": f"word{i} "}, "finish_reason": None}],
+        }
+        events.append(b"data: " + json.dumps(chunk).encode() + b"\n\n")
+    final = {
+        "id": "chatcmpl-bench",
+        "object": "chat.completion.chunk",
+        "created": 1_700_000_000,
+        "model": "gpt-4o-mini-2024-07-18",
+        "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}],
+    }
+    events.append(b"data: " + json.dumps(final).encode() + b"\n\n")
+    events.append(b"data: [DONE]\n\n")
+    return events
+
+
+class _Body(httpx2.SyncByteStream):
+    """An unread body, as a real network transport returns it."""
+
+    def __init__(self, parts: list[bytes]) -> None:
+        self._parts = parts
+
+    def __iter__(self) -> Iterator[bytes]:
+        yield from self._parts
+
+
+class BenchTransport(httpx2.BaseTransport):
+    """Answers chat completions in memory, plain or streamed."""
+
+    def __init__(self) -> None:
+        self._plain = _chat_body()
+        self._events = _stream_events()
+
+    def handle_request(self, request: httpx2.Request) -> httpx2.Response:
+        if b'"stream":true' in request.content or b'"stream": true' in request.content:
+            return httpx2.Response(
+                200, headers={"content-type": "text/event-stream"}, stream=_Body(self._events)
+            )
+        return httpx2.Response(
+            200, headers={"content-type": "application/json"}, stream=_Body([self._plain])
+        )
+
+
+class NullExporter(SpanExporter):
+    """Drops spans: every contestant pays for building them, none for shipping them."""
+
+    def export(self, spans: Any) -> SpanExportResult:
+        return SpanExportResult.SUCCESS
+
+
+def make_client() -> openai.OpenAI:
+    return openai.OpenAI(
+        api_key="bench-key",
+        base_url="http://bench.invalid/v1",
+        max_retries=0,
+        http_client=httpx2.Client(transport=BenchTransport()),
+    )
+
+
+def plain_call(client: openai.OpenAI) -> None:
+    client.chat.completions.create(
+        model="gpt-4o-mini", messages=[{"role": "user", "content": PROMPT_1KB}]
+    )
+
+
+def stream_call(client: openai.OpenAI) -> None:
+    for _ in client.chat.completions.create(
+        model="gpt-4o-mini", messages=[{"role": "user", "content": PROMPT_1KB}], stream=True
+    ):
+        pass
+
+
+def sample_us(call: Callable[[], None], calls: int) -> list[float]:
+    """Time ``calls`` calls after a short warm-up; return each call's microseconds."""
+    for _ in range(min(100, calls)):
+        call()
+    gc.collect()
+    samples = []
+    for _ in range(calls):
+        start = time.perf_counter_ns()
+        call()
+        samples.append((time.perf_counter_ns() - start) / 1000)
+    return samples
+
+
+def provider() -> TracerProvider:
+    tracer_provider = TracerProvider(shutdown_on_exit=False)
+    tracer_provider.add_span_processor(BatchSpanProcessor(NullExporter()))
+    return tracer_provider
+
+
+class Contestant:
+    """One way of making the calls; peers patch the SDK while they are measured."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.plain: list[float] = []
+        self.stream: list[float] = []
+        self.tracer_provider = provider()
+        self.instrumentor: Any = None
+        if name == "prysmai":
+            self.client = prysmai.monitor(make_client(), tracer_provider=self.tracer_provider)
+        else:
+            self.client = make_client()
+        if name == "opentelemetry-instrumentation-openai-v2":
+            from opentelemetry.instrumentation.openai_v2 import OpenAIInstrumentor
+
+            self.instrumentor = OpenAIInstrumentor()
+        elif name == "openinference-instrumentation-openai":
+            from openinference.instrumentation.openai import OpenAIInstrumentor as OiInstrumentor
+
+            self.instrumentor = OiInstrumentor()
+
+    def run_round(self, calls: int) -> None:
+        if self.instrumentor is not None:
+            self.instrumentor.instrument(tracer_provider=self.tracer_provider)
+        try:
+            self.plain += sample_us(lambda: plain_call(self.client), calls)
+            self.stream += sample_us(lambda: stream_call(self.client), max(calls // 4, 50))
+        finally:
+            if self.instrumentor is not None:
+                self.instrumentor.uninstrument()
+        get_worker().flush(30)
+
+
+def available_peers() -> list[str]:
+    peers = []
+    for name, module in (
+        ("opentelemetry-instrumentation-openai-v2", "opentelemetry.instrumentation.openai_v2"),
+        ("openinference-instrumentation-openai", "openinference.instrumentation.openai"),
+    ):
+        try:
+            __import__(module)
+        except ImportError as exc:
+            print(f"({name} not usable here: {exc}; skipped)", file=sys.stderr)
+            continue
+        peers.append(name)
+    return peers
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--calls", type=int, default=1000, help="plain calls per round")
+    parser.add_argument("--rounds", type=int, default=5)
+    args = parser.parse_args(argv)
+
+    contestants = [Contestant(n) for n in ("unmonitored", "prysmai", *available_peers())]
+    # Rounds interleave the contestants so that drift of the machine hits all of them alike.
+    for _ in range(args.rounds):
+        for contestant in contestants:
+            contestant.run_round(args.calls)
+
+    base = contestants[0]
+    base_plain, base_stream = statistics.median(base.plain), statistics.median(base.stream)
+    print(
+        f"openai {openai.__version__}, Python {sys.version.split()[0]}, "
+        f"{args.rounds} rounds x {args.calls} plain calls and {max(args.calls // 4, 50)} streams"
+    )
+    print(
+        f"unmonitored median: plain call {base_plain:.1f} µs, "
+        f"stream of {STREAM_CHUNKS} chunks {base_stream:.1f} µs"
+    )
+    print()
+    print(
+        "| contestant | plain: added µs (median) | plain ratio | plain: added µs (mean) "
+        "| stream: added µs | per chunk µs | stream ratio |"
+    )
+    print("|---|---|---|---|---|---|---|")
+    for contestant in contestants[1:]:
+        plain = statistics.median(contestant.plain)
+        stream = statistics.median(contestant.stream)
+        mean_added = statistics.fmean(contestant.plain) - statistics.fmean(base.plain)
+        print(
+            f"| {contestant.name} | {plain - base_plain:.1f} | {plain / base_plain:.3f} | "
+            f"{mean_added:.1f} | {stream - base_stream:.1f} | "
+            f"{(stream - base_stream) / STREAM_CHUNKS:.2f} | {stream / base_stream:.3f} |"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,299 @@
+"""Input and output for ``prysmai scan`` and ``prysmai redact``: lines, blocks, JSON records.
+
+Files are read as bytes, line by line, in constant memory. Each line is decoded as UTF-8; a line
+that is not valid UTF-8 is decoded with ``surrogateescape`` so its bytes pass through unchanged
+and is counted, so the command can say so. JSON Lines records are addressed by dotted field
+paths (``messages.0.content``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import re
+import sys
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any, Final
+
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    DownloadColumn,
+    Progress,
+    TaskID,
+    TimeRemainingColumn,
+    TransferSpeedColumn,
+)
+
+BLOCK_CHARS: Final = 16_384
+"""Plain text is scanned in blocks of whole lines of about this size, so that a cue on one line
+("Phone:") still applies to a value on the next."""
+PEM_HOLD_CHARS: Final = 262_144
+"""A block is not cut inside a PEM key (``BEGIN`` seen, ``END`` not yet) below this size."""
+_BINARY_PROBE_BYTES: Final = 8192
+_PROGRESS_EVERY_BYTES: Final = 1 << 20
+_JSON_SUFFIXES: Final = (".jsonl", ".ndjson", ".jsonlines")
+_ESCAPED: Final = re.compile("[\udc80-\udcff]")
+
+
+@dataclass(slots=True)
+class InputStats:
+    """What the reader saw, for the warnings printed at the end."""
+
+    bytes_read: int = 0
+    lines: int = 0
+    invalid_utf8_lines: int = 0
+    is_binary: bool = False
+    malformed_json_lines: int = 0
+
+
+def warn(message: str) -> None:
+    """Print one ``Warning: ...`` line on stderr."""
+    print(f"Warning: {message}", file=sys.stderr)
+
+
+def report_input_problems(stats: InputStats) -> None:
+    """Warn about binary input, invalid UTF-8 and malformed JSON lines, if any were seen."""
+    if stats.is_binary:
+        warn("the input looks binary (NUL bytes); it was processed as text")
+    if stats.invalid_utf8_lines:
+        warn(
+            f"{stats.invalid_utf8_lines} line(s) were not valid UTF-8; their invalid bytes were "
+            "kept as they are (surrogate escape)"
+        )
+    if stats.malformed_json_lines:
+        warn(
+            f"{stats.malformed_json_lines} line(s) were not valid JSON and were handled as plain "
+            "text"
+        )
+
+
+@contextlib.contextmanager
+def open_input(path: str) -> Iterator[IO[bytes]]:
+    """Open a file for binary reading; ``-`` is standard input (left open afterwards)."""
+    if path == "-":
+        yield sys.stdin.buffer
+        return
+    with open(path, "rb") as handle:
+        yield handle
+
+
+class TextSink:
+    """Writes text to a binary stream, keeping surrogate-escaped bytes as they were read."""
+
+    def __init__(self, stream: IO[bytes] | None) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> None:
+        """Write ``text``; bytes that could not be decoded on input are written back unchanged."""
+        if self._stream is None:  # a text-only stdout (an embedding application or a test)
+            sys.stdout.write(text.encode("utf-8", "surrogateescape").decode("utf-8", "replace"))
+            return
+        self._stream.write(text.encode("utf-8", "surrogateescape"))
+
+
+@contextlib.contextmanager
+def open_output(path: str | None) -> Iterator[TextSink]:
+    """Open the output: a file, or standard output when ``path`` is None or ``-``."""
+    if path is None or path == "-":
+        stream = getattr(sys.stdout, "buffer", None)
+        sys.stdout.flush()
+        try:
+            yield TextSink(stream)
+        finally:
+            if stream is not None:
+                stream.flush()
+        return
+    with open(path, "wb") as handle:
+        yield TextSink(handle)
+
+
+def read_lines(stream: IO[bytes], stats: InputStats) -> Iterator[str]:
+    """Yield decoded lines (with their line endings) and count what was read."""
+    for raw in stream:
+        if stats.lines == 0 and b"\x00" in raw[:_BINARY_PROBE_BYTES]:
+            stats.is_binary = True
+        stats.bytes_read += len(raw)
+        stats.lines += 1
+        try:
+            yield raw.decode("utf-8")
+        except UnicodeDecodeError:
+            stats.invalid_utf8_lines += 1
+            yield raw.decode("utf-8", "surrogateescape")
+
+
+def has_escaped_bytes(text: str) -> bool:
+    """Return True when ``text`` holds bytes kept by the surrogate escape."""
+    return _ESCAPED.search(text) is not None
+
+
+def is_jsonl(path: str, first_line: str | None) -> bool:
+    """Guess the input format: a ``.jsonl`` name, or a first line that is a JSON object."""
+    if path != "-" and Path(path).suffix.lower() in _JSON_SUFFIXES:
+        return True
+    if first_line is None or not first_line.lstrip().startswith("{"):
+        return False
+    try:
+        return isinstance(json.loads(first_line), dict)
+    except ValueError:
+        return False
+
+
+def peek_first(lines: Iterator[str]) -> tuple[str | None, Iterator[str]]:
+    """Return the first non-blank line and an iterator over all lines (none consumed)."""
+    held: list[str] = []
+    for line in lines:
+        held.append(line)
+        if line.strip():
+            return line, _chain(held, lines)
+    return None, iter(held)
+
+
+def _chain(held: list[str], rest: Iterator[str]) -> Iterator[str]:
+    yield from held
+    yield from rest
+
+
+def iter_blocks(lines: Iterable[str]) -> Iterator[tuple[int, str]]:
+    """Group lines into blocks of about ``BLOCK_CHARS``; yield (first line number, block).
+
+    A block never ends inside a PEM private key unless the key grows past ``PEM_HOLD_CHARS``.
+    """
+    parts: list[str] = []
+    size = 0
+    first = 1
+    number = 0
+    is_in_pem = False
+    for number, line in enumerate(lines, 1):
+        parts.append(line)
+        size += len(line)
+        if "-----BEGIN " in line:
+            is_in_pem = True
+        if "-----END " in line:
+            is_in_pem = "-----BEGIN " in line.rsplit("-----END ", 1)[1]
+        limit = PEM_HOLD_CHARS if is_in_pem else BLOCK_CHARS
+        if size >= limit:
+            yield first, "".join(parts)
+            parts, size, first, is_in_pem = [], 0, number + 1, False
+    if parts:
+        yield first, "".join(parts)
+
+
+def string_fields(value: Any, path: str = "") -> Iterator[tuple[str, str]]:
+    """Yield (dotted path, string) for every string inside a JSON value, keys excluded."""
+    if isinstance(value, str):
+        yield path, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from string_fields(item, f"{path}.{key}" if path else str(key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from string_fields(item, f"{path}.{index}" if path else str(index))
+
+
+def select_fields(value: Any, selector: str) -> Iterator[tuple[str, str]]:
+    """Yield the strings at a dotted path such as ``messages.0.content`` (``*`` = every item).
+
+    A selected list or object contributes every string inside it, so ``messages.*.content``
+    also covers content given as a list of parts (``[{"type": "text", "text": ...}]``).
+    """
+    nodes: list[tuple[str, Any]] = [("", value)]
+    for part in selector.split("."):
+        nodes = [child for path, node in nodes for child in _children(path, node, part)]
+    for path, node in nodes:
+        yield from string_fields(node, path)
+
+
+def _children(path: str, node: Any, part: str) -> Iterator[tuple[str, Any]]:
+    def joined(key: object) -> str:
+        return f"{path}.{key}" if path else str(key)
+
+    if isinstance(node, dict):
+        keys = list(node) if part == "*" else [part] if part in node else []
+        for key in keys:
+            yield joined(key), node[key]
+    elif isinstance(node, list):
+        if part == "*":
+            for index, item in enumerate(node):
+                yield joined(index), item
+        elif part.lstrip("-").isdigit() and -len(node) <= int(part) < len(node):
+            yield joined(int(part) % len(node)), node[int(part)]
+
+
+def map_strings(value: Any, change: Callable[[str], str]) -> tuple[Any, bool]:
+    """Apply ``change`` to every string inside a JSON value (keys kept).
+
+    Returns:
+        The new value and whether any string changed; unchanged containers are returned as is.
+    """
+    if isinstance(value, str):
+        new = change(value)
+        return new, new != value
+    if isinstance(value, dict):
+        changed = False
+        result: dict[str, Any] = {}
+        for key, item in value.items():
+            result[key], item_changed = map_strings(item, change)
+            changed = changed or item_changed
+        return (result, True) if changed else (value, False)
+    if isinstance(value, list):
+        pairs = [map_strings(item, change) for item in value]
+        if any(item_changed for _, item_changed in pairs):
+            return [item for item, _ in pairs], True
+        return value, False
+    return value, False
+
+
+class ProgressReporter:
+    """A byte-based progress bar on stderr, updated at most once per MiB read."""
+
+    def __init__(self, enabled: bool, total_bytes: int | None) -> None:
+        self._progress: Progress | None = None
+        self._task: TaskID | None = None
+        self._shown = 0
+        if not enabled:
+            return
+        self._progress = Progress(
+            BarColumn(),
+            DownloadColumn(),
+            TransferSpeedColumn(),
+            TimeRemainingColumn(),
+            console=Console(file=sys.stderr),
+            transient=True,
+        )
+        self._task = self._progress.add_task("redact", total=total_bytes)
+
+    def __enter__(self) -> ProgressReporter:
+        if self._progress is not None:
+            self._progress.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self._progress is not None:
+            self._progress.stop()
+
+    def update(self, bytes_read: int) -> None:
+        """Move the bar to ``bytes_read`` when at least 1 MiB has been read since the last move."""
+        if self._progress is None or self._task is None:
+            return
+        if bytes_read - self._shown >= _PROGRESS_EVERY_BYTES:
+            self._progress.update(self._task, completed=bytes_read)
+            self._shown = bytes_read
+
+
+def input_size(path: str) -> int | None:
+    """Return the size of an input file, None for standard input or a pipe."""
+    if path == "-":
+        return None
+    try:
+        size = Path(path).stat().st_size
+    except OSError:
+        return None
+    return size or None
+
+
+def should_show_progress(requested: bool) -> bool:
+    """Progress is shown with ``--progress``, or by default when stderr is a terminal."""
+    return requested or sys.stderr.isatty()

@@ -1,0 +1,132 @@
+"""``prysmai redact``: remove PII and secrets from a log file, streaming, in constant memory.
+
+JSON Lines input keeps its structure: every string value is redacted (recursively, keys and
+other values kept), a record without findings is written back byte for byte, a changed record is
+re-serialised on one line. Any other input is redacted as plain text, in blocks of whole lines.
+A line that is not valid JSON in a JSONL file is redacted as plain text and counted in a warning.
+
+Exit status: 0 on success, 1 on failure (one ``ErrorType: message`` line on stderr).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Iterator
+from functools import partial
+
+from prysmai.cli.record_io import (
+    InputStats,
+    ProgressReporter,
+    input_size,
+    is_jsonl,
+    iter_blocks,
+    map_strings,
+    open_input,
+    open_output,
+    peek_first,
+    read_lines,
+    report_input_problems,
+    should_show_progress,
+)
+from prysmai.security.pii import might_contain_pii
+from prysmai.security.redact import hash_key, redact
+
+
+def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add the ``redact`` subcommand."""
+    parser = subparsers.add_parser(
+        "redact",
+        help="remove PII and secrets from a text or JSONL file",
+        description=(
+            "Replace emails, phone numbers, SSNs, card numbers, IP addresses, API keys, private "
+            "keys and dates of birth with placeholders. JSONL keeps its structure. Streams large "
+            "files in constant memory. Exit status: 0 on success, 1 on error."
+        ),
+    )
+    parser.add_argument("input", nargs="?", default="-", help="file to read, - for stdin (default)")
+    parser.add_argument("-o", "--output", default=None, help="file to write (default: stdout)")
+    parser.add_argument(
+        "--mode",
+        choices=("mask", "hash"),
+        default="mask",
+        help="mask: [EMAIL_REDACTED]; hash: [EMAIL:1f0c9a3e], a keyed hash (default: mask)",
+    )
+    parser.add_argument(
+        "--format",
+        dest="input_format",
+        choices=("auto", "text", "jsonl"),
+        default="auto",
+        help="input format; auto: JSONL for .jsonl files or a first line holding a JSON object",
+    )
+    parser.add_argument(
+        "--progress",
+        action="store_true",
+        help="show a progress bar on stderr (default: only when stderr is a terminal)",
+    )
+    parser.set_defaults(func=run_redact)
+
+
+def run_redact(args: argparse.Namespace) -> int:
+    """Redact ``args.input`` into ``args.output``; return the exit status."""
+    try:
+        stats = _redact_file(args)
+    except (OSError, ValueError) as exc:
+        print(f"{type(exc).__name__}: {' '.join(str(exc).split())}", file=sys.stderr)
+        return 1
+    report_input_problems(stats)
+    return 0
+
+
+def _redact_file(args: argparse.Namespace) -> InputStats:
+    mode: str = args.mode
+    key = getattr(args, "key", None) or (hash_key() if mode == "hash" else None)
+    change = partial(redact, mode=mode, key=key)
+    stats = InputStats()
+    show = should_show_progress(bool(getattr(args, "progress", False)))
+    with (
+        open_input(args.input) as stream,
+        open_output(args.output) as sink,
+        ProgressReporter(show, input_size(args.input)) as progress,
+    ):
+        first, lines = peek_first(read_lines(stream, stats))
+        input_format = getattr(args, "input_format", "auto")
+        as_jsonl = input_format == "jsonl" or (
+            input_format == "auto" and is_jsonl(args.input, first)
+        )
+        if as_jsonl:
+            for line in lines:
+                sink.write(_redact_record(line, change, stats))
+                progress.update(stats.bytes_read)
+        else:
+            for _, block in iter_blocks(_with_progress(lines, progress, stats)):
+                sink.write(change(block))
+    return stats
+
+
+def _with_progress(
+    lines: Iterator[str], progress: ProgressReporter, stats: InputStats
+) -> Iterator[str]:
+    for line in lines:
+        yield line
+        progress.update(stats.bytes_read)
+
+
+def _redact_record(line: str, change: partial[str], stats: InputStats) -> str:
+    """Redact one JSONL line; unchanged records are returned exactly as read."""
+    if not line.strip():
+        return line
+    if "\\" not in line and not might_contain_pii(line):
+        return line  # without escapes every string value appears verbatim in the raw line
+    body = line.rstrip("\r\n")
+    ending = line[len(body) :]
+    try:
+        record = json.loads(body)
+    except ValueError:
+        stats.malformed_json_lines += 1
+        return change(line)
+    redacted, changed = map_strings(record, change)
+    if not changed:
+        return line
+    return json.dumps(redacted, ensure_ascii=False) + ending

@@ -1,0 +1,128 @@
+"""The ``scan()`` entry point: normalise, detect, score. Compiled once, thread-safe."""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import threading
+import time
+from collections.abc import Callable
+from functools import lru_cache
+from typing import Final
+
+from prysmai.security.config import SecurityConfig
+from prysmai.security.findings import Finding, FindingKind, ScanResult
+from prysmai.security.injection import InjectionDetector
+from prysmai.security.injection_patterns import InjectionCategory
+from prysmai.security.model import InjectionModel
+from prysmai.security.normalize import View, build_views
+from prysmai.security.policy import KeywordMatcher, PolicyDetector
+from prysmai.security.scoring import level_for, score
+
+logger = logging.getLogger(__name__)
+
+_DEFAULT_CONFIG: Final = SecurityConfig()
+MODEL_RULE: Final = "injection.context_confusion.classifier"
+"""Rule id of findings from the shipped n-gram classifier (no single phrase to point at)."""
+_CONFIDENT: Final = 0.9
+_PiiDetector = Callable[[str], list[Finding]]
+
+
+class _Detectors:
+    """Everything compiled once per process, built lazily on the first scan."""
+
+    _instance: _Detectors | None = None
+    _lock = threading.Lock()
+
+    def __init__(self) -> None:
+        self.injection = InjectionDetector()
+        self.policy = PolicyDetector()
+        self.pii = _load_pii_detector()
+        self.model = InjectionModel.load_default()
+
+    @classmethod
+    def get(cls) -> _Detectors:
+        instance = cls._instance
+        if instance is None:
+            with cls._lock:
+                if cls._instance is None:
+                    cls._instance = cls()
+                instance = cls._instance
+        return instance
+
+
+def _load_pii_detector() -> _PiiDetector | None:
+    """Import ``prysmai.security.pii`` lazily: the PII detectors are optional for this module."""
+    try:
+        module = importlib.import_module("prysmai.security.pii")
+    except ImportError:
+        logger.warning("PII detection is unavailable: prysmai.security.pii could not be imported")
+        return None
+    detector: _PiiDetector = module.detect_pii
+    return detector
+
+
+@lru_cache(maxsize=64)
+def _keyword_matcher(keywords: tuple[str, ...]) -> KeywordMatcher:
+    return KeywordMatcher(keywords)
+
+
+def scan(text: str, config: SecurityConfig | None = None) -> ScanResult:
+    """Scan one text for prompt injection, PII, content-policy violations and custom keywords.
+
+    Args:
+        text: The text to scan (a prompt, a message, a document).
+        config: Settings; the defaults when omitted.
+
+    Returns:
+        The findings, with offsets into ``text``, and the 0-100 threat score.
+    """
+    started = time.perf_counter()
+    settings = config or _DEFAULT_CONFIG
+    detectors = _Detectors.get()
+    findings: list[Finding] = []
+
+    needs_views = settings.injection_detection or settings.content_policy
+    views = build_views(text) if needs_views else []
+    if settings.injection_detection:
+        findings.extend(detectors.injection.detect(views))
+        if detectors.model is not None:
+            findings.extend(_model_findings(views[0], detectors.model))
+    if views:
+        findings.extend(_policy_findings(views[0], settings, detectors.policy))
+    if settings.pii_detection and detectors.pii is not None:
+        findings.extend(detectors.pii(text))
+
+    findings.sort(key=lambda finding: (finding.start, finding.end, finding.rule))
+    total = score(findings)
+    elapsed_ms = (time.perf_counter() - started) * 1000
+    return ScanResult(total, level_for(total), tuple(findings), elapsed_ms)
+
+
+def _policy_findings(view: View, settings: SecurityConfig, policy: PolicyDetector) -> list[Finding]:
+    findings: list[Finding] = []
+    text = view.normalized.text
+    if settings.content_policy:
+        findings.extend(policy.detect(text, view.original_span))
+    if settings.custom_keywords:
+        findings.extend(_keyword_matcher(settings.custom_keywords).detect(text, view.original_span))
+    return findings
+
+
+def _model_findings(view: View, model: InjectionModel) -> list[Finding]:
+    """Report the classifier's verdict on the whole text when it reaches its threshold."""
+    probability = model.probability(view.normalized.text)
+    if probability < model.model.threshold:
+        return []
+    severity = 7 if probability >= _CONFIDENT else 6
+    return [
+        Finding(
+            FindingKind.INJECTION,
+            InjectionCategory.CONTEXT_CONFUSION.value,
+            MODEL_RULE,
+            severity,
+            0,
+            len(view.normalized.source),
+            f"classifier probability {probability:.2f}",
+        )
+    ]

@@ -1,0 +1,333 @@
+"""Detector tables for ``detect_pii``: one positive per rule, plus near-misses that must not match.
+
+Every value here is synthetic: keys are format-valid but spell FAKE/TEST, card numbers are
+issuer test numbers or made up with a valid check digit, addresses use reserved ranges.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from prysmai.security.findings import FindingKind
+from prysmai.security.pii import PII_TYPES, SEVERITY, detect_pii, might_contain_pii
+
+_ALNUM = "FAKEkeyFORtests0123456789abcdefGHIJKLmnopqrstUVWXYZ"
+
+
+def fake(length: int, alphabet: str = _ALNUM) -> str:
+    """An obviously fake, mixed-case random-looking body of ``length`` characters."""
+    return (alphabet * (length // len(alphabet) + 1))[:length]
+
+
+OPENAI_PROJECT = "sk-proj-" + fake(48) + "T3BlbkFJ" + fake(48)
+OPENAI_SVCACCT = "sk-svcacct-" + fake(48) + "T3BlbkFJ" + fake(48)
+OPENAI_ADMIN = "sk-admin-" + fake(48) + "T3BlbkFJ" + fake(48)
+OPENAI_LEGACY = "sk-" + fake(20) + "T3BlbkFJ" + fake(20)
+ANTHROPIC = "sk-ant-api03-" + fake(93) + "AA"
+ANTHROPIC_ADMIN = "sk-ant-admin01-" + fake(93) + "AA"
+GITHUB_FINE_GRAINED = "github_pat_" + fake(22) + "_" + fake(59)
+JWT_SIGNED = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJmYWtlLXVzZXIifQ." + fake(43)
+PEM_BODY = "RkFLRSBLRVkgRk9SIFRFU1RTIE9OTFksIE5PVCBBIFJFQUwgS0VZ"
+
+
+def pem(label: str, newline: str = "\n", indent: str = "") -> str:
+    lines = [f"-----BEGIN {label}-----", PEM_BODY, PEM_BODY[:20] + "==", f"-----END {label}-----"]
+    return (newline + indent).join(lines)
+
+
+def found(text: str) -> list[tuple[str, str, str]]:
+    """(category, rule, matched text) of every finding."""
+    return [(f.category, f.rule, text[f.start : f.end]) for f in detect_pii(text)]
+
+
+POSITIVES = [
+    # text, category, rule, the exact value expected to be reported
+    pytest.param("write to jane.doe@example.com today", "EMAIL", "email",
+                 "jane.doe@example.com", id="email"),
+    pytest.param("cc: j.o-doe+news@mail.example.co.uk.", "EMAIL", "email",
+                 "j.o-doe+news@mail.example.co.uk", id="email-plus-tag-subdomains"),
+    pytest.param("call me at (555) 010-7788", "PHONE", "phone", "(555) 010-7788", id="phone-nanp"),
+    pytest.param("ring +44 20 7946 0958 now", "PHONE", "phone", "+44 20 7946 0958",
+                 id="phone-international"),
+    pytest.param("Phone:\n030 1234567", "PHONE", "phone", "030 1234567",
+                 id="phone-cue-line-before"),
+    pytest.param("0688 843 79 56 office", "PHONE", "phone", "0688 843 79 56",
+                 id="phone-grouped-with-trunk-zero"),
+    pytest.param("desk 555.010.7788x123", "PHONE", "phone", "555.010.7788x123",
+                 id="phone-dotted-extension"),
+    pytest.param("SSN 123-45-6789 on file", "SSN", "ssn.dashed", "123-45-6789", id="ssn-dashed"),
+    pytest.param("social security number 123 45 6789", "SSN", "ssn.with_cue", "123 45 6789",
+                 id="ssn-spaced-with-cue"),
+    pytest.param("card 4111 1111 1111 1111 exp", "CREDIT_CARD", "credit_card",
+                 "4111 1111 1111 1111", id="card-visa-spaced"),
+    pytest.param("mc 2223003122000004", "CREDIT_CARD", "credit_card", "2223003122000004",
+                 id="card-mastercard-2-series"),
+    pytest.param("amex 3782-822463-10005", "CREDIT_CARD", "credit_card", "3782-822463-10005",
+                 id="card-amex-4-6-5"),
+    pytest.param("visa 4111111111111110005", "CREDIT_CARD", "credit_card",
+                 "4111111111111110005", id="card-visa-19-digits"),
+    pytest.param("maestro 675900000000", "CREDIT_CARD", "credit_card", "675900000000",
+                 id="card-maestro-12-digits"),
+    pytest.param("client 203.0.113.9 connected", "IP_ADDRESS", "ip_address.v4", "203.0.113.9",
+                 id="ipv4"),
+    pytest.param("from 2001:0db8:85a3:0000:0000:8a2e:0370:7334 at", "IP_ADDRESS",
+                 "ip_address.v6", "2001:0db8:85a3:0000:0000:8a2e:0370:7334", id="ipv6-full"),
+    pytest.param("https://[2001:db8::1]:443/health", "IP_ADDRESS", "ip_address.v6", "2001:db8::1",
+                 id="ipv6-compressed-in-url"),
+    pytest.param("peer ::ffff:198.51.100.7 closed", "IP_ADDRESS", "ip_address.v6",
+                 "::ffff:198.51.100.7", id="ipv6-ipv4-mapped"),
+    pytest.param("link fe80::1%eth0 up", "IP_ADDRESS", "ip_address.v6", "fe80::1%eth0",
+                 id="ipv6-link-local-zone"),
+    pytest.param(f"OPENAI_API_KEY={OPENAI_PROJECT}", "API_KEY", "api_key.openai_project",
+                 OPENAI_PROJECT, id="openai-project"),
+    pytest.param(f"key {OPENAI_SVCACCT} end", "API_KEY", "api_key.openai_svcacct",
+                 OPENAI_SVCACCT, id="openai-service-account"),
+    pytest.param(f"key {OPENAI_ADMIN} end", "API_KEY", "api_key.openai_admin", OPENAI_ADMIN,
+                 id="openai-admin"),
+    pytest.param(f"key {OPENAI_LEGACY} end", "API_KEY", "api_key.openai_legacy", OPENAI_LEGACY,
+                 id="openai-legacy"),
+    pytest.param(f'{{"key": "{ANTHROPIC}"}}', "API_KEY", "api_key.anthropic", ANTHROPIC,
+                 id="anthropic"),
+    pytest.param(f"admin {ANTHROPIC_ADMIN}", "API_KEY", "api_key.anthropic_admin",
+                 ANTHROPIC_ADMIN, id="anthropic-admin"),
+    pytest.param("id AKIAFAKE0TEST1ONLY23 x", "API_KEY", "api_key.aws_access_key_id",
+                 "AKIAFAKE0TEST1ONLY23", id="aws-access-key-id"),
+    pytest.param("aws_secret_access_key = " + fake(36) + "/+ab", "API_KEY",
+                 "api_key.aws_secret_access_key", fake(36) + "/+ab", id="aws-secret-labelled"),
+    pytest.param("token ghp_" + fake(36), "API_KEY", "api_key.github_pat", "ghp_" + fake(36),
+                 id="github-classic"),
+    pytest.param("gho_" + fake(36), "API_KEY", "api_key.github_oauth", "gho_" + fake(36),
+                 id="github-oauth"),
+    pytest.param("ghu_" + fake(36), "API_KEY", "api_key.github_user", "ghu_" + fake(36),
+                 id="github-user"),
+    pytest.param("ghs_" + fake(36), "API_KEY", "api_key.github_server", "ghs_" + fake(36),
+                 id="github-server"),
+    pytest.param("ghr_" + fake(36), "API_KEY", "api_key.github_refresh", "ghr_" + fake(36),
+                 id="github-refresh"),
+    pytest.param(GITHUB_FINE_GRAINED, "API_KEY", "api_key.github_fine_grained",
+                 GITHUB_FINE_GRAINED, id="github-fine-grained"),
+    pytest.param("&key=AIza" + fake(35) + "&x=1", "API_KEY", "api_key.google_api",
+                 "AIza" + fake(35), id="google-in-query-string"),
+    pytest.param("sk_live_" + fake(40), "API_KEY", "api_key.stripe_secret_live",
+                 "sk_live_" + fake(40), id="stripe-live"),
+    pytest.param("sk_test_" + fake(40), "API_KEY", "api_key.stripe_secret_test",
+                 "sk_test_" + fake(40), id="stripe-test"),
+    pytest.param("rk_live_" + fake(40), "API_KEY", "api_key.stripe_restricted_live",
+                 "rk_live_" + fake(40), id="stripe-restricted"),
+    pytest.param("xoxb-123456789012-1234567890123-" + fake(24), "API_KEY", "api_key.slack_bot",
+                 "xoxb-123456789012-1234567890123-" + fake(24), id="slack-bot"),
+    pytest.param("xoxp-123456789012-123456789012-1234567890123-" + fake(32), "API_KEY",
+                 "api_key.slack_user", "xoxp-123456789012-123456789012-1234567890123-" + fake(32),
+                 id="slack-user"),
+    pytest.param("xapp-1-A0FAKE123-1234567890123-" + fake(30), "API_KEY",
+                 "api_key.slack_app_level", "xapp-1-A0FAKE123-1234567890123-" + fake(30),
+                 id="slack-app-level"),
+    pytest.param(f"Authorization: Bearer {JWT_SIGNED}", "API_KEY", "api_key.jwt", JWT_SIGNED,
+                 id="jwt-signed"),
+    pytest.param("hf_" + fake(34), "API_KEY", "api_key.huggingface", "hf_" + fake(34),
+                 id="huggingface"),
+    pytest.param("git clone https://deploy:S3cretFakePass9@git.example.com/r.git", "API_KEY",
+                 "api_key.url_credentials", "S3cretFakePass9", id="url-credentials"),
+    pytest.param('client_secret = "' + fake(32) + '"', "API_KEY", "api_key.labelled_secret",
+                 fake(32), id="labelled-secret"),
+    pytest.param(pem("RSA PRIVATE KEY"), "PRIVATE_KEY", "private_key.rsa",
+                 pem("RSA PRIVATE KEY"), id="pem-rsa"),
+    pytest.param(pem("EC PRIVATE KEY"), "PRIVATE_KEY", "private_key.ec", pem("EC PRIVATE KEY"),
+                 id="pem-ec"),
+    pytest.param(pem("PRIVATE KEY"), "PRIVATE_KEY", "private_key.pkcs8", pem("PRIVATE KEY"),
+                 id="pem-pkcs8"),
+    pytest.param(pem("OPENSSH PRIVATE KEY"), "PRIVATE_KEY", "private_key.openssh",
+                 pem("OPENSSH PRIVATE KEY"), id="pem-openssh"),
+    pytest.param(pem("ENCRYPTED PRIVATE KEY"), "PRIVATE_KEY", "private_key.encrypted",
+                 pem("ENCRYPTED PRIVATE KEY"), id="pem-encrypted"),
+    pytest.param('{"key": "' + pem("PRIVATE KEY", newline="\\n") + '\\n"}', "PRIVATE_KEY",
+                 "private_key.pkcs8", pem("PRIVATE KEY", newline="\\n"), id="pem-json-escaped"),
+    pytest.param("key: |\n  " + pem("EC PRIVATE KEY", indent="  ") + "\n", "PRIVATE_KEY",
+                 "private_key.ec", pem("EC PRIVATE KEY", indent="  "), id="pem-yaml-indented"),
+    pytest.param("-----BEGIN RSA PRIVATE KEY-----\n" + PEM_BODY + "\n", "PRIVATE_KEY",
+                 "private_key.rsa", "-----BEGIN RSA PRIVATE KEY-----\n" + PEM_BODY,
+                 id="pem-truncated"),
+    pytest.param("She was born on 3/14/1988.", "DATE_OF_BIRTH", "date_of_birth", "3/14/1988",
+                 id="dob-us-format"),
+    pytest.param("DOB: 1988-03-14", "DATE_OF_BIRTH", "date_of_birth", "1988-03-14", id="dob-iso"),
+    pytest.param("Geburtsdatum: 14.03.88", "DATE_OF_BIRTH", "date_of_birth", "14.03.88",
+                 id="dob-german-two-digit-year"),
+    pytest.param("Né le 14 mars 1988 à Lyon", "DATE_OF_BIRTH", "date_of_birth", "14 mars 1988",
+                 id="dob-french"),
+    pytest.param("Fecha de nacimiento: 14-Mar-1988", "DATE_OF_BIRTH", "date_of_birth",
+                 "14-Mar-1988", id="dob-spanish"),
+    pytest.param("nata il 14 marzo 1988", "DATE_OF_BIRTH", "date_of_birth", "14 marzo 1988",
+                 id="dob-italian"),
+    pytest.param("my birthday is March 14, 1988", "DATE_OF_BIRTH", "date_of_birth",
+                 "March 14, 1988", id="dob-month-name"),
+    pytest.param("Name: A. Test, D.O.B. Mar 14 1988, ID", "DATE_OF_BIRTH", "date_of_birth",
+                 "Mar 14 1988", id="dob-dotted-cue"),
+    pytest.param("born 19880314", "DATE_OF_BIRTH", "date_of_birth", "19880314", id="dob-compact"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("text", "category", "rule", "value"), POSITIVES)
+def test_each_rule_reports_its_value(text: str, category: str, rule: str, value: str) -> None:
+    assert found(text) == [(category, rule, value)]
+
+
+NEGATIVES = [
+    pytest.param("Trace 88aa79b5-eca3-4ede-9697-aa02001a0677 failed", id="guid"),
+    pytest.param("id 12345678-1234-1234-1234-123456789012", id="all-digit-guid"),
+    pytest.param("Termin am 12.03.2024 um 10 Uhr", id="german-dotted-date"),
+    pytest.param('{"product_id": 3074185296}', id="ten-digit-id"),
+    pytest.param("created_at 1741500875", id="unix-timestamp"),
+    pytest.param("ts=1718000000006 level=INFO", id="ms-timestamp-passing-luhn"),
+    pytest.param("order #4000000000001 shipped", id="order-number-failing-luhn"),
+    pytest.param("Invoice ORD-7006505506 is overdue", id="prefixed-order-number"),
+    pytest.param("ISBN 978-3-16-148410-0", id="isbn-13-hyphenated"),
+    pytest.param("ISBN 9783161484100", id="isbn-13"),
+    pytest.param("SSN 900-12-3456", id="ssn-area-900"),
+    pytest.param("SSN 000-12-3456", id="ssn-area-000"),
+    pytest.param("SSN 666-12-3456", id="ssn-area-666"),
+    pytest.param("SSN 123-00-4567", id="ssn-group-00"),
+    pytest.param("SSN 123-45-0000", id="ssn-serial-0000"),
+    pytest.param("listen [::]:80;", id="ipv6-unspecified"),
+    pytest.param("Bind the listener to :: so it accepts every interface", id="ipv6-bare-colons"),
+    pytest.param("bind 0.0.0.0:8080", id="ipv4-unspecified"),
+    pytest.param("netmask 255.255.255.0", id="ipv4-netmask"),
+    pytest.param("Replace std::vector<int>::iterator here", id="cpp-scope"),
+    pytest.param("Replace a::b with c", id="cpp-short-scope"),
+    pytest.param("The error points at dead::beef in parser.cpp", id="cpp-hex-looking-scope"),
+    pytest.param("MAC address 24:EC:12:F5:CA:7D is on VLAN 20", id="mac-address"),
+    pytest.param("Timer reset to 02:36:44", id="clock-time"),
+    pytest.param("at 2019-02-10T08:45:34.167Z", id="iso-timestamp"),
+    pytest.param("Running build 8.2.78.118 on the agent", id="version-like-ipv4"),
+    pytest.param("Tested with 3.10.93.53", id="version-tested-with"),
+    pytest.param("Bump to version 7.11.35.9302", id="version-four-parts"),
+    pytest.param("Coordinates: 38.897675, -77.036547", id="decimal-coordinates"),
+    pytest.param("commit 3c549e8cc404b061102bbb7db093594a67c3fd3d", id="git-sha"),
+    pytest.param("Regression introduced by 8f8c1aa", id="short-git-sha"),
+    pytest.param("sha256 " + "a3" * 32, id="sha256-hex"),
+    pytest.param('integrity="sha384-' + fake(64) + '"', id="sri-hash"),
+    pytest.param("OPENAI_API_KEY=sk-" + "x" * 48, id="placeholder-sk-xxxx"),
+    pytest.param("api_key: your-api-key-here", id="placeholder-your-api-key-here"),
+    pytest.param("OPENAI_API_KEY=YOUR_API_KEY_HERE", id="placeholder-upper"),
+    pytest.param("OPENAI_API_KEY=${OPENAI_API_KEY}", id="placeholder-variable"),
+    pytest.param("Set ANTHROPIC_API_KEY to sk-ant-REPLACE_ME", id="placeholder-anthropic"),
+    pytest.param("aws_access_key_id=AKIAIOSFODNN7EXAMPLE", id="placeholder-aws-docs"),
+    pytest.param("Example: eyJhbGciOiJub25lIn0.eyJzdWIiOiJmYWtlIn0.", id="unsigned-jwt"),
+    pytest.param("password_file: /etc/app/secrets/api_token", id="secret-file-path"),
+    pytest.param("Call getUserAccountSettingsFromRemoteConfigurationProvider()", id="camel-case"),
+    pytest.param("The invoice is due on October 15, 2023.", id="date-without-birth-cue"),
+    pytest.param("born on 31/02/1990", id="dob-impossible-date"),
+    pytest.param("born in 1990", id="dob-year-only"),
+    pytest.param("Suite 680 36 4022 Oakridge Lane", id="address-numbers"),
+    pytest.param("postgres://user:password@db.example.com/app", id="url-placeholder-password"),
+    pytest.param("disk-usage-monitoring-dashboard-config-v2", id="kebab-case-with-sk-inside"),
+    pytest.param("already [EMAIL_REDACTED] and [PHONE:0a1b2c3d] here", id="placeholders"),
+]
+
+
+@pytest.mark.parametrize("text", NEGATIVES)
+def test_near_misses_are_not_reported(text: str) -> None:
+    assert found(text) == []
+
+
+def test_email_is_one_span_without_url_span_inside() -> None:
+    text = "mailto:jane.doe@mail.example.com?subject=hi"
+
+    assert found(text) == [("EMAIL", "email", "jane.doe@mail.example.com")]
+
+
+def test_url_credentials_are_one_span_and_no_email() -> None:
+    text = "https://deploy:S3cretFakePass9@git.example.com/r.git"
+
+    assert found(text) == [("API_KEY", "api_key.url_credentials", "S3cretFakePass9")]
+
+
+def test_key_inside_url_is_one_span() -> None:
+    text = f"https://api.example.com/v1?token={OPENAI_PROJECT}&x=1"
+
+    assert found(text) == [("API_KEY", "api_key.openai_project", OPENAI_PROJECT)]
+
+
+def test_ipv4_mapped_ipv6_is_one_span() -> None:
+    assert len(detect_pii("client=::ffff:198.51.100.7 rid=1")) == 1
+
+
+def test_findings_are_sorted_non_overlapping_and_carry_placeholders() -> None:
+    text = f"mail jane@example.com, card 4111111111111111, key {ANTHROPIC}, ip 203.0.113.9"
+
+    findings = detect_pii(text)
+
+    summary = [(f.kind, f.category, f.severity, f.snippet) for f in findings]
+    assert summary == [
+        (FindingKind.PII, "EMAIL", 3, "[EMAIL_REDACTED]"),
+        (FindingKind.PII, "CREDIT_CARD", 5, "[CREDIT_CARD_REDACTED]"),
+        (FindingKind.PII, "API_KEY", 6, "[API_KEY_REDACTED]"),
+        (FindingKind.PII, "IP_ADDRESS", 3, "[IP_ADDRESS_REDACTED]"),
+    ]
+    assert all(a.end <= b.start for a, b in zip(findings, findings[1:], strict=False))
+
+
+def test_severity_table_covers_every_type() -> None:
+    assert SEVERITY == {
+        "API_KEY": 6,
+        "PRIVATE_KEY": 6,
+        "SSN": 5,
+        "CREDIT_CARD": 5,
+        "EMAIL": 3,
+        "PHONE": 3,
+        "IP_ADDRESS": 3,
+        "DATE_OF_BIRTH": 3,
+    }
+    assert set(SEVERITY) == PII_TYPES
+
+
+def test_types_filter_keeps_only_requested_types() -> None:
+    text = "mail jane@example.com or call (555) 010-7788"
+
+    assert [f.category for f in detect_pii(text, frozenset({"PHONE"}))] == ["PHONE"]
+
+
+def test_offsets_index_the_original_text_after_non_ascii() -> None:
+    text = "Grüße von Zoë – née le 14.03.1988, mail zoë.x@example.com"
+
+    assert found(text) == [
+        ("DATE_OF_BIRTH", "date_of_birth", "14.03.1988"),
+        ("EMAIL", "email", "x@example.com"),
+    ]
+
+
+def test_only_first_date_after_a_birth_cue_counts() -> None:
+    text = "DOB 1988-03-14, admitted 2020-01-01"
+
+    assert found(text) == [("DATE_OF_BIRTH", "date_of_birth", "1988-03-14")]
+
+
+def test_lone_surrogates_do_not_break_detection() -> None:
+    text = "\udcff jane@example.com \ud800"
+
+    assert found(text) == [("EMAIL", "email", "jane@example.com")]
+
+
+def test_might_contain_pii_is_false_for_prose() -> None:
+    prose = "We agreed to ship version 2 of the onboarding flow by the end of September."
+
+    assert (might_contain_pii(prose), might_contain_pii(prose + " jane@example.com")) == (
+        False,
+        True,
+    )
+
+
+def test_empty_text_has_no_findings() -> None:
+    assert detect_pii("") == []
+
+
+REPEATED_UNITS = ("a", "1", ":", "@", "1 ", "1-", "1.2.3.4.", "::", "a@b.", "sk-", "eyJ",
+                  "born ", "(1)", "key=", "é")  # fmt: skip
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("unit", REPEATED_UNITS)
+def test_a_megabyte_of_one_repeated_pattern_completes(unit: str) -> None:
+    """Linear time: no catastrophic backtracking on long runs of one character or pattern."""
+    text = (unit * (1_000_000 // len(unit) + 1))[:1_000_000]
+
+    assert detect_pii(text) == []
