@@ -140,6 +140,8 @@ def _generate_log(path: Path, size_bytes: int) -> int:
     with open(path, "w", encoding="utf-8") as handle:
         while written < size_bytes:
             body = " ".join(rng.choice(words) for _ in range(rng.randint(20, 120)))
+            if rng.random() < 0.5:
+                body = body.replace(" data ", "\n\ndata ")  # escaped newlines, as in real logs
             if rng.random() < 0.3:
                 body += f" contact user{rng.randint(1, 99999)}@example.com"
             if rng.random() < 0.1:

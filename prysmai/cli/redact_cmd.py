@@ -54,8 +54,7 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
         help="mask: [EMAIL_REDACTED]; hash: [EMAIL:1f0c9a3e], a keyed hash (default: mask)",
     )
     parser.add_argument(
-        "--format",
-        dest="input_format",
+        "--input-format",
         choices=("auto", "text", "jsonl"),
         default="auto",
         help="input format; auto: JSONL for .jsonl files or a first line holding a JSON object",

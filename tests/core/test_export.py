@@ -24,15 +24,11 @@ def _wait_for(predicate, timeout_s: float = 10.0) -> None:
         time.sleep(0.02)
 
 
-def _client(server) -> openai.OpenAI:
-    return openai.OpenAI(base_url=server.base_url, api_key="k", max_retries=0)
-
-
-def test_standard_otlp_settings_send_protobuf_spans(server, monkeypatch):
+def test_standard_otlp_settings_send_protobuf_spans(client, monkeypatch):
     with OtlpReceiver() as receiver:
         monkeypatch.setenv("OTEL_EXPORTER_OTLP_ENDPOINT", receiver.url)
-        client = prysmai.monitor(_client(server))
-        response = client.chat.completions.create(model="gpt-4o-mini", messages=MESSAGES)
+        watched = prysmai.monitor(client)
+        response = watched.chat.completions.create(model="gpt-4o-mini", messages=MESSAGES)
         prysmai.flush()
         _wait_for(lambda: receiver.spans)
 
@@ -46,10 +42,10 @@ def test_standard_otlp_settings_send_protobuf_spans(server, monkeypatch):
     assert "/v1/traces" in receiver.paths
 
 
-def test_prysm_key_sends_to_the_collector_with_a_bearer_token(server):
+def test_prysm_key_sends_to_the_collector_with_a_bearer_token(client):
     with OtlpReceiver() as receiver:
-        client = prysmai.monitor(_client(server), prysm_key=KEY, base_url=receiver.url)
-        client.chat.completions.create(model="gpt-4o", messages=MESSAGES)
+        watched = prysmai.monitor(client, prysm_key=KEY, base_url=receiver.url)
+        watched.chat.completions.create(model="gpt-4o", messages=MESSAGES)
         prysmai.flush()
         _wait_for(lambda: receiver.spans)
 
@@ -59,24 +55,24 @@ def test_prysm_key_sends_to_the_collector_with_a_bearer_token(server):
     assert semconv.INPUT_MESSAGES in attrs
 
 
-def test_prysm_key_from_the_environment(server, monkeypatch):
+def test_prysm_key_from_the_environment(client, monkeypatch):
     with OtlpReceiver() as receiver:
         monkeypatch.setenv("PRYSM_API_KEY", KEY)
         monkeypatch.setenv("PRYSM_BASE_URL", receiver.url + "/")
-        client = prysmai.monitor(_client(server))
-        client.chat.completions.create(model="gpt-4o", messages=MESSAGES)
+        watched = prysmai.monitor(client)
+        watched.chat.completions.create(model="gpt-4o", messages=MESSAGES)
         prysmai.flush()
         _wait_for(lambda: receiver.spans)
 
     assert receiver.headers[0]["authorization"] == f"Bearer {KEY}"
 
 
-def test_without_configuration_spans_land_in_the_embedded_store(server, tmp_path, monkeypatch):
+def test_without_configuration_spans_land_in_the_embedded_store(client, tmp_path, monkeypatch):
     db = tmp_path / "traces.db"
     monkeypatch.setenv("PRYSM_DB_PATH", str(db))
-    client = prysmai.monitor(_client(server))
+    watched = prysmai.monitor(client)
     with prysmai.prysm_context(user_id="store-user"):
-        response = client.chat.completions.create(model="gpt-4o-mini", messages=MESSAGES)
+        response = watched.chat.completions.create(model="gpt-4o-mini", messages=MESSAGES)
     prysmai.flush()
 
     [row] = TraceStore(db).recent(include_attributes=True)
@@ -90,26 +86,26 @@ def test_without_configuration_spans_land_in_the_embedded_store(server, tmp_path
     assert row.attributes[semconv.INPUT_MESSAGES]
 
 
-def test_a_hanging_collector_does_not_hold_up_calls(server):
+def test_a_hanging_collector_does_not_hold_up_calls(client):
     with OtlpReceiver(hang=True) as receiver:
-        client = prysmai.monitor(_client(server), prysm_key=KEY, base_url=receiver.url, timeout=5)
-        client.chat.completions.create(model="gpt-4o", messages=MESSAGES)
+        watched = prysmai.monitor(client, prysm_key=KEY, base_url=receiver.url, timeout=5)
+        watched.chat.completions.create(model="gpt-4o", messages=MESSAGES)
         prysmai.flush(timeout_s=0.2)
         _wait_for(lambda: receiver.paths)  # an export is now stuck inside the collector
 
         answers = [
-            client.chat.completions.create(model="gpt-4o", messages=MESSAGES) for _ in range(5)
+            watched.chat.completions.create(model="gpt-4o", messages=MESSAGES) for _ in range(5)
         ]
 
     assert all(a.choices[0].message.content for a in answers)
 
 
-def test_a_refused_collector_does_not_break_calls(server):
+def test_a_refused_collector_does_not_break_calls(client):
     with OtlpReceiver() as receiver:
         url = receiver.url
-    client = prysmai.monitor(_client(server), prysm_key=KEY, base_url=url, timeout=1)
+    watched = prysmai.monitor(client, prysm_key=KEY, base_url=url, timeout=1)
 
-    answer = client.chat.completions.create(model="gpt-4o", messages=MESSAGES)
+    answer = watched.chat.completions.create(model="gpt-4o", messages=MESSAGES)
 
     assert answer.choices[0].message.content
 

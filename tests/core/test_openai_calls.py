@@ -265,14 +265,11 @@ def test_prysm_headers_set_user_and_never_reach_the_provider(monitored, capture,
 
 
 def test_request_bytes_equal_the_unmonitored_clients(capture, server):
-    plain = openai.OpenAI(base_url=server.base_url, api_key="test-key", max_retries=0)
-    watched = capture.monitor(
-        openai.OpenAI(base_url=server.base_url, api_key="test-key", max_retries=0)
-    )
     kwargs = {"model": "gpt-4o", "messages": MESSAGES, "temperature": 0.5}
-
-    plain.chat.completions.create(**kwargs)
-    watched.chat.completions.create(**kwargs)
+    with openai.OpenAI(base_url=server.base_url, api_key="test-key", max_retries=0) as plain:
+        plain.chat.completions.create(**kwargs)
+    with openai.OpenAI(base_url=server.base_url, api_key="test-key", max_retries=0) as other:
+        capture.monitor(other).chat.completions.create(**kwargs)
 
     unmonitored, monitored_request = server.requests[-2:]
     assert monitored_request.body == unmonitored.body
@@ -302,13 +299,11 @@ def test_provider_error_is_unchanged_and_recorded(capture, client, server):
 
 
 def test_timeout_is_recorded_with_its_error_type(capture, server):
-    watched = capture.monitor(
-        openai.OpenAI(base_url=server.base_url, api_key="k", max_retries=0, timeout=0.2)
-    )
     server.enqueue_fault("delay", delay_s=1.0)
 
-    with pytest.raises(openai.APITimeoutError):
-        watched.chat.completions.create(model="gpt-4o", messages=MESSAGES)
+    with openai.OpenAI(base_url=server.base_url, api_key="k", max_retries=0, timeout=0.2) as sdk:
+        with pytest.raises(openai.APITimeoutError):
+            capture.monitor(sdk).chat.completions.create(model="gpt-4o", messages=MESSAGES)
 
     [attrs] = capture.attributes()
     assert attrs[semconv.ERROR_TYPE] == "APITimeoutError"
@@ -317,10 +312,9 @@ def test_timeout_is_recorded_with_its_error_type(capture, server):
 def test_connection_refused_is_recorded(capture):
     with FakeOpenAIServer() as gone:
         url = gone.base_url
-    watched = capture.monitor(openai.OpenAI(base_url=url, api_key="k", max_retries=0))
-
-    with pytest.raises(openai.APIConnectionError):
-        watched.chat.completions.create(model="gpt-4o", messages=MESSAGES)
+    with openai.OpenAI(base_url=url, api_key="k", max_retries=0) as sdk:
+        with pytest.raises(openai.APIConnectionError):
+            capture.monitor(sdk).chat.completions.create(model="gpt-4o", messages=MESSAGES)
 
     [attrs] = capture.attributes()
     assert attrs[semconv.ERROR_TYPE] == "APIConnectionError"

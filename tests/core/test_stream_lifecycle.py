@@ -149,9 +149,8 @@ async def test_async_stream_never_iterated_and_dropped(async_monitored, capture)
 
 
 async def test_task_cancelled_during_iteration(capture, slow_server):
-    client = capture.monitor(
-        openai.AsyncOpenAI(base_url=slow_server.base_url, api_key="k", max_retries=0)
-    )
+    sdk = openai.AsyncOpenAI(base_url=slow_server.base_url, api_key="k", max_retries=0)
+    client = capture.monitor(sdk)
     received: list[object] = []
 
     async def consume() -> None:
@@ -168,6 +167,7 @@ async def test_task_cancelled_during_iteration(capture, slow_server):
     with pytest.raises(asyncio.CancelledError):
         await task
 
+    await sdk.close()
     span = _one_span(capture)
     assert span.attributes[semconv.STREAM_CUT_SHORT] is True
     assert span.attributes[semconv.ERROR_TYPE] == "cancelled"

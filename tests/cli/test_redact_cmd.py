@@ -1,0 +1,182 @@
+from __future__ import annotations
+
+import argparse
+import hashlib
+import hmac
+import io
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+from prysmai.cli.redact_cmd import add_parser
+
+PEM = (
+    "-----BEGIN RSA PRIVATE KEY-----\n"
+    "RkFLRSBLRVkgRk9SIFRFU1RTIE9OTFksIE5PVCBBIFJFQUwgS0VZ\n"
+    "RkFLRSBLRVkgRk9SIFRFU1RT==\n"
+    "-----END RSA PRIVATE KEY-----\n"
+)
+
+
+def run(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="prysmai")
+    add_parser(parser.add_subparsers())
+    args = parser.parse_args(["redact", *argv])
+    code: int = args.func(args)
+    return code
+
+
+def feed_stdin(monkeypatch: pytest.MonkeyPatch, data: bytes) -> None:
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data), encoding="utf-8"))
+
+
+def test_plain_text_file_is_redacted_into_the_output_file(tmp_path: Path) -> None:
+    source = tmp_path / "notes.txt"
+    source.write_text("mail jane@example.com\nPhone:\n030 1234567\nbye\n", encoding="utf-8")
+    target = tmp_path / "out.txt"
+
+    code = run([str(source), "-o", str(target)])
+
+    assert code == 0
+    assert (
+        target.read_text(encoding="utf-8")
+        == "mail [EMAIL_REDACTED]\nPhone:\n[PHONE_REDACTED]\nbye\n"
+    )
+
+
+def test_private_key_spanning_lines_is_redacted_whole(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = tmp_path / "deploy.txt"
+    source.write_text("key below:\n" + PEM + "done\n", encoding="utf-8")
+
+    code = run([str(source)])
+
+    assert (code, capsys.readouterr().out) == (0, "key below:\n[PRIVATE_KEY_REDACTED]\ndone\n")
+
+
+def test_jsonl_keeps_structure_keys_and_non_string_values(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    record = {
+        "id": 7,
+        "ok": True,
+        "messages": [
+            {"role": "user", "content": "I am jane@example.com"},
+            {"role": "assistant", "content": [{"type": "text", "text": "SSN 123-45-6789?"}]},
+        ],
+        "jane@example.com": None,
+    }
+    source = tmp_path / "log.jsonl"
+    source.write_text(json.dumps(record) + "\n", encoding="utf-8")
+
+    code = run([str(source)])
+
+    expected = {
+        "id": 7,
+        "ok": True,
+        "messages": [
+            {"role": "user", "content": "I am [EMAIL_REDACTED]"},
+            {"role": "assistant", "content": [{"type": "text", "text": "SSN [SSN_REDACTED]?"}]},
+        ],
+        "jane@example.com": None,
+    }
+    assert (code, json.loads(capsys.readouterr().out)) == (0, expected)
+
+
+def test_jsonl_records_without_findings_are_written_back_byte_for_byte(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    lines = '{"a":1,  "b":"nothing here"}\n{"c": "call (555) 010-7788"}\n'
+    source = tmp_path / "log.jsonl"
+    source.write_text(lines, encoding="utf-8")
+
+    run([str(source)])
+
+    assert capsys.readouterr().out == (
+        '{"a":1,  "b":"nothing here"}\n{"c": "call [PHONE_REDACTED]"}\n'
+    )
+
+
+def test_malformed_json_line_is_redacted_as_text_and_counted(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = tmp_path / "log.jsonl"
+    source.write_text('{"a": "x"}\n{broken jane@example.com\n', encoding="utf-8")
+
+    code = run([str(source)])
+
+    captured = capsys.readouterr()
+    assert (code, captured.out) == (0, '{"a": "x"}\n{broken [EMAIL_REDACTED]\n')
+    assert captured.err == (
+        "Warning: 1 line(s) were not valid JSON and were handled as plain text\n"
+    )
+
+
+def test_stdin_to_stdout_with_hash_mode(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("PRYSM_HASH_KEY", "fake-cli-key")
+    feed_stdin(monkeypatch, b"mail jane@example.com\n")
+
+    code = run(["-", "--mode", "hash"])
+
+    digest = hmac.new(b"fake-cli-key", b"jane@example.com", hashlib.sha256).hexdigest()[:8]
+    assert (code, capsys.readouterr().out) == (0, f"mail [EMAIL:{digest}]\n")
+
+
+def test_invalid_utf8_bytes_pass_through_and_are_reported(
+    monkeypatch: pytest.MonkeyPatch, capsysbinary: pytest.CaptureFixture[bytes]
+) -> None:
+    feed_stdin(monkeypatch, b"caf\xe9 jane@example.com\nok\n")
+
+    code = run(["-"])
+
+    captured = capsysbinary.readouterr()
+    assert (code, captured.out) == (0, b"caf\xe9 [EMAIL_REDACTED]\nok\n")
+    assert b"1 line(s) were not valid UTF-8" in captured.err
+
+
+def test_binary_input_is_processed_with_a_warning(
+    monkeypatch: pytest.MonkeyPatch, capsysbinary: pytest.CaptureFixture[bytes]
+) -> None:
+    feed_stdin(monkeypatch, b"\x00\x01 jane@example.com\n")
+
+    code = run(["-"])
+
+    captured = capsysbinary.readouterr()
+    assert (code, captured.out) == (0, b"\x00\x01 [EMAIL_REDACTED]\n")
+    assert b"Warning: the input looks binary" in captured.err
+
+
+def test_progress_flag_keeps_stdout_clean(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = tmp_path / "log.txt"
+    source.write_text("jane@example.com\n" * 10, encoding="utf-8")
+
+    code = run([str(source), "--progress"])
+
+    assert (code, capsys.readouterr().out) == (0, "[EMAIL_REDACTED]\n" * 10)
+
+
+def test_missing_file_is_one_error_line_and_exit_1(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = run([str(tmp_path / "absent.jsonl")])
+
+    err = capsys.readouterr().err
+    assert (code, err.startswith("FileNotFoundError: "), err.count("\n")) == (1, True, 1)
+
+
+def test_forced_text_format_leaves_json_syntax_alone(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = tmp_path / "log.jsonl"
+    source.write_text('{"a": "jane@example.com"}\n', encoding="utf-8")
+
+    run([str(source), "--input-format", "text"])
+
+    assert capsys.readouterr().out == '{"a": "[EMAIL_REDACTED]"}\n'

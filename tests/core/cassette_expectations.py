@@ -1,0 +1,272 @@
+"""What a span should say about a recorded provider call, read straight from the recording.
+
+These readers are deliberately small and written apart from ``prysmai.providers``: the replay
+tests compare what prysmai recorded against them, so they must not share its parsing code.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from prysmai.testing import Interaction
+
+CASSETTES = (Path(__file__).resolve().parents[2] / ".." / "shared" / "cassettes").resolve()
+PROVIDERS = ("openai", "anthropic")
+
+
+@dataclass
+class Expected:
+    """The span attributes one recorded interaction should produce."""
+
+    request_model: str | None = None
+    response_model: str | None = None
+    input_tokens: int | None = None
+    """As the span reports it: for Anthropic, uncached plus cache read plus cache creation."""
+    output_tokens: int | None = None
+    cache_read_tokens: int = 0
+    cache_creation_tokens: int = 0
+    reasoning_tokens: int = 0
+    finish_reasons: list[str] = field(default_factory=list)
+    tool_calls: list[dict[str, Any]] = field(default_factory=list)
+    is_stream: bool = False
+    has_end_marker: bool = False
+    """A streamed recording holds its closing event (``[DONE]``, ``message_stop`` ...)."""
+
+
+def cassette_files() -> list[tuple[str, Path]]:
+    """Every recording of both providers, as ``(provider, path)``, in a stable order."""
+    return [
+        (provider, path)
+        for provider in PROVIDERS
+        for path in sorted((CASSETTES / provider).rglob("*.yaml"))
+    ]
+
+
+def cassette_id(provider: str, path: Path) -> str:
+    """``provider/source/stem``: the test id of one recording."""
+    source = path.relative_to(CASSETTES / provider).parts[0]
+    return f"{provider}/{source}/{path.stem}"
+
+
+def sse_events(body: bytes) -> list[tuple[str | None, str]]:
+    """Split a recorded event stream into ``(event name, data)`` pairs."""
+    events: list[tuple[str | None, str]] = []
+    text = body.decode("utf-8").replace("\r\n", "\n")
+    for block in text.split("\n\n"):
+        name: str | None = None
+        data: list[str] = []
+        for line in block.split("\n"):
+            if line.startswith("event:"):
+                name = line[len("event:") :].strip()
+            elif line.startswith("data:"):
+                data.append(line[len("data:") :].strip())
+        if name is not None or data:
+            events.append((name, "\n".join(data)))
+    return events
+
+
+def expected_for(provider: str, interaction: Interaction) -> Expected:
+    """Read what the span of ``interaction`` should carry from the recorded bodies."""
+    request = json.loads(interaction.request_body)
+    expected = Expected(request_model=request.get("model"), is_stream=interaction.is_stream)
+    if interaction.status >= 400:
+        return expected
+    path = interaction.path
+    if provider == "anthropic":
+        if interaction.is_stream:
+            _anthropic_stream(interaction.body, expected)
+        else:
+            _anthropic_message(json.loads(interaction.body), expected)
+    elif path.endswith("/responses"):
+        if interaction.is_stream:
+            _responses_stream(interaction.body, expected)
+        else:
+            _responses_object(json.loads(interaction.body), expected)
+    elif interaction.is_stream:
+        _openai_stream(interaction.body, expected)
+    else:
+        _openai_object(json.loads(interaction.body), expected)
+    return expected
+
+
+# --- OpenAI chat, completions, embeddings ---------------------------------------------------
+
+
+def _openai_usage(usage: dict[str, Any], expected: Expected) -> None:
+    expected.input_tokens = usage["prompt_tokens"]
+    # Embeddings report no completion count: the answer is vectors, not tokens.
+    expected.output_tokens = usage.get("completion_tokens")
+    expected.cache_read_tokens = (usage.get("prompt_tokens_details") or {}).get(
+        "cached_tokens"
+    ) or 0
+    expected.reasoning_tokens = (usage.get("completion_tokens_details") or {}).get(
+        "reasoning_tokens"
+    ) or 0
+
+
+def _openai_object(body: dict[str, Any], expected: Expected) -> None:
+    expected.response_model = body["model"]
+    if body.get("usage"):
+        _openai_usage(body["usage"], expected)
+    for choice in body.get("choices", []):
+        if choice.get("finish_reason"):
+            expected.finish_reasons.append(choice["finish_reason"])
+        for call in (choice.get("message") or {}).get("tool_calls") or []:
+            expected.tool_calls.append(
+                {
+                    "id": call["id"],
+                    "type": call["type"],
+                    "name": call["function"]["name"],
+                    "arguments": call["function"]["arguments"],
+                }
+            )
+
+
+def _openai_stream(body: bytes, expected: Expected) -> None:
+    finish: dict[int, str] = {}
+    calls: dict[int, dict[int, dict[str, Any]]] = {}
+    for _, data in sse_events(body):
+        if data == "[DONE]":
+            expected.has_end_marker = True
+            continue
+        chunk = json.loads(data)
+        expected.response_model = chunk.get("model") or expected.response_model
+        if chunk.get("usage"):
+            _openai_usage(chunk["usage"], expected)
+        for choice in chunk.get("choices") or []:
+            index = choice["index"]
+            calls.setdefault(index, {})
+            if choice.get("finish_reason"):
+                finish[index] = choice["finish_reason"]
+            for delta in (choice.get("delta") or {}).get("tool_calls") or []:
+                call = calls[index].setdefault(
+                    delta["index"], {"id": None, "type": "function", "name": "", "arguments": ""}
+                )
+                call["id"] = delta.get("id") or call["id"]
+                call["type"] = delta.get("type") or call["type"]
+                function = delta.get("function") or {}
+                call["name"] += function.get("name") or ""
+                call["arguments"] += function.get("arguments") or ""
+    expected.finish_reasons = [finish[i] for i in sorted(finish)]
+    expected.tool_calls = [
+        call for index in sorted(calls) for _, call in sorted(calls[index].items())
+    ]
+
+
+# --- OpenAI Responses -----------------------------------------------------------------------
+
+
+def _responses_object(response: dict[str, Any], expected: Expected) -> None:
+    expected.response_model = response["model"]
+    usage = response.get("usage")
+    if usage:
+        expected.input_tokens = usage["input_tokens"]
+        expected.output_tokens = usage["output_tokens"]
+        expected.cache_read_tokens = (usage.get("input_tokens_details") or {}).get(
+            "cached_tokens"
+        ) or 0
+        expected.reasoning_tokens = (usage.get("output_tokens_details") or {}).get(
+            "reasoning_tokens"
+        ) or 0
+    for item in response.get("output") or []:
+        if item["type"] == "function_call":
+            # call_id is what the follow-up function_call_output refers to.
+            expected.tool_calls.append(
+                {
+                    "id": item["call_id"],
+                    "type": "function",
+                    "name": item["name"],
+                    "arguments": item["arguments"],
+                }
+            )
+    # The Responses API has no finish reason; the chat-style equivalent of its outcome.
+    incomplete = response.get("incomplete_details") or {}
+    if incomplete.get("reason"):
+        expected.finish_reasons = [incomplete["reason"]]
+    elif expected.tool_calls:
+        expected.finish_reasons = ["tool_calls"]
+    elif response.get("status") == "completed":
+        expected.finish_reasons = ["stop"]
+
+
+def _responses_stream(body: bytes, expected: Expected) -> None:
+    for name, data in sse_events(body):
+        payload = json.loads(data)
+        kind = name or payload.get("type")
+        if kind in ("response.completed", "response.incomplete", "response.failed"):
+            expected.has_end_marker = True
+            _responses_object(payload["response"], expected)
+
+
+# --- Anthropic ------------------------------------------------------------------------------
+
+
+def _anthropic_usage(usage: dict[str, Any], counts: dict[str, int]) -> None:
+    for name in (
+        "input_tokens",
+        "output_tokens",
+        "cache_read_input_tokens",
+        "cache_creation_input_tokens",
+    ):
+        if isinstance(usage.get(name), int):
+            counts[name] = usage[name]
+
+
+def _set_anthropic_tokens(counts: dict[str, int], expected: Expected) -> None:
+    if not counts:
+        return
+    cache_read = counts.get("cache_read_input_tokens", 0)
+    cache_creation = counts.get("cache_creation_input_tokens", 0)
+    expected.input_tokens = counts.get("input_tokens", 0) + cache_read + cache_creation
+    expected.output_tokens = counts.get("output_tokens", 0)
+    expected.cache_read_tokens = cache_read
+    expected.cache_creation_tokens = cache_creation
+
+
+def _anthropic_tool_call(block: dict[str, Any], arguments: str) -> dict[str, Any]:
+    return {"id": block["id"], "type": "function", "name": block["name"], "arguments": arguments}
+
+
+def _anthropic_message(body: dict[str, Any], expected: Expected) -> None:
+    expected.response_model = body["model"]
+    counts: dict[str, int] = {}
+    _anthropic_usage(body.get("usage") or {}, counts)
+    _set_anthropic_tokens(counts, expected)
+    if body.get("stop_reason"):
+        expected.finish_reasons = [body["stop_reason"]]
+    for block in body.get("content") or []:
+        if block["type"] == "tool_use":
+            arguments = json.dumps(block["input"])
+            expected.tool_calls.append(_anthropic_tool_call(block, arguments))
+
+
+def _anthropic_stream(body: bytes, expected: Expected) -> None:
+    counts: dict[str, int] = {}
+    calls: dict[int, dict[str, Any]] = {}
+    for name, data in sse_events(body):
+        payload = json.loads(data)
+        kind = name or payload.get("type")
+        if kind == "message_start":
+            expected.response_model = payload["message"]["model"]
+            _anthropic_usage(payload["message"].get("usage") or {}, counts)
+        elif kind == "content_block_start" and payload["content_block"]["type"] == "tool_use":
+            calls[payload["index"]] = _anthropic_tool_call(payload["content_block"], "")
+        elif kind == "content_block_delta" and payload["delta"]["type"] == "input_json_delta":
+            calls[payload["index"]]["arguments"] += payload["delta"]["partial_json"]
+        elif kind == "message_delta":
+            if payload["delta"].get("stop_reason"):
+                expected.finish_reasons = [payload["delta"]["stop_reason"]]
+            _anthropic_usage(payload.get("usage") or {}, counts)
+        elif kind == "message_stop":
+            expected.has_end_marker = True
+        elif kind == "completion":
+            # The legacy Text Completions stream: its last event carries the stop reason.
+            expected.response_model = payload.get("model") or expected.response_model
+            if payload.get("stop_reason"):
+                expected.finish_reasons = [payload["stop_reason"]]
+                expected.has_end_marker = True
+    _set_anthropic_tokens(counts, expected)
+    expected.tool_calls = [calls[i] for i in sorted(calls)]
