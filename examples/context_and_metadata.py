@@ -39,7 +39,7 @@ def run(client: openai.OpenAI) -> None:
     """Make two calls for two users: one scoped with a context, one tagged by headers."""
     with prysm_context(user_id="alice", metadata={"feature": "search", "plan": "pro"}):
         values = prysm_context.get()
-        answer = ask(client, "Suggest a name for a hiking club.")
+        answer = ask(client, "What is a good name for a hiking club?")
         print(f"context: user={values.user_id} session={values.session_id}: {answer}")
 
     headers = {

@@ -28,6 +28,7 @@ import openai
 
 import prysmai
 from prysmai import monitor, prysm_context
+from prysmai.cli.main import build_parser
 from prysmai.cli.main import main as prysmai_cli
 from prysmai.paths import data_dir
 from prysmai.testing import FakeOpenAIServer
@@ -51,15 +52,17 @@ CHUNK_DELAY_S: Final = 0.04
 def main() -> int:
     """Run the demo; return the exit code (1 if an example failed)."""
     with contextlib.ExitStack() as stack:
-        provider_client = make_client(stack)
-        db_path = use_demo_store()
+        provider_client = stack.enter_context(make_client(stack))
+        db_path, is_shared_store = use_demo_store()
         client = monitor(provider_client)
-        started = time.monotonic()
+        started_ns = time.time_ns()
         failures = run_examples(client)
 
     if not prysmai.flush():
         print("warning: some calls were not written to the store in time", file=sys.stderr)
-    show_recorded_calls(db_path, time.monotonic() - started)
+    # A store the user chose may hold older calls: show only this run's.
+    since_ns = started_ns if is_shared_store else None
+    show_recorded_calls(db_path, since_ns)
     print_what_next(db_path)
     return 1 if failures else 0
 
@@ -90,10 +93,13 @@ def make_client(stack: contextlib.ExitStack) -> openai.OpenAI:
     return openai.OpenAI(base_url=server.base_url, api_key="demo-key", max_retries=0)
 
 
-def use_demo_store() -> Path:
+def use_demo_store() -> tuple[Path, bool]:
     """Point prysmai at the demo's own store (emptied first) unless PRYSM_DB_PATH is set.
 
     Must run before `monitor()`, which picks the destination of the client's calls.
+
+    Returns:
+        The store's path, and whether it is the user's (so may hold other calls).
     """
     for name in EXPORT_SETTINGS:
         if os.environ.pop(name, None):
@@ -101,12 +107,12 @@ def use_demo_store() -> Path:
 
     chosen = os.environ.get("PRYSM_DB_PATH")
     if chosen:
-        return Path(chosen).expanduser()
+        return Path(chosen).expanduser(), True
     path = data_dir() / "demo-traces.db"
     for stale in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
         stale.unlink(missing_ok=True)
     os.environ["PRYSM_DB_PATH"] = str(path)
-    return path
+    return path, False
 
 
 def run_examples(client: openai.OpenAI) -> list[str]:
@@ -120,8 +126,15 @@ def run_examples(client: openai.OpenAI) -> list[str]:
                 load_example(name)(client)
             except openai.OpenAIError as exc:
                 # A provider without this model or endpoint: the failed call is recorded too.
+                sys.stdout.flush()
                 print(f"{name}: failed with {type(exc).__name__}: {exc}", file=sys.stderr)
                 failures.append(name)
+    if failures:
+        print(
+            "Some examples failed; if your provider lacks a model, pick one it serves with\n"
+            "PRYSM_DEMO_CHAT_MODEL and PRYSM_DEMO_EMBEDDING_MODEL.",
+            file=sys.stderr,
+        )
     return failures
 
 
@@ -137,14 +150,25 @@ def load_example(name: str) -> Callable[[openai.OpenAI], None]:
     return run
 
 
-def show_recorded_calls(db_path: Path, elapsed_s: float) -> None:
-    """Print this run's calls and their summary with the `prysmai` command, in-process."""
-    # Only this run's calls, also when PRYSM_DB_PATH names a store that holds older ones.
-    window = f"{math.ceil(elapsed_s) + 2}s"
-    print(f"\n$ prysmai traces --db {db_path} --since {window}")
-    prysmai_cli(["traces", "--db", str(db_path), "-n", "20", "--since", window])
-    print(f"\n$ prysmai stats --db {db_path} --window {window}")
-    prysmai_cli(["stats", "--db", str(db_path), "--window", window])
+def show_recorded_calls(db_path: Path, since_ns: int | None) -> None:
+    """Print the recorded calls and their summary with the `prysmai` command, in-process.
+
+    Args:
+        db_path: The store the calls went to.
+        since_ns: Show only calls from this wall-clock time on (None: the whole store).
+    """
+    traces = ["traces", "--db", str(db_path), "-n", "20"]
+    stats = ["stats", "--db", str(db_path), "--window", "all"]
+    if since_ns is not None:
+        # The command measures its window from its own start: load it first, so that start is
+        # only moments away, then reach back a quarter second before this run's first call.
+        build_parser()
+        window_s = math.ceil((time.time_ns() - since_ns) / 1e7 + 25) / 100
+        traces += ["--since", f"{window_s}s"]
+        stats[-1] = f"{window_s}s"
+    for argv in (traces, stats):
+        print("\n$ prysmai " + " ".join(argv))
+        prysmai_cli(argv)
 
 
 def print_what_next(db_path: Path) -> None:

@@ -1,5 +1,7 @@
 """Embeddings: turn a few sentences into vectors; prysmai records tokens and cost.
 
+Run it against the provider in the environment:
+
     OPENAI_API_KEY=sk-... python examples/embeddings.py
 """
 

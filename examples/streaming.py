@@ -1,5 +1,7 @@
 """Streaming: print the answer as it arrives; prysmai records the time to first token.
 
+Run it against the provider in the environment:
+
     OPENAI_API_KEY=sk-... python examples/streaming.py
 """
 

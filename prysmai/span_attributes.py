@@ -75,7 +75,7 @@ def build_attributes(
         attrs[semconv.HTTP_STATUS_CODE] = outcome.status_code
     if outcome.error_type:
         attrs[semconv.ERROR_TYPE] = outcome.error_type
-    _add_model_and_usage(attrs, details)
+    _add_model_and_usage(attrs, details, operation)
     _add_timings(attrs, details, timings, outcome)
     if cost is not None:
         attrs[semconv.COST_USD] = cost.total_usd
@@ -94,7 +94,9 @@ def build_attributes(
     return attrs
 
 
-def _add_model_and_usage(attrs: dict[str, AttributeValue], details: CallDetails) -> None:
+def _add_model_and_usage(
+    attrs: dict[str, AttributeValue], details: CallDetails, operation: str
+) -> None:
     if details.request_model:
         attrs[semconv.REQUEST_MODEL] = details.request_model
     if details.response_model:
@@ -110,7 +112,9 @@ def _add_model_and_usage(attrs: dict[str, AttributeValue], details: CallDetails)
             # The conventions count cached input inside the input total.
             input_tokens += usage.cache_read_tokens + usage.cache_write_tokens
         attrs[semconv.USAGE_INPUT_TOKENS] = input_tokens
-        attrs[semconv.USAGE_OUTPUT_TOKENS] = usage.output_tokens
+        if operation != "embeddings":
+            # Embeddings answer with vectors, not tokens: the conventions define no output count.
+            attrs[semconv.USAGE_OUTPUT_TOKENS] = usage.output_tokens
         if usage.cache_read_tokens:
             attrs[semconv.USAGE_CACHE_READ_INPUT_TOKENS] = usage.cache_read_tokens
         if usage.cache_write_tokens:

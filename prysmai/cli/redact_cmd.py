@@ -29,6 +29,7 @@ from prysmai.cli.record_io import (
     read_lines,
     report_input_problems,
     should_show_progress,
+    string_fields,
 )
 from prysmai.security.pii import might_contain_pii
 from prysmai.security.redact import hash_key, redact
@@ -125,6 +126,8 @@ def _redact_record(line: str, change: partial[str], stats: InputStats) -> str:
     except ValueError:
         stats.malformed_json_lines += 1
         return change(line)
+    if not might_contain_pii("\n".join(text for _, text in string_fields(record))):
+        return line  # each string is a substring of the joined text: none can hold PII
     redacted, changed = map_strings(record, change)
     if not changed:
         return line

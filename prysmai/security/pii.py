@@ -253,9 +253,15 @@ def _drop_inside_placeholders(text: str, candidates: list[Candidate]) -> list[Ca
     spans = [match.span() for match in _PLACEHOLDER_TOKEN.finditer(text)]
     if not spans:
         return candidates
-    return [
-        c for c in candidates if not any(c.start < end and start < c.end for start, end in spans)
-    ]
+    starts = [start for start, _ in spans]
+    kept = []
+    for candidate in candidates:
+        # Placeholders do not overlap each other: only the last one starting before the
+        # candidate's end can overlap it.
+        index = bisect.bisect_left(starts, candidate.end) - 1
+        if index < 0 or spans[index][1] <= candidate.start:
+            kept.append(candidate)
+    return kept
 
 
 def _resolve_overlaps(candidates: list[Candidate]) -> list[Candidate]:

@@ -40,20 +40,25 @@ _DATE_SHAPE: Final = re.compile(
 )
 _PHONE_CUE_BEFORE: Final = re.compile(
     r"(?i)phone|(?<![a-zà-ÿ])(?:tel[.:\s]|telephone|mobile?|mob[.:\s]|cell|fax|call(?:ing)?\b"
-    r"|reach|contact|dial|whatsapp|sms|text me|answering|hotline|ring me|telefon|téléphone"
-    r"|teléfono|telefono|handy|portable|numéro|número|messag|registered"
-    r"|text(?:s|ed)? (?:me|to|at)|(?:desk|office|home|work|direct|main)\s*:)"
+    r"|reach (?:me|us|him|her|them)|contact|dial|whatsapp|sms|answering|hotline|ring me"
+    r"|telefon|téléphone|teléfono|telefono|handy|portable|numéro|número|(?:my|your) registered"
+    r"|messag(?:e|es|ing) (?:me )?(?:at|to|on)\b|text(?:s|ed)? (?:me|to|at)"
+    r"|(?:desk|office|home|work|direct|main)\s*:)"
 )
 _PHONE_CUE_AFTER: Final = re.compile(
     r"[ \t-]*[(\[]?(?i:office|fax|mobile|cell|home|work|desk|direct|phone|tel)\b"
 )
-_ADDRESS_CUE: Final = re.compile(
-    r"(?i)(?<![a-z])(?:apt|apartment|suite|ste|unit|box|no|nr|floor|room|bldg|building)\.?\s*#?\s*$"
+# The word right before a number that says it is a place or an identifier, not a phone.
+_NOT_PHONE_CUE: Final = re.compile(
+    r"(?i)(?<![a-z])(?:apt|apartment|suite|ste|unit|box|floor|room|bldg|building|order"
+    r"|invoice|ref|reference|case|ticket|id|account|acct|sku|part|serial|tracking|transaction"
+    r"|txn|confirmation|booking|policy|claim|member|customer|batch|lot|model)"
+    r"\.?\s*(?:no\.?|number|#|id)?\s*[:#]?\s*$"
 )
 _SSN_CUE: Final = re.compile(r"(?i)(?<![a-z])(?:ssn|social security|soc\.? sec)")
 _VERSION_CUE: Final = re.compile(
     r"(?i)(?:(?<![a-z])(?:version|ver\.?|v|release[ds]?|build|tested with|tested on|upgraded? to"
-    r"|bump(?:ed)? to|updated? to|firmware|kernel|sdk|runtime|patch|tag|rev\.?|revision"
+    r"|bump(?:ed)? to|updated? to|firmware|kernel|sdk|runtime|patch|tag|rev\.?|revision|rv"
     r"|section|chapter|clause|paragraph|article|figure|table|step|item|oid|§)\s*[:=]?"
     r"|[=<>~!]=)\s*$"
 )
@@ -209,7 +214,7 @@ def _classify_phone(
     if not 7 <= digit_count <= 15 or (kinds == {"."} and len(groups) == 2):
         return None  # too short or too long, or a decimal number
     window = text[max(0, start - _CUE_WINDOW) : start]
-    if _VERSION_CUE.search(window[-20:]) or _ADDRESS_CUE.search(window[-16:]):
+    if _VERSION_CUE.search(window[-20:]) or _NOT_PHONE_CUE.search(window[-24:]):
         return None
     if _is_strong_phone(raw, sizes, kinds) or _has_phone_cue(text, window, end):
         return Candidate(PHONE, "phone", start, end)

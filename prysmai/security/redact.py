@@ -39,6 +39,7 @@ on every machine whose redacted logs must be joined; unset means the key in ``ha
 HASH_KEY_FILE: Final = "hash.key"
 """File name of the generated key inside ``prysmai.paths.data_dir()``."""
 REDACTION_MODES: Final = frozenset({"none", "mask", "hash", "block"})
+_EFFECTIVE_MODES: Final = {"none": "none", "mask": "mask", "hash": "hash", "block": "mask"}
 
 _HASH_HEX_DIGITS: Final = 8
 _KEY_BYTES: Final = 32
@@ -135,11 +136,15 @@ def _replacement(category: str, value: str, mode: str, secret: bytes) -> str:
 
 
 def _parse_mode(mode: str) -> str:
+    """Return the effective mode: ``block`` masks here (rejecting is the client's job)."""
+    known = _EFFECTIVE_MODES.get(mode)
+    if known is not None:
+        return known
     value = mode.value if isinstance(mode, Enum) else mode
-    chosen = str(value).lower()
-    if chosen not in REDACTION_MODES:
+    chosen = _EFFECTIVE_MODES.get(str(value).lower())
+    if chosen is None:
         raise ValueError(f"unknown redaction mode {mode!r}; use one of: none, mask, hash, block")
-    return "mask" if chosen == "block" else chosen
+    return chosen
 
 
 def hash_key() -> bytes:

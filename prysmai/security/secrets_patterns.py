@@ -39,38 +39,53 @@ class _KeyRule(NamedTuple):
     """Maps the matched token to a rule name, or None to reject it."""
 
 
+_SK_PREFIXES: Final = (
+    ("sk-ant-admin", "anthropic_admin"),
+    ("sk-ant-", "anthropic"),
+    ("sk-proj-", "openai_project"),
+    ("sk-svcacct-", "openai_svcacct"),
+    ("sk-admin-", "openai_admin"),
+    ("sk-None-", "openai_user"),
+)
+_GITHUB_KINDS: Final = {
+    "p": "github_pat",
+    "o": "github_oauth",
+    "u": "github_user",
+    "s": "github_server",
+    "r": "github_refresh",
+}
+_SLACK_KINDS: Final = {
+    "b": "slack_bot",
+    "p": "slack_user",
+    "a": "slack_app",
+    "r": "slack_refresh",
+    "s": "slack_session",
+    "o": "slack_legacy",
+}
+
+
 def _classify_sk(token: str) -> str | None:
-    prefixes = (
-        ("sk-ant-admin", "anthropic_admin"),
-        ("sk-ant-", "anthropic"),
-        ("sk-proj-", "openai_project"),
-        ("sk-svcacct-", "openai_svcacct"),
-        ("sk-admin-", "openai_admin"),
-        ("sk-None-", "openai_user"),
-    )
-    for prefix, rule in prefixes:
+    for prefix, rule in _SK_PREFIXES:
         if token.startswith(prefix):
             return rule if _is_random(token[len(prefix) :], min_length=32) else None
-    if "T3BlbkFJ" in token:  # base64 of "OpenAI", embedded in every OpenAI user key
-        return "openai_legacy"
-    return "sk_generic" if _is_random(token[3:], min_length=32) else None
+    if not _is_random(token[3:], min_length=32):
+        return None
+    # "T3BlbkFJ" is base64 for "OpenAI", embedded in OpenAI's user keys; other vendors
+    # (DeepSeek, OpenRouter ...) use "sk-" too.
+    return "openai_legacy" if "T3BlbkFJ" in token else "sk_generic"
 
 
 def _classify_github(token: str) -> str | None:
     if token.startswith("github_pat_"):
         return "github_fine_grained" if _is_random(token[11:], min_length=40) else None
-    kinds = {"p": "github_pat", "o": "github_oauth", "u": "github_user", "s": "github_server"}
-    kinds["r"] = "github_refresh"
-    return kinds[token[2]] if _is_random(token[4:], min_length=30) else None
+    return _GITHUB_KINDS[token[2]] if _is_random(token[4:], min_length=30) else None
 
 
 def _classify_slack(token: str) -> str | None:
-    kinds = {"b": "slack_bot", "p": "slack_user", "a": "slack_app", "r": "slack_refresh"}
-    kinds.update({"s": "slack_session", "o": "slack_legacy"})
     body = token[5:]
     if looks_like_placeholder(body) or sum(char.isdigit() for char in body) < 6:
-        return None
-    return kinds.get(token[3])
+        return None  # real tokens carry numeric team and user ids
+    return _SLACK_KINDS.get(token[3])
 
 
 def _classify_jwt(token: str) -> str | None:
@@ -162,7 +177,9 @@ _KEY_RULES: Final[tuple[_KeyRule, ...]] = (
         "jwt",
         r"eyJ[A-Za-z0-9_\-]{10}",
         re.compile(
-            r"eyJ(?<![A-Za-z0-9_\-].{3})[A-Za-z0-9_\-]{10,4096}+\.eyJ[A-Za-z0-9_\-]{2,8192}+\.[A-Za-z0-9_\-]{16,1024}+"
+            r"eyJ(?<![A-Za-z0-9_\-].{3})[A-Za-z0-9_\-]{10,4096}+"  # header
+            r"\.eyJ[A-Za-z0-9_\-]{2,8192}+"  # payload
+            r"\.[A-Za-z0-9_\-]{16,1024}+"  # signature: unsigned tokens have none
         ),
         _classify_jwt,
     ),
