@@ -79,8 +79,12 @@ def is_async_recording(path: Path) -> bool:
 
 
 def new_client(provider: str, base_url: str, *, is_async: bool) -> Any:
-    settings: dict[str, Any] = {"base_url": base_url, "api_key": "k", "max_retries": 0}
-    settings["timeout"] = 20.0
+    settings: dict[str, Any] = {
+        "base_url": base_url,
+        "api_key": "k",
+        "max_retries": 0,
+        "timeout": 20.0,
+    }
     if provider == "anthropic":
         return (anthropic.AsyncAnthropic if is_async else anthropic.Anthropic)(**settings)
     return (openai.AsyncOpenAI if is_async else openai.OpenAI)(**settings)
@@ -103,10 +107,9 @@ def sdk_call(provider: str, client: Any, interaction: Interaction) -> Callable[[
     if provider == "anthropic" and path.endswith("/v1/complete"):
         # The installed SDK no longer has a resource for the legacy Text Completions API;
         # its generic post() sends the same request through the same client machinery.
+        is_async = isinstance(client, anthropic.AsyncAnthropic)
+        stream_cls = (anthropic.AsyncStream if is_async else anthropic.Stream)[object]
         is_stream = body.get("stream") is True
-        stream_cls = (anthropic.AsyncStream if inspect.iscoroutinefunction(client.post) else (
-            anthropic.Stream
-        ))[object]
         return lambda: client.post(
             "/v1/complete", body=body, cast_to=object, stream=is_stream, stream_cls=stream_cls
         )
@@ -240,7 +243,11 @@ def check_request_unchanged(sent: bytes, interaction: Interaction) -> None:
     body = json.loads(sent)
     added = {k: v for k, v in body.items() if k not in recorded}
     sdk_defaults = next(
-        (fields for suffix, fields in SDK_ADDED_FIELDS.items() if interaction.path.endswith(suffix)),
+        (
+            fields
+            for suffix, fields in SDK_ADDED_FIELDS.items()
+            if interaction.path.endswith(suffix)
+        ),
         {},
     )
     assert {k: v for k, v in body.items() if k in recorded} == recorded
@@ -260,9 +267,7 @@ def test_recording_replays_through_monitored_sdk_with_faithful_span(
     assert monitored.unused == 0
     assert monitored.received == plain.received
     # Paths only: SDKs differ over time in the query they add (``?beta=true`` for beta calls).
-    assert [urlsplit(target).path for target, _ in monitored.received] == [
-        i.path for i in recorded
-    ]
+    assert [urlsplit(target).path for target, _ in monitored.received] == [i.path for i in recorded]
     for (_, sent), interaction in zip(monitored.received, recorded, strict=True):
         check_request_unchanged(sent, interaction)
     assert [error_facts(e) for e in monitored.errors] == [error_facts(e) for e in plain.errors]
