@@ -1,10 +1,300 @@
-"""Security checks on monitored calls (wired to the scanners in ``prysmai.security``)."""
+"""Security checks on monitored calls: scan, then redact, block or just record.
+
+When a verdict can change the call (PII redaction or blocking, ``blockHighThreats``), the
+request is scanned on the caller's thread before it leaves; otherwise scanning happens on the
+recorder's worker after the call, so detection-only settings cost the caller nothing.
+
+Limitations:
+    A scanner failure lets the call through unscanned (and logs a warning), in line with the
+    rule that prysmai never breaks the application's call. Streamed answers are scanned when
+    they end; their text has already reached the caller by then.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+import time
+from dataclasses import dataclass, field
+from types import ModuleType
+from typing import TYPE_CHECKING, Any, Final
+
+from prysmai import jsonutil, semconv
+from prysmai.text_slots import TextSlot, request_slots, response_slots
+
+if TYPE_CHECKING:
+    from prysmai.call import CallRecord
+    from prysmai.providers.details import CallDetails
+    from prysmai.security.config import SecurityConfig
+    from prysmai.security.findings import Finding
+
+BLOCK_THRESHOLD: Final = 70
+"""Threat score at or above which ``blockHighThreats`` rejects a request."""
+
+_MAX_REASONS: Final = 10
 
 
-def make_guard(security: Any) -> Any:
-    """Return the guard for a client's security settings, or ``None`` when scanning is off."""
-    return None
+@dataclass(slots=True)
+class Verdict:
+    """What scanning one call found and what was done about it."""
+
+    score: int = 0
+    level: str = "clean"
+    findings: list[Finding] = field(default_factory=list)
+    action: str = "none"
+    """``none``, ``redacted``, ``blocked`` or ``response_redacted`` / ``response_blocked``."""
+    scan_ms: float = 0.0
+    response_findings: list[Finding] = field(default_factory=list)
+
+
+def make_guard(security: SecurityConfig | None) -> Guard | None:
+    """Return the guard for a client's settings (``None`` when every scanner is off)."""
+    from prysmai.security.config import SecurityConfig
+
+    config = security if security is not None else SecurityConfig.from_env()
+    if not (config.injection_detection or config.pii_detection or config.content_policy):
+        if not config.custom_keywords:
+            return None
+    return Guard(config)
+
+
+class Guard:
+    """Applies one client's security settings to its calls."""
+
+    def __init__(self, config: SecurityConfig) -> None:
+        from prysmai.security import scan
+        from prysmai.security.redact import hash_key, redact, redact_findings
+        from prysmai.security.scoring import level_for, score
+
+        self.config = config
+        self._scan = scan
+        self._redact = redact
+        self._redact_findings = redact_findings
+        self._score = score
+        self._level_for = level_for
+        self.mode = str(getattr(config.pii_redaction_mode, "value", config.pii_redaction_mode))
+        self.redacts = self.mode in ("mask", "hash", "block")
+        self.is_inline = self.redacts or config.block_high_threats
+        self._key = hash_key() if self.mode == "hash" else None
+
+    # --- caller's thread ---------------------------------------------------------------------
+    def before_send(self, call: CallRecord, request: Any, http_module: ModuleType) -> Any:
+        """Scan a request that is about to leave; return a 403 answer, a new request or None."""
+        if not self.is_inline or not call.request_body:
+            return None
+        try:
+            body = jsonutil.loads(call.request_body)
+        except ValueError:
+            return None
+        slots = request_slots(call.endpoint.wire_format, call.endpoint.name, body)
+        verdict = self._scan_slots(slots)
+        call.scan = verdict
+        if self._should_block(verdict):
+            verdict.action = "blocked"
+            return self._blocked_response(call, request, http_module, verdict, "request")
+        pii = [f for f in verdict.findings if f.kind.value == "pii"]
+        if not pii or not self.redacts:
+            return None
+        self._redact_slots(slots)
+        verdict.action = "redacted"
+        new_body = jsonutil.dumps(body).encode()
+        call.request_body = new_body
+        return _rebuilt_request(request, new_body, http_module)
+
+    def _scan_slots(self, slots: list[TextSlot]) -> Verdict:
+        started = time.perf_counter()
+        findings: list[Finding] = []
+        for slot in slots:
+            findings.extend(self._scan(slot.text, self.config).findings)
+        total = self._score(findings)
+        return Verdict(
+            score=total,
+            level=self._level_for(total).value,
+            findings=findings,
+            scan_ms=(time.perf_counter() - started) * 1000,
+        )
+
+    def _should_block(self, verdict: Verdict) -> bool:
+        if self.config.block_high_threats and verdict.score >= BLOCK_THRESHOLD:
+            return True
+        return self.mode == "block" and any(f.kind.value == "pii" for f in verdict.findings)
+
+    def _redact_slots(self, slots: list[TextSlot]) -> None:
+        mode = "mask" if self.mode == "block" else self.mode
+        for slot in slots:
+            redacted = self._redact(slot.text, mode, key=self._key)
+            if redacted != slot.text:
+                slot.replace(redacted)
+
+    def _blocked_response(
+        self, call: CallRecord, request: Any, http_module: ModuleType, verdict: Verdict, what: str
+    ) -> Any:
+        reasons = _reasons(verdict.findings)
+        message = (
+            f"prysmai blocked this {what}: threat score {verdict.score} ({verdict.level}); "
+            + ("; ".join(reasons) if reasons else "policy")
+        )
+        body = {
+            "error": {
+                "message": message,
+                "type": "security_error",
+                "code": f"{what}_blocked",
+                "param": None,
+                "threat_score": verdict.score,
+                "threat_level": verdict.level,
+                "reasons": reasons,
+            }
+        }
+        # The SDK must not retry a refusal that would be refused again.
+        headers = {"content-type": "application/json", "x-should-retry": "false"}
+        response = http_module.Response(
+            403, headers=headers, content=jsonutil.dumps(body).encode(), request=request
+        )
+        call.status_code = 403
+        call.response_headers = response.headers
+        call.add_chunk(response.content)
+        call.is_exhausted = True
+        call.finish()
+        return response
+
+    def check_response(
+        self, call: CallRecord, request: Any, response: Any, http_module: ModuleType
+    ) -> Any:
+        """Scan a whole answer before the SDK reads it; return a replacement or ``None``.
+
+        Only used for non-streamed answers with ``scan_responses`` on and redaction or blocking
+        set; the body has been read by then.
+        """
+        try:
+            body = jsonutil.loads(response.content)
+        except ValueError:
+            return None
+        slots = response_slots(call.endpoint.wire_format, call.endpoint.name, body)
+        verdict = self._scan_slots(slots)
+        if call.scan is None:
+            call.scan = Verdict()
+        call.scan.response_findings = verdict.findings
+        if self._should_block(verdict):
+            call.scan.action = "response_blocked"
+            return self._blocked_response(call, request, http_module, verdict, "answer")
+        if not self.redacts or not any(f.kind.value == "pii" for f in verdict.findings):
+            return None
+        self._redact_slots(slots)
+        call.scan.action = "response_redacted"
+        content = jsonutil.dumps(body).encode()
+        headers = [
+            (k, v)
+            for k, v in response.headers.items()
+            if k.lower() not in ("content-length", "content-encoding", "transfer-encoding")
+        ]
+        return http_module.Response(
+            response.status_code,
+            headers=headers,
+            content=content,
+            request=request,
+            extensions=response.extensions,
+        )
+
+    @property
+    def checks_responses_inline(self) -> bool:
+        """Whether whole answers are scanned before the caller gets them."""
+        return self.config.scan_responses and self.is_inline
+
+    # --- worker thread -----------------------------------------------------------------------
+    def after_call(self, call: CallRecord, details: CallDetails) -> None:
+        """Scan what was not scanned inline and redact captured text when redaction is on."""
+        if call.scan is None and call.request_body:
+            try:
+                body = jsonutil.loads(call.request_body)
+            except ValueError:
+                body = None
+            slots = request_slots(call.endpoint.wire_format, call.endpoint.name, body)
+            call.scan = self._scan_slots(slots)
+        if self.config.scan_responses and call.scan is not None and not call.scan.response_findings:
+            texts = [c.text for c in details.choices if c.text]
+            texts += [t.arguments for c in details.choices for t in c.tool_calls]
+            response_verdict = self._scan_slots([TextSlot(texts, i) for i in range(len(texts))])
+            call.scan.response_findings = response_verdict.findings
+        if self.redacts:
+            self._redact_details(details)
+
+    def _redact_details(self, details: CallDetails) -> None:
+        """Keep raw PII out of telemetry: captured answers are redacted like requests."""
+        mode = "mask" if self.mode == "block" else self.mode
+        for choice in details.choices:
+            choice.text_parts = [self._redact(choice.text, mode, key=self._key)]
+            for tool_call in choice.tool_calls:
+                tool_call.arguments = self._redact(tool_call.arguments, mode, key=self._key)
+        details.system_instructions = [
+            self._redact(t, mode, key=self._key) for t in details.system_instructions
+        ]
+        for message in details.input_messages:
+            for part in message.get("parts", []):
+                for key in ("content", "arguments", "response"):
+                    if isinstance(part.get(key), str):
+                        part[key] = self._redact(part[key], mode, key=self._key)
+
+    def span_attributes(
+        self, call: CallRecord, details: CallDetails, capture_content: bool
+    ) -> dict[str, Any]:
+        """Return the ``prysm.security.*`` attributes of a call."""
+        verdict = call.scan
+        if not isinstance(verdict, Verdict):
+            return {}
+        findings = verdict.findings + verdict.response_findings
+        attributes: dict[str, Any] = {
+            semconv.THREAT_SCORE: verdict.score,
+            semconv.THREAT_LEVEL: verdict.level,
+            semconv.SECURITY_ACTION: verdict.action,
+            semconv.SECURITY_SCAN_MS: round(verdict.scan_ms, 3),
+        }
+        categories = sorted({f.category for f in findings if f.kind.value == "injection"})
+        pii_counts: dict[str, int] = {}
+        for finding in findings:
+            if finding.kind.value == "pii":
+                pii_counts[finding.category] = pii_counts.get(finding.category, 0) + 1
+        policies = sorted({f.category for f in findings if f.kind.value in ("policy", "keyword")})
+        if categories:
+            attributes[semconv.SECURITY_CATEGORIES] = categories
+        if pii_counts:
+            attributes[semconv.SECURITY_PII_TYPES] = sorted(pii_counts)
+            attributes[semconv.SECURITY_PII_COUNT] = sum(pii_counts.values())
+        if policies:
+            attributes[semconv.SECURITY_POLICIES] = policies
+        if findings:
+            attributes[semconv.SECURITY_FINDINGS] = jsonutil.dumps(
+                [_finding_record(f, capture_content) for f in findings[:50]]
+            )
+        return attributes
+
+
+def _finding_record(finding: Finding, with_snippet: bool) -> dict[str, Any]:
+    record: dict[str, Any] = {
+        "kind": finding.kind.value,
+        "category": finding.category,
+        "rule": finding.rule,
+        "severity": finding.severity,
+        "start": finding.start,
+        "end": finding.end,
+    }
+    if with_snippet:
+        record["snippet"] = finding.snippet
+    return record
+
+
+def _reasons(findings: list[Finding]) -> list[str]:
+    reasons: list[str] = []
+    for finding in sorted(findings, key=lambda f: -f.severity):
+        reason = f"{finding.kind.value}: {finding.category} ({finding.rule})"
+        if reason not in reasons:
+            reasons.append(reason)
+        if len(reasons) >= _MAX_REASONS:
+            break
+    return reasons
+
+
+def _rebuilt_request(request: Any, body: bytes, http_module: ModuleType) -> Any:
+    headers = [
+        (k, v) for k, v in request.headers.raw if k.lower() not in (b"content-length",)
+    ]
+    return http_module.Request(
+        request.method, request.url, headers=headers, content=body, extensions=request.extensions
+    )

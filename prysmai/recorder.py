@@ -74,12 +74,6 @@ class Recorder:
         self._worker = get_worker()
 
     # --- caller's thread ---------------------------------------------------------------------
-    def before_send(self, call: CallRecord, request: Any, http_module: ModuleType) -> Any:
-        """Scan (and maybe rewrite or block) a request before it leaves; ``None`` lets it go."""
-        if self.guard is None:
-            return None
-        return self.guard.before_send(call, request, http_module)
-
     def submit(self, call: CallRecord) -> None:
         """Hand a finished call to the worker."""
         self._worker.submit(call)

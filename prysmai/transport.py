@@ -69,6 +69,9 @@ def _begin_call(recorder: Recorder, request: Any) -> CallRecord | None:
 
 
 def _observe_response(call: CallRecord, response: Any, stream_class: type[Any]) -> None:
+    if call.finished:
+        # A blocked answer was already recorded as such by the guard.
+        return
     call.status_code = response.status_code
     call.response_headers = response.headers
     call.response_ns = time.perf_counter_ns()
@@ -81,6 +84,46 @@ def _observe_response(call: CallRecord, response: Any, stream_class: type[Any]) 
         call.finish()
         return
     response.stream = stream_class(response.stream, call)
+
+
+def _prepare(
+    recorder: Recorder, request: Any, http_module: ModuleType
+) -> tuple[CallRecord | None, Any, Any]:
+    """Start recording a request and apply inline security.
+
+    Returns the call (``None`` when the request is not a model call or recording failed), the
+    request to send (possibly redacted), and an answer to return instead of sending (a block).
+    """
+    try:
+        call = _begin_call(recorder, request)
+        if call is None or recorder.guard is None:
+            return call, request, None
+        outcome = recorder.guard.before_send(call, request, http_module)
+    except Exception:
+        report_fault("reading a request")
+        return None, request, None
+    if outcome is None:
+        return call, request, None
+    if isinstance(outcome, http_module.Response):
+        return call, request, outcome
+    return call, outcome, None
+
+
+def _needs_answer_check(recorder: Recorder, response: Any) -> bool:
+    guard = recorder.guard
+    if guard is None or not guard.checks_responses_inline or response.status_code >= 400:
+        return False
+    return "json" in response.headers.get("content-type", "")
+
+
+def _check_answer(
+    recorder: Recorder, call: CallRecord, request: Any, response: Any, http_module: Any
+) -> Any:
+    replacement = recorder.guard.check_response(call, request, response, http_module)
+    if replacement is None:
+        return response
+    response.close()
+    return replacement
 
 
 @functools.cache
@@ -96,15 +139,9 @@ def sync_transport_class(http_module: ModuleType) -> type[Any]:
             self.recorder = recorder
 
         def handle_request(self, request: Any) -> Any:
-            try:
-                call = _begin_call(self.recorder, request)
-                if call is not None:
-                    blocked = self.recorder.before_send(call, request, http_module)
-                    if blocked is not None:
-                        return blocked
-            except Exception:
-                report_fault("reading a request")
-                call = None
+            call, request, answer = _prepare(self.recorder, request, http_module)
+            if answer is not None:
+                return answer
             if call is None:
                 return self.inner.handle_request(request)
 
@@ -114,6 +151,9 @@ def sync_transport_class(http_module: ModuleType) -> type[Any]:
                 call.finish_with_error(exc)
                 raise
             try:
+                if _needs_answer_check(self.recorder, response):
+                    response.read()
+                    response = _check_answer(self.recorder, call, request, response, http_module)
                 _observe_response(call, response, stream_class)
             except Exception:
                 report_fault("observing a response")
@@ -145,15 +185,9 @@ def async_transport_class(http_module: ModuleType) -> type[Any]:
             self.recorder = recorder
 
         async def handle_async_request(self, request: Any) -> Any:
-            try:
-                call = _begin_call(self.recorder, request)
-                if call is not None:
-                    blocked = self.recorder.before_send(call, request, http_module)
-                    if blocked is not None:
-                        return blocked
-            except Exception:
-                report_fault("reading a request")
-                call = None
+            call, request, answer = _prepare(self.recorder, request, http_module)
+            if answer is not None:
+                return answer
             if call is None:
                 return await self.inner.handle_async_request(request)
 
@@ -163,6 +197,9 @@ def async_transport_class(http_module: ModuleType) -> type[Any]:
                 call.finish_with_error(exc)
                 raise
             try:
+                if _needs_answer_check(self.recorder, response):
+                    await response.aread()
+                    response = _check_answer(self.recorder, call, request, response, http_module)
                 _observe_response(call, response, stream_class)
             except Exception:
                 report_fault("observing a response")

@@ -105,8 +105,12 @@ def sdk_call(provider: str, client: Any, interaction: Interaction) -> Callable[[
     body = json.loads(interaction.request_body)
     path, query = interaction.path, urlsplit(interaction.uri).query
     if provider == "anthropic" and path.endswith("/v1/complete"):
-        # The installed SDK no longer has a resource for the legacy Text Completions API;
-        # its generic post() sends the same request through the same client machinery.
+        if hasattr(client, "completions"):
+            return lambda: client.completions.create(
+                **split_arguments(client.completions.create, body)
+            )
+        # Newer SDKs dropped the resource of the legacy Text Completions API; their generic
+        # post() sends the same request through the same client machinery.
         is_async = isinstance(client, anthropic.AsyncAnthropic)
         stream_cls = (anthropic.AsyncStream if is_async else anthropic.Stream)[object]
         is_stream = body.get("stream") is True

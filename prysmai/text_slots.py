@@ -1,0 +1,155 @@
+"""Every place text travels in a request or answer body, readable and replaceable in place.
+
+Scanning and redaction work on these slots, so that all message contents (strings and array
+parts), tool arguments and results, legacy prompts, embedding inputs, Responses API input and
+Anthropic system blocks are covered by one walk.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(slots=True)
+class TextSlot:
+    """A string inside a JSON container: ``container[key]``."""
+
+    container: Any
+    key: Any
+
+    @property
+    def text(self) -> str:
+        """The string in the slot."""
+        return str(self.container[self.key])
+
+    def replace(self, text: str) -> None:
+        """Write a new string into the slot."""
+        self.container[self.key] = text
+
+
+def request_slots(wire_format: str, endpoint_name: str, body: Any) -> list[TextSlot]:
+    """Return the text slots of a request body."""
+    if not isinstance(body, dict):
+        return []
+    if wire_format == "anthropic":
+        return list(_anthropic_request(body))
+    return list(_openai_request(endpoint_name, body))
+
+
+def response_slots(wire_format: str, endpoint_name: str, body: Any) -> list[TextSlot]:
+    """Return the text slots of a whole (not streamed) answer body."""
+    if not isinstance(body, dict):
+        return []
+    if wire_format == "anthropic":
+        return list(_content_blocks(body.get("content")))
+    if endpoint_name == "responses":
+        return list(_responses_output(body.get("output")))
+    slots: list[TextSlot] = []
+    for choice in body.get("choices") or []:
+        if not isinstance(choice, dict):
+            continue
+        if isinstance(choice.get("text"), str):
+            slots.append(TextSlot(choice, "text"))
+        message = choice.get("message")
+        if isinstance(message, dict):
+            slots.extend(_message(message))
+    return slots
+
+
+def _strings(container: Any, key: Any) -> Iterator[TextSlot]:
+    value = container[key]
+    if isinstance(value, str):
+        yield TextSlot(container, key)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            if isinstance(item, str):
+                yield TextSlot(value, index)
+
+
+def _openai_request(endpoint_name: str, body: dict[str, Any]) -> Iterator[TextSlot]:
+    if endpoint_name == "chat.completions":
+        for message in body.get("messages") or []:
+            if isinstance(message, dict):
+                yield from _message(message)
+    elif endpoint_name == "completions" and "prompt" in body:
+        yield from _strings(body, "prompt")
+    elif endpoint_name == "embeddings" and "input" in body:
+        yield from _strings(body, "input")
+    elif endpoint_name == "responses":
+        if isinstance(body.get("instructions"), str):
+            yield TextSlot(body, "instructions")
+        if isinstance(body.get("input"), str):
+            yield TextSlot(body, "input")
+        elif isinstance(body.get("input"), list):
+            yield from _responses_items(body["input"])
+
+
+def _message(message: dict[str, Any]) -> Iterator[TextSlot]:
+    content = message.get("content")
+    if isinstance(content, str):
+        yield TextSlot(message, "content")
+    elif isinstance(content, list):
+        yield from _parts(content)
+    for tool_call in message.get("tool_calls") or []:
+        function = tool_call.get("function") if isinstance(tool_call, dict) else None
+        if isinstance(function, dict) and isinstance(function.get("arguments"), str):
+            yield TextSlot(function, "arguments")
+
+
+def _parts(parts: list[Any]) -> Iterator[TextSlot]:
+    for part in parts:
+        if isinstance(part, dict) and isinstance(part.get("text"), str):
+            yield TextSlot(part, "text")
+
+
+def _responses_items(items: list[Any]) -> Iterator[TextSlot]:
+    for item in items:
+        if not isinstance(item, dict):
+            continue
+        content = item.get("content")
+        if isinstance(content, str):
+            yield TextSlot(item, "content")
+        elif isinstance(content, list):
+            yield from _parts(content)
+        for key in ("output", "arguments"):
+            if isinstance(item.get(key), str):
+                yield TextSlot(item, key)
+
+
+def _responses_output(items: Any) -> Iterator[TextSlot]:
+    if isinstance(items, list):
+        yield from _responses_items(items)
+
+
+def _anthropic_request(body: dict[str, Any]) -> Iterator[TextSlot]:
+    if "system" in body:
+        if isinstance(body["system"], str):
+            yield TextSlot(body, "system")
+        else:
+            yield from _content_blocks(body["system"])
+    if isinstance(body.get("prompt"), str):
+        yield TextSlot(body, "prompt")
+    for message in body.get("messages") or []:
+        if not isinstance(message, dict):
+            continue
+        if isinstance(message.get("content"), str):
+            yield TextSlot(message, "content")
+        else:
+            yield from _content_blocks(message.get("content"))
+
+
+def _content_blocks(blocks: Any) -> Iterator[TextSlot]:
+    if not isinstance(blocks, list):
+        return
+    for block in blocks:
+        if not isinstance(block, dict):
+            continue
+        if isinstance(block.get("text"), str):
+            yield TextSlot(block, "text")
+        if block.get("type") == "tool_result":
+            if isinstance(block.get("content"), str):
+                yield TextSlot(block, "content")
+            else:
+                yield from _content_blocks(block.get("content"))
