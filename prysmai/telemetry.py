@@ -105,9 +105,10 @@ class TelemetryPipeline:
             self.instruments["tokens"].record(
                 details.usage.input_tokens, {**dims, semconv.TOKEN_TYPE: "input"}
             )
-            self.instruments["tokens"].record(
-                details.usage.output_tokens, {**dims, semconv.TOKEN_TYPE: "output"}
-            )
+            if attributes.get(semconv.OPERATION_NAME) != "embeddings":
+                self.instruments["tokens"].record(
+                    details.usage.output_tokens, {**dims, semconv.TOKEN_TYPE: "output"}
+                )
         if details.is_stream and timings.time_to_first_token_ms is not None:
             self.instruments["ttfc"].record(timings.time_to_first_token_ms / 1000, dims)
         if cost is not None:
