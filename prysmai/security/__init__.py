@@ -8,11 +8,13 @@ Example:
 
 from __future__ import annotations
 
-from typing import Any
-
 from prysmai.security.config import SECURITY_CONFIG_ENV, PiiRedactionMode, SecurityConfig
 from prysmai.security.engine import scan
 from prysmai.security.findings import Finding, FindingKind, ScanResult, ThreatLevel
+
+# Imported eagerly: the submodule shares the function's name, and a lazy lookup would hand out
+# the module once anything had imported ``prysmai.security.redact``.
+from prysmai.security.redact import redact
 
 __all__ = [
     "Finding",
@@ -25,12 +27,3 @@ __all__ = [
     "redact",
     "scan",
 ]
-
-
-def __getattr__(name: str) -> Any:
-    # redact lives in prysmai.security.redact, written separately; import it on first use.
-    if name == "redact":
-        from prysmai.security.redact import redact
-
-        return redact
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
