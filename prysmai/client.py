@@ -10,7 +10,8 @@ from prysmai.errors import ConfigurationError
 from prysmai.monitor import monitor
 
 if TYPE_CHECKING:
-    import openai
+    # Aliased: the methods below are named ``openai``, which would shadow the module.
+    import openai as openai_sdk
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,14 +108,14 @@ class PrysmClient:
             kwargs["base_url"] = self.provider_base_url
         return kwargs
 
-    def openai(self, **client_kwargs: Any) -> openai.OpenAI:
+    def openai(self, **client_kwargs: Any) -> openai_sdk.OpenAI:
         """Return a monitored ``openai.OpenAI`` client for the provider."""
         import openai as openai_module
 
         client = openai_module.OpenAI(**{**self._client_kwargs(), **client_kwargs})
         return monitor(client, self.prysm_key, self.base_url, self.timeout, **self._settings)
 
-    def async_openai(self, **client_kwargs: Any) -> openai.AsyncOpenAI:
+    def async_openai(self, **client_kwargs: Any) -> openai_sdk.AsyncOpenAI:
         """Return a monitored ``openai.AsyncOpenAI`` client for the provider."""
         import openai as openai_module
 
@@ -128,12 +129,12 @@ def _resolve_provider(provider: str) -> tuple[ProviderPreset, str | None]:
             "openai-compatible", provider, ("OPENAI_API_KEY",), (), "EMPTY", "openai"
         )
         return preset, provider
-    preset = PROVIDERS.get(provider.lower())
-    if preset is None:
+    known = PROVIDERS.get(provider.lower())
+    if known is None:
         choices = ", ".join(sorted(PROVIDERS))
         msg = f"unknown provider {provider!r}: use one of {choices}, or an http(s):// URL"
         raise ConfigurationError(msg)
-    return preset, preset.base_url
+    return known, known.base_url
 
 
 def _first_env(names: tuple[str, ...]) -> str | None:

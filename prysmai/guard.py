@@ -292,9 +292,7 @@ def _reasons(findings: list[Finding]) -> list[str]:
 
 
 def _rebuilt_request(request: Any, body: bytes, http_module: ModuleType) -> Any:
-    headers = [
-        (k, v) for k, v in request.headers.raw if k.lower() not in (b"content-length",)
-    ]
+    headers = [(k, v) for k, v in request.headers.raw if k.lower() not in (b"content-length",)]
     return http_module.Request(
         request.method, request.url, headers=headers, content=body, extensions=request.extensions
     )

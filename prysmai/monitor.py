@@ -91,7 +91,8 @@ def monitor(
     )
     recorder = make_recorder(options, client)
     monitored_http = wrap_http_client(http_client, recorder)
-    return client.with_options(http_client=monitored_http)  # type: ignore[attr-defined,no-any-return]
+    monitored: ClientT = client.with_options(http_client=monitored_http)
+    return monitored
 
 
 def _options(
@@ -225,7 +226,7 @@ def wrap_http_client(http_client: Any, recorder: Recorder) -> Any:
     if client_class.__name__ in ("SyncHttpxClientWrapper", "AsyncHttpxClientWrapper"):
         # The SDK's wrapper closes its pool when collected; the copy must not close a shared pool.
         client_class = module.AsyncClient if is_async else module.Client
-    clone = client_class.__new__(client_class)
+    clone: Any = object.__new__(client_class)
     clone.__dict__.update(copy.copy(http_client.__dict__))
     clone._transport = wrapper_class(_unwrap(http_client._transport), recorder)
     clone._mounts = {

@@ -99,7 +99,7 @@ class TelemetryPipeline:
         """Record one call's duration, tokens, time to first chunk and cost."""
         if not self.records_metrics:
             return
-        dims = {k: attributes[k] for k in _METRIC_DIMENSIONS if k in attributes}
+        dims: dict[str, Any] = {k: attributes[k] for k in _METRIC_DIMENSIONS if k in attributes}
         self.instruments["duration"].record(timings.latency_ms / 1000, dims)
         if details.usage is not None:
             self.instruments["tokens"].record(

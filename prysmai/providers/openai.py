@@ -1,4 +1,4 @@
-"""The OpenAI wire format (also spoken by Azure OpenAI, vLLM, Ollama and other compatible servers)."""
+"""The OpenAI wire format, also spoken by Azure OpenAI, vLLM, Ollama and compatible servers."""
 
 from __future__ import annotations
 

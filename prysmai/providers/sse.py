@@ -16,7 +16,7 @@ class SseEvent:
 
 
 def parse_sse(body: bytes) -> list[SseEvent]:
-    """Split an SSE body into events; tolerates ``\\r\\n`` line ends and a missing last blank line.
+    """Split an SSE body into events; tolerates CRLF line ends and a missing last blank line.
 
     Comment lines (``:``), ``id`` and ``retry`` fields are skipped; multi-line ``data`` fields are
     joined with newlines, as the SSE specification says.

@@ -73,9 +73,7 @@ def _is_stream(request: Any) -> bool:
         return False
 
 
-def FakeOpenAITransport(  # noqa: N802 - builds a class instance for the chosen HTTP library
-    *, chunk_count: int = 34, http_module: str | None = None
-) -> Any:
+def FakeOpenAITransport(*, chunk_count: int = 34, http_module: str | None = None) -> Any:
     """Return a sync transport answering chat completions (plain or streamed) in memory.
 
     Args:
@@ -105,9 +103,7 @@ def FakeOpenAITransport(  # noqa: N802 - builds a class instance for the chosen 
     return Transport()
 
 
-def FakeAsyncOpenAITransport(  # noqa: N802 - builds a class instance for the chosen HTTP library
-    *, chunk_count: int = 34, http_module: str | None = None
-) -> Any:
+def FakeAsyncOpenAITransport(*, chunk_count: int = 34, http_module: str | None = None) -> Any:
     """Return the async twin of :func:`FakeOpenAITransport`."""
     module = _http_module(http_module)
 

@@ -18,7 +18,7 @@ def _value(any_value: Any) -> Any:
 
 
 class OtlpReceiver:
-    """Collects exported spans as ``(name, attributes, headers)``; ``hang`` makes it never answer."""
+    """Collects exported spans as ``(name, attributes)``; ``hang`` holds every answer back."""
 
     def __init__(self, *, hang: bool = False) -> None:
         self.spans: list[tuple[str, dict[str, Any]]] = []
@@ -28,7 +28,7 @@ class OtlpReceiver:
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802 - http.server's naming
+            def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
                 if self.headers.get("Content-Encoding") == "gzip":
                     body = gzip.decompress(body)

@@ -1,4 +1,4 @@
-"""Spans reach OTLP backends, the Prysm collector and the embedded store, off the caller's thread."""
+"""Spans reach OTLP backends, the Prysm collector and the local store, off the caller's thread."""
 
 from __future__ import annotations
 

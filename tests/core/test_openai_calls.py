@@ -9,7 +9,6 @@ import pydantic
 import pytest
 
 from prysmai import monitor, semconv
-from prysmai.testing.capture import Capture
 from prysmai.testing.fake_openai import FakeOpenAIServer
 
 MESSAGES = [{"role": "user", "content": "Say hello to the team"}]

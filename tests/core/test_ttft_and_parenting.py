@@ -20,9 +20,7 @@ def test_first_chunk_arrives_before_the_stream_ends(capture, slow_server):
     arrivals: list[tuple[float, bool]] = []
     with openai.OpenAI(base_url=slow_server.base_url, api_key="k", max_retries=0) as sdk:
         client = capture.monitor(sdk)
-        for chunk in client.chat.completions.create(
-            model="gpt-4o", messages=MESSAGES, stream=True
-        ):
+        for chunk in client.chat.completions.create(model="gpt-4o", messages=MESSAGES, stream=True):
             has_content = bool(chunk.choices and chunk.choices[0].delta.content)
             arrivals.append((time.perf_counter() - started, has_content))
 
@@ -83,7 +81,8 @@ async def test_gathered_tasks_carry_their_own_scope(async_monitored, capture):
 
     await asyncio.gather(*(call(i) for i in range(8)))
 
-    seen = sorted((a[semconv.USER_ID], a[semconv.METADATA_PREFIX + "n"]) for a in capture.attributes())
+    attributes = capture.attributes()
+    seen = sorted((a[semconv.USER_ID], a[semconv.METADATA_PREFIX + "n"]) for a in attributes)
     assert seen == sorted((f"user-{i}", i) for i in range(8))
 
 
