@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import argparse
 import gc
-import json
+import logging
+import socket
 import statistics
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import httpx2
@@ -25,79 +26,11 @@ from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor, SpanExporter, SpanExportResult
 
 import prysmai
+from prysmai.testing.transport import FakeOpenAITransport
 from prysmai.worker import get_worker
 
 PROMPT_1KB = ("Summarise the quarterly report for the board in plain words. " * 17)[:1024]
 STREAM_CHUNKS = 34
-
-
-def _chat_body() -> bytes:
-    return json.dumps(
-        {
-            "id": "chatcmpl-bench",
-            "object": "chat.completion",
-            "created": 1_700_000_000,
-            "model": "gpt-4o-mini-2024-07-18",
-            "choices": [
-                {
-                    "index": 0,
-                    "message": {"role": "assistant", "content": "The quarter went well."},
-                    "finish_reason": "stop",
-                }
-            ],
-            "usage": {"prompt_tokens": 230, "completion_tokens": 6, "total_tokens": 236},
-        }
-    ).encode()
-
-
-def _stream_events() -> list[bytes]:
-    events = []
-    for i in range(STREAM_CHUNKS - 2):
-        chunk = {
-            "id": "chatcmpl-bench",
-            "object": "chat.completion.chunk",
-            "created": 1_700_000_000,
-            "model": "gpt-4o-mini-2024-07-18",
-            "choices": [{"index": 0, "delta": {"content": f"word{i} "}, "finish_reason": None}],
-        }
-        events.append(b"data: " + json.dumps(chunk).encode() + b"\n\n")
-    final = {
-        "id": "chatcmpl-bench",
-        "object": "chat.completion.chunk",
-        "created": 1_700_000_000,
-        "model": "gpt-4o-mini-2024-07-18",
-        "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}],
-    }
-    events.append(b"data: " + json.dumps(final).encode() + b"\n\n")
-    events.append(b"data: [DONE]\n\n")
-    return events
-
-
-class _Body(httpx2.SyncByteStream):
-    """An unread body, as a real network transport returns it."""
-
-    def __init__(self, parts: list[bytes]) -> None:
-        self._parts = parts
-
-    def __iter__(self) -> Iterator[bytes]:
-        yield from self._parts
-
-
-class BenchTransport(httpx2.BaseTransport):
-    """Answers chat completions in memory, plain or streamed."""
-
-    def __init__(self) -> None:
-        self._plain = _chat_body()
-        self._events = _stream_events()
-
-    def handle_request(self, request: httpx2.Request) -> httpx2.Response:
-        if b'"stream":true' in request.content or b'"stream": true' in request.content:
-            return httpx2.Response(
-                200, headers={"content-type": "text/event-stream"}, stream=_Body(self._events)
-            )
-        return httpx2.Response(
-            200, headers={"content-type": "application/json"}, stream=_Body([self._plain])
-        )
 
 
 class NullExporter(SpanExporter):
@@ -112,7 +45,7 @@ def make_client() -> openai.OpenAI:
         api_key="bench-key",
         base_url="http://bench.invalid/v1",
         max_retries=0,
-        http_client=httpx2.Client(transport=BenchTransport()),
+        http_client=httpx2.Client(transport=FakeOpenAITransport(chunk_count=STREAM_CHUNKS)),
     )
 
 
@@ -159,6 +92,11 @@ class Contestant:
         self.instrumentor: Any = None
         if name == "prysmai":
             self.client = prysmai.monitor(make_client(), tracer_provider=self.tracer_provider)
+        elif name == "prysmai, dead collector":
+            # Exports go to a closed loopback port: retries and failures stay off the caller.
+            self.client = prysmai.monitor(
+                make_client(), prysm_key="sk-prysm-" + "0" * 64, base_url=dead_endpoint()
+            )
         else:
             self.client = make_client()
         if name == "opentelemetry-instrumentation-openai-v2":
@@ -182,6 +120,14 @@ class Contestant:
         get_worker().flush(30)
 
 
+def dead_endpoint() -> str:
+    """Return a loopback URL on which nothing listens."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    return f"http://127.0.0.1:{port}"
+
+
 def available_peers() -> list[str]:
     peers = []
     for name, module in (
@@ -203,7 +149,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=5)
     args = parser.parse_args(argv)
 
-    contestants = [Contestant(n) for n in ("unmonitored", "prysmai", *available_peers())]
+    # The exporter logs each failed export to the dead collector; that noise is expected here.
+    logging.getLogger("opentelemetry").setLevel(logging.CRITICAL)
+    names = ("unmonitored", "prysmai", "prysmai, dead collector", *available_peers())
+    contestants = [Contestant(n) for n in names]
     # Rounds interleave the contestants so that drift of the machine hits all of them alike.
     for _ in range(args.rounds):
         for contestant in contestants:

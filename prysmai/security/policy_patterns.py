@@ -1,0 +1,970 @@
+"""The content-policy rule table: five policies, English and French phrase rules, other languages.
+
+Rules look for harmful *intent*: a request or plan aimed at people, a weapon or drug recipe,
+sexual content involving minors, a slur or a dehumanising claim about a protected group, a
+self-harm method. Alarming words alone do not match: "how do I kill -9 a hung process", "blow
+up a balloon" or "shoot a photo" name no human target.
+
+Latin-script rules are written in the shorthand of
+:func:`prysmai.security.injection_patterns.expand` over normalised text (lower case, accents
+folded, so Vietnamese and Italian words are written without diacritics). Rules for scripts
+without ASCII word boundaries (Chinese, Korean, Thai, Bengali, Arabic) are plain RE2 and
+marked ``raw``; they name concrete harms (a way to kill a person, make a bomb, buy drugs)
+rather than single alarming words.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Final
+
+POLICIES: Final = ("hate", "violence", "sexual", "self_harm", "illegal")
+"""The built-in policies, as finding categories."""
+
+
+@dataclass(frozen=True, slots=True)
+class PolicyRule:
+    """One content-policy rule."""
+
+    id: str
+    """Stable identifier, safe to log (``policy.<policy>.<name>``)."""
+    policy: str
+    severity: int
+    pattern: str
+    is_contextual: bool = False
+    """Softened (severity minus three) when the text frames itself as fiction or a game."""
+    raw: bool = False
+    """Plain RE2 (not the Latin shorthand); the whole match is the reported span."""
+
+
+# Shared English vocabulary ---------------------------------------------------------------------
+
+_INTENT_EN: Final = (
+    r"(?:how (?:do|can|could|would|should|might|to|does|did|will|much|many|long) "
+    r"(?:i|we|you|u|one|someone|somebody|a person|people|they|it take to)|how to|how i can|"
+    r"how best to|how (?:can|could|should|do|would) i best|"
+    r"(?:best|easiest|quickest|fastest|simplest|most effective|most efficient|safest|"
+    r"cheapest|surest|good|effective|efficient|quick|easy|simple|discreet|subtle|clever|"
+    r"creative|humane|painless) (?:ways?|methods?|means|techniques?|strategies|tactics|"
+    r"approach|tricks?|tips?) (?:to|of|for)|ways? (?:to|of)|methods? (?:to|of|for)|"
+    r"steps? (?:to|for)|tips (?:on|for|to)|guide (?:to|on|for)|instructions (?:to|on|for)|"
+    r"tutorial (?:on|for)|recipe for|help me|teach me|tell me how|show me how|explain how|"
+    r"walk me through|guide me|i want to|i wanna|i need to|i have to|i'm going to|i'm gonna|"
+    r"i am going to|i will|i'll|i'd like to|i would like to|i'm planning to|i plan to|"
+    r"planning to|plan to|i'm thinking (?:of|about)|thinking about|i intend to|i've decided to|"
+    r"i decided to|trying to|i'm trying to|i'd love to|let's|we should|we need to|we must|"
+    r"we have to|where (?:can|could|do|should|would) (?:i|we|one|you)|"
+    r"what (?:would|could|should|do|can) (?:i|we|you) use to|what do i need to|"
+    r"what (?:is|are|'s) (?:needed|required) to|is it possible to|can i|could i|should i|"
+    r"may i|am i allowed to|is it ok(?:ay)? (?:to|if i)|would it be (?:ok|okay|wrong) to|"
+    r"what's the best way to|what is the best way to|give me (?:a plan|tips|steps|ideas)|"
+    r"ideas (?:for|to|on)|advice on|in order to|so (?:that )?i can|to help me|"
+    r"can you help me|could you help me|can you tell me how|what can i do to|"
+    r"what (?:steps|methods|techniques|strategies|tactics|tools|materials|ingredients|"
+    r"chemicals|supplies|weapons?|household items) (?:should|would|could|can|do|are|might))"
+)
+_PEOPLE_NOUN: Final = (
+    r"(?:person|people|child|children|kid|kids|baby|babies|toddler|toddlers|infant|woman|"
+    r"women|man|men|girl|girls|boy|boys|cop|cops|police officer|officer|policeman|"
+    r"politician|president|senator|congressman|mayor|judge|witness|stranger|strangers|"
+    r"neighbou?r|neighbou?rs|teacher|student|students|classmate|classmates|coworker|"
+    r"co-worker|coworkers|colleague|colleagues|boss|employee|employees|husband|wife|"
+    r"girlfriend|boyfriend|partner|ex|ex-wife|ex-husband|ex-girlfriend|ex-boyfriend|spouse|"
+    r"father|mother|dad|mom|mum|parent|parents|brother|sister|son|daughter|family|friend|"
+    r"friends|roommate|landlord|tenant|rival|enemy|enemies|bully|victim|victims|hostage|"
+    r"hostages|crowd|civilians?|protesters?|voters?|journalist|reporter|doctor|nurse|"
+    r"homeless|elderly|old man|old woman|old lady|grandma|grandpa|grandmother|grandfather|"
+    r"immigrant|immigrants|refugee|refugees|jew|jews|muslim|muslims|pedestrian|pedestrians|"
+    r"driver|passenger|passengers|customer|customers|security guard|guard|prisoner|inmate|"
+    r"human|humans|individual|individuals|rapper|celebrity|ceo|pastor|priest|"
+    r"imam|rabbi|minister|governor|king|queen|prime minister|stepdad|stepmom|uncle|aunt|cousin|nephew|niece|grandkid|pet|dog|cat|"
+    r"animal|animals|horse|puppy|kitten)"
+)
+_PEOPLE_EN: Final = (
+    r"(?:someone|somebody|anyone|anybody|everyone|a person|people|him|her|them|myself|"
+    r"himself|herself|themselves|each other|"
+    r"(?:my|a|an|the|his|her|their|your|our|some|this|that|these|those|local|random|"
+    r"innocent|black|white|jewish|muslim|gay|trans|asian|mexican|old|young|little|"
+    r"small|many|more|all|other|several|two|three|as many) (?:[a-z'-]+ )?" + _PEOPLE_NOUN
+    + r"|" + _PEOPLE_NOUN + r"s?|someone's|somebody's|[a-z]+'s (?:wife|husband|child|kid|"
+    r"son|daughter|family|girlfriend|boyfriend|mother|father|dog|cat|drink|food|coffee))"
+)
+_HARM_VERBS_EN: Final = (
+    r"(?:kill|killing|murder|murdering|stab|stabbing|shoot|shooting|strangle|strangling|"
+    r"choke|choking|poison|poisoning|torture|torturing|assassinate|assassinating|behead|"
+    r"decapitate|maim|dismember|beat up|beating up|hurt|hurting|harm|harming|injure|"
+    r"injuring|attack|attacking|kidnap|kidnapping|abduct|abducting|drown|drowning|"
+    r"suffocate|smother|run over|set fire to|set on fire|burn alive|lynch|slaughter|"
+    r"massacre|electrocute|cripple|mutilate|disfigure|assault|assaulting|punch|punching|"
+    r"slap|stomp|bludgeon|knock out|paralyze|paralyse|snipe|slay|behead|lure|"
+    r"break the (?:legs?|arms?|neck|bones?|jaw|nose) of|terrori[sz]e|stalk|"
+    r"make (?:him|her|them|someone) (?:suffer|disappear|bleed)|sedate|tie up|"
+    r"hold (?:hostage|captive)|take hostage|hunt down|exterminate|wipe out|"
+    r"force-feed|waterboard|scald|pepper spray|tase|rough up|pummel|mug|rob|ambush|torch)"
+)
+_GROUPS: Final = (
+    r"(?:jews|jewish people|the jews|muslims|islam|arabs|blacks|black people|black men|"
+    r"black women|african americans|africans|asians|asian people|chinese people|chinese|"
+    r"japanese|koreans|indians|pakistanis|mexicans|latinos|latinas|hispanics|immigrants|"
+    r"illegal immigrants|illegals|refugees|migrants|foreigners|gays|gay people|gay men|"
+    r"lesbians|homosexuals|queers|lgbt|lgbtq\+?|lgbtq people|lgbtq\+ people|bisexuals|"
+    r"trans people|transgender people|transgenders|trannies|women|females|girls|feminists|"
+    r"christians|catholics|hindus|sikhs|buddhists|atheists|mormons|gypsies|roma|roma people|"
+    r"whites|white people|white men|disabled people|the disabled|people with disabilities|"
+    r"handicapped people|autistic people|retards|mentally ill people|old people|the elderly|"
+    r"fat people|obese people|poor people|homeless people|middle eastern people|"
+    r"native americans|indigenous people|aboriginals|turks|russians|ukrainians|"
+    r"palestinians|israelis|irish|italians|polish people|poles|germans|french people|"
+    r"europeans|americans|canadians|australians|brits|nigerians|somalis|haitians|"
+    r"ethiopians|filipinos|vietnamese|thai people|people of colou?r|minorities|"
+    r"ethnic minorities|dark-skinned people|people with darker skin|"
+    r"juifs|musulmans|arabes|noirs|les noirs|immigres|migrants|refugies|homosexuels|"
+    r"lesbiennes|gays|trans|transgenres|femmes|roms|gitans|asiatiques|africains|"
+    r"maghrebins|etrangers|chretiens|handicapes|personnes handicapees|vieux|"
+    r"personnes agees|obeses|gros|pauvres|autochtones|chinois|mexicains)"
+)
+_WEAPONS: Final = (
+    r"(?:bombs?|pipe bombs?|car bombs?|nail bombs?|pressure cooker bombs?|fertili[sz]er bombs?|"
+    r"explosives?|explosive devices?|ieds?|improvised explosive|detonators?|blasting caps?|"
+    r"molotov(?: cocktails?)?|grenades?|landmines?|land mines?|napalm|thermite|tatp|"
+    r"nitroglycerin|c-?4|semtex|dynamite|nerve agents?|nerve gas|sarin|vx|tabun|novichok|"
+    r"ricin|abrin|anthrax|botulinum|botulism toxin|smallpox|plague|bioweapons?|"
+    r"biological weapons?|chemical weapons?|toxic gas|poison gas|poisonous gas|chlorine gas|"
+    r"mustard gas|phosgene|cyanide|dirty bombs?|nuclear (?:weapons?|bombs?|warheads?|devices?)|"
+    r"atomic bombs?|nukes?|radiological|ghost guns?|untraceable (?:guns?|firearms?|weapons?)|"
+    r"unregistered (?:guns?|firearms?)|silencers?|suppressors?|machine guns?|"
+    r"automatic (?:weapons?|rifles?)|full[- ]auto|auto sears?|bump stocks?|zip guns?|"
+    r"3d[- ]printed (?:guns?|firearms?)|guns?|firearms?|rifles?|pistols?|handguns?|"
+    r"shotguns?|ammunition|ammo|bullets|weapons?|poisons?|toxins?|knockout gas|stun gas|"
+    r"tear gas|flamethrowers?|booby traps?|letter bombs?|incendiary devices?|"
+    r"bombe|bombes|explosifs?|engin explosif|engins explosifs|cocktail molotov|"
+    r"arme (?:chimique|biologique|artisanale|a feu|nucleaire)|armes (?:chimiques|"
+    r"biologiques|artisanales|a feu|nucleaires)|gaz (?:sarin|neurotoxiques?|toxiques?|"
+    r"assommant)|neurotoxiques?|poison|mine terrestre|mines terrestres|detonateurs?|"
+    r"fusils?|pistolets?|silencieux|munitions)"
+)
+_DRUGS: Final = (
+    r"(?:meth|methamphetamine|crystal meth|crystal|cocaine|coke|crack|heroin|heroine|"
+    r"fentanyl|carfentanil|lsd|acid|mdma|molly|ecstasy|ghb|ketamine|pcp|dmt|opium|"
+    r"morphine|oxycodone|oxy|xanax|percocet|adderall|codeine|lean|shrooms|"
+    r"magic mushrooms|psilocybin|mescaline|peyote|ayahuasca|krokodil|bath salts|spice|k2|"
+    r"illegal drugs|illicit drugs|hard drugs|street drugs|drugs|narcotics|opioids|"
+    r"weed|marijuana|cannabis|pot|hash|hashish|date rape drugs?|roofies|rohypnol|"
+    r"drogues?|stupefiants|cocaine|heroine|champignons hallucinogenes|crystal meth|"
+    r"cannabis|shit|beuh)"
+)
+
+_FICTION_FRAME: Final = (
+    r"(?:in|for|playing) (?:a |the |my )?(?:video ?game|game|call of duty|fortnite|minecraft|"
+    r"gta|grand theft auto|skyrim|overwatch|valorant|league of legends|chess|novel|book|"
+    r"story|screenplay|movie|film|play|fiction|fictional|dnd|d&d|dungeons)"
+)
+"""Fiction and game framing (lowers the severity of contextual rules)."""
+
+# Shared French vocabulary ----------------------------------------------------------------------
+
+_INTENT_FR: Final = (
+    r"(?:comment|quelle est la (?:meilleure|plus simple|plus efficace) (?:facon|maniere|"
+    r"methode)|quel est le meilleur moyen|le meilleur moyen|les meilleurs moyens|"
+    r"(?:quelles?|quels) (?:sont les )?(?:methodes|techniques|strategies|tactiques|moyens|"
+    r"astuces|etapes|outils|produits|ingredients|ressources)|aide-moi a|aidez-moi a|"
+    r"je veux|je voudrais|j'aimerais|je compte|je vais|je prevois de|j'ai l'intention de|"
+    r"j'envisage de|explique-moi|expliquez-moi|dis-moi|dites-moi|montre-moi|montrez-moi|"
+    r"apprends-moi|apprenez-moi|donne-moi|donnez-moi|astuces pour|etapes pour|moyens? de|"
+    r"methodes? pour|facons? de|manieres? de|puis-je|pourrais-je|est-ce que je peux|"
+    r"est-il possible de|on pourrait|nous devrions|il faut|il faudrait|ou puis-je|"
+    r"ou trouver|ou acheter|afin de|pour pouvoir|que faut-il pour|que dois-je faire pour|"
+    r"de quoi ai-je besoin pour|guide pour|tutoriel|recette pour|plan pour)"
+)
+_PEOPLE_FR: Final = (
+    r"(?:quelqu'un|qqn|une personne|des personnes|des gens|les gens|personne|"
+    r"(?:mon|ma|mes|un|une|des|le|la|les|son|sa|ses|leur|leurs|ce|cette|ces) "
+    r"(?:[a-z'-]+ )?(?:mari|femme|voisine?s?|patron|patronne|pere|mere|frere|soeur|fils|"
+    r"fille|enfants?|bebes?|ex|collegues?|profs?|professeure?s?|eleves?|camarades?|"
+    r"copains?|copines?|amie?s?|famille|parents|colocataires?|rivale?s?|ennemie?s?|"
+    r"policiers?|flics?|juges?|temoins?|politiciens?|president|homme|hommes|femmes|"
+    r"gamins?|gamines?|ados?|adolescente?s?|vieillards?|personnes? agees?|manifestants?|"
+    r"civils|otages?|victimes?|passants?|chien|chat|animal|animaux|cible|cibles|"
+    r"sans-abri|migrants?|immigres?|juifs?|musulmane?s?|noirs?|etrangers?|patients?)|"
+    r"le|la|les|lui|leur|l'|me|te|se|nous|vous)"
+)
+_HARM_VERBS_FR: Final = (
+    r"(?:tuer|assassiner|empoisonner|poignarder|etrangler|torturer|frapper|blesser|"
+    r"kidnapper|enlever|sequestrer|agresser|tabasser|massacrer|abattre|egorger|bruler|"
+    r"noyer|faire du mal a|faire souffrir|mutiler|defigurer|attaquer|electrocuter|"
+    r"violenter|battre|cogner|gifler|etouffer|pendre|decapiter|fusiller|tirer sur|"
+    r"ecraser|renverser|droguer|seringuer|menacer|terroriser|humilier|harceler|"
+    r"s'en prendre a|en finir avec|se debarrasser de|eliminer|faire disparaitre|"
+    r"liquider|lyncher|exterminer|casser la gueule a|defoncer|buter|zigouiller|"
+    r"descendre|neutraliser)"
+)
+
+# Sexual vocabulary -----------------------------------------------------------------------------
+
+_MINOR: Final = (
+    r"(?:child|children|childs|kid|kids|minor|minors|underage|under-age|preteens?|"
+    r"pre-teens?|tweens?|young teens?|teens?|teenagers?|young (?:girls?|boys?|children|kids)|"
+    r"little (?:girls?|boys?|ones)|toddlers?|infants?|babies|juveniles?|schoolgirls?|"
+    r"schoolboys?|school girls?|school boys?|(?:[1-9]|1[0-7])[- ]?(?:year|yr)[- ]?olds?|"
+    r"(?:[1-9]|1[0-7]) (?:years?|yrs?) old|lolita|loli|shota|jailbait|students?|pupils?|"
+    r"daughter|stepdaughter|niece|son|stepson|nephew|enfants?|mineure?s?|gamine?s?|"
+    r"petite?s? (?:filles?|garcons?)|fillettes?|garconnets?|ados?|adolescente?s?|"
+    r"jeunes (?:filles|garcons|enfants)|eleves?|ecolieres?|ecoliers?|bebes?|"
+    r"(?:[1-9]|1[0-7]) ans)"
+)
+_SEXUAL_ACT: Final = (
+    r"(?:sex|sexual|sexually|sexy|nude|nudes|naked|porn\w*|explicit|erotic\w*|"
+    r"intimate|intimately|masturbat\w*|molest\w*|groom|grooming|groomed|seduce|seducing|"
+    r"seduction|fondle|fondling|touch (?:them|her|him) (?:sexually|inappropriately)|"
+    r"undress\w*|strip|lingerie|arouse\w*|aroused|orgasm\w*|penetrat\w*|rape|raping|"
+    r"sleep with|make love|have sex|hook up|hookup|kiss|kissing|lust|fetish\w*|"
+    r"sexuel\w*|sexe|nue?s?|denudee?s?|intimes?|seduire|caresser|attouchements?|"
+    r"pornographi\w*|erotique\w*|coucher avec|violer|exciter|excite|desir sexuel|"
+    r"pedopornographi\w*|exploitation sexuelle|abus sexuels?|agression sexuelle)"
+)
+
+# The rules -------------------------------------------------------------------------------------
+
+_EN_RULES: Final = (
+    # Violence.
+    PolicyRule(
+        "policy.violence.harm_person", "violence", 7,
+        _INTENT_EN + r" ~~ " + _HARM_VERBS_EN + r" (?:(?:up|off|down|out|on) )?" + _PEOPLE_EN,
+        is_contextual=True,
+    ),
+    PolicyRule(
+        "policy.violence.harm_person_direct", "violence", 7,
+        r"(?:kill|murder|stab|shoot|strangle|poison|torture|assassinate|behead|kidnap|"
+        r"abduct|drown|suffocate|lynch|slaughter|massacre|rape|maim|dismember|execute|"
+        r"gas|burn|hang|exterminate|slay|snipe|punch|beat up|assault|attack|hurt|harm) "
+        r"(?:a|the|my|some|all|these|those|every|local|random|innocent|little|young|"
+        r"black|white|jewish|muslim|gay|asian|old) (?:[a-z'-]+ )?" + _PEOPLE_NOUN
+        + r"(?: |$)(?:\?|without|with|and get|so|at|in|on|for|using|before|quickly|"
+        r"silently|$)|(?:people|someone|somebody|a person|victims?|targets?) to "
+        r"(?:kill|shoot|murder|stab|rob|hurt|attack|torture|kidnap|rape|beat up|poison)|"
+        r"(?:should|must|deserve to|ought to|need to|gonna|going to|will) (?:be )?"
+        r"(?:kill|murder|shoot|hang|lynch|gas|burn|beat|stab|execute|exterminate|slaughter)"
+        r"(?:ed|ing)? (?:him|her|them|those|these|all|every|the|my)|"
+        r"(?:i'll|i will|i'm going to|i am going to|gonna) (?:kill|murder|shoot|stab|hurt|"
+        r"strangle|beat|burn|find) (?:you|him|her|them|your)|"
+        r"(?:beat|kick|punch|slap|hit|choke|strangle|stab|shoot|kill) (?:the )?"
+        r"(?:shit|crap|hell|life) out of|how (?:many|much) (?:times|blows|stabs|swings|hits|"
+        r"pills|poison|arsenic|cyanide) ~ (?:kill|die|dead|death)|(?:hide|dispose of|"
+        r"get rid of|dissolve|bury) (?:a|the|his|her) (?:dead )?(?:body|bodies|corpse)|"
+        r"(?:hit|contract) ?man|hire (?:a|an) (?:hitman|assassin|killer)|"
+        r"(?:push|throw) (?:my|a|the|his|her|someone) ~ (?:off|down|out of) (?:a|the) "
+        r"(?:cliff|bridge|roof|building|window|balcony|stairs)|"
+        r"(?:take|took|taking) (?:my|a|the|his|her|someone|some) ~ hostage|"
+        r"(?:make|cause) (?:a|the) (?:train|plane|car|bus) (?:crash|derail)|"
+        r"(?:derail|crash) (?:a|the) (?:train|plane|bus)|(?:throw|drop) (?:rocks|bricks|stones) "
+        r"(?:off|from|at)|(?:domestic|school|workplace|mass) (?:violence|shootings?) "
+        r"(?:tips|plan|ideas|guide)",
+        is_contextual=True,
+    ),
+    PolicyRule(
+        "policy.violence.weapons", "violence", 8,
+        r"(?:make|making|build|building|construct|assemble|create|creating|manufacture|"
+        r"synthesi[sz]e|produce|cook|brew|3d print|3d-print|print|convert|modify|obtain|"
+        r"acquire|get|buy|purchase|smuggle|sneak|bring|carry|conceal|hide|detonate|plant|"
+        r"deploy|weaponi[sz]e|disperse|release|spread|trigger|use|mix|extract|culture|grow|"
+        r"replicate|design|rig|set off|arm|fabricate|source|order) ~ " + _WEAPONS
+        + r"(?: |$)(?:at home|from|with|using|without|into|onto|on|through|past|in|for|"
+        r"that|to|so|\?|$)",
+    ),
+    PolicyRule(
+        "policy.violence.weapon_recipe", "violence", 8,
+        r"(?:recipe|instructions|blueprints?|schematics?|ingredients|formula|materials|"
+        r"components|step[- ]by[- ]step|tutorial|guide|diy|homemade|home-made|improvised) "
+        r"(?:for|to make|to build|of|on)? ?~ " + _WEAPONS + r"|(?:homemade|home-made|"
+        r"improvised|untraceable|diy|makeshift) " + _WEAPONS
+        + r"|(?:maximi[sz]e|increase|cause|inflict) ~ (?:casualties|deaths|damage|destruction|"
+        r"harm|injuries|the death toll|fatalities|body count|carnage|lethality|panic)|"
+        r"(?:most|more) (?:lethal|deadly|damaging|destructive) (?:way|method|weapon|chemical|"
+        r"poison|dose|toxin|place)|(?:lethal|deadly) (?:dose|amount|quantity) of|"
+        r"(?:toxic|deadly|lethal|poisonous) enough to kill|(?:kills?|kill) (?:a|the|someone|"
+        r"somebody|people|him|her) (?:instantly|quickly|slowly|painfully|without)|"
+        r"(?:untraceable|undetectable) (?:poisons?|weapons?|ways? to kill)",
+    ),
+    PolicyRule(
+        "policy.violence.mass_attack", "violence", 8,
+        r"(?:plan|planning|carry out|organi[sz]e|commit|execute|conduct|stage|perpetrate|"
+        r"launch|coordinate|prepare|finance|fund|recruit for|join|support) ~ "
+        r"(?:an? |the )?(?:mass shooting|school shooting|shooting spree|killing spree|"
+        r"terrorist attacks?|terror attacks?|bombings?|suicide bombings?|pogrom|genocide|"
+        r"massacre|hostage|attacks? on|acts? of terror|terrorism|jihad|holy war|"
+        r"ethnic cleansing|insurrection|armed uprising|coup|assassination|lynching|riot|"
+        r"arson attack|car ramming|isis|al-qaeda|al qaeda|al-qaida|hamas|hezbollah|taliban|"
+        r"terrorist (?:group|organi[sz]ation|cell)|militia)|(?:blow up|blowing up|bomb|"
+        r"bombing|burn down|burning down|set fire to|torch|firebomb|shoot up|attack|destroy|"
+        r"demolish|sabotage|derail|poison) ~ (?:a |the |an |this |that |our |my |their )?"
+        r"(?:[a-z'-]+ )?(?:building|car|bridge|school|plane|airplane|aircraft|airport|house|"
+        r"home|church|mosque|synagogue|temple|crowd|station|embassy|stadium|concert|"
+        r"festival|parade|rally|office|hospital|mall|market|subway|train|bus|pipeline|"
+        r"power (?:plant|grid|station)|dam|reservoir|water supply|city|town|village|"
+        r"courthouse|police station|government|parliament|capitol|white house|clinic|"
+        r"nightclub|restaurant|apartment|neighbou?rhood|campus|classroom|university|"
+        r"factory|refinery|tower|skyscraper|monument|ship|ferry|vehicle|truck)|"
+        r"(?:become|becoming) (?:a|an) (?:terrorist|jihadist|suicide bomber|school shooter|"
+        r"mass shooter|assassin|hitman)|(?:radicali[sz]e|recruit) ~ (?:people|someone|"
+        r"youth|young people|teenagers|members|followers) ~ (?:terror|jihad|violence|"
+        r"attack|extremis)|(?:convince|persuade|encourage) ~ (?:to join|join) ~ "
+        r"(?:isis|al-qaeda|al qaeda|terrorist|jihad|militia)|"
+        r"(?:school shooting|mass shooting|terrorist attack|bombing) (?:plan|tips|manifesto)",
+    ),
+    PolicyRule(
+        "policy.violence.animal_cruelty", "violence", 6,
+        _INTENT_EN + r" ~~ (?:torture|poison|kill|hurt|abuse|drown|burn|starve|kick|beat|"
+        r"break|mutilate|skin) (?:a |my |the |his |her |their |neighbou?r's |"
+        r"someone's )?(?:[a-z'-]+ )?(?:dog|dogs|cat|cats|puppy|puppies|kitten|kittens|pet|pets|"
+        r"horse|horses|animal|animals|bird|birds|elephant|elephants|sea lion|sea lions|"
+        r"lion|lions|cow|cows|pig|pigs|rabbit|rabbits|hamster|squirrel|neighbou?r's dog|"
+        r"stray)(?: |$)(?:legs?|neck|without|so|\?|$)|(?:dog|cock|animal) ?fight(?:s|ing)?",
+    ),
+    # Self-harm.
+    PolicyRule(
+        "policy.self_harm.intent", "self_harm", 8,
+        r"(?:kill|hurt|harm|cut|burn|starve|hang|poison|shoot|drown|suffocate|injure|stab|"
+        r"punish|strangle|choke|overdose|mutilate|disfigure|bleed|scratch) (?:myself|my ?self|"
+        r"yourself|themselves|oneself)|(?:end|take) (?:my|your|one's)(?: own)? life|"
+        r"end it all|end things|commit(?:ting)? suicide|kill(?:ing)? (?:myself|yourself)|"
+        r"want(?:ed)? to die|wanna die|want to be dead|don't want to (?:live|be alive|exist|"
+        r"wake up)|better off dead|suicide (?:methods?|notes?|plans?|pact|bag|kit|"
+        r"techniques?|options?|guide|tips|ideas)|slit (?:my |your |the )?wrists?|"
+        r"(?:overdose|od) (?:on|with)|(?:lethal|fatal|deadly) (?:dose|amount|overdose)|"
+        r"how many (?:pills|tablets|sleeping pills|painkillers|tylenol|paracetamol|ibuprofen|"
+        r"aspirin|xanax) ~ (?:die|dead|kill|overdose|od|fatal|lethal|take to)|"
+        r"(?:painless|quick|quickest|easy|easiest|peaceful|certain|surest|best) "
+        r"(?:way|ways|method|methods) (?:to|of) (?:die|dying|kill myself|end my life|"
+        r"commit suicide|suicide)|(?:ways|how) to (?:die|kill yourself|kill myself)|"
+        r"self[- ]?harm\w*|self[- ]?injur\w*|self[- ]?mutilat\w*|cutting myself|"
+        r"cut (?:my|your) (?:arms?|wrists?|legs?|thighs?|skin)|pro[- ]?ana|pro[- ]?mia|"
+        r"thinspo\w*|meanspo|bonespo|purge after (?:eating|meals|i eat)|"
+        r"make myself (?:throw up|vomit|puke|sick)|starve myself|stop eating (?:entirely|"
+        r"completely|for (?:days|weeks))|(?:minimum|fewest|least) (?:amount of )?calories|"
+        r"(?:hide|hiding|conceal|concealing|cover up|covering up) ~ (?:cuts|scars|wounds|"
+        r"bruises|burns|self[- ]?harm|self harming|eating disorder|anorexia|bulimia|"
+        r"weight loss|not eating|purging)|(?:jump|jumping) (?:off|from) (?:a |the )?"
+        r"(?:bridge|building|roof|cliff|balcony)|hang(?:ing)? myself|"
+        r"(?:ana|mia) (?:tips|coach|buddy)|(?:encourage|promote|glorify|romantici[sz]e) ~ "
+        r"(?:suicide|self[- ]?harm|anorexia|bulimia|eating disorders?|cutting|starving)|"
+        r"(?:cyanide|suicide) (?:pills?|capsules?)|blackout challenge|choking game|"
+        r"tide pod challenge|salt and ice challenge|skull ?breaker challenge|"
+        r"me suicider|me tuer|me pendre|mettre fin a (?:mes jours|ma vie|ses jours|sa vie)|"
+        r"en finir avec la vie|me faire du mal|me mutiler|me blesser|me couper|m'automutiler|"
+        r"s'automutiler|automutil\w*|scarification|envie de mourir|veux mourir|"
+        r"(?:dose|quantite) (?:mortelle|letale)|me scarifier|me faire vomir|"
+        r"(?:ne plus|arreter de) manger|pro-suicide|suicid\w*|"
+        r"(?:defis?|challenges?) (?:dangereux|du sel et de la glace|du foulard|de l'asphyxie)|"
+        r"jeu du foulard|anorexi\w* ~ (?:astuces|conseils|tips)|"
+        r"(?:cacher|dissimuler) ~ (?:cicatrices|coupures|blessures|automutilation)",
+    ),
+    # Sexual.
+    PolicyRule(
+        "policy.sexual.minors", "sexual", 9,
+        r"(?:" + _MINOR + r" ~~ " + _SEXUAL_ACT + r"|" + _SEXUAL_ACT + r" ~~ " + _MINOR
+        + r"|csam|cp links|child porn\w*|child abuse (?:material|images|videos)|"
+        r"pedophil\w*|paedophil\w*|pedo|pedos|pedofil\w*|pedopornogra\w*|"
+        r"pedocriminal\w*|hebephil\w*|ephebophil\w*|(?:groom|grooming|lure|luring|entice) ~ "
+        r"(?:a |the |young |little )?(?:child|children|kid|kids|minor|minors|girl|girls|"
+        r"boy|boys|teen|teens|teenager|teenagers|student|students)|(?:age of consent|"
+        r"underage) ~ (?:loophole|get around|avoid|date|relationship|sex)|"
+        r"sexual (?:exploitation|abuse) (?:of|des) (?:children|minors|enfants|mineurs)|"
+        r"(?:entice|convince|get|make|persuade|trick) (?:her|him|them|a child|my daughter|"
+        r"my son) ~ (?:to )?(?:try it with me|have sex|sleep with me|undress|send nudes|"
+        r"touch me|touch myself))",
+    ),
+    PolicyRule(
+        "policy.sexual.explicit", "sexual", 6,
+        r"(?:porn\w*|hentai|xxx|nsfw|erotic\w*|erotique\w*|smut|lewd|explicit (?:sex|sexual|"
+        r"content|story|stories|scenes?|images?|photos?|videos?|details?|descriptions?|"
+        r"material|fan ?fiction|roleplay|language)|sex (?:scenes?|story|stories|tape|tapes|"
+        r"acts?|chat|positions?|toys?|work|workers?|trafficking|slaves?|videos?|pics?|"
+        r"dolls?|with (?:a|an|my|her|him|animals?|a dog|someone)|life)|sexual (?:content|story|"
+        r"stories|fantas\w*|roleplay|role-play|acts?|favou?rs?|scenes?|experiences?|"
+        r"pleasure|positions?|services|encounters?|gratification|desires?|activity|"
+        r"activities|intercourse|techniques?|performance|stamina|partners?|things|"
+        r"kinks?|relationship with)|have sex|having sex|had sex|sexual ?(?:ly )?arous\w*|"
+        r"masturbat\w*|orgasm\w*|orgasme|blowjob|blow job|handjob|hand job|rimjob|"
+        r"cunnilingus|cunn?i\W*ling|fellatio|fellation|anal sex|oral sex|deepthroat|"
+        r"69 position|threesome|foursome|orgy|orgies|gangbang|creampie|cumshot|"
+        r"\bcum\b|cumming|horny|genitals?|penis|penile|vagina\w*|vagin|clitoris|clit|"
+        r"nipples?|boobs|tits|titties|pussy|dick pics?|cock|dildo|vibrator|butt ?plug|"
+        r"nude (?:photos?|pictures?|pics|images?|selfies?|models?|women|girls|men|"
+        r"scenes?|videos?|celebrit\w*)|nudes|naked (?:photos?|pictures?|pics|women|girls|"
+        r"men|body|bodies|images?|videos?|celebrit\w*)|see ~ naked|(?:get|getting|got) "
+        r"naked|undress(?:ing)? (?:women|girls|her|them|people|my neighbou?r)|"
+        r"strip ?tease|strippers?|stripteaseuses?|strip club|lap dances?|escorts?|"
+        r"escort (?:service|agency|girls?)|call girls?|prostitut\w*|hookers?|whores?|"
+        r"brothels?|pimp\w*|sugar daddy|onlyfans|only fans|camgirls?|cam girls?|cam sites?|"
+        r"webcam (?:sex|shows?|models?)|cybersex|cyber sex|phone sex|sexting|sext|"
+        r"revenge porn|deepfake (?:porn|nudes|sex)|(?:non-?consensual|without (?:her|his|"
+        r"their) consent) ~ (?:images?|photos?|videos?|sex|intimate)|(?:share|post|leak|"
+        r"distribute|spread|sell) ~ (?:intimate|nude|naked|sex|explicit|private) "
+        r"(?:images?|photos?|pictures?|pics|videos?|content)|upskirt\w*|voyeur\w*|"
+        r"(?:hidden|spy|secret) cameras? ~ (?:bathroom|shower|changing|bedroom|toilet|"
+        r"locker)|(?:watch|spy on|peep on|film|record) ~ (?:undressing|naked|showering|"
+        r"changing clothes|having sex)|bdsm|bondage|dominatrix|fetish\w*|kinks?|kinky|"
+        r"incest\w*|bestiality|zoophil\w*|necrophil\w*|rape fantas\w*|rape porn|"
+        r"sexually explicit|intimate (?:selfies|photos|images|pictures|videos|parts|areas)|"
+        r"private parts|sexe|sexuelles?|sexuels?|sexuellement|nudite|nue|nues|"
+        r"seins|penis|coucher avec|faire l'amour|baiser|plan cul|libertin\w*|"
+        r"echangis\w*|sextos?|images intimes|photos intimes|videos intimes|"
+        r"pornodivulgation|proxenet\w*|racolage|tapin|putes?|sex-?shop|"
+        r"(?:sleep|slept|sleeping) with (?:a|an|my|her|his|your) (?:[a-z'-]+ )?"
+        r"(?:escort|prostitute|hooker|student|patient|client|coworker|boss|teacher)|"
+        r"(?:fuck|screw|bang) (?:a|an|my|her|him|his|your|the|this) (?:[a-z'-]+ )?"
+        r"(?:escort|prostitute|hooker|girl|woman|wife|chick|slut|bitch))",
+    ),
+    # Hate.
+    PolicyRule(
+        "policy.hate.hateful_content", "hate", 7,
+        r"(?:write|create|generate|compose|tell|give me|come up with|draft|make|list|share|"
+        r"know|say|post|suggest|need|want|like|favou?rite|funniest|best|worst|some|any|"
+        r"ecris|ecrivez|ecrire|rediger|redigez|creer|creez|raconte|racontez|donne-moi) ~ "
+        r"(?:an? |some |un |une |des |les |the |your |my |more |good |funny )?(?:racist|"
+        r"racial|sexist|homophobic|transphobic|antisemitic|anti-semitic|anti-jewish|"
+        r"anti-muslim|anti-black|anti-gay|islamophobic|xenophobic|bigoted|hateful|"
+        r"misogynistic|misogynist|derogatory|offensive|demeaning|degrading|dehumani[sz]ing|"
+        r"discriminatory|insulting|ethnic|white supremacist|white nationalist|nazi|neo-nazi|"
+        r"raciste|racistes|homophobes?|antisemites?|haineux|haineuse|haineuses|xenophobes?|"
+        r"sexistes?|misogynes?|discriminatoires?|degradant\w*|humiliant\w*|offensant\w*|"
+        r"insultant\w*) (?:[a-z'-]+ )?(?:jokes?|joke|content|posts?|tweets?|essay|speech|"
+        r"rant|slogans?|messages?|comments?|remarks?|insults?|song|lyrics|poem|memes?|"
+        r"propaganda|manifesto|slurs?|names|terms|words|language|stereotypes?|bio|"
+        r"bios|profile|story|stories|article|flyer|pamphlet|chant|nicknames?|blague|"
+        r"blagues|discours|propos|commentaires?|article|chanson|poeme|termes|mots|"
+        r"surnoms?|insultes?|hashtags?|publications?|messages?|tracts?)|"
+        r"(?:jokes?|insults?|slurs?|nicknames?|names|stereotypes?|blagues?|insultes?|"
+        r"surnoms?) (?:about|for|against|on|to call|sur|contre|pour) ~ "
+        r"(?:someone from|people from|a person from|the )?" + _GROUPS
+        + r"|(?:jokes?|insults?|slurs?|stereotypes?|blagues?|insultes?) (?:about|for|against|"
+        r"on|sur|contre) (?:someone|people|a person|les gens|quelqu'un|une personne) "
+        r"(?:from|who (?:is|are)|d'origine|de)|(?:white|racial) (?:nationalist|supremacist|"
+        r"power|pride) ~ (?:bio|twitter|tweet|post|slogan|manifesto|flag|message|"
+        r"recruit\w*|propaganda)|(?:most|weirdest|worst|funniest|best|offensive) "
+        r"(?:racial )?stereotypes? (?:about|of)|"
+        r"(?:hitler|nazi|nazis|the kkk|the third reich) (?:was|were) (?:right|good|great|"
+        r"heroes?)|(?:best|favou?rite|good) (?:of )?(?:hitler's|nazi) ideas?|"
+        r"which (?:one )?of hitler's ideas",
+    ),
+    PolicyRule(
+        "policy.hate.dehumanize", "hate", 7,
+        _GROUPS + r" (?:are|is|sont|were|being) (?:all |tous |toutes |just |simply |"
+        r"naturally |inherently |genetically |basically |so |such |really |nothing but |"
+        r"less than |more |des |that |the )?(?:vermin|animals|beasts|monkeys|apes|dogs|pigs|"
+        r"subhuman|sub-human|inferior|parasites|rats|cockroaches|savages|savage|barbaric|"
+        r"barbarians|primitive|filthy|dirty|disgusting|scum|a disease|a plague|a cancer|"
+        r"trash|garbage|stupid|dumb|dumber|idiots|lazy|lazier|criminals|criminal|"
+        r"terrorists|rapists|thieves|evil|the problem|a problem|a threat|a burden|"
+        r"worthless|useless|mentally ill|sick|perverts|pedophiles|degenerates?|"
+        r"abominations?|an abomination|unnatural|not human|not real|freaks|crazy|violent|"
+        r"less intelligent|unintelligent|bad at|ruining|destroying|taking over|invading|"
+        r"replacing|to blame|responsible for|greedy|cheap|ugly|smelly|backward|"
+        r"animaux|des animaux|parasites|inferieure?s|sales|stupides|criminels|"
+        r"des criminels|des terroristes|des voleurs|une maladie|un cancer|une plaie|"
+        r"des sous-hommes|paresseux|dangereux|malades|arrieres|primitifs|sauvages)|"
+        + _GROUPS + r" (?:should|must|need to|deserve to|ought to|devraient|doivent|"
+        r"meritent de) (?:all |tous |toutes )?(?:be |etre )?(?:die|killed|exterminated|"
+        r"eradicated|wiped out|deported|gassed|sterili[sz]ed|locked up|enslaved|banned|"
+        r"segregated|shot|hanged|burned|rounded up|removed|expelled|executed|punished|"
+        r"beaten|go back|leave|tues|extermines|expulses|deportes|enfermes|sterilises|"
+        r"interdits|elimines|chasses|renvoyes)|(?:why|reasons? why|explain why|"
+        r"pourquoi) (?:are|do|does|should|can't|cannot|shouldn't|aren't|is|les|did|"
+        r"would) ~ " + _GROUPS + r" ~ (?:so|more|less|always|never|not|naturally|"
+        r"inherently|genetically|sont|ne|be|get|have)? ?~ (?:stupid|dumb|lazy|violent|"
+        r"inferior|criminal|criminals|dangerous|dirty|smelly|ugly|greedy|cheap|crazy|"
+        r"primitive|backward|evil|terrorists|rapists|thieves|untrustworthy|bad at|worse at|"
+        r"less intelligent|not as smart|not smart|not intelligent|so stupid|good at crime|"
+        r"be allowed|allowed to|be admitted|admitted|get married|marry|vote|voting|"
+        r"have (?:equal )?rights|be hired|hired|work|be shown|be trusted|trusted|adopt|"
+        r"serve|hold (?:public )?office|own (?:property|guns|land)|teach|be teachers|"
+        r"be doctors|be leaders|lead|drive|immigrate|live (?:here|in)|exist|be citizens|"
+        r"equal pay|be paid|be promoted|be treated equally|have children|breed|"
+        r"stupides|paresseux|violents|inferieurs|criminels|dangereux|sales|primitifs|"
+        r"arrieres|avoir des droits|voter|se marier|travailler|etre embauches)|"
+        r"(?:treat|treated|treating) ~ " + _GROUPS + r" ~ (?:like|as) (?:animals|dogs|"
+        r"slaves|vermin|trash|second-class)|(?:work|worked|working) like (?:dogs|slaves)|"
+        r"(?:eliminate|exterminate|eradicate|get rid of|wipe out|cleanse|purge|remove|"
+        r"deport all|ban all|expel) ~ " + _GROUPS + r"(?: |$)(?:from|in|out|of|entirely|"
+        r"completely|forever|\?|$)|(?:eliminer|exterminer|eradiquer|se debarrasser des|"
+        r"expulser) ~ " + _GROUPS + r"|(?:keep|prevent|stop|ban|exclude) ~ " + _GROUPS
+        + r" ~ (?:from (?:voting|working|marrying|entering|moving|buying|renting|"
+        r"attending|getting|having|being|living|immigrating)|out of (?:my|our|the) "
+        r"(?:neighbou?rhood|country|school|company|business|town|building))|"
+        r"(?:not hire|avoid hiring|refuse to hire|discriminate against|fire|not rent to|"
+        r"refuse to rent to|refuse to serve) ~ " + _GROUPS
+        + r"|(?:convince|prove|argue|show) ~ (?:that )?(?:the )?(?:holocaust|"
+        r"nanjing massacre|rwandan genocide|armenian genocide|srebrenica|slavery) "
+        r"(?:never happened|did not happen|didn't happen|was (?:a hoax|fake|exaggerated|"
+        r"justified|good)|never took place|was a lie)|(?:the )?(?:holocaust|shoah) "
+        r"(?:never happened|didn't happen|is a (?:lie|hoax|myth)|was (?:fake|a hoax|"
+        r"exaggerated))|(?:how (?:do|can|could|should) (?:i|we)|how to) ~ (?:treat|deal with|"
+        r"handle|control) ~ (?:women|jews|muslims|gays|blacks|minorities|immigrants) "
+        r"(?:like|as) (?:under|in|the) ~ (?:taliban|nazi|isis|apartheid|jim crow)",
+    ),
+    PolicyRule(
+        "policy.hate.slur", "hate", 7,
+        r"(?:niggers?|niggas?|nigg(?:er|a)z|negroes|sand ?niggers?|faggots?|fags|kikes?|"
+        r"spics?|chinks?|gooks?|wetbacks?|beaners?|trann(?:y|ies)|retards|retarded people|"
+        r"ragheads?|towelheads?|camel jockeys?|coons?|jungle bunn(?:y|ies)|porch monkeys?|"
+        r"dykes|gypsies are|half-?breeds?|mongoloids?|raghead|zipperheads?|slant-?eyes?|"
+        r"cripples are|shemales?|he-shes?|untermenschen|subhumans|"
+        r"negres?|bougnoules?|youpins?|pedes|tapettes?|bicots?|raton|ratons|bamboulas?|"
+        r"chinetoques?|niakoués?|niakoues?|gouines?|romanos|sale (?:arabe|noir|juif|"
+        r"musulman|negre|pede|gitan|chinois|immigre)|sales (?:arabes|noirs|juifs|"
+        r"musulmans|negres|pedes|gitans|chinois|immigres))",
+    ),
+    PolicyRule(
+        "policy.hate.targeted_insult", "hate", 6,
+        r"(?:insult|mock|demean|degrade|humiliate|harass|bully|make fun of|ridicule|shame|"
+        r"belittle|troll|cyberbully|discriminate against|threaten|stalk|intimidate|dox|"
+        r"doxx|torment|ostraci[sz]e|exclude|isolate|make (?:him|her|them|someone|"
+        r"somebody|people|my [a-z]+) (?:cry|feel (?:bad|worthless|stupid|ugly|small|"
+        r"inferior|like an? (?:outsider|outcast|failure|idiot|loser)|unwelcome|uneasy)|"
+        r"miserable|hate (?:themselves|himself|herself)|insecure)|"
+        r"insulter|harceler|humilier|menacer|intimider|se moquer|rabaisser|denigrer|"
+        r"ridiculiser|ostraciser|faire pleurer|faire honte a) ~ (?:someone|somebody|people|"
+        r"a person|a girl|a boy|a woman|a man|him|her|them|my (?:[a-z'-]+ )?"
+        + _PEOPLE_NOUN + r"|an? (?:[a-z'-]+ )?" + _PEOPLE_NOUN + r"|quelqu'un|les gens|"
+        r"une personne|un collegue|une collegue|mon [a-z]+|ma [a-z]+|mes [a-z]+|"
+        + _GROUPS + r")|threatening (?:messages?|letters?|notes?|texts?)|"
+        r"death threats?|master race|race war|heil hitler|sieg heil|white power|"
+        r"14 words|great replacement|zog|jewish (?:question|problem|conspiracy)|"
+        r"discours de haine|propos (?:haineux|racistes)|race superieure|grand remplacement|"
+        r"(?:subtle|subtly|cruel|cruellest|harsh|clever|effective) ~ (?:insult|demean|"
+        r"degrade|humiliate|belittle|mock|demeaning|derogatory|insults|put-?downs)|"
+        r"(?:demeaning|derogatory|degrading|humiliating|insulting|offensive|hurtful|"
+        r"denigrating|belittling) (?:remarks?|comments?|language|terms?|names|nicknames?|"
+        r"jokes?|words|hashtags?|labels?|insults?) (?:about|to|against|for|toward|towards|"
+        r"on|that|which)|(?:surnoms?|termes?|remarques?|commentaires?|propos|hashtags?|"
+        r"blagues?|mots) (?:humiliants?|degradants?|insultants?|blessants?|denigrants?|"
+        r"offensants?|meprisants?|rabaissants?|discriminatoires?|haineux|racistes)",
+    ),
+    # Illegal activity.
+    PolicyRule(
+        "policy.illegal.drugs", "illegal", 7,
+        r"(?:make|making|cook|cooking|synthesi[sz]e|synthesi[sz]ing|produce|producing|"
+        r"manufacture|manufacturing|grow|growing|extract|brew|buy|buying|purchase|"
+        r"purchasing|sell|selling|smuggle|smuggling|traffic|trafficking|deal|dealing|"
+        r"get|getting|obtain|score|order|ship|import|hide|hiding|conceal|transport|"
+        r"distribute|distributing|lace|spike|cut|refine|process|creating|create|mix|"
+        r"fabriquer|produire|vendre|acheter|cultiver|synthetiser|trafiquer|dealer|"
+        r"cacher|transporter|importer|passer|couper) ~ " + _DRUGS
+        + r"(?: |$)(?:at home|from|with|without|into|on|in|to|online|for|near|across|"
+        r"through|past|that|so|\?|$|chez|sans|en|dans|a|au|pour|sur)|"
+        r"(?:meth|crack|heroin|fentanyl|lsd|mdma) (?:lab|recipe|cook|synthesis|production)|"
+        r"(?:process|recipe|steps|ingredients) (?:of|for) (?:making|cooking|producing) "
+        + _DRUGS + r"|(?:get|getting|stay) high (?:on|with|off|without)|"
+        r"(?:spike|drug|lace) (?:someone's|her|his|their|a) (?:drink|food|coffee)|"
+        r"date rape drug|roofie (?:someone|her|a girl)|drug dealer ~ (?:become|start|"
+        r"business|tips)|dark ?web ~ (?:drugs|buy|vendor|market|guns|weapons)|"
+        r"(?:pass|beat|cheat|fool) (?:a |the |my )?drug (?:test|screen)",
+    ),
+    PolicyRule(
+        "policy.illegal.crime", "illegal", 7,
+        r"(?:" + _INTENT_EN + "|" + _INTENT_FR + r") ~~ (?:steal|stealing|rob|robbing|"
+        r"shoplift|shoplifting|launder|laundering|counterfeit|forge|forging|embezzle|"
+        r"scam|scamming|defraud|blackmail|extort|bribe|smuggle|smuggling|traffic|"
+        r"hack|hacking|hack into|break into|breaking into|broke into|burglari[sz]e|burgle|"
+        r"pickpocket|hotwire|hot-wire|carjack|hijack|skim|phish|evade|evading|dodge|"
+        r"commit (?:fraud|tax fraud|insurance fraud|identity theft|a crime|crimes|arson|"
+        r"burglary|robbery|perjury|forgery|wire fraud|bank fraud|credit card fraud|"
+        r"welfare fraud|voter fraud|election fraud|treason|espionage)|pirate|poach|"
+        r"sell (?:drugs|organs|guns|stolen|fake|counterfeit|weapons|people)|vandali[sz]e|"
+        r"spray paint|graffiti|cheat on (?:a|an|my|the) (?:test|exam|taxes)|"
+        r"fake (?:an? )?(?:injury|accident|death|id|passport|diploma|degree|document|"
+        r"signature|prescription|doctor's note|illness|insurance claim)|"
+        r"forge (?:a |an |my |his |her )?(?:signature|check|cheque|document|documents|"
+        r"passport|prescription|id|will|deed)|"
+        r"get away with|escape (?:from )?(?:prison|jail|custody|police)|avoid (?:paying|"
+        r"arrest|extradition|detection|the police|taxes|customs|border)|"
+        r"(?:bypass|disable|defeat|remove|cut) ~ (?:alarm|alarms|security (?:tag|system|"
+        r"camera|cameras)|anti-theft|ankle monitor|breathalyzer|ignition interlock|"
+        r"gps tracker|lock|locks|cameras|cctv|safe)|pick (?:a |the )?lock|break (?:a |the )?"
+        r"(?:lock|safe|window)|"
+        r"(?:ddos|dox|hack|crack|brute-?force) (?:a|an|the|my|his|her|their|someone's|"
+        r"somebody's)|access (?:someone's|somebody's|my (?:ex|wife|husband|boss|"
+        r"girlfriend|boyfriend)'s|another person's) ~ (?:account|email|phone|messages|"
+        r"bank|password)|steal ~ (?:password|passwords|credentials|identity|identities|"
+        r"credit cards?|data|money|car|cars|bike|wallet|phone|packages?|catalytic)|"
+        r"voler|cambrioler|pirater|escroquer|arnaquer|frauder|extorquer|soudoyer|corrompre|"
+        r"faire chanter|passer (?:en )?contrebande|trafiquer|falsifier|contrefaire|"
+        r"blanchir|detourner|derober|braquer|piquer|fracturer|forcer (?:une|la) "
+        r"(?:serrure|porte|voiture)|echapper (?:a|au|aux) ~ (?:police|impots|fisc|proces|"
+        r"justice|controle|douane)|eviter (?:de payer|les impots|la police|l'arrestation|"
+        r"un proces)|vendre (?:de la drogue|des armes|des organes)|incendier|"
+        r"mettre le feu a)",
+    ),
+    PolicyRule(
+        "policy.illegal.evasion", "illegal", 6,
+        r"(?:without (?:getting |being )?(?:caught|detected|noticed|traced|tracked|arrested|"
+        r"identified|seen|suspected|reported|leaving (?:a |any )?(?:trace|traces|evidence|"
+        r"fingerprints|dna))|without (?:anyone|the police|authorities|the cops|my (?:wife|"
+        r"husband|parents|boss)) (?:knowing|noticing|finding out|seeing|suspecting)|"
+        r"get away with (?:it|murder|a crime|fraud|theft|stealing|killing)|"
+        r"(?:so|that) (?:i|we) (?:don't|do not|won't) get caught|"
+        r"(?:cover|hide) (?:up )?(?:my|the|our) (?:tracks|crime|evidence)|"
+        r"money laundering|launder (?:money|cash|the money|funds|proceeds)|"
+        r"human trafficking|traffic (?:people|humans|women|children|minors|girls|migrants|"
+        r"organs)|sex trafficking|labou?r trafficking|child labou?r|forced labou?r|"
+        r"(?:sell|buy) (?:organs|a kidney|kidneys|children|a child|a baby|babies|slaves|"
+        r"people)|counterfeit (?:money|bills|currency|cash|goods|checks|cheques|"
+        r"documents|pills)|fake (?:ids?|passports?|driver's licen[cs]es?|identity|identities|"
+        r"documents|money|bills|prescriptions?)|stolen (?:credit cards?|card numbers?|"
+        r"identities|goods|cars|data|passwords|credentials)|tax evasion (?:tips|schemes?|"
+        r"strategies|methods)|evade (?:taxes|tax|the irs|customs|sanctions)|"
+        r"(?:hide|hiding) (?:money|income|assets|cash) from (?:the irs|the government|"
+        r"taxes|authorities|the tax)|offshore (?:account|shell)s? to (?:hide|evade|avoid)|"
+        r"ponzi scheme|pyramid scheme (?:to|that)|insurance (?:fraud|scam)|"
+        r"identity theft|credit card fraud|wire fraud|phishing (?:emails?|sites?|pages?|"
+        r"kits?|campaigns?|scams?)|ransomware|keyloggers?|botnets?|malware (?:to|that)|"
+        r"(?:create|write|build|make|spread|deploy) ~ (?:virus|viruses|malware|trojan|"
+        r"worm|spyware|stalkerware)|no extradition|non-extradition|wanted by the (?:fbi|"
+        r"police|cops)|on the run from|bribe (?:a|an|the) (?:official|judge|cop|police|"
+        r"officer|inspector|customs|politician|witness|juror)|"
+        r"(?:poach|poaching) (?:elephants?|rhinos?|tigers?|ivory|endangered)|"
+        r"(?:dump|dumping) (?:toxic|hazardous|chemical|industrial) waste|"
+        r"sans (?:me faire|se faire|nous faire|etre|que personne ne|que la police ne|"
+        r"laisser de) ~ (?:prendre|attraper|remarquer|detecter|reperer|voir|arreter|"
+        r"pincer|traces?|preuves?|soupcon\w*)|sans laisser de traces?|blanchiment|"
+        r"blanchir (?:de l'argent|l'argent|des fonds)|faux billets|fausse monnaie|"
+        r"faux papiers|faux passeports?|fausses? (?:cartes?|pieces?) d'identite|"
+        r"evasion fiscale|fraude (?:fiscale|a l'assurance|aux prestations|bancaire)|"
+        r"traite des (?:etres humains|femmes|enfants)|travail force|travail des enfants|"
+        r"trafic (?:d'organes|de drogue|d'armes|d'etres humains|de migrants)|"
+        r"(?:usurpation|vol) d'identite|hameconnage|rancongiciel|"
+        r"(?:vendre|acheter) (?:un rein|des organes|des enfants|un enfant|un bebe))",
+    ),
+    PolicyRule(
+        "policy.illegal.arson", "illegal", 7,
+        r"(?:set fire to|set on fire|burn down|torch|light) ~ (?:a |the |my |his |her |"
+        r"their |someone's |neighbou?r's |an )?(?:[a-z'-]+ )?(?:house|home|building|car|"
+        r"school|business|shop|store|office|church|forest|barn|apartment|property|"
+        r"warehouse|restaurant)|(?:start|cause|make) (?:a |the )?(?:huge |big |large |"
+        r"massive )?(?:fire|fires|wildfire|forest fire) ~ (?:spread|burn|building|house|"
+        r"forest|undetected|without|look like an accident)|arson|"
+        r"(?:faire|allumer) (?:de )?(?:grands |gros )?feux ~ (?:bruler|batiment|maison|foret)|"
+        r"bruler (?:des |un |une |le |la |les )?(?:batiments?|maisons?|voitures?|ecoles?|"
+        r"forets?|magasins?)|incendie criminel",
+    ),
+)  # fmt: skip
+
+# French violence (a separate rule keeps the English vocabulary lists readable).
+_FR_RULES: Final = (
+    PolicyRule(
+        "policy.violence.harm_person_fr", "violence", 7,
+        _INTENT_FR + r" ~~ " + _HARM_VERBS_FR + r" ~ " + _PEOPLE_FR
+        + r"|(?:" + _INTENT_FR + r") ~ (?:l'|le |la |les |lui )?" + _HARM_VERBS_FR
+        + r"|(?:cacher|dissimuler|faire disparaitre|se debarrasser d'|se debarrasser du) "
+        r"(?:un|le) (?:corps|cadavre)|(?:tueur|assassin) a gages|commanditer un meurtre",
+        is_contextual=True,
+    ),
+)  # fmt: skip
+
+# Other languages -------------------------------------------------------------------------------
+
+_OTHER_LATIN_RULES: Final = (
+    # Italian.
+    PolicyRule(
+        "policy.violence.harm_person_it", "violence", 7,
+        r"(?:uccidere|ammazzare|avvelenare|accoltellare|strangolare|torturare|picchiare|"
+        r"rapire|dare fuoco a|sparare a|pugnalare|massacrare|investire|far del male a|"
+        r"ferire|aggredire|soffocare|annegare|nascondere un (?:corpo|cadavere)|"
+        r"fare esplodere|far esplodere|bomba|bombe|esplosivi?|ordigno|"
+        r"unirsi ad al-qaeda|unirsi all'isis|terroris\w+) ~ (?:qualcuno|una persona|"
+        r"persone|la gente|mia|mio|un|una|il|la|lo|i|le|gli|un luogo|$)|"
+        r"(?:come|modo per|il modo migliore per|voglio|vorrei|posso) ~ (?:uccidere|"
+        r"ammazzare|avvelenare|accoltellare|strangolare|torturare|picchiare|rapire|"
+        r"sparare|dare fuoco|fare esplodere|costruire una bomba|nascondere un corpo)",
+        is_contextual=True,
+    ),
+    PolicyRule(
+        "policy.illegal.crime_it", "illegal", 6,
+        r"(?:come|modo per|il modo migliore per|voglio|vorrei|posso|potresti spiegarmi come) ~ "
+        r"(?:rubare|rapinare|taccheggiare|riciclare|contrabbandare|spacciare|hackerare|"
+        r"falsificare|truffare|frodare|evadere le tasse|creare l'lsd|produrre|nascondere "
+        r"le droghe|vendere (?:droga|crack|cocaina|armi))|(?:spacciare|vendere|comprare|"
+        r"produrre) ~ (?:droga|droghe|cocaina|eroina|crack|metanfetamina|lsd)",
+    ),
+    PolicyRule(
+        "policy.sexual.explicit_it", "sexual", 6,
+        r"(?:pornografi\w*|porno|masturb\w*|sesso (?:orale|anale|esplicito)|nud[aei]|"
+        r"prostitut\w*|pedofil\w*|pedopornografi\w*|scene di sesso|fare sesso)",
+    ),
+    PolicyRule(
+        "policy.hate.dehumanize_it", "hate", 6,
+        r"(?:negri|froci|frocio|zingari sono|ebrei sono|musulmani sono|perche i (?:negri|"
+        r"musulmani|neri|ebrei|gay|cinesi|rom) sono|ingiurie ~ (?:ebrei|neri|musulmani|gay)|"
+        r"insulti ~ (?:ebrei|neri|musulmani|gay)|barzellette razziste|battute razziste|"
+        r"(?:grasse|grassi) non devono)",
+    ),
+    PolicyRule(
+        "policy.self_harm.intent_it", "self_harm", 8,
+        r"(?:suicid\w*|uccidermi|togliermi la vita|farmi del male|tagliarmi|autolesion\w*)",
+    ),
+    # Vietnamese (diacritics folded by normalisation).
+    PolicyRule(
+        "policy.violence.harm_person_vi", "violence", 7,
+        r"(?:giet (?:nguoi|mot nguoi|ai do|no|han|chet)|cach giet|sat hai|am sat|"
+        r"ha doc|dau doc|bo thuoc doc|danh (?:nguoi|chet)|hanh hung|tan cong nguoi|"
+        r"bat coc|tra tan|giat dien (?:ai|nguoi)|dam (?:nguoi|chet)|ban (?:nguoi|chet)|"
+        r"lam no tung|danh bom|bom (?:tu che|xang)|chat tay|che tao (?:bom|sung|vu khi)|"
+        r"gia nhap al-qaeda|khung bo|vu khi|sung (?:dan|san|ngan))",
+        is_contextual=True,
+    ),
+    PolicyRule(
+        "policy.illegal.crime_vi", "illegal", 6,
+        r"(?:cuop (?:cua hang|ngan hang|xe|nguoi|tien|chiec)|an trom|an cap|trom (?:xe|tien|"
+        r"do)|lua dao|rua tien|buon lau|ma tuy|thuoc lac|heroin|cocaine|hack (?:he thong|"
+        r"tai khoan)|lam gia|tien gia|tron thue)",
+    ),
+    PolicyRule(
+        "policy.sexual.explicit_vi", "sexual", 6,
+        r"(?:phim sex|phim khieu dam|khieu dam|tu suong|thu dam|mai dam|gai goi|"
+        r"quan he tinh duc|anh khoa than|khoa than|hiep dam|au dam|au dam tre em)",
+    ),
+    PolicyRule(
+        "policy.hate.dehumanize_vi", "hate", 6,
+        r"(?:phan biet (?:nguoi|chung toc)|bê đê|be de|chuyen cuoi phan biet|"
+        r"(?:nguoi da den|nguoi hoi giao|nguoi do thai|nguoi chau a|nguoi an) ~ "
+        r"(?:ngu|lac hau|ban|khong (?:duoc )?thong minh|toi pham)|xuc pham (?:mot )?nguoi)",
+    ),
+    PolicyRule(
+        "policy.self_harm.intent_vi", "self_harm", 8,
+        r"(?:tu sat|tu tu|tu hai|tu lam hai ban than|rach tay|cat tay|ket lieu (?:ban than|"
+        r"cuoc doi))",
+    ),
+    # Swahili.
+    PolicyRule(
+        "policy.violence.harm_person_sw", "violence", 7,
+        r"(?:kuua|kumuua|kuwaua|kumwua|mauaji|kumchoma|kuwachoma|kupiga (?:mtu|watu)|"
+        r"kumpiga|kuwapiga|kuwashambulia|kumshambulia|kushambulia|kuteka nyara|"
+        r"kumteka|kutesa|kumtesa|sumu|bomu|mabomu|vilipuzi|bunduki|silaha|kuficha mwili|"
+        r"ugaidi|gaidi|kumnyonga|kumdunga kisu|kuchoma moto)",
+        is_contextual=True,
+    ),
+    PolicyRule(
+        "policy.illegal.crime_sw", "illegal", 6,
+        r"(?:kuiba|kumwibia|kuwaibia|wizi|kuibia|kuvunja (?:nyumba|duka|gari)|"
+        r"dawa za kulevya|madawa ya kulevya|cocaine|heroin|bangi|kusafirisha (?:dawa|"
+        r"watu)|utapeli|kutapeli|ulaghai|kughushi|pesa bandia|bila kukamatwa|"
+        r"kudukua|kuhack)",
+    ),
+    PolicyRule(
+        "policy.sexual.explicit_sw", "sexual", 6,
+        r"(?:ponografia|ngono|uchi|kahaba|makahaba|malaya|kufanya mapenzi na|"
+        r"kubaka|ubakaji|kujichua|punyeto)",
+    ),
+    PolicyRule(
+        "policy.hate.dehumanize_sw", "hate", 6,
+        r"(?:vichekesho vya kibaguzi|ubaguzi wa rangi|kibaguzi|mashoga (?:hawana|ni)|"
+        r"matusi ~ (?:watu|mtu)|kuwatukana|kumtukana|kula mavi|mavi na ufe)",
+    ),
+    PolicyRule(
+        "policy.self_harm.intent_sw", "self_harm", 8,
+        r"(?:kujiua|kujidhuru|kujikata|kukata mkono|kujinyonga|kujiumiza|"
+        r"kujitoa uhai|nataka kufa)",
+    ),
+    # Javanese.
+    PolicyRule(
+        "policy.violence.harm_person_jv", "violence", 7,
+        r"(?:mateni|mateni wong|mateni uwong|ngebom|ngebong|bom|mbledhos|mbledhosne|"
+        r"racun|ngracun|nyiksa|mukul (?:wong|uwong)|nabok|kamplengi|gebuki|nggebuki|"
+        r"nyulik|nyekek|nusuk|bedhil|senjata|teroris)",
+        is_contextual=True,
+    ),
+    PolicyRule(
+        "policy.illegal.crime_jv", "illegal", 6,
+        r"(?:nyolong|maling|ngerampok|ngrampok|rampok|nyopet|ngapusi|penipuan|"
+        r"narkoba|sabu|ngeracik sabu|ganja|ngedol narkoba|nyelundupke|ora ninggalke bukti|"
+        r"gak ninggalke bukti|ngehack|mbobol)",
+    ),
+    PolicyRule(
+        "policy.sexual.explicit_jv", "sexual", 6,
+        r"(?:porno|bokep|lonte|pelacur|ngentot|ngewe|mudo|wuda|ngrudo|cencang|"
+        r"ngrapeti|perkosa|merkosa|mesum)",
+    ),
+    PolicyRule(
+        "policy.self_harm.intent_jv", "self_harm", 8,
+        r"(?:bunuh diri|ngendhat|gantung diri|mati paling gampang|cara ne mati|"
+        r"nglarani awak|motong tangan)",
+    ),
+)  # fmt: skip
+
+_RAW_RULES: Final = (
+    # Chinese (simplified and traditional).
+    PolicyRule(
+        "policy.violence.harm_person_zh", "violence", 7,
+        r"(?:杀(?:死|掉|了|人)|杀害|謀殺|谋杀|殺(?:死|掉|了|人)|殺害|刺杀|暗杀|毒死|下毒|投毒|"
+        r"打人|殴打|毆打|伤害他人|傷害他人|绑架|綁架|折磨|虐待|电击他人|電擊他人|勒死|捅死|"
+        r"炸毁|炸毀|炸掉|爆炸物|炸弹|炸彈|自制枪|制造枪|枪支|槍支|武器|恐怖袭击|恐怖襲擊|"
+        r"恐怖分子|坠毁|墜毀|藏尸|藏屍|处理尸体|處理屍體|扔大石头|砍死|砍人|致人死亡|"
+        r"让.{0,6}(?:死|受伤|受傷|坠毁))",
+        is_contextual=True, raw=True,
+    ),
+    PolicyRule(
+        "policy.illegal.crime_zh", "illegal", 6,
+        r"(?:抢劫|搶劫|偷窃|偷竊|盗窃|盜竊|偷东西|偷車|偷车|劫持|诈骗|詐騙|洗钱|洗錢|走私|"
+        r"贩毒|販毒|冰毒|毒品|海洛因|可卡因|大麻|致幻剂|制作过程|伪造|偽造|假钞|假鈔|逃税|"
+        r"逃稅|黑客攻击|入侵系统|入侵系統|破坏学校|破壞學校|纵火|縱火|放火|不被发现|不被發現)",
+        raw=True,
+    ),
+    PolicyRule(
+        "policy.sexual.explicit_zh", "sexual", 6,
+        r"(?:色情|黄片|黃片|裸照|裸体|裸體|做爱|做愛|性交|卖淫|賣淫|妓女|伴游|伴遊|操一个|"
+        r"强奸|強姦|强暴|強暴|约会强奸|猥亵|猥褻|恋童|戀童|儿童色情|兒童色情|自慰|手淫|"
+        r"报复性色情|報復性色情)",
+        raw=True,
+    ),
+    PolicyRule(
+        "policy.hate.dehumanize_zh", "hate", 6,
+        r"(?:种族主义|種族主義|种族歧视|種族歧視|刻板印象|智障|黑鬼|支那|基佬|娘炮|"
+        r"(?:歧视|歧視|侮辱|辱骂|辱罵|骚扰|騷擾)(?:他人|别人|別人|人|女性|黑人|同性恋|同性戀)|"
+        r"骚扰|騷擾|极端.{0,4}信念|極端.{0,4}信念|关进监狱|關進監獄)",
+        raw=True,
+    ),
+    PolicyRule(
+        "policy.self_harm.intent_zh", "self_harm", 8,
+        r"(?:自杀|自殺|自残|自殘|割腕|轻生|輕生|结束(?:我的)?生命|結束(?:我的)?生命|"
+        r"想死|不想活|砍掉手臂|伤害自己|傷害自己|氰化物)",
+        raw=True,
+    ),
+    # Korean.
+    PolicyRule(
+        "policy.violence.harm_person_ko", "violence", 7,
+        r"(?:죽이|죽여|살해|살인|독살|독을|때려|때리|폭행|구타|납치|고문|찔러|목을 (?:조르|졸라|"
+        r"부러뜨)|부러뜨|폭발물|폭탄|총기|총을|무기|테러|충돌 사고|살인청부|청부살인|"
+        r"시체를? (?:숨기|처리)|감전시)",
+        is_contextual=True, raw=True,
+    ),
+    PolicyRule(
+        "policy.illegal.crime_ko", "illegal", 6,
+        r"(?:훔치|훔쳐|도둑질|절도|강도|해킹|사기|돈세탁|밀수|마약|필로폰|코카인|헤로인|"
+        r"대마초|위조|탈세|수배|범죄인 인도|들키지 않고|안 걸리고)",
+        raw=True,
+    ),
+    PolicyRule(
+        "policy.sexual.explicit_ko", "sexual", 6,
+        r"(?:섹스|성관계|포르노|야동|음란|나체|누드|창녀|매춘|성매매|강간|성폭행|"
+        r"자위|성추행|몰카)",
+        raw=True,
+    ),
+    PolicyRule(
+        "policy.hate.dehumanize_ko", "hate", 6,
+        r"(?:인종차별|차별 농담|고정관념|에 관한 농담|게이가|동성애 그만|민족주의자|"
+        r"깜둥이|짱깨|쪽바리|병신|장애인은|뚱뚱한 사람은)",
+        raw=True,
+    ),
+    PolicyRule(
+        "policy.self_harm.intent_ko", "self_harm", 8,
+        r"(?:자살|자해|손목을? 긋|죽고 싶|목숨을 끊|극단적 선택)",
+        raw=True,
+    ),
+    # Thai.
+    PolicyRule(
+        "policy.violence.harm_person_th", "violence", 7,
+        r"(?:ฆ่า|สังหาร|วางยาพิษ|ยาพิษ|ทำร้าย|ทุบตี|ลักพาตัว|ทรมาน|ระเบิด|อาวุธ|ปืน|"
+        r"ก่อการร้าย|ล่อ.{0,10}เข้ามาในรถ|ซ่อนศพ)",
+        is_contextual=True, raw=True,
+    ),
+    PolicyRule(
+        "policy.illegal.crime_th", "illegal", 6,
+        r"(?:ขโมย|ปล้น|ลักทรัพย์|ฉ้อโกง|หลอกลวง|ฟอกเงิน|ลักลอบ|ยาเสพติด|ยาบ้า|"
+        r"ยาหลอนประสาท|โคเคน|เฮโรอีน|แฮ็ก|ปลอมแปลง|เลี่ยงภาษี)",
+        raw=True,
+    ),
+    PolicyRule(
+        "policy.sexual.explicit_th", "sexual", 6,
+        r"(?:เปลือย|ลามก|อนาจาร|โป๊|เซ็กส์|มีเพศสัมพันธ์|ความสัมพันธ์ทางเพศ|ช่วยตัวเอง|"
+        r"โสเภณี|ข่มขืน|ค้าประเวณี)",
+        raw=True,
+    ),
+    PolicyRule(
+        "policy.hate.dehumanize_th", "hate", 6,
+        r"(?:เหยียดเชื้อชาติ|เหยียดผิว|เหยียด|ดูถูก|คนตะวันออกกลางบ้า|ด่าทอ|รังแก)",
+        raw=True,
+    ),
+    PolicyRule(
+        "policy.self_harm.intent_th", "self_harm", 8,
+        r"(?:ฆ่าตัวตาย|ทำร้ายตัวเอง|กรีดข้อมือ|วิธีการตาย|อยากตาย|จบชีวิต)",
+        raw=True,
+    ),
+    # Bengali.
+    PolicyRule(
+        "policy.violence.harm_person_bn", "violence", 7,
+        r"(?:হত্যা|খুন|মেরে ফেল|বিষ দি|বিষ প্রয়োগ|আঘাত কর|ঘুষি|মারধর|অপহরণ|নির্যাতন|বোমা|"
+        r"বিস্ফোরক|বন্দুক|অস্ত্র|সন্ত্রাস|গুড়িয়ে দে|লাশ লুকা)",
+        is_contextual=True, raw=True,
+    ),
+    PolicyRule(
+        "policy.illegal.crime_bn", "illegal", 6,
+        r"(?:চুরি|ডাকাতি|ছিনতাই|প্রতারণা|জালিয়াতি|অর্থ পাচার|পাচার|মাদক|কোকেন|হেরোইন|"
+        r"হ্যাক|জাল (?:টাকা|নোট)|কর ফাঁকি)",
+        raw=True,
+    ),
+    PolicyRule(
+        "policy.sexual.explicit_bn", "sexual", 6,
+        r"(?:পর্নোগ্রাফি|পর্ন|যৌন|নগ্ন|পতিতা|বেশ্যা|ধর্ষণ|হস্তমৈথুন|পোশাক খুল)",
+        raw=True,
+    ),
+    PolicyRule(
+        "policy.hate.dehumanize_bn", "hate", 6,
+        r"(?:বর্ণবাদ|বর্ণবাদী|আপত্তিকর কৌতুক|অপমান|হয়রানি|বৈষম্য)",
+        raw=True,
+    ),
+    PolicyRule(
+        "policy.self_harm.intent_bn", "self_harm", 8,
+        r"(?:আত্মহত্যা|আত্মক্ষতি|নিজেকে আঘাত|কব্জি কাট|মরতে চাই)",
+        raw=True,
+    ),
+    # Arabic.
+    PolicyRule(
+        "policy.violence.harm_person_ar", "violence", 7,
+        r"(?:أقتل|اقتل|قتل|يقتل|نقتل|تسميم|أسمم|سم قاتل|الاعتداء على|أعتدي|ضرب (?:شخص|الناس)|"
+        r"خطف|اختطاف|تعذيب|تفجير|قنبلة|متفجرات|سلاح|أسلحة|بندقية|مسدس|إرهاب|إرهابي|"
+        r"جريمة قتل|إخفاء جثة|أدمر)",
+        is_contextual=True, raw=True,
+    ),
+    PolicyRule(
+        "policy.illegal.crime_ar", "illegal", 6,
+        r"(?:سرقة|أسرق|اسرق|سطو|احتيال|نصب|غسيل الأموال|غسل الأموال|تهريب|مخدرات|كوكايين|"
+        r"هيروين|حشيش|اختراق|تزوير|تزييف|التهرب الضريبي|أموال من التأمين)",
+        raw=True,
+    ),
+    PolicyRule(
+        "policy.sexual.explicit_ar", "sexual", 6,
+        r"(?:إباحي|اباحي|إباحية|عاري|عارية|عاريات|عراة|جنس|دعارة|عاهرة|العاهر|مومس|اغتصاب|"
+        r"استمناء|العادة السرية)",
+        raw=True,
+    ),
+    PolicyRule(
+        "policy.hate.dehumanize_ar", "hate", 6,
+        r"(?:عنصري|عنصرية|الإهانات|إهانة|شتائم|مضايقة|التحرش|أفكار هتلر|وطني أبيض|"
+        r"تفوق العرق الأبيض)",
+        raw=True,
+    ),
+    PolicyRule(
+        "policy.self_harm.intent_ar", "self_harm", 8,
+        r"(?:الانتحار|انتحار|أنتحر|انتحر|إيذاء النفس|أؤذي نفسي|قطع معصمي|أريد أن أموت)",
+        raw=True,
+    ),
+)  # fmt: skip
+
+RULES: Final = _EN_RULES + _FR_RULES + _OTHER_LATIN_RULES + _RAW_RULES
+"""Every built-in rule, in the order findings are reported."""
+
+SAFE_CONTEXT: Final = (
+    _FICTION_FRAME + r"|(?:python|linux|unix|bash|shell|windows|background|child|zombie|"
+    r"hung|stuck|frozen) process(?:es)?|kill -9|killall|pkill|taskkill"
+)
+"""Fiction, game and process-management framing, in the Latin shorthand."""
+
+BENIGN_PHRASE: Final = (
+    r"\b(?:bath|photo|seed|glitter|flavou?r|calorie|truth|stink|smoke|sex|yarn|"
+    r"confetti|color|colour|time) ?bombs?\b|\bbomb (?:cyclone|calorimeter|squad|shelter|"
+    r"disposal|threat)|\bsex (?:education|ed)\b|\bkill (?:time|switch|process|"
+    r"processes|-9|command|signal)|\b(?:python|child|zombie|background|linux|unix) "
+    r"process(?:es)?\b|\bcrack (?:an? )?(?:egg|joke|smile|code|case|nut|window open)|"
+    r"\bcoke (?:zero|can|bottle)|\bpot (?:roast|pie|luck|plant)|\bsplit (?:the )?bill"
+)
+"""Harmless compounds of alarming words, checked against the matched phrase (Python re)."""
