@@ -142,14 +142,7 @@ def read_response(endpoint_name: str, body: bytes, details: CallDetails) -> None
 
 def read_error(body: bytes, details: CallDetails) -> None:
     """Take the message and type of an Anthropic error body."""
-    try:
-        payload = jsonutil.loads(body)
-    except ValueError:
-        return
-    error = payload.get("error") if isinstance(payload, dict) else None
-    if isinstance(error, dict):
-        details.error_message = str(error.get("message") or "") or None
-        details.error_code = str(error.get("type") or "") or None
+    details.take_error_body(body, ("type",))
 
 
 def _read_message(payload: dict[str, Any], details: CallDetails) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from prysmai import jsonutil
 from prysmai.cost import TokenUsage
 
 
@@ -64,6 +65,20 @@ class CallDetails:
     embedding_count: int = 0
     input_excludes_cache: bool = False
     """The provider's input count leaves out cached tokens (Anthropic); spans report the sum."""
+
+    def take_error_body(self, body: bytes, code_fields: tuple[str, ...]) -> None:
+        """Take message and code from an ``{"error": {...}}`` body (both providers use one)."""
+        try:
+            payload = jsonutil.loads(body)
+        except ValueError:
+            return
+        error = payload.get("error") if isinstance(payload, dict) else None
+        if not isinstance(error, dict):
+            return
+        message = error.get("message")
+        self.error_message = message if isinstance(message, str) and message else None
+        code = next((error[f] for f in code_fields if error.get(f)), None)
+        self.error_code = str(code) if code is not None else None
 
     @property
     def finish_reasons(self) -> list[str]:

@@ -34,16 +34,7 @@ def read_openai_response(endpoint_name: str, body: bytes, details: CallDetails) 
 
 def read_openai_error(body: bytes, details: CallDetails) -> None:
     """Take the message and code of an OpenAI error body, when it has one."""
-    try:
-        payload = jsonutil.loads(body)
-    except ValueError:
-        return
-    error = payload.get("error") if isinstance(payload, dict) else None
-    if isinstance(error, dict):
-        message = error.get("message")
-        details.error_message = message if isinstance(message, str) else None
-        code = error.get("code") or error.get("type")
-        details.error_code = str(code) if code is not None else None
+    details.take_error_body(body, ("code", "type"))
 
 
 def _read_completion_object(payload: dict[str, Any], details: CallDetails) -> None:

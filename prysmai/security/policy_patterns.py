@@ -314,7 +314,7 @@ _EN_RULES: Final = (
     PolicyRule(
         "policy.violence.animal_cruelty", "violence", 6,
         _INTENT_EN + r" ~~ (?:torture|poison|kill|hurt|abuse|drown|burn|starve|kick|beat|"
-        r"break|mutilate|skin) (?:a |my |the |his |her |their |neighbou?r's |"
+        r"break|mutilate|skin) (?:a |an |my |the |his |her |their |neighbou?r's |"
         r"someone's )?(?:[a-z'-]+ )?(?:dog|dogs|cat|cats|puppy|puppies|kitten|kittens|pet|pets|"
         r"horse|horses|animal|animals|bird|birds|elephant|elephants|sea lion|sea lions|"
         r"lion|lions|cow|cows|pig|pigs|rabbit|rabbits|hamster|squirrel|neighbou?r's dog|"

@@ -20,7 +20,7 @@ def _value(any_value: Any) -> Any:
 class OtlpReceiver:
     """Collects exported spans as ``(name, attributes)``; ``hang`` holds every answer back."""
 
-    def __init__(self, *, hang: bool = False) -> None:
+    def __init__(self, *, hang: bool = False, hang_s: float = 10.0) -> None:
         self.spans: list[tuple[str, dict[str, Any]]] = []
         self.headers: list[dict[str, str]] = []
         self.paths: list[str] = []
@@ -35,7 +35,7 @@ class OtlpReceiver:
                 receiver.paths.append(self.path)
                 receiver.headers.append({k.lower(): v for k, v in self.headers.items()})
                 if hang:
-                    receiver.release.wait(10)
+                    receiver.release.wait(hang_s)
                 if self.path.endswith("/v1/traces"):
                     request = ExportTraceServiceRequest.FromString(body)
                     for resource_spans in request.resource_spans:

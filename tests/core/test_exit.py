@@ -1,0 +1,59 @@
+"""Process exit flushes recorded calls, and a dead collector cannot hold the exit up."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+from prysmai.store import TraceStore
+from prysmai.testing import FakeOpenAIServer
+from tests.core.otlp_receiver import OtlpReceiver
+
+SCRIPT = textwrap.dedent(
+    """
+    import sys, openai, prysmai
+    client = prysmai.monitor(openai.OpenAI(base_url=sys.argv[1], api_key="k", max_retries=0))
+    client.chat.completions.create(model="gpt-4o", messages=[{"role": "user", "content": "bye"}])
+    # No flush: exit must do it.
+    """
+)
+
+
+def _run(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-c", SCRIPT, *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=40,
+        check=False,
+    )
+
+
+def _env(tmp_path: Path, **extra: str) -> dict[str, str]:
+    keep = {k: v for k, v in os.environ.items() if not k.startswith(("PRYSM_", "OTEL_"))}
+    return {**keep, "PRYSM_DATA_DIR": str(tmp_path), **extra}
+
+
+def test_calls_made_just_before_exit_reach_the_store(tmp_path):
+    db = tmp_path / "traces.db"
+    with FakeOpenAIServer() as server:
+        result = _run([server.base_url], _env(tmp_path, PRYSM_DB_PATH=str(db)))
+
+    assert result.returncode == 0, result.stderr
+    [row] = TraceStore(db).recent()
+    assert row.request_model == "gpt-4o"
+
+
+def test_a_hanging_collector_does_not_hold_up_exit(tmp_path):
+    key = "sk-prysm-" + "cd" * 32
+    with FakeOpenAIServer() as server, OtlpReceiver(hang=True, hang_s=120) as collector:
+        env = _env(tmp_path, PRYSM_API_KEY=key, PRYSM_BASE_URL=collector.url)
+        result = _run([server.base_url], env)
+
+        assert result.returncode == 0, result.stderr
+        # The export started and hangs for two minutes; exit waited only for its own budget.
+        assert "/v1/traces" in collector.paths
