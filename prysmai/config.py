@@ -81,8 +81,8 @@ class MonitorOptions:
     """Record prompts and completions; ``None`` lets the destination decide."""
     max_content_chars: int = DEFAULT_MAX_CONTENT_CHARS
     """Cap on captured text per attribute; longer text is cut and marked."""
-    security: SecurityConfig | None = None
-    """Scanning and redaction settings; ``None`` means the defaults."""
+    security: SecurityConfig | bool | None = None
+    """Scanning and redaction settings; ``None`` means the defaults, ``False`` no scanning."""
     price_book: PriceBook | None = None
     """Prices for cost; ``None`` means the shipped prices plus ``PRYSM_PRICING_FILE``."""
     tracer_provider: TracerProvider | None = None

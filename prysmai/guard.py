@@ -45,10 +45,14 @@ class Verdict:
     response_findings: list[Finding] = field(default_factory=list)
 
 
-def make_guard(security: SecurityConfig | None) -> Guard | None:
+def make_guard(security: SecurityConfig | bool | None) -> Guard | None:
     """Return the guard for a client's settings (``None`` when every scanner is off)."""
     from prysmai.security.config import SecurityConfig
 
+    if security is False:
+        return None
+    if security is True:
+        security = None
     config = security if security is not None else SecurityConfig.from_env()
     if not (config.injection_detection or config.pii_detection or config.content_policy):
         if not config.custom_keywords:

@@ -30,7 +30,7 @@ def monitor(
     base_url: str | None = None,
     timeout: float = 120.0,
     *,
-    security: SecurityConfig | Mapping[str, Any] | None = None,
+    security: SecurityConfig | Mapping[str, Any] | bool | None = None,
     pricing: PriceBook | Mapping[str, Mapping[str, float]] | str | None = None,
     capture_content: bool | None = None,
     max_content_chars: int | None = None,
@@ -51,7 +51,7 @@ def monitor(
         base_url: address of the Prysm collector (``PRYSM_BASE_URL`` if unset).
         timeout: seconds one export to the collector may take.
         security: scanning and redaction settings (a ``SecurityConfig`` or a mapping of the
-            product's settings, camelCase or snake_case).
+            product's settings, camelCase or snake_case); ``False`` turns scanning off.
         pricing: a ``PriceBook``, user prices per model (USD per 1M tokens) or a JSON file.
         capture_content: record prompts and completions; by default on for the local store
             and the Prysm collector, off for other OTLP backends, and
@@ -133,8 +133,8 @@ def _options(
 
 
 def _security_config(security: Any) -> Any:
-    if security is None:
-        return None
+    if security is None or security is False:
+        return security
     from prysmai.security.config import SecurityConfig
 
     if isinstance(security, SecurityConfig):

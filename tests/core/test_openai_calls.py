@@ -58,6 +58,24 @@ def test_plain_chat_records_model_tokens_cost_and_content(monitored, capture):
     )
 
 
+def test_unknown_model_gets_no_cost_at_all(monitored, capture):
+    monitored.chat.completions.create(model="my-local-finetune", messages=MESSAGES)
+
+    [attrs] = capture.attributes()
+    assert attrs[semconv.USAGE_INPUT_TOKENS] > 0
+    assert semconv.COST_USD not in attrs
+    assert semconv.COST_SOURCE not in attrs
+
+
+def test_scanning_can_be_turned_off(capture, client):
+    capture.monitor(client, security=False).chat.completions.create(
+        model="gpt-4o", messages=[{"role": "user", "content": "mail a@b.co"}]
+    )
+
+    [attrs] = capture.attributes()
+    assert semconv.THREAT_SCORE not in attrs
+
+
 def test_span_name_and_kind_follow_the_conventions(monitored, capture):
     monitored.chat.completions.create(model="gpt-4o", messages=MESSAGES)
 
