@@ -65,7 +65,7 @@ class Guard:
 
     def __init__(self, config: SecurityConfig) -> None:
         from prysmai.security import scan
-        from prysmai.security.redact import hash_key, redact, redact_findings
+        from prysmai.security.redaction import hash_key, redact, redact_findings
         from prysmai.security.scoring import level_for, score
 
         self.config = config

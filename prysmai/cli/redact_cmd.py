@@ -32,7 +32,7 @@ from prysmai.cli.record_io import (
     string_fields,
 )
 from prysmai.security.pii import might_contain_pii
-from prysmai.security.redact import hash_key, redact
+from prysmai.security.redaction import hash_key, redact
 
 
 def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

@@ -11,10 +11,7 @@ from __future__ import annotations
 from prysmai.security.config import SECURITY_CONFIG_ENV, PiiRedactionMode, SecurityConfig
 from prysmai.security.engine import scan
 from prysmai.security.findings import Finding, FindingKind, ScanResult, ThreatLevel
-
-# Imported eagerly: the submodule shares the function's name, and a lazy lookup would hand out
-# the module once anything had imported ``prysmai.security.redact``.
-from prysmai.security.redact import redact
+from prysmai.security.redaction import redact
 
 __all__ = [
     "Finding",

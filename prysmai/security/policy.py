@@ -29,10 +29,14 @@ import re2
 from prysmai.security.findings import Finding, FindingKind
 from prysmai.security.injection import safe_snippet
 from prysmai.security.injection_patterns import expand
+from prysmai.security.normalize import normalize
 from prysmai.security.policy_model import PolicyModel
 from prysmai.security.policy_patterns import (
     BENIGN_PHRASE,
+    DEFINITION_QUESTION,
+    GAME_CONTEXT,
     POLICIES,
+    PROTECTIVE_CONTEXT,
     RULES,
     SAFE_CONTEXT,
     PolicyRule,
@@ -83,7 +87,10 @@ class PolicyDetector:
         for rule in self._rules:
             self._set.Add(_pattern(rule))
         self._set.Compile()
-        self._safe_context = re2.compile(expand(SAFE_CONTEXT), options)
+        self._softening = re2.compile(expand(SAFE_CONTEXT), options)
+        self._game = re2.compile(expand(GAME_CONTEXT), options)
+        self._protective = re2.compile(expand(PROTECTIVE_CONTEXT), options)
+        self._definition = re2.compile(DEFINITION_QUESTION, options)
         if model is PolicyDetector._DEFAULT:
             self._model = PolicyModel.load_default()
         else:
@@ -133,10 +140,14 @@ class PolicyDetector:
         matched = self._set.Match(text)
         if not matched:
             return []
-        is_framed: bool | None = None
+        frames = _Frames(self, text)
         findings: list[Finding] = []
         for index in sorted(matched):
             rule = self._rules[index]
+            if rule.is_topical and frames.protective:
+                continue
+            if rule.is_contextual and frames.game:
+                continue
             match = self._regexes[index].search(text)
             if match is None:  # pragma: no cover - the set and the single regex agree
                 continue
@@ -144,11 +155,8 @@ class PolicyDetector:
             if _BENIGN_PHRASE_RE.search(text, start, end) is not None:
                 continue
             severity = rule.severity
-            if rule.is_contextual:
-                if is_framed is None:
-                    is_framed = self._safe_context.search(text) is not None
-                if is_framed:
-                    severity -= _FRAMED_DISCOUNT
+            if rule.is_contextual and frames.softened:
+                severity -= _FRAMED_DISCOUNT
             original_start, original_end = source_span(start, end)
             findings.append(
                 Finding(
@@ -164,15 +172,51 @@ class PolicyDetector:
         return findings
 
 
+class _Frames:
+    """Framing of one text, each looked up at most once and only when a rule needs it."""
+
+    def __init__(self, detector: PolicyDetector, text: str) -> None:
+        self._detector = detector
+        self._text = text
+        self._game: bool | None = None
+        self._softened: bool | None = None
+        self._protective: bool | None = None
+
+    @property
+    def game(self) -> bool:
+        """The text is about a game: person-directed violence is play."""
+        if self._game is None:
+            self._game = self._detector._game.search(self._text) is not None
+        return self._game
+
+    @property
+    def softened(self) -> bool:
+        """Fiction or process-management framing."""
+        if self._softened is None:
+            self._softened = self._detector._softening.search(self._text) is not None
+        return self._softened
+
+    @property
+    def protective(self) -> bool:
+        """The text asks how to prevent, recognise or define a harm, not how to cause it."""
+        if self._protective is None:
+            detector, text = self._detector, self._text
+            self._protective = (
+                detector._protective.search(text) is not None
+                or detector._definition.search(text) is not None
+            )
+        return self._protective
+
+
 class KeywordMatcher:
     """Matches the configured custom keywords, case-insensitively on word boundaries.
 
     Args:
-        keywords: Words or phrases; matched against normalised (lower-cased, folded) text.
+        keywords: Words or phrases, normalised like the text (lower-cased, accents folded).
     """
 
     def __init__(self, keywords: Iterable[str]) -> None:
-        words = sorted({" ".join(word.lower().split()) for word in keywords if word.strip()})
+        words = sorted({" ".join(normalize(word).text.split()) for word in keywords if word.strip()})
         self._keywords = tuple(words)
         body = "|".join(re.escape(word) for word in words)
         self._regex = re.compile(rf"(?<!\w)(?:{body})(?!\w)") if words else None

@@ -12,11 +12,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from prysmai.security import redact as redact_module
+import prysmai.security.redaction as redact_module
 from prysmai.security.config import PiiRedactionMode
 from prysmai.security.findings import Finding, FindingKind
 from prysmai.security.pii import detect_pii
-from prysmai.security.redact import hash_key, redact, redact_findings
+from prysmai.security.redaction import hash_key, redact, redact_findings
 
 KEY = b"fake-test-key-0123456789abcdef!!"
 FAKE = "FAKEkeyFORtests0123456789abcdefGHIJKLmnopqrstUVWXYZ"
@@ -167,7 +167,7 @@ def unwritable_data_dir(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iter
 def test_unwritable_data_dir_falls_back_to_a_process_key_and_warns_once(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    with caplog.at_level(logging.WARNING, logger="prysmai.security.redact"):
+    with caplog.at_level(logging.WARNING, logger="prysmai.security.redaction"):
         first = hash_key()
         second = hash_key()
 
