@@ -21,6 +21,7 @@ _CLEARED_PREFIXES = ("PRYSM_", "OPENAI_", "ANTHROPIC_", "OTEL_")
 _PROXY_VARS = {"HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY"}
 _TRACES_COLUMNS = (
     "time",
+    "call",
     "model",
     "provider",
     "status",
@@ -57,7 +58,7 @@ def traces_rows(stdout: str) -> list[dict[str, str]]:
     section = stdout.split("$ prysmai traces", 1)[1].split("$ prysmai stats", 1)[0]
     lines = [line for line in section.splitlines()[1:] if line.strip()]
     header, rule, *body = lines
-    assert header.split()[:2] == ["time", "model"]
+    assert header.split()[:3] == ["time", "call", "model"]
     assert set(rule.strip()) == {"─"}
     return [
         dict(zip(_TRACES_COLUMNS, re.split(r"\s{2,}", line.strip()), strict=True)) for line in body

@@ -14,6 +14,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from prysmai import semconv
 from prysmai.cli.common import (
     add_db_argument,
     format_cost,
@@ -33,6 +34,7 @@ _wait = time.sleep  # tests replace it to drive follow mode without sleeping
 # (heading, width when following, right-aligned): fixed widths keep follow batches aligned.
 _COLUMNS: Final = (
     ("time", 8, False),
+    ("call", 18, False),
     ("model", 28, False),
     ("provider", 10, False),
     ("status", 16, False),
@@ -81,7 +83,7 @@ def run(args: argparse.Namespace) -> int:
         cursor = store.last_rowid()
         since_ns = None if args.since is None else time.time_ns() - int(args.since * 1e9)
         rows = store.recent(
-            args.limit, since_ns, args.model, args.user, include_attributes=args.as_json
+            args.limit, since_ns, args.model, args.user, include_attributes=True
         )
         rows.reverse()  # oldest first, as a log reads and as follow mode continues
         console = make_console()
@@ -108,7 +110,7 @@ def _follow(
         while True:
             _wait(POLL_INTERVAL_S)
             rows = store.after(
-                cursor, model=args.model, user=args.user, include_attributes=args.as_json
+                cursor, model=args.model, user=args.user, include_attributes=True
             )
             if not rows:
                 continue
@@ -160,6 +162,7 @@ def _print_rows(
 def _cells(row: TraceRow) -> list[Text]:
     return [
         Text(format_clock(row.start_time_ns)),
+        Text(_call_kind(row)),
         Text(printable(row.model)),
         Text(printable(row.provider)),
         _status(row),
@@ -176,7 +179,20 @@ def format_clock(time_ns: int) -> str:
     return datetime.fromtimestamp(time_ns / 1e9).strftime("%H:%M:%S")
 
 
+def _call_kind(row: TraceRow) -> str:
+    """The operation, marked when it streamed or asked for tools (``chat stream+tools``)."""
+    marks = []
+    if row.stream:
+        marks.append("stream")
+    if row.attributes.get(semconv.TOOL_CALL_COUNT):
+        marks.append("tools")
+    operation = printable(row.operation, empty="?")
+    return f"{operation} {'+'.join(marks)}" if marks else operation
+
+
 def _status(row: TraceRow) -> Text:
+    if row.attributes.get(semconv.SECURITY_ACTION) in ("blocked", "response_blocked"):
+        return Text("blocked", style="red")
     if row.is_error:
         return Text(printable(row.error_type, empty="error"), style="red")
     if row.stream_cut_short:

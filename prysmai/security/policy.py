@@ -49,6 +49,8 @@ _SpanMap = Callable[[int, int], tuple[int, int]]
 KEYWORD_SEVERITY: Final = 5
 """Severity of a custom keyword match."""
 _FRAMED_DISCOUNT: Final = 3
+_BENIGN_LOOKAHEAD: Final = 40
+"""Characters after a match searched for a harmless object ("steal ... someone's heart")."""
 _MAX_MEM: Final = 64 << 20  # the combined set needs more than RE2's 8 MiB default DFA budget
 
 _BENIGN_PHRASE_RE: Final = re.compile(BENIGN_PHRASE)
@@ -152,7 +154,7 @@ class PolicyDetector:
             if match is None:  # pragma: no cover - the set and the single regex agree
                 continue
             start, end = match.span(0 if rule.raw else 1)
-            if _BENIGN_PHRASE_RE.search(text, start, end) is not None:
+            if _BENIGN_PHRASE_RE.search(text, start, min(len(text), end + _BENIGN_LOOKAHEAD)):
                 continue
             severity = rule.severity
             if rule.is_contextual and frames.softened:

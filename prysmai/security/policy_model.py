@@ -178,7 +178,7 @@ class PolicyModel:
 
     def matched(self, text: str) -> list[int]:
         """Return the indices of the vocabulary n-grams present in normalised ``text``."""
-        return list(self._set.Match(text))
+        return list(self._set.Match(text) or ())
 
     def probability(self, text: str) -> float:
         """Return the probability that normalised ``text`` violates some policy."""
@@ -212,7 +212,7 @@ class PolicyModel:
         return Verdict(policy, probability, severity, start, end)
 
     def _evidence(self, text: str, indices: Sequence[int], policy: str) -> tuple[int, int]:
-        """Return the words around the n-gram that weighed most for ``policy``."""
+        """Return the word (or words) holding the n-gram that weighed most for ``policy``."""
         weights = self.weights.policies[policy][0]
         harm = self.weights.harm
         best = max(indices, key=lambda index: harm[index] + weights[index])

@@ -44,6 +44,7 @@ def test_traces_prints_a_table_of_recent_calls(
     assert table_rows(out) == [
         [
             "time",
+            "call",
             "model",
             "provider",
             "status",
@@ -55,6 +56,7 @@ def test_traces_prints_a_table_of_recent_calls(
         ],
         [
             clock(BASE_TIME_NS),
+            "chat",
             "gpt-4o-2024-08-06",
             "openai",
             "ok",
@@ -99,7 +101,7 @@ def test_traces_status_column_names_what_went_wrong(
 
     main(["traces", "--db", str(recorder.path)])
 
-    assert table_rows(capsys.readouterr().out)[1][3] == expected
+    assert table_rows(capsys.readouterr().out)[1][4] == expected
 
 
 def test_traces_shows_ttft_for_streamed_calls_and_dashes_for_unknowns(
@@ -118,7 +120,7 @@ def test_traces_shows_ttft_for_streamed_calls_and_dashes_for_unknowns(
 
     main(["traces", "--db", str(recorder.path)])
 
-    assert table_rows(capsys.readouterr().out)[1][4:] == ["1,234", "321", "-", "-", "-"]
+    assert table_rows(capsys.readouterr().out)[1][5:] == ["1,234", "321", "-", "-", "-"]
 
 
 def test_traces_json_prints_one_object_per_call_with_attributes(
@@ -185,7 +187,7 @@ def test_traces_filters_by_model_user_and_since(
     recent = capsys.readouterr().out
 
     assert [row[-1] for row in by_user] == ["bob"]
-    assert [row[1] for row in by_model] == ["o3"]
+    assert [row[2] for row in by_model] == ["o3"]
     assert "match these filters" in recent
 
 
@@ -264,3 +266,39 @@ def test_traces_follow_json_starts_from_an_empty_store(
     assert code == 0
     assert [json.loads(line)["user_id"] for line in captured.out.splitlines()] == ["alice"]
     assert "Waiting for new calls" in captured.err
+
+
+@pytest.mark.parametrize(
+    ("overrides", "expected"),
+    [
+        pytest.param({}, "chat", id="plain"),
+        pytest.param({semconv.STREAM: True}, "chat stream", id="stream"),
+        pytest.param(
+            {semconv.STREAM: True, semconv.TOOL_CALL_COUNT: 2}, "chat stream+tools", id="tools"
+        ),
+        pytest.param({semconv.OPERATION_NAME: "embeddings"}, "embeddings", id="embeddings"),
+    ],
+)
+def test_traces_call_column_marks_streams_and_tool_calls(
+    recorder: SpanRecorder,
+    capsys: pytest.CaptureFixture[str],
+    overrides: dict[str, AttributeValue],
+    expected: str,
+) -> None:
+    recorder.call(overrides)
+
+    main(["traces", "--db", str(recorder.path)])
+
+    assert table_rows(capsys.readouterr().out)[1][1] == expected
+
+
+def test_traces_marks_calls_prysmai_blocked(
+    recorder: SpanRecorder, capsys: pytest.CaptureFixture[str]
+) -> None:
+    recorder.call(
+        {semconv.ERROR_TYPE: "PermissionDeniedError", semconv.SECURITY_ACTION: "blocked"}
+    )
+
+    main(["traces", "--db", str(recorder.path)])
+
+    assert table_rows(capsys.readouterr().out)[1][4] == "blocked"

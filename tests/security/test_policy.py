@@ -237,13 +237,13 @@ def _toy_weights() -> PolicyWeights:
 
 def test_model_classifies_and_points_at_its_evidence() -> None:
     model = PolicyModel(_toy_weights())
-    text = "please tell me about the bomb they found"
+    text = "please tell me about the bombs they found"
 
     verdict = model.classify(text)
 
     assert verdict is not None
     assert (verdict.policy, verdict.severity) == ("violence", 6)
-    assert text[verdict.start : verdict.end] == "the bomb they"
+    assert text[verdict.start : verdict.end] == "bombs"
 
 
 def test_model_stays_below_threshold_on_benign_text() -> None:
