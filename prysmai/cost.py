@@ -223,7 +223,7 @@ class _UnknownModelLog:
         if should_warn:
             logger.warning(
                 "No price for model %r from provider %r; its calls are recorded without a cost. "
-                "Add it with PriceBook(user_prices=...) or %s.",
+                "Add it with monitor(..., pricing=...) or %s.",
                 model[:_LOGGED_MODEL_CHARS] if model else model,
                 provider[:_LOGGED_MODEL_CHARS],
                 PRICING_FILE_ENV,

@@ -255,13 +255,16 @@ class ProgressReporter:
         self._shown = 0
         if not enabled:
             return
+        is_terminal = sys.stderr.isatty()
+        # Asked for with --progress while stderr is a file or pipe: draw anyway and keep the
+        # final bar, instead of the nothing rich draws for a non-terminal.
         self._progress = Progress(
             BarColumn(),
             DownloadColumn(),
             TransferSpeedColumn(),
             TimeRemainingColumn(),
-            console=Console(file=sys.stderr),
-            transient=True,
+            console=Console(file=sys.stderr, force_terminal=True if not is_terminal else None),
+            transient=is_terminal,
         )
         self._task = self._progress.add_task("redact", total=total_bytes)
 

@@ -77,7 +77,9 @@ def _summary_table(stats: Stats) -> Table:
         f"{stats.input_tokens:,}/{stats.output_tokens:,}/{stats.total_tokens:,}",
     )
     table.add_row("cost", format_cost(stats.cost_usd))
-    table.add_row("calls with unknown cost", f"{stats.unknown_cost_count:,}")
+    # No cost: the model has no known price, or the call reported no usage (blocked, failed,
+    # or a stream without include_usage).
+    table.add_row("calls without cost", f"{stats.unknown_cost_count:,}")
     return table
 
 
@@ -91,7 +93,7 @@ def _cost_table(stats: Stats) -> Table:
     table.add_column("model", no_wrap=True, overflow="ellipsis")
     table.add_column("calls", justify="right")
     table.add_column("cost", justify="right")
-    table.add_column("unknown cost", justify="right")
+    table.add_column("without cost", justify="right")
     for entry in stats.cost_by_model:
         known_calls = entry.calls - entry.unknown_cost_count
         table.add_row(

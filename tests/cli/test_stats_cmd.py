@@ -66,7 +66,7 @@ def test_stats_prints_summary_and_cost_by_model(
     )
     assert (table["ttft ms p50"], table["streamed calls"]) == (["50"], ["1"])
     assert table["tokens in/out/total"] == ["72/204/276"]
-    assert (table["cost"], table["calls with unknown cost"]) == (["$1.00012"], ["1"])
+    assert (table["cost"], table["calls without cost"]) == (["$1.00012"], ["1"])
     assert table["gpt-4o-2024-08-06"] == ["5", "$1.00012", "0"]
     assert table["mystery-1"] == ["1", "-", "1"]
 
