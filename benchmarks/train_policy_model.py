@@ -54,169 +54,177 @@ from prysmai.security.policy_patterns import POLICIES  # noqa: E402
 
 DEFAULT_DATA = REPO / ".." / "shared" / "eval"
 OUTPUT = REPO / "prysmai" / "security" / "data" / MODEL_RESOURCE
-TARGET_FPR = 0.04
+TARGET_FPR = 0.045
 """Combined (rules + model) false-positive rate allowed on safe rows when picking the threshold."""
 CANDIDATES = 30000
 """N-grams kept by the log-odds screen before training."""
-VOCABULARY = 6000
+VOCABULARY = 3000
 """N-grams shipped (the strongest after a first fit; the model is then refitted on them)."""
+MAX_SHARE = 0.05
+"""N-grams found in more than this share of training rows ("the ", " de ") are left out: they
+say little, cost scoring time on every text and mark a language more than a harm."""
 MIN_ROWS = 3
 """An n-gram must occur in at least this many training rows."""
 EXTRA_WEIGHT = 0.5
 """Weight of each further negative relative to a content-policy row of the same class."""
 SEED = 20240601
 
-WRITTEN_NEGATIVES: tuple[tuple[str, str], ...] = tuple(
-    ("fr", text)
-    for text in (
-        "Comment tuer un processus Python qui ne répond plus ?",
-        "Quelle est la meilleure façon de gonfler des ballons pour un anniversaire ?",
-        "Comment faire exploser les ventes de ma boutique en ligne ?",
-        "Peux-tu m'expliquer comment fonctionne une bombe de bain ?",
-        "Comment abattre un arbre mort dans mon jardin en toute sécurité ?",
-        "Quels sont les meilleurs conseils pour tirer de belles photos de nuit ?",
-        "Comment éliminer les mauvaises herbes sans produits chimiques ?",
-        "Comment se débarrasser des fourmis dans la cuisine ?",
-        "Je veux écraser mon record personnel au semi-marathon, des conseils ?",
-        "Comment arrêter de procrastiner quand je travaille à la maison ?",
-        "Quelle est l'histoire de la Seconde Guerre mondiale en France ?",
-        "Pourquoi la Révolution française a-t-elle éclaté en 1789 ?",
-        "Explique-moi la différence entre un virus et une bactérie.",
-        "Comment prévenir le harcèlement scolaire dans une classe de collège ?",
-        "Quels sont les signes d'une dépression chez un adolescent et comment l'aider ?",
-        "Où trouver de l'aide si un ami parle de suicide ?",
-        "Comment parler de consentement avec mes enfants de façon adaptée à leur âge ?",
-        "Quelles sont les conséquences juridiques du blanchiment d'argent en France ?",
-        "Comment reconnaître un faux billet de banque ?",
-        "Comment protéger mes données personnelles contre le vol d'identité ?",
-        "Peux-tu me donner une recette de gâteau au chocolat sans gluten ?",
-        "Comment cuisiner un bœuf bourguignon comme ma grand-mère ?",
-        "Quel vin servir avec un plateau de fromages ?",
-        "Rédige un courriel professionnel pour demander un congé la semaine prochaine.",
-        "Résume cet article sur le changement climatique en trois phrases.",
-        "Traduis cette phrase en anglais : le chat dort sur le canapé.",
-        "Comment écrire une lettre de motivation pour un poste de développeur ?",
-        "Quels sont les avantages du télétravail pour une petite entreprise ?",
-        "Explique la photosynthèse à un enfant de dix ans.",
-        "Comment fonctionne un moteur électrique ?",
-        "Quelles sont les meilleures plages de Bretagne pour les familles ?",
-        "Je prépare un voyage au Japon, que dois-je visiter à Kyoto ?",
-        "Comment améliorer mon sommeil quand je suis stressé ?",
-        "Quels exercices faire pour renforcer le dos ?",
-        "Comment apprendre le piano à quarante ans ?",
-        "Écris un poème sur l'automne et les feuilles mortes.",
-        "Raconte une histoire drôle pour les enfants avec un dragon gentil.",
-        "Quelle est la capitale de l'Australie ?",
-        "Comment calculer la surface d'un cercle ?",
-        "Peux-tu corriger les fautes d'orthographe de ce paragraphe ?",
-        "Comment créer un tableau croisé dynamique dans Excel ?",
-        "Explique-moi les bases de la programmation en JavaScript.",
-        "Comment détruire un vieux disque dur pour effacer mes données ?",
-        "Comment tuer le temps pendant une longue escale à l'aéroport ?",
-        "Dans un jeu vidéo, comment battre le boss final de ce niveau ?",
-        "Comment couper des oignons sans pleurer ?",
-        "Comment pendre un tableau lourd sur un mur en placo ?",
-        "Quelle est la meilleure façon de capturer l'ambiance d'un coucher de soleil en peinture ?",
-        "Comment exécuter une requête SQL avec une jointure ?",
-        "Comment attaquer un problème de mathématiques difficile ?",
-        "Comment voler la vedette lors d'un spectacle de danse ?",
-        "Comment percer dans l'industrie de la musique ?",
-        "Quelles sont les causes de la Première Guerre mondiale ?",
-        "Qu'est-ce que le terrorisme selon le droit international ?",
-        "Pourquoi l'esclavage a-t-il été aboli en France en 1848 ?",
-        "Comment soutenir une personne victime de violences conjugales ?",
-        "Quels sont les dangers des drogues pour la santé des jeunes ?",
-        "Comment expliquer la mort d'un animal de compagnie à un enfant ?",
-        "Quels médicaments ne faut-il pas mélanger avec de l'alcool ?",
-        "Comment signaler un contenu haineux sur les réseaux sociaux ?",
-        "Quelle est la position de l'Église catholique sur le divorce ?",
-        "Pourquoi les femmes ont-elles obtenu le droit de vote en 1944 en France ?",
-        "Comment lutter contre le racisme au travail ?",
-        "Quelles sont les règles du rugby ?",
-        "Comment dresser un chiot à la propreté ?",
-        "Comment réparer une fuite sous l'évier ?",
-        "Quelle assurance choisir pour une première voiture ?",
-        "Comment négocier une augmentation de salaire ?",
-        "Quels sont les symptômes de la grippe et comment la soigner ?",
-        "Comment planter des tomates sur un balcon ?",
-        "Donne-moi des idées de sorties pour un week-end pluvieux à Lyon.",
-        "Comment organiser une fête surprise pour les trente ans de ma sœur ?",
-        "Quels livres lire pour comprendre l'économie ?",
-        "Explique-moi le fonctionnement de la Bourse.",
-        "Comment faire une sauvegarde de mon téléphone ?",
-        "Comment se protéger des arnaques par téléphone ?",
-        "Quelles sont les étapes pour créer une entreprise en France ?",
-        "Comment écrire une scène de combat crédible dans mon roman fantastique ?",
-        "Dans mon roman, le détective enquête sur un meurtre : comment rendre l'intrigue crédible ?",
-        "Comment éteindre un feu de cuisine en toute sécurité ?",
-        "Comment fonctionne la chimiothérapie contre le cancer ?",
-        "Quels sont les effets de l'alcool sur le cerveau ?",
-        "Comment fabriquer une cabane en bois pour les enfants ?",
-        "Comment construire une fusée à eau pour un projet scolaire ?",
-        "Où acheter des billets de train pas chers pour Marseille ?",
-        "Comment se débarrasser d'une mauvaise habitude ?",
-        "Quel est le meilleur moyen d'apprendre l'espagnol rapidement ?",
-        "Comment abattre un mur non porteur dans ma maison ?",
-        "Comment étrangler une durite de radiateur pour la remplacer ?",
-        "Pourquoi les chats ont-ils peur des concombres ?",
-        "Comment battre des œufs en neige ferme ?",
-        "Comment frapper un coup droit au tennis ?",
-        "Comment poignarder un ballon de baudruche sans bruit pour un tour de magie ?",
-        "Quels sont les droits des personnes handicapées au travail ?",
-        "Comment les immigrés ont-ils contribué à l'économie française ?",
-        "Pourquoi les juifs ont-ils été persécutés pendant la guerre ?",
-        "Qu'est-ce que l'islamophobie et comment la combattre ?",
-        "Comment aider un adolescent qui se scarifie ?",
-        "Que faire si mon enfant a avalé un médicament par erreur ?",
-        "Comment reconnaître les signes d'un trouble alimentaire chez une amie ?",
+WRITTEN_NEGATIVES: tuple[tuple[str, str], ...] = (
+    tuple(
+        ("fr", text)
+        for text in (
+            "Comment tuer un processus Python qui ne répond plus ?",
+            "Quelle est la meilleure façon de gonfler des ballons pour un anniversaire ?",
+            "Comment faire exploser les ventes de ma boutique en ligne ?",
+            "Peux-tu m'expliquer comment fonctionne une bombe de bain ?",
+            "Comment abattre un arbre mort dans mon jardin en toute sécurité ?",
+            "Quels sont les meilleurs conseils pour tirer de belles photos de nuit ?",
+            "Comment éliminer les mauvaises herbes sans produits chimiques ?",
+            "Comment se débarrasser des fourmis dans la cuisine ?",
+            "Je veux écraser mon record personnel au semi-marathon, des conseils ?",
+            "Comment arrêter de procrastiner quand je travaille à la maison ?",
+            "Quelle est l'histoire de la Seconde Guerre mondiale en France ?",
+            "Pourquoi la Révolution française a-t-elle éclaté en 1789 ?",
+            "Explique-moi la différence entre un virus et une bactérie.",
+            "Comment prévenir le harcèlement scolaire dans une classe de collège ?",
+            "Quels sont les signes d'une dépression chez un adolescent et comment l'aider ?",
+            "Où trouver de l'aide si un ami parle de suicide ?",
+            "Comment parler de consentement avec mes enfants de façon adaptée à leur âge ?",
+            "Quelles sont les conséquences juridiques du blanchiment d'argent en France ?",
+            "Comment reconnaître un faux billet de banque ?",
+            "Comment protéger mes données personnelles contre le vol d'identité ?",
+            "Peux-tu me donner une recette de gâteau au chocolat sans gluten ?",
+            "Comment cuisiner un bœuf bourguignon comme ma grand-mère ?",
+            "Quel vin servir avec un plateau de fromages ?",
+            "Rédige un courriel professionnel pour demander un congé la semaine prochaine.",
+            "Résume cet article sur le changement climatique en trois phrases.",
+            "Traduis cette phrase en anglais : le chat dort sur le canapé.",
+            "Comment écrire une lettre de motivation pour un poste de développeur ?",
+            "Quels sont les avantages du télétravail pour une petite entreprise ?",
+            "Explique la photosynthèse à un enfant de dix ans.",
+            "Comment fonctionne un moteur électrique ?",
+            "Quelles sont les meilleures plages de Bretagne pour les familles ?",
+            "Je prépare un voyage au Japon, que dois-je visiter à Kyoto ?",
+            "Comment améliorer mon sommeil quand je suis stressé ?",
+            "Quels exercices faire pour renforcer le dos ?",
+            "Comment apprendre le piano à quarante ans ?",
+            "Écris un poème sur l'automne et les feuilles mortes.",
+            "Raconte une histoire drôle pour les enfants avec un dragon gentil.",
+            "Quelle est la capitale de l'Australie ?",
+            "Comment calculer la surface d'un cercle ?",
+            "Peux-tu corriger les fautes d'orthographe de ce paragraphe ?",
+            "Comment créer un tableau croisé dynamique dans Excel ?",
+            "Explique-moi les bases de la programmation en JavaScript.",
+            "Comment détruire un vieux disque dur pour effacer mes données ?",
+            "Comment tuer le temps pendant une longue escale à l'aéroport ?",
+            "Dans un jeu vidéo, comment battre le boss final de ce niveau ?",
+            "Comment couper des oignons sans pleurer ?",
+            "Comment pendre un tableau lourd sur un mur en placo ?",
+            "Comment capturer l'ambiance d'un coucher de soleil en peinture ?",
+            "Comment exécuter une requête SQL avec une jointure ?",
+            "Comment attaquer un problème de mathématiques difficile ?",
+            "Comment voler la vedette lors d'un spectacle de danse ?",
+            "Comment percer dans l'industrie de la musique ?",
+            "Quelles sont les causes de la Première Guerre mondiale ?",
+            "Qu'est-ce que le terrorisme selon le droit international ?",
+            "Pourquoi l'esclavage a-t-il été aboli en France en 1848 ?",
+            "Comment soutenir une personne victime de violences conjugales ?",
+            "Quels sont les dangers des drogues pour la santé des jeunes ?",
+            "Comment expliquer la mort d'un animal de compagnie à un enfant ?",
+            "Quels médicaments ne faut-il pas mélanger avec de l'alcool ?",
+            "Comment signaler un contenu haineux sur les réseaux sociaux ?",
+            "Quelle est la position de l'Église catholique sur le divorce ?",
+            "Pourquoi les femmes ont-elles obtenu le droit de vote en 1944 en France ?",
+            "Comment lutter contre le racisme au travail ?",
+            "Quelles sont les règles du rugby ?",
+            "Comment dresser un chiot à la propreté ?",
+            "Comment réparer une fuite sous l'évier ?",
+            "Quelle assurance choisir pour une première voiture ?",
+            "Comment négocier une augmentation de salaire ?",
+            "Quels sont les symptômes de la grippe et comment la soigner ?",
+            "Comment planter des tomates sur un balcon ?",
+            "Donne-moi des idées de sorties pour un week-end pluvieux à Lyon.",
+            "Comment organiser une fête surprise pour les trente ans de ma sœur ?",
+            "Quels livres lire pour comprendre l'économie ?",
+            "Explique-moi le fonctionnement de la Bourse.",
+            "Comment faire une sauvegarde de mon téléphone ?",
+            "Comment se protéger des arnaques par téléphone ?",
+            "Quelles sont les étapes pour créer une entreprise en France ?",
+            "Comment écrire une scène de combat crédible dans mon roman fantastique ?",
+            "Dans mon roman, un détective enquête sur un meurtre : comment rendre l'intrigue"
+            " crédible ?",
+            "Comment éteindre un feu de cuisine en toute sécurité ?",
+            "Comment fonctionne la chimiothérapie contre le cancer ?",
+            "Quels sont les effets de l'alcool sur le cerveau ?",
+            "Comment fabriquer une cabane en bois pour les enfants ?",
+            "Comment construire une fusée à eau pour un projet scolaire ?",
+            "Où acheter des billets de train pas chers pour Marseille ?",
+            "Comment se débarrasser d'une mauvaise habitude ?",
+            "Quel est le meilleur moyen d'apprendre l'espagnol rapidement ?",
+            "Comment abattre un mur non porteur dans ma maison ?",
+            "Comment étrangler une durite de radiateur pour la remplacer ?",
+            "Pourquoi les chats ont-ils peur des concombres ?",
+            "Comment battre des œufs en neige ferme ?",
+            "Comment frapper un coup droit au tennis ?",
+            "Comment poignarder un ballon de baudruche sans bruit pour un tour de magie ?",
+            "Quels sont les droits des personnes handicapées au travail ?",
+            "Comment les immigrés ont-ils contribué à l'économie française ?",
+            "Pourquoi les juifs ont-ils été persécutés pendant la guerre ?",
+            "Qu'est-ce que l'islamophobie et comment la combattre ?",
+            "Comment aider un adolescent qui se scarifie ?",
+            "Que faire si mon enfant a avalé un médicament par erreur ?",
+            "Comment reconnaître les signes d'un trouble alimentaire chez une amie ?",
+        )
     )
-) + tuple(
-    ("sw", text)
-    for text in (
-        "Ninawezaje kupika wali wa nazi?",
-        "Tafadhali nieleze historia ya Tanzania.",
-        "Ni njia gani bora ya kujifunza Kiingereza?",
-        "Nisaidie kuandika barua ya kuomba kazi.",
-        "Je, mvua itanyesha kesho Nairobi?",
-        "Ninawezaje kuua mchakato wa Python uliokwama?",
-        "Ni vitabu gani vizuri vya kusoma kwa watoto?",
-        "Nieleze jinsi kompyuta inavyofanya kazi.",
-        "Ninawezaje kupanda mahindi shambani?",
-        "Ni faida gani za kufanya mazoezi kila siku?",
-        "Tafsiri sentensi hii kwa Kiswahili tafadhali.",
-        "Ninawezaje kuokoa pesa kila mwezi?",
-        "Nieleze sheria za mpira wa miguu.",
-        "Ni wapi naweza kununua tiketi ya basi kwenda Mombasa?",
-        "Ninawezaje kumsaidia rafiki anayehisi huzuni?",
-        "Ni dalili gani za malaria?",
-        "Niandikie shairi kuhusu bahari.",
-        "Ninawezaje kutengeneza tovuti rahisi?",
-        "Kwa nini anga ni la buluu?",
-        "Ninawezaje kuzuia wizi wa simu yangu?",
+    + tuple(
+        ("sw", text)
+        for text in (
+            "Ninawezaje kupika wali wa nazi?",
+            "Tafadhali nieleze historia ya Tanzania.",
+            "Ni njia gani bora ya kujifunza Kiingereza?",
+            "Nisaidie kuandika barua ya kuomba kazi.",
+            "Je, mvua itanyesha kesho Nairobi?",
+            "Ninawezaje kuua mchakato wa Python uliokwama?",
+            "Ni vitabu gani vizuri vya kusoma kwa watoto?",
+            "Nieleze jinsi kompyuta inavyofanya kazi.",
+            "Ninawezaje kupanda mahindi shambani?",
+            "Ni faida gani za kufanya mazoezi kila siku?",
+            "Tafsiri sentensi hii kwa Kiswahili tafadhali.",
+            "Ninawezaje kuokoa pesa kila mwezi?",
+            "Nieleze sheria za mpira wa miguu.",
+            "Ni wapi naweza kununua tiketi ya basi kwenda Mombasa?",
+            "Ninawezaje kumsaidia rafiki anayehisi huzuni?",
+            "Ni dalili gani za malaria?",
+            "Niandikie shairi kuhusu bahari.",
+            "Ninawezaje kutengeneza tovuti rahisi?",
+            "Kwa nini anga ni la buluu?",
+            "Ninawezaje kuzuia wizi wa simu yangu?",
+        )
     )
-) + tuple(
-    ("jv", text)
-    for text in (
-        "Piye carane masak sego goreng sing enak?",
-        "Tulung jelasna sejarah kraton Yogyakarta.",
-        "Aku pengin sinau basa Inggris, piye carane?",
-        "Tulung gawekno layang lamaran kerja.",
-        "Sesuk udan ora ning Surabaya?",
-        "Piye carane mateni proses Python sing macet?",
-        "Buku apa sing apik kanggo bocah cilik?",
-        "Jelasna piye komputer iku kerjane.",
-        "Piye carane nandur pari ning sawah?",
-        "Apa manfaate olahraga saben dina?",
-        "Piye carane nabung duit saben wulan?",
-        "Jelasna aturan main bal-balan.",
-        "Ning ngendi aku iso tuku tiket sepur menyang Jakarta?",
-        "Piye carane ngewangi kanca sing lagi sedih?",
-        "Apa gejala demam berdarah?",
-        "Gawekno geguritan bab segara.",
-        "Piye carane gawe website sing gampang?",
-        "Kenapa langit iku werna biru?",
-        "Piye carane njaga hape supaya ora dicolong?",
-        "Resep wedang jahe sing anget piye?",
+    + tuple(
+        ("jv", text)
+        for text in (
+            "Piye carane masak sego goreng sing enak?",
+            "Tulung jelasna sejarah kraton Yogyakarta.",
+            "Aku pengin sinau basa Inggris, piye carane?",
+            "Tulung gawekno layang lamaran kerja.",
+            "Sesuk udan ora ning Surabaya?",
+            "Piye carane mateni proses Python sing macet?",
+            "Buku apa sing apik kanggo bocah cilik?",
+            "Jelasna piye komputer iku kerjane.",
+            "Piye carane nandur pari ning sawah?",
+            "Apa manfaate olahraga saben dina?",
+            "Piye carane nabung duit saben wulan?",
+            "Jelasna aturan main bal-balan.",
+            "Ning ngendi aku iso tuku tiket sepur menyang Jakarta?",
+            "Piye carane ngewangi kanca sing lagi sedih?",
+            "Apa gejala demam berdarah?",
+            "Gawekno geguritan bab segara.",
+            "Piye carane gawe website sing gampang?",
+            "Kenapa langit iku werna biru?",
+            "Piye carane njaga hape supaya ora dicolong?",
+            "Resep wedang jahe sing anget piye?",
+        )
     )
 )
 """Benign prompts written for this script (no third-party text), used only as negatives."""
@@ -304,7 +312,7 @@ def screen(rows: Sequence[frozenset[str]], labels: Sequence[int], limit: int) ->
     scores: dict[str, float] = {}
     for feature in positive.keys() | negative.keys():
         a, b = positive[feature], negative[feature]
-        if a + b < MIN_ROWS:
+        if a + b < MIN_ROWS or a + b > MAX_SHARE * len(labels):
             continue
         log_odds = math.log((a + 1) / (n_pos + 2)) - math.log((b + 1) / (n_neg + 2))
         scores[feature] = abs(log_odds) * math.sqrt(a + b)
@@ -318,7 +326,7 @@ def logistic(
     size: int,
     *,
     epochs: int = 8,
-    l2: float = 1e-4,
+    l2: float = 1e-3,
     rate: float = 0.2,
     seed: int = SEED,
 ) -> tuple[list[float], float]:
@@ -365,7 +373,9 @@ def fit(examples: Sequence[Example], threshold: float = 0.5) -> PolicyWeights:
     rows = [[index[f] for f in example.feats if f in index] for example in examples]
     harm, harm_bias = logistic(rows, labels, _balanced(examples, labels), len(vocabulary))
 
-    positives = [(example, row) for example, row in zip(examples, rows, strict=True) if example.label]
+    positives = [
+        (example, row) for example, row in zip(examples, rows, strict=True) if example.label
+    ]
     policies: dict[str, tuple[tuple[float, ...], float]] = {}
     for policy in POLICIES:
         targets = [int(example.category == policy) for example, _ in positives]
@@ -392,8 +402,9 @@ def _policy(weights: PolicyWeights, example: Example) -> str:
     present = [index[f] for f in example.feats if f in index]
     return max(
         weights.policies,
-        key=lambda name: weights.policies[name][1]
-        + sum(weights.policies[name][0][i] for i in present),
+        key=lambda name: (
+            weights.policies[name][1] + sum(weights.policies[name][0][i] for i in present)
+        ),
     )
 
 

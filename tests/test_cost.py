@@ -237,7 +237,7 @@ def test_unknown_model_gets_no_cost_and_is_counted(
     assert unknown_model_lookups() - before == 2
     assert [r.getMessage() for r in caplog.records] == [
         "No price for model 'llama3.1:8b-unknown-a' from provider 'ollama'; its calls are "
-        "recorded without a cost. Add it with PriceBook(user_prices=...) or PRYSM_PRICING_FILE."
+        "recorded without a cost. Add it with monitor(..., pricing=...) or PRYSM_PRICING_FILE."
     ]
 
 

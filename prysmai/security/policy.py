@@ -124,6 +124,9 @@ class PolicyDetector:
             verdict = self._model.classify(text)
             if verdict is not None and all(f.category != verdict.policy for f in findings):
                 start, end = verdict.start, verdict.end
+                window = (max(0, start - _BENIGN_LOOKAHEAD), end + _BENIGN_LOOKAHEAD)
+                if _BENIGN_PHRASE_RE.search(text, *window) is not None:
+                    return findings
                 original_start, original_end = source_span(start, end)
                 findings.append(
                     Finding(
@@ -218,7 +221,9 @@ class KeywordMatcher:
     """
 
     def __init__(self, keywords: Iterable[str]) -> None:
-        words = sorted({" ".join(normalize(word).text.split()) for word in keywords if word.strip()})
+        words = sorted(
+            {" ".join(normalize(word).text.split()) for word in keywords if word.strip()}
+        )
         self._keywords = tuple(words)
         body = "|".join(re.escape(word) for word in words)
         self._regex = re.compile(rf"(?<!\w)(?:{body})(?!\w)") if words else None

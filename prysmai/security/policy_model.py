@@ -186,14 +186,13 @@ class PolicyModel:
 
     def probability_of(self, indices: Iterable[int]) -> float:
         """Return the violation probability for the given feature indices."""
-        harm = self.weights.harm
-        return _sigmoid(self.weights.harm_bias + sum(harm[index] for index in indices))
+        return _sigmoid(self.weights.harm_bias + sum(map(self.weights.harm.__getitem__, indices)))
 
     def policy_of(self, indices: Sequence[int]) -> str:
         """Return the policy whose one-vs-rest score is highest for the given features."""
         best_name, best_score = self._policy_names[0], -math.inf
         for name, (weights, bias) in zip(self._policy_names, self._policy_tables, strict=True):
-            score = bias + sum(weights[index] for index in indices)
+            score = bias + sum(map(weights.__getitem__, indices))
             if score > best_score:
                 best_name, best_score = name, score
         return best_name
