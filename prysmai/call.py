@@ -105,12 +105,12 @@ class CallRecord:
             del tail[0]
         self.tail = tail
 
-    def finish(self) -> None:
-        """Mark the call as ended and hand it to the recorder; later calls do nothing."""
+    def finish(self, end_ns: int = 0) -> None:
+        """Mark the call as ended (now, or at ``end_ns``) and hand it to the recorder, once."""
         if self.finished:
             return
         self.finished = True
-        self.end_ns = time.perf_counter_ns()
+        self.end_ns = end_ns or time.perf_counter_ns()
         self.recorder.submit(self)
 
     def finish_with_error(self, error: BaseException) -> None:
@@ -126,6 +126,18 @@ class CallRecord:
             return
         self.is_closed_early = True
         self.finish()
+
+    def finish_abandoned(self) -> None:
+        """End a call whose response was garbage-collected unfinished.
+
+        Collection can come long after the caller stopped reading (an exception held the stream
+        in a traceback), so the call ends at its last observed activity, not now.
+        """
+        if self.finished:
+            return
+        last_activity = self.chunk_times_ns[-1] if self.chunk_times_ns else self.response_ns
+        self.is_closed_early = True
+        self.finish(last_activity)
 
     def response_body(self) -> bytes:
         """All kept response bytes joined (head and, past the cap, the tail)."""

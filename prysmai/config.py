@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import urllib.parse
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Final
@@ -52,6 +53,15 @@ def validate_prysm_key(key: str) -> str:
         f"prysm_key=... or set {API_KEY_ENV}; leave both unset to keep traces locally."
     )
     raise ConfigurationError(msg)
+
+
+def _is_http_url(url: str) -> bool:
+    try:
+        parts = urllib.parse.urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError for a malformed port
+    except ValueError:
+        return False
+    return parts.scheme in ("http", "https") and bool(parts.hostname)
 
 
 def env_flag(name: str) -> bool | None:
@@ -106,8 +116,11 @@ def resolve_destination(
         key = key.strip()
     if url is not None:
         url = url.strip().rstrip("/")
-        if not url.startswith(("http://", "https://")):
-            msg = f"base_url {url!r} must start with http:// or https://"
+        if not _is_http_url(url):
+            msg = (
+                f"base_url {url!r} is not an http:// or https:// address with a host; "
+                f"pass base_url=... or fix {BASE_URL_ENV}"
+            )
             raise ConfigurationError(msg)
     if url is not None and key is None:
         msg = (

@@ -18,7 +18,7 @@ from types import ModuleType
 from typing import TYPE_CHECKING, Any, Final
 
 from prysmai import jsonutil, semconv
-from prysmai.text_slots import TextSlot, request_slots, response_slots
+from prysmai.text_slots import TextSlot, all_string_slots, request_slots, response_slots
 
 if TYPE_CHECKING:
     from prysmai.call import CallRecord
@@ -65,11 +65,13 @@ class Guard:
 
     def __init__(self, config: SecurityConfig) -> None:
         from prysmai.security import scan
+        from prysmai.security.pii import detect_pii
         from prysmai.security.redaction import hash_key, redact, redact_findings
         from prysmai.security.scoring import level_for, score
 
         self.config = config
         self._scan = scan
+        self._detect_pii = detect_pii
         self._redact = redact
         self._redact_findings = redact_findings
         self._score = score
@@ -87,19 +89,49 @@ class Guard:
         try:
             body = jsonutil.loads(call.request_body)
         except ValueError:
-            return None
+            return self._check_raw_request(call, request, http_module)
         slots = request_slots(call.endpoint.wire_format, call.endpoint.name, body)
         verdict = self._scan_slots(slots)
+        # PII can sit anywhere the application put text (names, metadata, extra fields).
+        covered = {(id(slot.container), slot.key) for slot in slots}
+        others = [s for s in all_string_slots(body) if (id(s.container), s.key) not in covered]
+        if self.config.pii_detection and others:
+            verdict.findings.extend(f for slot in others for f in self._detect_pii(slot.text))
+            verdict.score = self._score(verdict.findings)
+            verdict.level = self._level_for(verdict.score).value
         call.scan = verdict
         if self._should_block(verdict):
             verdict.action = "blocked"
             return self._blocked_response(call, request, http_module, verdict, "request")
-        pii = [f for f in verdict.findings if f.kind.value == "pii"]
-        if not pii or not self.redacts:
+        if not self.redacts or not any(f.kind.value == "pii" for f in verdict.findings):
             return None
-        self._redact_slots(slots)
+        self._redact_slots(slots + others)
         verdict.action = "redacted"
-        new_body = jsonutil.dumps(body).encode()
+        try:
+            new_body = jsonutil.dumps(body).encode()
+        except (TypeError, ValueError, RecursionError):
+            return self._check_raw_request(call, request, http_module)
+        call.request_body = new_body
+        return _rebuilt_request(request, new_body, http_module)
+
+    def _check_raw_request(self, call: CallRecord, request: Any, http_module: ModuleType) -> Any:
+        """Scan and redact a body that cannot be handled as JSON as plain text.
+
+        Placeholders hold no quotes or backslashes, so replacing a value inside a JSON string
+        keeps the document valid.
+        """
+        assert call.request_body is not None
+        text = call.request_body.decode("utf-8", errors="replace")
+        verdict = self._scan_slots([TextSlot([text], 0)])
+        call.scan = verdict
+        if self._should_block(verdict):
+            verdict.action = "blocked"
+            return self._blocked_response(call, request, http_module, verdict, "request")
+        if not self.redacts or not any(f.kind.value == "pii" for f in verdict.findings):
+            return None
+        mode = "mask" if self.mode == "block" else self.mode
+        new_body = self._redact(text, mode, key=self._key).encode()
+        verdict.action = "redacted"
         call.request_body = new_body
         return _rebuilt_request(request, new_body, http_module)
 
@@ -220,6 +252,20 @@ class Guard:
         if self.redacts:
             self._redact_details(details)
 
+    def redact_attributes(self, attributes: dict[str, Any]) -> None:
+        """Redact free text the application put on the span (metadata, tool descriptions)."""
+        if not self.redacts:
+            return
+        mode = "mask" if self.mode == "block" else self.mode
+        for name, value in attributes.items():
+            is_free_text = name.startswith(semconv.METADATA_PREFIX) or name in (
+                semconv.TOOL_DEFINITIONS,
+                semconv.USER_ID,
+                semconv.SESSION_ID,
+            )
+            if is_free_text and isinstance(value, str):
+                attributes[name] = self._redact(value, mode, key=self._key)
+
     def _redact_details(self, details: CallDetails) -> None:
         """Keep raw PII out of telemetry: captured answers are redacted like requests."""
         mode = "mask" if self.mode == "block" else self.mode
@@ -230,6 +276,9 @@ class Guard:
         details.system_instructions = [
             self._redact(t, mode, key=self._key) for t in details.system_instructions
         ]
+        if details.error_message:
+            # Providers quote the offending input in error messages.
+            details.error_message = self._redact(details.error_message, mode, key=self._key)
         for message in details.input_messages:
             for part in message.get("parts", []):
                 for key in ("content", "arguments", "response"):

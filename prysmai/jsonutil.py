@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import orjson
@@ -15,5 +16,11 @@ def loads(data: bytes | str) -> Any:
 
 
 def dumps(value: Any) -> str:
-    """Serialise to compact JSON text; values JSON cannot hold are written as their ``str``."""
-    return orjson.dumps(value, default=str).decode()
+    """Serialise to compact JSON text; values JSON cannot hold are written as their ``str``.
+
+    orjson stops at 255 levels of nesting; deeper documents go through the standard library.
+    """
+    try:
+        return orjson.dumps(value, default=str).decode()
+    except orjson.JSONEncodeError:
+        return json.dumps(value, default=str, ensure_ascii=False, separators=(",", ":"))

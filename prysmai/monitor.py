@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import math
 import sys
 from collections.abc import Mapping
 from types import ModuleType
@@ -109,13 +110,24 @@ def _options(
     attributes: Mapping[str, Any] | None,
 ) -> MonitorOptions:
     key, url = resolve_destination(prysm_key, base_url)
-    if not isinstance(timeout, int | float) or timeout <= 0:
+    is_number = isinstance(timeout, int | float) and not isinstance(timeout, bool)
+    if not is_number or not math.isfinite(timeout) or timeout <= 0:
         msg = f"timeout must be a positive number of seconds, got {timeout!r}"
         raise ConfigurationError(msg)
     if max_content_chars is None:
         max_content_chars = max_content_chars_from_env()
-    elif max_content_chars < 0:
-        msg = f"max_content_chars must be >= 0, got {max_content_chars!r}"
+    elif (
+        not isinstance(max_content_chars, int)
+        or isinstance(max_content_chars, bool)
+        or max_content_chars < 0
+    ):
+        msg = f"max_content_chars must be an integer >= 0, got {max_content_chars!r}"
+        raise ConfigurationError(msg)
+    if provider_name is not None and (not isinstance(provider_name, str) or not provider_name):
+        msg = f"provider_name must be a non-empty string, got {provider_name!r}"
+        raise ConfigurationError(msg)
+    if capture_content is not None and not isinstance(capture_content, bool):
+        msg = f"capture_content must be True, False or None, got {capture_content!r}"
         raise ConfigurationError(msg)
     return MonitorOptions(
         prysm_key=key,

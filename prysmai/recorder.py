@@ -18,6 +18,7 @@ from opentelemetry.trace import SpanKind, Status, StatusCode
 from prysmai import jsonutil, semconv
 from prysmai.call import CallRecord
 from prysmai.context import ContextValues, resolve_snapshot
+from prysmai.faults import report_fault
 from prysmai.providers import CallDetails, decode_body, read_call
 from prysmai.span_attributes import Outcome, Timings, build_attributes
 from prysmai.worker import get_worker
@@ -83,7 +84,12 @@ class Recorder:
         """Parse a finished call and emit its span and metrics."""
         body = call.response_body()
         if body and call.response_headers is not None:
-            body = decode_body(body, call.response_headers.get("content-encoding"))
+            try:
+                body = decode_body(body, call.response_headers.get("content-encoding"))
+            except Exception:
+                # A body that lies about its encoding is recorded without its content.
+                report_fault("decoding a response body", in_background=True)
+                body = b""
         endpoint = call.endpoint
         details = read_call(
             endpoint.wire_format, endpoint.name, call.request_body, body, call.status_code
@@ -113,6 +119,7 @@ class Recorder:
         )
         if self.guard is not None:
             attributes.update(self.guard.span_attributes(call, details, self.capture_content))
+            self.guard.redact_attributes(attributes)
         self._emit_span(call, endpoint.operation, details, attributes, outcome)
         self.pipeline.record_metrics(attributes, timings, details, cost)
 
@@ -190,14 +197,16 @@ def _outcome(call: CallRecord, details: CallDetails) -> Outcome:
     error_type: str | None = None
     message = details.error_message
     if call.error is not None:
-        error_type = _exception_error_type(call.error, got_response=status > 0)
+        error_type = _exception_error_type(call.error)
         message = message or type(call.error).__name__
     elif status >= 400:
-        error_type = _STATUS_ERROR_TYPES.get(
-            status, "InternalServerError" if status >= 500 else "APIStatusError"
-        )
+        error_type = _status_error_type(status, call.endpoint.wire_format)
     elif details.error_message and details.is_stream:
         error_type = "APIError"
+    elif _is_unreadable_answer(call, details):
+        # The SDK cannot decode such an answer and raises this to the caller.
+        error_type = "JSONDecodeError"
+        message = "the provider's answer is not valid JSON"
     is_cut_short = status < 400 and (
         (details.is_stream and not details.has_terminal_event)
         or (not details.is_stream and call.is_closed_early and not call.is_exhausted)
@@ -205,17 +214,29 @@ def _outcome(call: CallRecord, details: CallDetails) -> Outcome:
     return Outcome(status, error_type, message, is_cut_short)
 
 
-def _exception_error_type(error: BaseException, *, got_response: bool) -> str:
+def _status_error_type(status: int, wire_format: str) -> str:
+    if status == 529 and wire_format == "anthropic":
+        return "OverloadedError"
+    if status in _STATUS_ERROR_TYPES:
+        return _STATUS_ERROR_TYPES[status]
+    return "InternalServerError" if status >= 500 else "APIStatusError"
+
+
+def _is_unreadable_answer(call: CallRecord, details: CallDetails) -> bool:
+    if not details.is_unreadable or not call.is_exhausted or call.status_code != 200:
+        return False
+    content_type = call.response_headers.get("content-type", "") if call.response_headers else ""
+    return "json" in content_type
+
+
+def _exception_error_type(error: BaseException) -> str:
     if isinstance(error, asyncio.CancelledError):
         return "cancelled"
     if isinstance(error, KeyboardInterrupt | SystemExit):
         return type(error).__name__
-    name = type(error).__name__
-    if got_response:
-        # Failures while reading the body reach the caller as the HTTP library's own error.
-        return name
-    # The SDK turns transport failures into these two exceptions before the caller sees them.
-    return "APITimeoutError" if "Timeout" in name else "APIConnectionError"
+    # The SDK turns transport failures, before or during the body, into these two exceptions
+    # before the caller sees them.
+    return "APITimeoutError" if "Timeout" in type(error).__name__ else "APIConnectionError"
 
 
 __all__ = ["ClientInfo", "Recorder", "semconv"]

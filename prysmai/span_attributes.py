@@ -139,21 +139,33 @@ def _add_timings(
         attrs[semconv.STREAM_CUT_SHORT] = True
 
 
+MAX_METADATA_KEYS = 32
+"""Metadata entries kept per call; spans hold at most 128 attributes and the rest must fit."""
+
+MAX_METADATA_VALUE_CHARS = 1024
+
+
 def _add_context(attrs: dict[str, AttributeValue], values: ContextValues) -> None:
     if values.user_id:
-        attrs[semconv.USER_ID] = values.user_id
+        attrs[semconv.USER_ID] = values.user_id[:MAX_METADATA_VALUE_CHARS]
     if values.session_id:
-        attrs[semconv.SESSION_ID] = values.session_id
-    for key, value in values.metadata.items():
-        attrs[semconv.METADATA_PREFIX + str(key)] = _attribute_value(value)
+        attrs[semconv.SESSION_ID] = values.session_id[:MAX_METADATA_VALUE_CHARS]
+    for index, (key, value) in enumerate(values.metadata.items()):
+        if index == MAX_METADATA_KEYS:
+            attrs[semconv.METADATA_PREFIX + "_dropped_keys"] = len(values.metadata) - index
+            break
+        name = semconv.METADATA_PREFIX + str(key)[:128]
+        attrs[name] = _attribute_value(value)
 
 
 def _attribute_value(value: Any) -> AttributeValue:
-    if isinstance(value, str | bool | int | float):
+    if isinstance(value, bool | int | float):
         return value
+    if isinstance(value, str):
+        return value[:MAX_METADATA_VALUE_CHARS]
     if isinstance(value, list | tuple) and all(isinstance(v, str) for v in value):
-        return [str(v) for v in value]
-    return jsonutil.dumps(value)
+        return [str(v)[:MAX_METADATA_VALUE_CHARS] for v in value[:MAX_METADATA_KEYS]]
+    return jsonutil.dumps(value)[:MAX_METADATA_VALUE_CHARS]
 
 
 def _add_tool_calls_and_logprobs(

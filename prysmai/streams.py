@@ -50,7 +50,7 @@ def sync_stream_class(http_module: ModuleType) -> type[Any]:
 
         def __del__(self) -> None:
             try:
-                self._call.finish_early()
+                self._call.finish_abandoned()
             except Exception:  # pragma: no cover - interpreter shutdown
                 report_fault("finishing a garbage-collected response")
 
@@ -92,7 +92,7 @@ def async_stream_class(http_module: ModuleType) -> type[Any]:
 
         def __del__(self) -> None:
             try:
-                self._call.finish_early()
+                self._call.finish_abandoned()
             except Exception:  # pragma: no cover - interpreter shutdown
                 report_fault("finishing a garbage-collected response")
 

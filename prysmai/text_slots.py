@@ -153,3 +153,44 @@ def _content_blocks(blocks: Any) -> Iterator[TextSlot]:
                 yield TextSlot(block, "content")
             else:
                 yield from _content_blocks(block.get("content"))
+
+
+# Keys whose string values are protocol vocabulary, never user text.
+_STRUCTURAL_KEYS = frozenset(
+    {
+        "model",
+        "role",
+        "type",
+        "id",
+        "tool_call_id",
+        "call_id",
+        "object",
+        "encoding_format",
+        "detail",
+        "format",
+        "tool_choice",
+        "reasoning_effort",
+        "service_tier",
+    }
+)
+
+
+def all_string_slots(body: Any) -> list[TextSlot]:
+    """Return every string value in a JSON body that could carry user text.
+
+    Walks iteratively, so a deeply nested body cannot exhaust the stack. Protocol fields
+    (model, role, ids ...) and inline ``data:`` URLs (base64 images and files) are skipped.
+    """
+    slots: list[TextSlot] = []
+    pending: list[Any] = [body]
+    while pending:
+        container = pending.pop()
+        items = container.items() if isinstance(container, dict) else enumerate(container)
+        for key, value in items:
+            if isinstance(value, str):
+                if key in _STRUCTURAL_KEYS or value.startswith("data:"):
+                    continue
+                slots.append(TextSlot(container, key))
+            elif isinstance(value, dict | list):
+                pending.append(value)
+    return slots

@@ -5,18 +5,29 @@ from __future__ import annotations
 import argparse
 import math
 import re
+import sqlite3
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 from rich.console import Console
+
+if TYPE_CHECKING:
+    from prysmai.store import TraceStore
 
 PIPE_WIDTH: Final = 200
 """Console width when stdout is not a terminal, wide enough that table rows never wrap."""
 
+MAX_DURATION_S: Final = 36_500 * 86_400
+"""The longest duration accepted (100 years); longer ones would overflow a nanosecond time."""
+
 _DURATION: Final = re.compile(r"(\d+(?:\.\d+)?)([smhd])")
 _UNIT_S: Final = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+class UsageError(ValueError):
+    """The command line asks for something that cannot be done as asked."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,7 +51,12 @@ def parse_duration(text: str) -> float:
         raise argparse.ArgumentTypeError(
             f"invalid duration {text!r}: use a number and a unit, e.g. 30s, 10m, 2h or 1d"
         )
-    return float(match.group(1)) * _UNIT_S[match.group(2)]
+    seconds = float(match.group(1)) * _UNIT_S[match.group(2)]
+    if not seconds <= MAX_DURATION_S:  # also catches inf from a number with 400 digits
+        raise argparse.ArgumentTypeError(
+            f"invalid duration {text!r}: at most {MAX_DURATION_S // 86_400}d (100 years)"
+        )
+    return seconds
 
 
 def parse_window(text: str) -> Window:
@@ -75,6 +91,36 @@ def add_db_argument(parser: argparse.ArgumentParser) -> None:
         metavar="PATH",
         help="the SQLite store to read (default: $PRYSM_DB_PATH or the user data directory)",
     )
+
+
+def open_store(db: Path | None, *, allow_missing: bool = False) -> TraceStore:
+    """Return the store at ``db`` after checking that the path can be one.
+
+    A missing file is an error when the user named it (a typo must not read as "no calls"),
+    but not at the default location (nothing recorded yet) or when ``allow_missing`` is set.
+
+    Raises:
+        FileNotFoundError: ``db`` was given, is not the default location and does not exist.
+        sqlite3.DatabaseError: the path is a directory.
+    """
+    from prysmai.store import TraceStore, default_db_path
+
+    store = TraceStore(db)
+    path = store.path
+    if path.is_dir():
+        raise sqlite3.DatabaseError(f"{path} is a directory, not a database file")
+    if db is not None and not allow_missing and not path.exists():
+        if path.resolve() != default_db_path().resolve():
+            raise FileNotFoundError(f"{path}: the file does not exist")
+    return store
+
+
+def store_error(path: Path, exc: sqlite3.Error) -> sqlite3.Error:
+    """Return ``exc`` reworded to name the store's ``path``, of the same type."""
+    reason = " ".join(str(exc).split())
+    if "not a database" in reason:
+        return type(exc)(f"{path} is not a database file")
+    return type(exc)(f"cannot read {path}: {reason}")
 
 
 def make_console() -> Console:

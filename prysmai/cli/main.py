@@ -2,7 +2,9 @@
 
 Each subcommand lives in its own module, listed in :data:`COMMAND_MODULES`, that exposes
 ``add_parser(subparsers)``; the parser it adds sets ``func=(args) -> int``. A failure prints one
-``ErrorType: message`` line on stderr and exits with code 1.
+``ErrorType: message`` line on stderr and exits with code 1. A reader that closes the pipe early
+(``prysmai scan big.log | head -1``) ends the command quietly with code 141, as if killed by
+SIGPIPE.
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ from importlib import metadata
 from types import ModuleType
 from typing import Final, NoReturn
 
+from prysmai.cli.common import UsageError
+
 COMMAND_MODULES: Final = (
     "prysmai.cli.traces_cmd",
     "prysmai.cli.stats_cmd",
@@ -23,9 +27,10 @@ COMMAND_MODULES: Final = (
 )
 """Modules that each add one subcommand, in the order ``--help`` lists them."""
 
+EXIT_BROKEN_PIPE: Final = 141
+"""128 + SIGPIPE: what a shell reports for a writer whose reader went away."""
 
-class UsageError(Exception):
-    """The command line does not parse."""
+__all__ = ["COMMAND_MODULES", "EXIT_BROKEN_PIPE", "UsageError", "build_parser", "main"]
 
 
 class _Parser(argparse.ArgumentParser):
@@ -42,7 +47,8 @@ def main(argv: list[str] | None = None) -> int:
         argv: The arguments after the program name; ``None`` reads ``sys.argv``.
 
     Returns:
-        The exit code: 0 on success, 1 on failure.
+        The exit code: 0 on success, 1 on failure, 130 on Ctrl-C, 141 when stdout was closed;
+        a command may define others (``scan`` exits with 2 when it finds something).
     """
     try:
         parser = build_parser()
@@ -51,14 +57,16 @@ def main(argv: list[str] | None = None) -> int:
         if func is None:
             parser.print_help()
             return 0
-        return int(func(args))
+        code = int(func(args))
+        sys.stdout.flush()  # a closed pipe must show up here, not in the interpreter's exit
+        return code
     except SystemExit as exc:  # --help, --version, or a command that exits by itself
         return exc.code if isinstance(exc.code, int) else int(exc.code is not None)
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
         _silence_stdout()
-        return 1
+        return EXIT_BROKEN_PIPE
     except Exception as exc:
         print(_one_line(exc), file=sys.stderr)
         return 1

@@ -1,16 +1,22 @@
-"""Input and output for ``prysmai scan`` and ``prysmai redact``: lines, blocks, JSON records.
+r"""Input and output for ``prysmai scan`` and ``prysmai redact``: lines, blocks, JSON records.
 
 Files are read as bytes, line by line, in constant memory. Each line is decoded as UTF-8; a line
 that is not valid UTF-8 is decoded with ``surrogateescape`` so its bytes pass through unchanged
 and is counted, so the command can say so. JSON Lines records are addressed by dotted field
 paths (``messages.0.content``).
+
+Output is written as UTF-8 bytes: surrogate-escaped bytes go back out as they came in, and any
+other lone surrogate (from a JSON escape such as ``"\ud800"``) is written as a ``\uXXXX``
+escape, so writing never fails and JSON stays valid.
 """
 
 from __future__ import annotations
 
 import contextlib
 import json
+import os
 import re
+import stat
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -27,6 +33,8 @@ from rich.progress import (
     TransferSpeedColumn,
 )
 
+from prysmai.cli.common import UsageError
+
 BLOCK_CHARS: Final = 16_384
 """Plain text is scanned in blocks of whole lines of about this size, so that a cue on one line
 ("Phone:") still applies to a value on the next."""
@@ -36,6 +44,8 @@ _BINARY_PROBE_BYTES: Final = 8192
 _PROGRESS_EVERY_BYTES: Final = 1 << 20
 _JSON_SUFFIXES: Final = (".jsonl", ".ndjson", ".jsonlines")
 _ESCAPED: Final = re.compile("[\udc80-\udcff]")
+_SURROGATE: Final = re.compile("[\ud800-\udfff]")
+_NOT_ESCAPED_SURROGATE: Final = re.compile("[\ud800-\udc7f\udd00-\udfff]")
 
 
 @dataclass(slots=True)
@@ -47,6 +57,8 @@ class InputStats:
     invalid_utf8_lines: int = 0
     is_binary: bool = False
     malformed_json_lines: int = 0
+    deep_json_lines: int = 0
+    """JSON lines nested too deeply to parse, handled as plain text."""
 
 
 def warn(message: str) -> None:
@@ -68,6 +80,11 @@ def report_input_problems(stats: InputStats) -> None:
             f"{stats.malformed_json_lines} line(s) were not valid JSON and were handled as plain "
             "text"
         )
+    if stats.deep_json_lines:
+        warn(
+            f"{stats.deep_json_lines} line(s) were JSON nested too deeply to parse and were "
+            "handled as plain text"
+        )
 
 
 @contextlib.contextmanager
@@ -80,6 +97,63 @@ def open_input(path: str) -> Iterator[IO[bytes]]:
         yield handle
 
 
+def check_output_is_not_input(input_path: str, output_path: str | None) -> None:
+    """Refuse to write over the input: opening it for writing would empty it before reading.
+
+    Compares the files themselves (device and inode), so ``./FILE``, a symlink or a hard link
+    to the input are caught too, as is standard output redirected onto the input file.
+
+    Raises:
+        UsageError: the output is the same regular file as the input.
+    """
+    source = _file_status(input_path, sys.stdin)
+    target = _file_status(output_path, sys.stdout)
+    if source is None or target is None or not stat.S_ISREG(target.st_mode):
+        return
+    if (source.st_dev, source.st_ino) == (target.st_dev, target.st_ino):
+        shown = "standard output" if output_path in (None, "-") else output_path
+        raise UsageError(f"output is the input file ({shown})")
+
+
+def _file_status(path: str | None, standard: IO[str]) -> os.stat_result | None:
+    """``stat`` of a path, or of the standard stream for ``-``; None when there is none."""
+    try:
+        if path is None or path == "-":
+            return os.fstat(standard.fileno())
+        return os.stat(path)
+    except (OSError, ValueError, AttributeError):  # absent file, or a stream without a descriptor
+        return None
+
+
+def encode_output(text: str) -> bytes:
+    """Encode ``text`` as UTF-8 for writing (see the module doc for surrogates)."""
+    try:
+        return text.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:
+        return _NOT_ESCAPED_SURROGATE.sub(_json_escape, text).encode("utf-8", "surrogateescape")
+
+
+def escape_surrogates(text: str) -> str:
+    r"""Replace every surrogate in serialised JSON ``text`` by its ``\uXXXX`` escape.
+
+    A surrogate can only stand inside a JSON string, where the escape means the same thing.
+    """
+    if _SURROGATE.search(text) is None:
+        return text
+    return _SURROGATE.sub(_json_escape, text)
+
+
+def replace_surrogates(text: str) -> str:
+    """Replace every surrogate by U+FFFD, keeping every other character at its offset."""
+    if _SURROGATE.search(text) is None:
+        return text
+    return _SURROGATE.sub("\ufffd", text)
+
+
+def _json_escape(match: re.Match[str]) -> str:
+    return f"\\u{ord(match.group()):04x}"
+
+
 class TextSink:
     """Writes text to a binary stream, keeping surrogate-escaped bytes as they were read."""
 
@@ -89,9 +163,9 @@ class TextSink:
     def write(self, text: str) -> None:
         """Write ``text``; bytes that could not be decoded on input are written back unchanged."""
         if self._stream is None:  # a text-only stdout (an embedding application or a test)
-            sys.stdout.write(text.encode("utf-8", "surrogateescape").decode("utf-8", "replace"))
+            sys.stdout.write(encode_output(text).decode("utf-8", "replace"))
             return
-        self._stream.write(text.encode("utf-8", "surrogateescape"))
+        self._stream.write(encode_output(text))
 
 
 @contextlib.contextmanager
@@ -137,6 +211,8 @@ def is_jsonl(path: str, first_line: str | None) -> bool:
         return False
     try:
         return isinstance(json.loads(first_line), dict)
+    except RecursionError:  # an object nested deeper than the parser goes
+        return True
     except ValueError:
         return False
 
@@ -182,15 +258,31 @@ def iter_blocks(lines: Iterable[str]) -> Iterator[tuple[int, str]]:
 
 
 def string_fields(value: Any, path: str = "") -> Iterator[tuple[str, str]]:
-    """Yield (dotted path, string) for every string inside a JSON value, keys excluded."""
-    if isinstance(value, str):
-        yield path, value
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            yield from string_fields(item, f"{path}.{key}" if path else str(key))
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            yield from string_fields(item, f"{path}.{index}" if path else str(index))
+    """Yield (dotted path, string) for every string inside a JSON value, keys excluded.
+
+    The walk is iterative, in document order, so no nesting depth can exhaust the stack.
+    """
+    pending: list[tuple[str, Any]] = [(path, value)]
+    while pending:
+        here, node = pending.pop()
+        if isinstance(node, str):
+            yield here, node
+        elif isinstance(node, dict | list):
+            items = node.items() if isinstance(node, dict) else enumerate(node)
+            children = [(f"{here}.{key}" if here else str(key), item) for key, item in items]
+            children.reverse()  # the stack pops the first child first
+            pending.extend(children)
+
+
+def select_nodes(value: Any, selector: str) -> list[tuple[str, Any]]:
+    """Return (dotted path, value) of every value a selector such as ``messages.*.content`` names.
+
+    ``*`` stands for every item of a list or every value of an object.
+    """
+    nodes: list[tuple[str, Any]] = [("", value)]
+    for part in selector.split("."):
+        nodes = [child for path, node in nodes for child in _children(path, node, part)]
+    return nodes
 
 
 def select_fields(value: Any, selector: str) -> Iterator[tuple[str, str]]:
@@ -199,10 +291,7 @@ def select_fields(value: Any, selector: str) -> Iterator[tuple[str, str]]:
     A selected list or object contributes every string inside it, so ``messages.*.content``
     also covers content given as a list of parts (``[{"type": "text", "text": ...}]``).
     """
-    nodes: list[tuple[str, Any]] = [("", value)]
-    for part in selector.split("."):
-        nodes = [child for path, node in nodes for child in _children(path, node, part)]
-    for path, node in nodes:
+    for path, node in select_nodes(value, selector):
         yield from string_fields(node, path)
 
 
@@ -224,6 +313,9 @@ def _children(path: str, node: Any, part: str) -> Iterator[tuple[str, Any]]:
 
 def map_strings(value: Any, change: Callable[[str], str]) -> tuple[Any, bool]:
     """Apply ``change`` to every string inside a JSON value (keys kept).
+
+    Raises:
+        RecursionError: the value is nested about as deeply as the recursion limit.
 
     Returns:
         The new value and whether any string changed; unchanged containers are returned as is.

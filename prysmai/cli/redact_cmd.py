@@ -3,7 +3,9 @@
 JSON Lines input keeps its structure: every string value is redacted (recursively, keys and
 other values kept), a record without findings is written back byte for byte, a changed record is
 re-serialised on one line. Any other input is redacted as plain text, in blocks of whole lines.
-A line that is not valid JSON in a JSONL file is redacted as plain text and counted in a warning.
+A line that is not valid JSON in a JSONL file, or JSON nested too deeply to parse, is redacted as
+plain text and counted in a warning. A lone surrogate (U+D800 to U+DFFF) that a JSON escape put
+in a changed record is written back as that escape. The output may not be the input file.
 
 Exit status: 0 on success, 1 on failure (one ``ErrorType: message`` line on stderr).
 """
@@ -19,6 +21,9 @@ from functools import partial
 from prysmai.cli.record_io import (
     InputStats,
     ProgressReporter,
+    check_output_is_not_input,
+    escape_surrogates,
+    has_escaped_bytes,
     input_size,
     is_jsonl,
     iter_blocks,
@@ -71,7 +76,10 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
 def run_redact(args: argparse.Namespace) -> int:
     """Redact ``args.input`` into ``args.output``; return the exit status."""
     try:
+        check_output_is_not_input(args.input, args.output)
         stats = _redact_file(args)
+    except BrokenPipeError:
+        raise  # the reader went away: main() ends quietly
     except (OSError, ValueError) as exc:
         print(f"{type(exc).__name__}: {' '.join(str(exc).split())}", file=sys.stderr)
         return 1
@@ -123,12 +131,20 @@ def _redact_record(line: str, change: partial[str], stats: InputStats) -> str:
     ending = line[len(body) :]
     try:
         record = json.loads(body)
+        if not might_contain_pii("\n".join(text for _, text in string_fields(record))):
+            return line  # each string is a substring of the joined text: none can hold PII
+        redacted, changed = map_strings(record, change)
+        if not changed:
+            return line
+        text = json.dumps(redacted, ensure_ascii=False)
+    except RecursionError:
+        stats.deep_json_lines += 1
+        return change(line)
     except ValueError:
         stats.malformed_json_lines += 1
         return change(line)
-    if not might_contain_pii("\n".join(text for _, text in string_fields(record))):
-        return line  # each string is a substring of the joined text: none can hold PII
-    redacted, changed = map_strings(record, change)
-    if not changed:
-        return line
-    return json.dumps(redacted, ensure_ascii=False) + ending
+    if not has_escaped_bytes(line):
+        # Every surrogate came from a JSON escape; with invalid bytes on the line, those in the
+        # surrogate-escape range are taken to be the bytes and go back out raw.
+        text = escape_surrogates(text)
+    return text + ending

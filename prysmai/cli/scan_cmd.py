@@ -3,9 +3,12 @@
 Reads plain text, JSON Lines (all string values, or the ones chosen with ``--field``) or chat
 logs (records with ``messages: [{role, content}]``, content a string or a list of parts).
 Findings are printed as a table or, with ``--format jsonl``, one JSON object per finding; raw
-values are never printed, only placeholders such as ``[EMAIL_REDACTED]``.
+values are never printed, only placeholders such as ``[EMAIL_REDACTED]``. The table lists the
+first :data:`TABLE_MAX_ROWS` findings (drawing a table row is slow) and counts the rest;
+``--format jsonl`` lists every finding.
 
-Exit status, for CI: 0 = nothing found, 2 = findings, 1 = error.
+Exit status, for CI: 0 = nothing found, 2 = findings, 1 = error. A ``--field`` that names no
+value in any record is an error, so a mistyped path cannot pass a gate as "clean".
 """
 
 from __future__ import annotations
@@ -15,23 +18,27 @@ import json
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import Final
+from itertools import chain
+from typing import Any, Final
 
 from rich import box
 from rich.table import Table
 
-from prysmai.cli.common import make_console, printable
+from prysmai.cli.common import UsageError, make_console, printable
 from prysmai.cli.record_io import (
     InputStats,
     TextSink,
+    check_output_is_not_input,
+    escape_surrogates,
     is_jsonl,
     iter_blocks,
     open_input,
     open_output,
     peek_first,
     read_lines,
+    replace_surrogates,
     report_input_problems,
-    select_fields,
+    select_nodes,
     string_fields,
 )
 from prysmai.security.findings import Finding
@@ -40,6 +47,8 @@ from prysmai.security.pii import PII_TYPES, detect_pii
 EXIT_CLEAN: Final = 0
 EXIT_ERROR: Final = 1
 EXIT_FINDINGS: Final = 2
+TABLE_MAX_ROWS: Final = 1000
+"""The table shows at most this many findings; the rest are counted on a last line."""
 
 _Scanner = Callable[[str], "tuple[list[Finding], int | None]"]
 """Returns the findings of one text and its threat score (None when only PII is scanned)."""
@@ -92,7 +101,8 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
         dest="output_format",
         choices=("table", "jsonl"),
         default="table",
-        help="table (default) or one JSON object per finding",
+        help=f"table (default; lists the first {TABLE_MAX_ROWS} findings and counts the rest) "
+        "or jsonl (one JSON object per finding, all of them)",
     )
     parser.add_argument(
         "--input-format",
@@ -105,7 +115,7 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
         default=None,
         metavar="PATH",
         help="JSONL: dotted path of the field to scan, e.g. text or messages.*.content "
-        "(default: every string value)",
+        "(default: every string value); an error if it names nothing in any record",
     )
     parser.add_argument(
         "--pii-only",
@@ -121,21 +131,40 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
     parser.set_defaults(func=run_scan)
 
 
+@dataclass(slots=True)
+class _FieldUse:
+    """How many JSON records were read and in how many the ``--field`` selector named a value."""
+
+    records: int = 0
+    matched: int = 0
+
+
 def run_scan(args: argparse.Namespace) -> int:
     """Scan ``args.input`` and print the findings; return 0, 1 or 2 (see the module doc)."""
     stats = InputStats()
+    use = _FieldUse()
     try:
         scanner = _make_scanner(bool(args.pii_only), _parse_types(args.types))
+        check_output_is_not_input(args.input, args.output)
         with open_input(args.input) as stream, open_output(args.output) as sink:
             first, lines = peek_first(read_lines(stream, stats))
             as_jsonl = args.field is not None or args.input_format == "jsonl"
             if args.input_format == "auto" and not as_jsonl:
                 as_jsonl = is_jsonl(args.input, first)
             if as_jsonl:
-                found = _scan_records(lines, scanner, args.field, stats)
+                found = _scan_records(lines, scanner, args.field, stats, use)
             else:
                 found = _scan_text(lines, scanner)
-            count = _write_results(found, args.output_format, sink, stats)
+
+            def check_field() -> None:
+                if args.field is not None and use.records and not use.matched:
+                    raise UsageError(
+                        f"--field {args.field} matched nothing in {use.records} record(s)"
+                    )
+
+            count = _write_results(found, args.output_format, sink, stats, check_field)
+    except BrokenPipeError:
+        raise  # the reader went away: main() ends quietly
     except (OSError, ValueError) as exc:
         print(f"{type(exc).__name__}: {' '.join(str(exc).split())}", file=sys.stderr)
         return EXIT_ERROR
@@ -165,7 +194,8 @@ def _make_scanner(pii_only: bool, types: frozenset[str] | None) -> _Scanner:
         if scan is not None:
 
             def full(text: str) -> tuple[list[Finding], int | None]:
-                result = scan(text)
+                # The engine's regexes take only encodable text; U+FFFD keeps every offset.
+                result = scan(replace_surrogates(text))
                 kept = [f for f in result.findings if _is_wanted(f, types)]
                 return kept, result.score
 
@@ -192,47 +222,80 @@ def _scan_text(lines: Iterable[str], scanner: _Scanner) -> Iterator[Located]:
 
 
 def _scan_records(
-    lines: Iterable[str], scanner: _Scanner, field: str | None, stats: InputStats
+    lines: Iterable[str],
+    scanner: _Scanner,
+    field: str | None,
+    stats: InputStats,
+    use: _FieldUse,
 ) -> Iterator[Located]:
     for number, line in enumerate(lines, 1):
         if not line.strip():
             continue
         try:
             record = json.loads(line)
+        except RecursionError:
+            stats.deep_json_lines += 1
+            fields: Iterable[tuple[str, str]] = [("", line)]
         except ValueError:
             stats.malformed_json_lines += 1
-            fields: Iterable[tuple[str, str]] = [("", line)]
+            fields = [("", line)]
         else:
-            fields = select_fields(record, field) if field else string_fields(record)
+            fields = _record_fields(record, field, use)
         for path, text in fields:
             findings, score = scanner(text)
             for finding in findings:
                 yield Located(number, finding.start + 1, path or None, score, finding)
 
 
+def _record_fields(record: Any, field: str | None, use: _FieldUse) -> Iterable[tuple[str, str]]:
+    """The strings of one record to scan: all of them, or those under ``field``."""
+    if field is None:
+        return string_fields(record)
+    use.records += 1
+    nodes = select_nodes(record, field)
+    if nodes:
+        use.matched += 1
+    return chain.from_iterable(string_fields(node, path) for path, node in nodes)
+
+
 def _write_results(
-    found: Iterable[Located], output_format: str, sink: TextSink, stats: InputStats
+    found: Iterable[Located],
+    output_format: str,
+    sink: TextSink,
+    stats: InputStats,
+    check: Callable[[], None],
 ) -> int:
-    """Write the findings (JSON lines as they come, a table at the end); return their count."""
+    """Write the findings (JSON lines as they come, a table at the end); return their count.
+
+    ``check`` runs once the input is read, before the table is written; it may raise.
+    """
+    count = 0
     if output_format == "jsonl":
-        count = 0
         for item in found:
-            sink.write(json.dumps(item.as_dict(), ensure_ascii=False) + "\n")
+            # A field path can hold a lone surrogate from a JSON key: write it as an escape.
+            sink.write(escape_surrogates(json.dumps(item.as_dict(), ensure_ascii=False)) + "\n")
             count += 1
+        check()
         return count
-    collected = list(found)
-    sink.write(_render_table(collected, stats))
-    return len(collected)
+    shown: list[Located] = []
+    for item in found:
+        if count < TABLE_MAX_ROWS:
+            shown.append(item)
+        count += 1
+    check()
+    sink.write(_render_table(shown, count, stats))
+    return count
 
 
-def _render_table(found: list[Located], stats: InputStats) -> str:
+def _render_table(shown: list[Located], count: int, stats: InputStats) -> str:
+    """Render the findings ``shown`` of ``count`` in all as a table (or a no-findings line)."""
     console = make_console()
-    if not found:
+    if not count:
         return f"No findings in {stats.lines} line(s).\n"
-    table = Table(box=box.SIMPLE_HEAD, title=f"{len(found)} finding(s) in {stats.lines} line(s)")
+    table = Table(box=box.SIMPLE_HEAD, title=f"{count} finding(s) in {stats.lines} line(s)")
     for heading in ("line", "col", "field", "kind", "category", "rule", "severity", "found"):
         table.add_column(heading, justify="right" if heading in ("line", "col") else "left")
-    for item in found:
+    for item in shown:
         finding = item.finding
         table.add_row(
             str(item.line),
@@ -246,4 +309,6 @@ def _render_table(found: list[Located], stats: InputStats) -> str:
         )
     with console.capture() as capture:
         console.print(table)
-    return capture.get()
+    rest = count - len(shown)
+    more = f"... and {rest} more finding(s) (use --format jsonl to list all)\n" if rest else ""
+    return capture.get() + more

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sqlite3
 import sys
 
 from rich import box
@@ -17,10 +18,12 @@ from prysmai.cli.common import (
     format_ms,
     format_rate,
     make_console,
+    open_store,
     parse_window,
     printable,
+    store_error,
 )
-from prysmai.store import Percentiles, Stats, TraceStore
+from prysmai.store import Percentiles, Stats
 
 
 def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -43,11 +46,20 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
 
 
 def run(args: argparse.Namespace) -> int:
-    """Print the stats of the chosen window."""
+    """Print the stats of the chosen window.
+
+    Raises:
+        FileNotFoundError: ``--db`` names a file that does not exist (other than the default).
+        sqlite3.Error: the store cannot be read; the message names its path.
+    """
     window: Window = args.window
-    with TraceStore(args.db) as store:
-        stats = store.stats(window.seconds)
-        path = store.path
+    store = open_store(args.db)
+    path = store.path
+    try:
+        with store:
+            stats = store.stats(window.seconds)
+    except sqlite3.Error as exc:
+        raise store_error(path, exc) from exc
     if args.as_json:
         sys.stdout.write(json.dumps({"db": str(path), **stats.as_dict()}) + "\n")
         return 0

@@ -1,11 +1,18 @@
-"""``prysmai traces``: recent model calls from the embedded store, as a table or JSON lines."""
+"""``prysmai traces``: recent model calls from the embedded store, as a table or JSON lines.
+
+A ``--db`` file that does not exist is an error (except at the default location, or with
+``--follow``, which waits for it). A stored value of the wrong type shows as ``?`` in its cell
+instead of failing the listing.
+"""
 
 from __future__ import annotations
 
 import argparse
 import json
+import sqlite3
 import sys
 import time
+from collections.abc import Callable
 from datetime import datetime
 from typing import Final
 
@@ -20,14 +27,20 @@ from prysmai.cli.common import (
     format_cost,
     format_ms,
     make_console,
+    open_store,
     parse_duration,
     positive_int,
     printable,
+    store_error,
 )
+from prysmai.cli.record_io import escape_surrogates
 from prysmai.store import TraceRow, TraceStore
 
 POLL_INTERVAL_S: Final = 0.5
 """How often ``--follow`` looks for new calls."""
+
+UNREADABLE: Final = "?"
+"""What a cell shows when its stored value has the wrong type."""
 
 _wait = time.sleep  # tests replace it to drive follow mode without sleeping
 
@@ -72,30 +85,41 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
         "--since",
         type=parse_duration,
         metavar="DURATION",
-        help="only calls from the last 10m, 2h, 1d...",
+        help="only calls from the last 10m, 2h, 1d... (at most 36500d)",
     )
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    """Print the recent calls, then new ones as they arrive when following."""
-    with TraceStore(args.db) as store:
-        cursor = store.last_rowid()
-        since_ns = None if args.since is None else time.time_ns() - int(args.since * 1e9)
-        rows = store.recent(
-            args.limit, since_ns, args.model, args.user, include_attributes=True
-        )
-        rows.reverse()  # oldest first, as a log reads and as follow mode continues
-        console = make_console()
-        if rows:
-            _print_rows(console, rows, args, show_header=True)
-        else:
-            _print_empty(store, args)
-        if not args.follow:
-            return 0
+    """Print the recent calls, then new ones as they arrive when following.
 
-        cursor = max([cursor, *(row.rowid for row in rows)])
-        return _follow(store, console, args, cursor, is_header_printed=bool(rows))
+    Raises:
+        FileNotFoundError: ``--db`` names a file that does not exist (see the module doc).
+        sqlite3.Error: the store cannot be read; the message names its path.
+    """
+    store = open_store(args.db, allow_missing=bool(args.follow))
+    try:
+        with store:
+            return _list(store, args)
+    except sqlite3.Error as exc:
+        raise store_error(store.path, exc) from exc
+
+
+def _list(store: TraceStore, args: argparse.Namespace) -> int:
+    cursor = store.last_rowid()
+    since_ns = None if args.since is None else time.time_ns() - int(args.since * 1e9)
+    rows = store.recent(args.limit, since_ns, args.model, args.user, include_attributes=True)
+    rows.reverse()  # oldest first, as a log reads and as follow mode continues
+    console = make_console()
+    if rows:
+        _print_rows(console, rows, args, show_header=True)
+    else:
+        _print_empty(store, args)
+    if not args.follow:
+        return 0
+
+    cursor = max([cursor, *(row.rowid for row in rows)])
+    return _follow(store, console, args, cursor, is_header_printed=bool(rows))
 
 
 def _follow(
@@ -109,9 +133,7 @@ def _follow(
     try:
         while True:
             _wait(POLL_INTERVAL_S)
-            rows = store.after(
-                cursor, model=args.model, user=args.user, include_attributes=True
-            )
+            rows = store.after(cursor, model=args.model, user=args.user, include_attributes=True)
             if not rows:
                 continue
             _print_rows(console, rows, args, show_header=not is_header_printed)
@@ -141,7 +163,8 @@ def _print_rows(
 ) -> None:
     if args.as_json:
         for row in rows:
-            sys.stdout.write(json.dumps(row.as_dict(), ensure_ascii=False) + "\n")
+            text = json.dumps(row.as_dict(), ensure_ascii=False, default=_json_fallback)
+            sys.stdout.write(escape_surrogates(text) + "\n")
         sys.stdout.flush()
         return
     table = Table(box=box.SIMPLE_HEAD, show_header=show_header, show_edge=False, pad_edge=False)
@@ -160,18 +183,33 @@ def _print_rows(
 
 
 def _cells(row: TraceRow) -> list[Text]:
-    return [
-        Text(format_clock(row.start_time_ns)),
-        Text(_call_kind(row)),
-        Text(printable(row.model)),
-        Text(printable(row.provider)),
-        _status(row),
-        Text(format_ms(row.latency_ms)),
-        Text(format_ms(row.ttft_ms) if row.stream else "-"),
-        Text(_tokens(row)),
-        Text(format_cost(row.cost_usd)),
-        Text(printable(row.user_id)),
-    ]
+    makers: tuple[Callable[[TraceRow], Text | str], ...] = (
+        lambda row: format_clock(row.start_time_ns),
+        _call_kind,
+        lambda row: printable(row.model),
+        lambda row: printable(row.provider),
+        _status,
+        lambda row: format_ms(row.latency_ms),
+        lambda row: format_ms(row.ttft_ms) if row.stream else "-",
+        _tokens,
+        lambda row: format_cost(row.cost_usd),
+        lambda row: printable(row.user_id),
+    )
+    return [_cell(make, row) for make in makers]
+
+
+def _cell(make: Callable[[TraceRow], Text | str], row: TraceRow) -> Text:
+    """One cell; a stored value of the wrong type (text in a number column...) shows as ``?``."""
+    try:
+        value = make(row)
+    except (TypeError, ValueError, AttributeError, OverflowError, OSError):
+        return Text(UNREADABLE)
+    return value if isinstance(value, Text) else Text(value)
+
+
+def _json_fallback(value: object) -> str:
+    """Serialise what JSON cannot hold (a BLOB in a text column) as text."""
+    return value.hex() if isinstance(value, bytes) else str(value)
 
 
 def format_clock(time_ns: int) -> str:

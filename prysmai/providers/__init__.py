@@ -6,6 +6,7 @@ import zlib
 from typing import Any
 
 from prysmai import jsonutil
+from prysmai.faults import report_fault
 from prysmai.providers.details import CallDetails, OutputChoice, ToolCall
 
 __all__ = ["CallDetails", "OutputChoice", "ToolCall", "decode_body", "read_call"]
@@ -56,13 +57,22 @@ def read_call(
         from prysmai.providers import anthropic as reader
     else:
         from prysmai.providers import openai as reader  # type: ignore[no-redef]
+    # A body of an unexpected shape must not cost the call its span: each part is read on its
+    # own, and what one part could not read is simply missing from the span.
     if request is not None:
-        reader.read_request(endpoint_name, request, details)
+        _read_part(reader.read_request, endpoint_name, request, details)
     if status_code >= 400:
-        reader.read_error(response_body, details)
+        _read_part(reader.read_error, response_body, details)
     elif response_body:
-        reader.read_response(endpoint_name, response_body, details)
+        _read_part(reader.read_response, endpoint_name, response_body, details)
     return details
+
+
+def _read_part(reader: Any, *args: Any) -> None:
+    try:
+        reader(*args)
+    except Exception:
+        report_fault("parsing an unexpected body", in_background=True)
 
 
 def _load_json(body: bytes | None) -> dict[str, Any] | None:

@@ -135,6 +135,7 @@ def read_response(endpoint_name: str, body: bytes, details: CallDetails) -> None
     try:
         payload = jsonutil.loads(body)
     except ValueError:
+        details.is_unreadable = True
         return
     if isinstance(payload, dict):
         _read_message(payload, details)

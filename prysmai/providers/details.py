@@ -63,6 +63,8 @@ class CallDetails:
     error_message: str | None = None
     error_code: str | None = None
     embedding_count: int = 0
+    is_unreadable: bool = False
+    """A whole (not streamed) answer that is not valid JSON."""
     input_excludes_cache: bool = False
     """The provider's input count leaves out cached tokens (Anthropic); spans report the sum."""
 

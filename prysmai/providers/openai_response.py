@@ -9,6 +9,8 @@ from prysmai.cost import TokenUsage
 from prysmai.providers.details import CallDetails, OutputChoice, ToolCall
 from prysmai.providers.sse import parse_sse
 
+_MAX_TOOL_CALLS = 128
+
 _RESPONSES_TERMINAL_EVENTS = frozenset(
     {"response.completed", "response.incomplete", "response.failed"}
 )
@@ -23,6 +25,7 @@ def read_openai_response(endpoint_name: str, body: bytes, details: CallDetails) 
     try:
         payload = jsonutil.loads(body)
     except ValueError:
+        details.is_unreadable = True
         return
     if not isinstance(payload, dict):
         return
@@ -189,7 +192,9 @@ def _merge_tool_call_delta(raw_call: dict[str, Any], choice: OutputChoice) -> No
     function = raw_call.get("function") or {}
     index = raw_call.get("index")
     call: ToolCall | None = None
-    if isinstance(index, int):
+    # An index is a position among a handful of calls; an absurd one is treated as missing
+    # rather than allowed to allocate a list of that length.
+    if isinstance(index, int) and 0 <= index < _MAX_TOOL_CALLS:
         # The index is the position among this choice's calls; grow the list to reach it.
         while len(choice.tool_calls) <= index:
             choice.tool_calls.append(ToolCall(id=None, name=None, arguments=""))

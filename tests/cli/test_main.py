@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import importlib
+import os
 import subprocess
 import sys
 import types
@@ -9,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from prysmai.cli import main as cli_main
+from prysmai.cli import record_io
 from prysmai.cli.main import main
 
 
@@ -92,11 +94,12 @@ def test_failing_command_prints_one_error_line(
 
 def test_python_dash_m_runs_the_cli(tmp_path: Path) -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "prysmai", "traces", "--db", str(tmp_path / "none.db")],
+        [sys.executable, "-m", "prysmai", "traces"],
         capture_output=True,
         text=True,
         check=False,
         cwd=Path(__file__).resolve().parents[2],
+        env={**os.environ, "PRYSM_DB_PATH": str(tmp_path / "none.db")},
     )
 
     assert (result.returncode, result.stderr) == (0, "")
@@ -107,7 +110,7 @@ def test_python_dash_m_runs_the_cli(tmp_path: Path) -> None:
     ("error", "expected"),
     [
         pytest.param(KeyboardInterrupt(), 130, id="ctrl-c"),
-        pytest.param(BrokenPipeError(), 1, id="closed-pipe"),
+        pytest.param(BrokenPipeError(), 141, id="closed-pipe"),
         pytest.param(SystemExit("bye"), 1, id="exit-with-message"),
         pytest.param(SystemExit(None), 0, id="plain-exit"),
     ],
@@ -128,3 +131,49 @@ def test_interruptions_map_to_exit_codes(
     monkeypatch.setattr(cli_main, "COMMAND_MODULES", ("prysmai.cli.stop_cmd",))
 
     assert main(["stop"]) == expected
+
+
+def test_closed_stdout_ends_a_command_quietly_with_141(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    source = tmp_path / "notes.txt"
+    source.write_text("mail jane@example.com\n", encoding="utf-8")
+
+    def closed(self: object, text: str) -> None:
+        raise BrokenPipeError(32, "Broken pipe")
+
+    monkeypatch.setattr(record_io.TextSink, "write", closed)
+
+    code = main(["scan", str(source), "--pii-only"])
+
+    assert (code, capsys.readouterr().err) == (cli_main.EXIT_BROKEN_PIPE, "")
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        pytest.param(["redact"], id="redact"),
+        pytest.param(["scan", "--pii-only", "--format", "jsonl"], id="scan"),
+    ],
+)
+def test_reader_closing_the_pipe_early_leaves_stderr_empty(
+    tmp_path: Path, command: list[str]
+) -> None:
+    source = tmp_path / "big.txt"
+    source.write_text("mail jane@example.com and more text\n" * 20_000, encoding="utf-8")
+    errors = tmp_path / "stderr.txt"
+
+    with errors.open("wb") as err:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "prysmai", *command, str(source)],
+            stdout=subprocess.PIPE,
+            stderr=err,
+            cwd=Path(__file__).resolve().parents[2],
+        )
+        assert process.stdout is not None
+        first = process.stdout.readline()
+        process.stdout.close()  # like `| head -1`
+        code = process.wait()
+
+    assert (code, errors.read_bytes()) == (cli_main.EXIT_BROKEN_PIPE, b"")
+    assert b"[EMAIL_REDACTED]" in first

@@ -124,13 +124,46 @@ def test_stats_json_has_every_figure(
 
 
 def test_stats_on_an_empty_window_says_so(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     db = tmp_path / "none.db"
+    monkeypatch.setenv("PRYSM_DB_PATH", str(db))  # the default location may not exist yet
 
-    code = main(["stats", "--window", "1h", "--db", str(db)])
+    code = main(["stats", "--window", "1h"])
 
     assert (code, capsys.readouterr().out) == (0, f"No model calls in the last 1h in {db}.\n")
+
+
+def test_stats_on_a_db_path_that_does_not_exist_is_an_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = tmp_path / "typo.db"
+
+    code = main(["stats", "--db", str(db)])
+
+    assert (code, capsys.readouterr().err) == (
+        1,
+        f"FileNotFoundError: {db}: the file does not exist\n",
+    )
+
+
+def test_stats_on_a_directory_names_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = main(["stats", "--db", str(tmp_path)])
+
+    assert (code, capsys.readouterr().err) == (
+        1,
+        f"DatabaseError: {tmp_path} is a directory, not a database file\n",
+    )
+
+
+def test_stats_rejects_a_window_too_long_to_compute(capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["stats", "--window", "99999999999d"])
+
+    err = capsys.readouterr().err
+    assert (code, err.count("\n")) == (1, 1)
+    assert err.startswith("UsageError: argument --window: invalid duration '99999999999d': at most")
 
 
 def test_stats_rejects_a_bad_window_with_one_line(capsys: pytest.CaptureFixture[str]) -> None:

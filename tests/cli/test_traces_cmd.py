@@ -139,9 +139,10 @@ def test_traces_json_prints_one_object_per_call_with_attributes(
 
 
 def test_traces_on_an_empty_store_says_where_it_looked(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     db = tmp_path / "none.db"
+    monkeypatch.setenv("PRYSM_DB_PATH", str(db))  # the default location: nothing recorded yet
 
     code = main(["traces", "--db", str(db)])
 
@@ -152,9 +153,11 @@ def test_traces_on_an_empty_store_says_where_it_looked(
 
 
 def test_traces_json_on_an_empty_store_keeps_stdout_empty(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    code = main(["traces", "--json", "--db", str(tmp_path / "none.db")])
+    monkeypatch.setenv("PRYSM_DB_PATH", str(tmp_path / "none.db"))
+
+    code = main(["traces", "--json"])
 
     captured = capsys.readouterr()
     assert (code, captured.out) == (0, "")
@@ -208,7 +211,7 @@ def test_traces_reports_a_corrupt_store_as_one_error_line(
 
     code = main(["traces", "--db", str(db)])
 
-    assert (code, capsys.readouterr().err) == (1, "DatabaseError: file is not a database\n")
+    assert (code, capsys.readouterr().err) == (1, f"DatabaseError: {db} is not a database file\n")
 
 
 def test_traces_shows_markup_and_control_characters_literally(
