@@ -34,7 +34,8 @@ def sync_stream_class(http_module: ModuleType) -> type[Any]:
                     call.add_chunk(chunk)
                     yield chunk
             except GeneratorExit:
-                call.finish_early()
+                # The generator is closed when the response is dropped unfinished.
+                call.finish_abandoned()
                 raise
             except BaseException as exc:
                 call.finish_with_error(exc)
@@ -75,7 +76,8 @@ def async_stream_class(http_module: ModuleType) -> type[Any]:
                     call.add_chunk(chunk)
                     yield chunk
             except GeneratorExit:
-                call.finish_early()
+                # The generator is closed when the response is dropped unfinished.
+                call.finish_abandoned()
                 raise
             except BaseException as exc:
                 # Task cancellation lands here too: the span records what arrived so far.

@@ -183,19 +183,7 @@ def _print_rows(
 
 
 def _cells(row: TraceRow) -> list[Text]:
-    makers: tuple[Callable[[TraceRow], Text | str], ...] = (
-        lambda row: format_clock(row.start_time_ns),
-        _call_kind,
-        lambda row: printable(row.model),
-        lambda row: printable(row.provider),
-        _status,
-        lambda row: format_ms(row.latency_ms),
-        lambda row: format_ms(row.ttft_ms) if row.stream else "-",
-        _tokens,
-        lambda row: format_cost(row.cost_usd),
-        lambda row: printable(row.user_id),
-    )
-    return [_cell(make, row) for make in makers]
+    return [_cell(make, row) for make in _CELL_MAKERS]
 
 
 def _cell(make: Callable[[TraceRow], Text | str], row: TraceRow) -> Text:
@@ -247,3 +235,18 @@ def _tokens(row: TraceRow) -> str:
 def format_count(value: int | None) -> str:
     """Format a count with thousands separators, ``-`` when unknown."""
     return "-" if value is None else f"{value:,}"
+
+
+_CELL_MAKERS: Final[tuple[Callable[[TraceRow], Text | str], ...]] = (
+    lambda row: format_clock(row.start_time_ns),
+    _call_kind,
+    lambda row: printable(row.model),
+    lambda row: printable(row.provider),
+    _status,
+    lambda row: format_ms(row.latency_ms),
+    lambda row: format_ms(row.ttft_ms) if row.stream else "-",
+    _tokens,
+    lambda row: format_cost(row.cost_usd),
+    lambda row: printable(row.user_id),
+)
+"""One function per column of :data:`_COLUMNS`, in the same order."""

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from prysmai.cli.main import main
 from prysmai.cli.redact_cmd import add_parser
 
 PEM = (
@@ -180,3 +181,73 @@ def test_forced_text_format_leaves_json_syntax_alone(
     run([str(source), "--input-format", "text"])
 
     assert capsys.readouterr().out == '{"a": "[EMAIL_REDACTED]"}\n'
+
+
+@pytest.mark.parametrize("form", ["same", "dot-slash", "symlink", "hard-link"])
+def test_output_that_is_the_input_is_refused_and_the_input_kept(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    form: str,
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    source = Path("notes.txt")
+    source.write_text("mail jane@example.com\n", encoding="utf-8")
+    target = {"same": "notes.txt", "dot-slash": "./notes.txt"}.get(form, "other.txt")
+    if form == "symlink":
+        Path(target).symlink_to(source)
+    elif form == "hard-link":
+        Path(target).hardlink_to(source)
+
+    code = main(["redact", "notes.txt", "-o", target])
+
+    assert (code, capsys.readouterr().err) == (
+        1,
+        f"UsageError: output is the input file ({target})\n",
+    )
+    assert source.read_text(encoding="utf-8") == "mail jane@example.com\n"
+
+
+def test_lone_surrogate_from_a_json_escape_is_written_back_as_the_escape(
+    tmp_path: Path, capsysbinary: pytest.CaptureFixture[bytes]
+) -> None:
+    source = tmp_path / "chat.jsonl"
+    source.write_text('{"messages":[{"content":"\\ud800 a@b.co"}]}\n', encoding="utf-8")
+
+    code = run([str(source)])
+
+    assert (code, capsysbinary.readouterr().out) == (
+        0,
+        b'{"messages": [{"content": "\\ud800 [EMAIL_REDACTED]"}]}\n',
+    )
+
+
+def test_invalid_bytes_and_escaped_surrogates_on_one_line_each_keep_their_form(
+    tmp_path: Path, capsysbinary: pytest.CaptureFixture[bytes]
+) -> None:
+    source = tmp_path / "log.jsonl"
+    source.write_bytes(b'{"a": "\xff \\ud800 a@b.co"}\n{"b": "\xfe \\udcff"}\n')
+
+    code = run([str(source)])
+
+    assert (code, capsysbinary.readouterr().out) == (
+        0,
+        b'{"a": "\xff \\ud800 [EMAIL_REDACTED]"}\n{"b": "\xfe \\udcff"}\n',
+    )
+
+
+def test_jsonl_nested_too_deeply_is_redacted_as_text_with_a_warning(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    depth = 3000
+    source = tmp_path / "deep.jsonl"
+    source.write_text('{"a":' * depth + '"mail a@b.co"' + "}" * depth + "\n", encoding="utf-8")
+
+    code = run([str(source)])
+
+    captured = capsys.readouterr()
+    expected = '{"a":' * depth + '"mail [EMAIL_REDACTED]"' + "}" * depth + "\n"
+    assert (code, captured.out == expected) == (0, True)
+    assert captured.err == (
+        "Warning: 1 line(s) were JSON nested too deeply to parse and were handled as plain text\n"
+    )

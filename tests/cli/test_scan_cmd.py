@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from prysmai.cli import scan_cmd
+from prysmai.cli.main import main
 from prysmai.cli.scan_cmd import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, add_parser
 
 CHAT = {
@@ -183,3 +185,138 @@ def test_malformed_jsonl_line_is_scanned_as_text_with_a_warning(
     captured = capsys.readouterr()
     assert (code, [r["line"] for r in records(captured.out)]) == (EXIT_FINDINGS, [2])
     assert "1 line(s) were not valid JSON" in captured.err
+
+
+def nested(depth: int, inner: str) -> str:
+    return '{"a":' * depth + json.dumps(inner) + "}" * depth
+
+
+@pytest.mark.parametrize(
+    "output", [pytest.param("same", id="same"), pytest.param("dot", id="dot-slash")]
+)
+def test_output_that_is_the_input_is_refused_before_writing(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    output: str,
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    Path("notes.txt").write_text("mail jane@example.com\n", encoding="utf-8")
+    target = "notes.txt" if output == "same" else "./notes.txt"
+
+    code = main(["scan", "notes.txt", "--pii-only", "-o", target])
+
+    assert (code, capsys.readouterr().err) == (
+        EXIT_ERROR,
+        f"UsageError: output is the input file ({target})\n",
+    )
+    assert Path("notes.txt").read_text(encoding="utf-8") == "mail jane@example.com\n"
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        pytest.param(b"ok\n\xff\xfe bad jane@example.com\n", id="invalid-utf8-line"),
+        pytest.param(b"\x00\x01\x02\xff\n\x7fELF jane@example.com\n", id="binary"),
+    ],
+)
+def test_full_scan_of_undecodable_bytes_reports_the_findings(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], data: bytes
+) -> None:
+    path = tmp_path / "dump.bin"
+    path.write_bytes(data)
+
+    code = main(["scan", str(path), "--format", "jsonl"])
+
+    captured = capsys.readouterr()
+    found = [(r["line"], r["category"]) for r in records(captured.out) if r["kind"] == "pii"]
+    assert (code, found) == (EXIT_FINDINGS, [(2, "EMAIL")])
+    assert "not valid UTF-8" in captured.err
+
+
+@pytest.mark.parametrize("output_format", ["jsonl", "table"])
+def test_lone_surrogate_from_a_json_escape_is_scanned(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], output_format: str
+) -> None:
+    path = write(tmp_path, "chat.jsonl", '{"messages":[{"content":"\\ud800 a@b.co"}]}\n')
+
+    code = main(["scan", path, "--format", output_format])
+
+    out = capsys.readouterr().out
+    assert (code, "[EMAIL_REDACTED]" in out) == (EXIT_FINDINGS, True)
+
+
+def test_surrogate_in_a_field_path_is_written_as_a_json_escape(
+    tmp_path: Path, capsysbinary: pytest.CaptureFixture[bytes]
+) -> None:
+    path = write(tmp_path, "log.jsonl", '{"k\\udcff": "a@b.co"}\n')
+
+    code = main(["scan", path, "--format", "jsonl", "--pii-only"])
+
+    out = capsysbinary.readouterr().out
+    assert (code, json.loads(out.decode("utf-8"))["field"]) == (EXIT_FINDINGS, "k\udcff")
+
+
+def test_jsonl_nested_too_deeply_is_scanned_as_text_with_a_warning(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write(tmp_path, "deep.jsonl", '{"a": 1}\n' + nested(3000, "mail a@b.co") + "\n")
+
+    code = main(["scan", path, "--format", "jsonl", "--pii-only"])
+
+    captured = capsys.readouterr()
+    found = [(r["line"], r["category"], "field" in r) for r in records(captured.out)]
+    assert (code, found) == (EXIT_FINDINGS, [(2, "EMAIL", False)])
+    assert captured.err == (
+        "Warning: 1 line(s) were JSON nested too deeply to parse and were handled as plain text\n"
+    )
+
+
+def test_field_selector_within_the_parsers_depth_is_followed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write(tmp_path, "deep.jsonl", nested(600, "a@b.co") + "\n")
+
+    code = main(["scan", path, "--format", "jsonl", "--pii-only"])
+
+    found = [r["field"] for r in records(capsys.readouterr().out)]
+    assert (code, found) == (EXIT_FINDINGS, [".".join(["a"] * 600)])
+
+
+@pytest.mark.parametrize("output_format", ["jsonl", "table"])
+def test_field_selector_that_matches_nothing_is_an_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], output_format: str
+) -> None:
+    path = write(tmp_path, "chat.jsonl", (json.dumps(CHAT) + "\n") * 2)
+
+    code = main(["scan", path, "--field", "messages.*.contnet", "--format", output_format])
+
+    assert (code, capsys.readouterr()) == (
+        EXIT_ERROR,
+        ("", "UsageError: --field messages.*.contnet matched nothing in 2 record(s)\n"),
+    )
+
+
+def test_field_selector_that_matches_some_records_is_not_an_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write(tmp_path, "log.jsonl", '{"text": "hello"}\n{"other": "a@b.co"}\n')
+
+    code = main(["scan", path, "--field", "text", "--pii-only"])
+
+    assert (code, capsys.readouterr()) == (EXIT_CLEAN, ("No findings in 2 line(s).\n", ""))
+
+
+def test_table_lists_the_first_findings_and_counts_the_rest(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(scan_cmd, "TABLE_MAX_ROWS", 2)
+    path = write(tmp_path, "notes.txt", "".join(f"u{n}@example.com\n" for n in range(5)))
+
+    code = main(["scan", path, "--pii-only"])
+
+    out = capsys.readouterr().out
+    rows = [line.split()[0] for line in out.splitlines() if "[EMAIL_REDACTED]" in line]
+    assert (code, rows) == (EXIT_FINDINGS, ["1", "2"])
+    assert "5 finding(s) in 5 line(s)" in out
+    assert out.endswith("... and 3 more finding(s) (use --format jsonl to list all)\n")

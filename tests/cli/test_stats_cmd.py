@@ -147,9 +147,7 @@ def test_stats_on_a_db_path_that_does_not_exist_is_an_error(
     )
 
 
-def test_stats_on_a_directory_names_it(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_stats_on_a_directory_names_it(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code = main(["stats", "--db", str(tmp_path)])
 
     assert (code, capsys.readouterr().err) == (

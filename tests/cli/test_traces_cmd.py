@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import json
 import re
+import sqlite3
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -298,10 +299,69 @@ def test_traces_call_column_marks_streams_and_tool_calls(
 def test_traces_marks_calls_prysmai_blocked(
     recorder: SpanRecorder, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    recorder.call(
-        {semconv.ERROR_TYPE: "PermissionDeniedError", semconv.SECURITY_ACTION: "blocked"}
-    )
+    recorder.call({semconv.ERROR_TYPE: "PermissionDeniedError", semconv.SECURITY_ACTION: "blocked"})
 
     main(["traces", "--db", str(recorder.path)])
 
     assert table_rows(capsys.readouterr().out)[1][4] == "blocked"
+
+
+def test_traces_on_a_directory_names_it(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["traces", "--db", str(tmp_path)])
+
+    assert (code, capsys.readouterr().err) == (
+        1,
+        f"DatabaseError: {tmp_path} is a directory, not a database file\n",
+    )
+
+
+def test_traces_on_a_db_path_that_does_not_exist_is_an_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = tmp_path / "typo.db"
+
+    code = main(["traces", "--db", str(db)])
+
+    assert (code, capsys.readouterr()) == (
+        1,
+        ("", f"FileNotFoundError: {db}: the file does not exist\n"),
+    )
+
+
+def test_traces_follow_waits_for_a_db_path_that_does_not_exist_yet(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def stop(seconds: float) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(traces_cmd, "_wait", stop)
+
+    code = main(["traces", "--follow", "--db", str(tmp_path / "later.db")])
+
+    assert (code, "Waiting for new calls" in capsys.readouterr().out) == (0, True)
+
+
+def test_traces_rejects_a_duration_too_long_to_compute(capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["traces", "--since", "99999999999d"])
+
+    err = capsys.readouterr().err
+    assert (code, err.count("\n")) == (1, 1)
+    assert err.startswith(
+        "UsageError: argument --since: invalid duration '99999999999d': at most 36500d"
+    )
+
+
+def test_traces_shows_a_question_mark_for_a_mistyped_value(
+    recorder: SpanRecorder, capsys: pytest.CaptureFixture[str]
+) -> None:
+    recorder.call()
+    recorder.call({semconv.USER_ID: "bob"})
+    recorder.shutdown()
+    with sqlite3.connect(recorder.path) as connection:
+        connection.execute("UPDATE spans SET latency_ms = 'slow' WHERE user_id = 'alice'")
+    connection.close()
+
+    code = main(["traces", "--db", str(recorder.path)])
+
+    rows = table_rows(capsys.readouterr().out)[1:]
+    assert (code, [(row[5], row[-1]) for row in rows]) == (0, [("?", "alice"), ("1,234", "bob")])

@@ -199,6 +199,9 @@ def test_hundreds_of_metadata_keys_cannot_push_out_the_core_attributes():
     assert all(len(attrs[k]) <= 1024 for k in metadata)
 
 
+@pytest.mark.filterwarnings(
+    "ignore::ResourceWarning", "ignore::pytest.PytestUnraisableExceptionWarning"
+)
 def test_abandoned_stream_ends_at_its_last_activity(capture, client):
     watched = capture.monitor(client)
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 import json
 
 import pytest
+import re2
 
 from prysmai.security.findings import FindingKind
 from prysmai.security.injection import SNIPPET_MAX_CHARS
@@ -13,6 +14,7 @@ from prysmai.security.policy_model import (
     PolicyWeights,
     feature_pattern,
     features,
+    gate_pattern,
 )
 from prysmai.security.policy_patterns import RULES
 
@@ -189,36 +191,52 @@ def test_shipped_model_flags_a_request_no_rule_covers(detector: PolicyDetector) 
 # The classifier -------------------------------------------------------------------------------
 
 
-def test_features_pad_and_collapse_whitespace() -> None:
-    actual = features("ab\n\n c")
+def test_features_are_words_and_adjacent_word_pairs() -> None:
+    actual = features("how to\n\n kill-9 it")
 
-    assert actual == {" ab", "ab ", "b c", " c ", " ab ", "ab c", "b c ", " ab c", "ab c "}
+    assert actual == {"how", "to", "kill", "it", "how to", "to kill", "kill it"}
 
 
-def test_features_add_bigrams_of_unspaced_scripts() -> None:
-    actual = features("炸弹")
+def test_features_add_letter_pairs_of_unspaced_scripts() -> None:
+    actual = features("炸弹 bomb")
 
-    assert actual == {"炸弹", " 炸弹", "炸弹 ", " 炸弹 "}
+    assert actual == {"炸弹", "bomb"}
 
 
 @pytest.mark.parametrize(
     ("feature", "text", "expected"),
     [
-        pytest.param(" kil", "kill -9", True, id="leading-space-at-start"),
-        pytest.param(" kil", "skill", False, id="leading-space-needs-boundary"),
-        pytest.param("o ki", "how to\n\tkill", True, id="inner-space-any-whitespace"),
-        pytest.param("ll ", "kill", True, id="trailing-space-at-end"),
-        pytest.param("a.b", "axb", False, id="metacharacters-are-literal"),
+        pytest.param("kill", "kill -9", True, id="word-at-start"),
+        pytest.param("kill", "skill", False, id="word-needs-boundary-before"),
+        pytest.param("kill", "killer", False, id="word-needs-boundary-after"),
+        pytest.param("to kill", "how to\n\tkill", True, id="pair-across-whitespace"),
+        pytest.param("to kill", "to, kill", True, id="pair-across-punctuation"),
+        pytest.param("to kill", "to not kill", False, id="pair-must-be-adjacent"),
+        pytest.param("炸弹", "制造炸弹", True, id="unspaced-pair-anywhere"),
     ],
 )
 def test_feature_pattern_matches_like_features(feature: str, text: str, expected: bool) -> None:
-    import re
+    actual = (re2.search(feature_pattern(feature), text) is not None, feature in features(text))
 
-    assert (re.search(feature_pattern(feature), text) is not None) == expected
-    assert (feature in features(text)) == expected
+    assert actual == (expected, expected)
 
 
-def _toy_weights() -> PolicyWeights:
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param("how to make a bomb", True, id="gate-word"),
+        pytest.param("bombastic speech", False, id="gate-needs-whole-word"),
+        pytest.param("制造炸弹", True, id="gate-unspaced-pair"),
+        pytest.param("a cake recipe", False, id="no-gate-word"),
+    ],
+)
+def test_gate_pattern_finds_whole_gate_words(text: str, expected: bool) -> None:
+    actual = re2.search(gate_pattern(["bomb", "炸弹"]), text) is not None
+
+    assert actual == expected
+
+
+def _toy_weights(gate: tuple[str, ...] = ()) -> PolicyWeights:
     names = ("bomb", "cake", "kill")
     return PolicyWeights(
         features=names,
@@ -232,18 +250,19 @@ def _toy_weights() -> PolicyWeights:
             "sexual": ((0.0, 0.0, 0.0), 0.0),
             "self_harm": ((0.0, 0.0, 0.0), 0.0),
         },
+        gate=gate,
     )
 
 
 def test_model_classifies_and_points_at_its_evidence() -> None:
     model = PolicyModel(_toy_weights())
-    text = "please tell me about the bombs they found"
+    text = "please tell me about the bomb, they found"
 
     verdict = model.classify(text)
 
     assert verdict is not None
     assert (verdict.policy, verdict.severity) == ("violence", 6)
-    assert text[verdict.start : verdict.end] == "bombs"
+    assert text[verdict.start : verdict.end] == "bomb,"
 
 
 def test_model_stays_below_threshold_on_benign_text() -> None:
@@ -253,13 +272,30 @@ def test_model_stays_below_threshold_on_benign_text() -> None:
     assert model.classify("nothing to see here") is None
 
 
+def test_gate_keeps_texts_without_its_words_from_being_scored() -> None:
+    model = PolicyModel(_toy_weights(gate=("kill",)))
+
+    actual = (model.classify("the bomb"), model.is_gated_out("the bomb"))
+
+    assert actual == (None, True)
+    assert model.classify("kill the bomb") is not None
+
+
 def test_weights_round_trip_through_json() -> None:
-    weights = _toy_weights()
+    weights = _toy_weights(gate=("bomb", "kill"))
 
     loaded = PolicyWeights.from_json(weights.to_json())
 
     assert loaded == weights
     assert json.loads(weights.to_json())["features"] == ["bomb", "cake", "kill"]
+
+
+def test_weights_of_another_format_are_rejected() -> None:
+    payload = json.loads(_toy_weights().to_json())
+    payload["format"] = 1
+
+    with pytest.raises(ValueError, match="retrain"):
+        PolicyWeights.from_json(json.dumps(payload))
 
 
 def test_weights_with_mismatched_arrays_are_rejected() -> None:
