@@ -124,7 +124,9 @@ def _classify(text: str, groups: list[tuple[int, int]]) -> Candidate | None:
     if len(groups) == 4 and all(sep == "." for sep in separators) and raw[0] != "+":
         return _classify_ipv4(text, raw, groups, start, end)
     if len(groups) == 3 and [b - a for a, b in groups] == [3, 2, 4] and separators[0] == "-":
-        is_valid = separators[1] == "-" and is_ssn(*raw.split("-"))
+        # A "(" or "+" pulled in from the left makes it a phone-like token, not an SSN.
+        parts = [text[a:b] for a, b in groups]
+        is_valid = separators[1] == "-" and raw[0].isdigit() and is_ssn(*parts)
         return Candidate(SSN, "ssn.dashed", start, end) if is_valid else None
     if _is_card_shape(raw, groups, separators) and is_card_number(digits):
         return Candidate(CREDIT_CARD, "credit_card", start, end)
