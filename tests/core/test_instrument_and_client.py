@@ -65,9 +65,8 @@ def test_prysm_client_builds_a_monitored_openai_client(capture, server):
         tracer_provider=capture.tracer_provider,
         meter_provider=capture.meter_provider,
     )
-    client = prysm.openai(max_retries=0)
-
-    client.chat.completions.create(model="gpt-4o", messages=MESSAGES)
+    with prysm.openai(max_retries=0) as client:
+        client.chat.completions.create(model="gpt-4o", messages=MESSAGES)
 
     assert isinstance(client, openai.OpenAI)
     [attrs] = capture.attributes()
