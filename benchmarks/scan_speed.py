@@ -18,7 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from prysmai.security import scan
+from prysmai.security import SecurityConfig, scan
 
 _PIECES = [
     "Can you help me write a Python function that parses ISO dates and returns the weekday? "
@@ -52,15 +52,15 @@ def prompts(size: int = 1024) -> list[str]:
     return mixed
 
 
-def latency(rounds: int) -> tuple[float, float]:
+def latency(rounds: int, config: SecurityConfig | None = None) -> tuple[float, float]:
     samples: list[float] = []
     batch = prompts()
     for text in batch:
-        scan(text)  # warm the compiled sets
+        scan(text, config)  # warm the compiled sets
     for _ in range(rounds):
         for text in batch:
             started = time.perf_counter()
-            scan(text)
+            scan(text, config)
             samples.append((time.perf_counter() - started) * 1e6)
     samples.sort()
     return statistics.median(samples), samples[int(0.99 * (len(samples) - 1))]
@@ -79,12 +79,20 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=200)
     args = parser.parse_args()
     p50, p99 = latency(args.rounds)
+    stages = {
+        "without PII": SecurityConfig(pii_detection=False),
+        "injection only": SecurityConfig(pii_detection=False, content_policy=False),
+        "PII only": SecurityConfig(injection_detection=False, content_policy=False),
+    }
+    split = {name: latency(args.rounds // 4 or 1, config) for name, config in stages.items()}
     plain = (" ".join(_PIECES[i] for i in (0, 1, 5, 7)) * 20000)[: 4 * 1024 * 1024]
     mixed = ("Привет, мир! 你好世界。 " + _PIECES[3] + _PIECES[2]) * 6000
     print("| measure | value |")
     print("|---|---|")
     print(f"| p50 per 1 KB prompt | {p50:.0f} µs |")
     print(f"| p99 per 1 KB prompt | {p99:.0f} µs |")
+    for name, (part_p50, part_p99) in split.items():
+        print(f"| p50 / p99 per 1 KB prompt, {name} | {part_p50:.0f} / {part_p99:.0f} µs |")
     print(f"| throughput, 4 MB plain text | {throughput(plain):.1f} MB/s |")
     print(f"| throughput, {len(mixed) // 1024} KB mixed scripts | {throughput(mixed):.1f} MB/s |")
 

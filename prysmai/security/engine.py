@@ -11,7 +11,7 @@ from functools import lru_cache
 from typing import Final
 
 from prysmai.security.config import SecurityConfig
-from prysmai.security.findings import Finding, FindingKind, ScanResult
+from prysmai.security.findings import Finding, FindingKind, ScanResult, ThreatLevel
 from prysmai.security.injection import InjectionDetector
 from prysmai.security.injection_patterns import InjectionCategory
 from prysmai.security.model import InjectionModel
@@ -24,7 +24,9 @@ logger = logging.getLogger(__name__)
 _DEFAULT_CONFIG: Final = SecurityConfig()
 MODEL_RULE: Final = "injection.context_confusion.classifier"
 """Rule id of findings from the shipped n-gram classifier (no single phrase to point at)."""
-_CONFIDENT: Final = 0.9
+_CONFIDENT_ODDS: Final = 10.0
+"""The classifier's finding is severity 7 (not 6) when its odds reach ten times the odds at
+its threshold: a verdict without a phrase to point at stays medium next to PII alone."""
 _PiiDetector = Callable[[str], list[Finding]]
 
 
@@ -82,21 +84,26 @@ def scan(text: str, config: SecurityConfig | None = None) -> ScanResult:
     detectors = _Detectors.get()
     findings: list[Finding] = []
 
-    needs_views = settings.injection_detection or settings.content_policy
-    views = build_views(text) if needs_views else []
-    if settings.injection_detection:
-        findings.extend(detectors.injection.detect(views))
-        if detectors.model is not None:
-            findings.extend(_model_findings(views[0], detectors.model))
-    if views:
+    if settings.injection_detection or settings.content_policy or settings.custom_keywords:
+        views = build_views(text)
+        if settings.injection_detection:
+            findings.extend(detectors.injection.detect(views))
+            if detectors.model is not None:
+                findings.extend(_model_findings(views[0], detectors.model))
         findings.extend(_policy_findings(views[0], settings, detectors.policy))
     if settings.pii_detection and detectors.pii is not None:
         findings.extend(detectors.pii(text))
 
-    findings.sort(key=lambda finding: (finding.start, finding.end, finding.rule))
+    if not findings:
+        return ScanResult(0, ThreatLevel.CLEAN, (), (time.perf_counter() - started) * 1000)
+    findings.sort(key=_position)
     total = score(findings)
     elapsed_ms = (time.perf_counter() - started) * 1000
     return ScanResult(total, level_for(total), tuple(findings), elapsed_ms)
+
+
+def _position(finding: Finding) -> tuple[int, int, str]:
+    return finding.start, finding.end, finding.rule
 
 
 def _policy_findings(view: View, settings: SecurityConfig, policy: PolicyDetector) -> list[Finding]:
@@ -112,9 +119,9 @@ def _policy_findings(view: View, settings: SecurityConfig, policy: PolicyDetecto
 def _model_findings(view: View, model: InjectionModel) -> list[Finding]:
     """Report the classifier's verdict on the whole text when it reaches its threshold."""
     probability = model.probability(view.normalized.text)
-    if probability < model.model.threshold:
+    if probability < model.threshold:
         return []
-    severity = 7 if probability >= _CONFIDENT else 6
+    severity = 7 if _odds(probability) >= _CONFIDENT_ODDS * _odds(model.threshold) else 6
     return [
         Finding(
             FindingKind.INJECTION,
@@ -126,3 +133,7 @@ def _model_findings(view: View, model: InjectionModel) -> list[Finding]:
             f"classifier probability {probability:.2f}",
         )
     ]
+
+
+def _odds(probability: float) -> float:
+    return probability / max(1.0 - probability, 1e-12)

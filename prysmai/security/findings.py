@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 
 
-class FindingKind(str, Enum):
+class FindingKind(StrEnum):
     """Which family of scanner produced a finding."""
 
     INJECTION = "injection"
@@ -15,7 +15,7 @@ class FindingKind(str, Enum):
     KEYWORD = "keyword"
 
 
-class ThreatLevel(str, Enum):
+class ThreatLevel(StrEnum):
     """Bands of the 0-100 threat score."""
 
     CLEAN = "clean"  # 0-19

@@ -44,9 +44,26 @@ _OBFUSCATION_RULES: Final = {
 _ENCODED_RULE: Final = "injection.encoding_tricks.encoded_instructions"
 _ENCODED_SEVERITY: Final = 7
 
-_LEET_TRIGGER_RE: Final = re.compile(r"[a-z][0-9@$|!]|[0-9@$|!][a-z]")
-_LEET_TABLE: Final = str.maketrans("013457@$!|8", "oieastasilb")
+_LEET_BYTES: Final = bytes.maketrans(b"013457@$!|8", b"oieastasilb")
 _NON_LETTERS: Final = {code: None for code in range(128) if not chr(code).isalpha()}
+_NON_LETTER_BYTES: Final = bytes(code for code in range(128) if not chr(code).isalpha())
+# Cheap signs, found in one set pass, that decide which extra passes a view needs: digits or
+# symbols inside words (leetspeak; folding every digit keeps this one C-level pass, and plain
+# numbers become letter runs that no rule matches) and letters split by spacing, dots or
+# string concatenation.
+_LEET_SIGN: Final = 0
+_SPACING_SIGN: Final = 1
+
+
+def _signs() -> re2._Regexp:
+    signs = re2.Set.SearchSet(re2.Options())
+    signs.Add(r"[a-z][0-9@$|!][a-z0-9@$|!]|[0-9@$|!][a-z]")
+    signs.Add(r"(?:\b[a-z][^a-z0-9\n]{1,3}){3}[a-z]\b|['\"`] ?\+ ?['\"`]|[a-z]\.[a-z]\.[a-z]")
+    signs.Compile()
+    return signs
+
+
+_SIGNS: Final = _signs()
 _UNSAFE_SNIPPET_RE: Final = re.compile(r"\S*@\S*|\d[\d ().-]{3,}\d|\S*\d\S*\d\S*\d\S*")
 
 
@@ -129,23 +146,34 @@ class InjectionDetector:
 
     def _detect_view(self, view: View) -> list[Finding]:
         text = view.normalized.text
-        hits: dict[int, str] = dict.fromkeys(self._set.Match(text) or (), text)
-        leet = _fold_leet(text)
-        if leet is not None:
-            for index in self._set.Match(leet) or ():
-                hits.setdefault(index, leet)
-        findings = [self._finding(view, index, source) for index, source in hits.items()]
-        found_rules = set(hits)
-        findings.extend(self._squashed_findings(view, leet or text, found_rules))
+        # RE2 matches bytes without re-encoding, and bytes.translate runs at C speed where
+        # str.translate costs ~70 ns per character of any non-ASCII string.
+        data = text.encode("utf-8", "surrogatepass")
+        hits: dict[int, bytes] = dict.fromkeys(self._set.Match(data) or (), data)
+        signs = set(_SIGNS.Match(data) or ())
+        leet_data = data.translate(_LEET_BYTES) if _LEET_SIGN in signs else None
+        if leet_data is not None:
+            for index in self._set.Match(leet_data) or ():
+                hits.setdefault(index, leet_data)
+        is_ascii = len(data) == len(text)
+        findings = [self._finding(view, index, source, is_ascii) for index, source in hits.items()]
+        if _SPACING_SIGN in signs:
+            squashed_source = leet_data if leet_data is not None else data
+            findings.extend(self._squashed_findings(view, squashed_source, set(hits)))
         return [finding for finding in findings if finding is not None]
 
-    def _finding(self, view: View, index: int, text: str) -> Finding | None:
+    def _finding(self, view: View, index: int, data: bytes, is_ascii: bool) -> Finding | None:
         compiled = self._compiled[index]
-        match = compiled.regex.search(text)
+        # Searching the bytes skips the wrapper's str handling; offsets are byte offsets.
+        match = compiled.regex.search(data)
         if match is None:  # pragma: no cover - the set and the single regex agree by design
             return None
         group = 1 if compiled.regex.groups else 0
         start, end = match.span(group)
+        phrase = data[start:end].decode("utf-8", "surrogatepass")
+        if not is_ascii:
+            start = len(data[:start].decode("utf-8", "surrogatepass"))
+            end = start + len(phrase)
         original_start, original_end = view.original_span(start, end)
         return Finding(
             FindingKind.INJECTION,
@@ -154,14 +182,15 @@ class InjectionDetector:
             compiled.rule.severity,
             original_start,
             original_end,
-            safe_snippet(text[start:end]),
+            safe_snippet(phrase),
         )
 
-    def _squashed_findings(self, view: View, text: str, found: set[int]) -> list[Finding]:
-        squashed = text.translate(_NON_LETTERS)
-        matched = self._squashed_set.Match(squashed)
+    def _squashed_findings(self, view: View, data: bytes, found: set[int]) -> list[Finding]:
+        matched = self._squashed_set.Match(data.translate(None, _NON_LETTER_BYTES))
         if not matched:
             return []
+        text = data.decode("utf-8", "surrogatepass")
+        squashed = text.translate(_NON_LETTERS)
         findings: list[Finding] = []
         kept: list[int] = []
         for set_index in matched:
@@ -188,15 +217,6 @@ class InjectionDetector:
                 )
             )
         return findings
-
-
-def _fold_leet(text: str) -> str | None:
-    """Return ``text`` with digits and symbols folded to letters inside mixed tokens, or None."""
-    if _LEET_TRIGGER_RE.search(text) is None:
-        return None
-    # Folding every digit (not only those inside words) keeps this one C-level pass; plain
-    # numbers become letter runs that no rule matches, and the unfolded view is matched too.
-    return text.translate(_LEET_TABLE)
 
 
 def _obfuscation_findings(view: View) -> list[Finding]:

@@ -121,3 +121,31 @@ def test_build_views_maps_hidden_text_to_tag_positions() -> None:
 
     assert views[1].origin == "tag"
     assert views[1].original_span(0, 6) == (2, 8)
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        pytest.param(
+            "Résumez ce texte, s’il vous plaît", "resumez ce texte, s'il vous plait", id="fr"
+        ),
+        pytest.param("Привет, іgnore это", "привет, ignore это", id="mixed-word-in-russian"),
+        pytest.param("Привет мир", "привет мир", id="russian-untouched"),
+        pytest.param("你好世界", "你好世界", id="chinese-untouched"),
+        pytest.param("Ça coûte 5 €", "ca coute 5 €", id="accents-and-symbols"),
+    ],
+)
+def test_normalize_fast_path_keeps_one_char_per_char(source: str, expected: str) -> None:
+    normalized = normalize(source)
+
+    assert (normalized.text, normalized.starts, len(normalized.text)) == (
+        expected,
+        None,
+        len(source),
+    )
+
+
+def test_find_encoded_payloads_skips_text_without_encoding_hints() -> None:
+    actual = find_encoded_payloads("a short note, nothing encoded here at all")
+
+    assert actual == []
