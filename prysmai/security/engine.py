@@ -18,6 +18,7 @@ from prysmai.security.model import InjectionModel
 from prysmai.security.normalize import View, build_views
 from prysmai.security.policy import KeywordMatcher, PolicyDetector
 from prysmai.security.scoring import level_for, score
+from prysmai.security.text_safety import without_surrogates
 
 logger = logging.getLogger(__name__)
 
@@ -80,6 +81,7 @@ def scan(text: str, config: SecurityConfig | None = None) -> ScanResult:
         The findings, with offsets into ``text``, and the 0-100 threat score.
     """
     started = time.perf_counter()
+    text = without_surrogates(text)
     settings = config or _DEFAULT_CONFIG
     detectors = _Detectors.get()
     findings: list[Finding] = []

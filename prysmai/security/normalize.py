@@ -183,6 +183,9 @@ class _Builder:
     zero_width: list[int] = field(default_factory=list)
     overrides: list[int] = field(default_factory=list)
     hidden: list[HiddenText] = field(default_factory=list)
+    invisible_run_end: int = 0
+    """Index just past the run of invisible characters last measured, so each run is walked
+    once (a flood of zero-width characters must stay linear)."""
 
 
 def normalize(source: str) -> NormalizedText:
@@ -289,9 +292,12 @@ def _note_invisible(source: str, index: int, code: int, builder: _Builder) -> No
     if code not in _ZERO_WIDTH or index == 0:
         return
     before = builder.chars[-1] if builder.chars else ""
-    after_index = index + 1
-    while after_index < len(source) and ord(source[after_index]) in _INVISIBLE:
-        after_index += 1
+    after_index = builder.invisible_run_end
+    if after_index <= index:
+        after_index = index + 1
+        while after_index < len(source) and ord(source[after_index]) in _INVISIBLE:
+            after_index += 1
+        builder.invisible_run_end = after_index
     after = source[after_index] if after_index < len(source) else ""
     if before.isascii() and before.isalnum() and after.isascii() and after.isalnum():
         builder.zero_width.append(index)

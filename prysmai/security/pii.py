@@ -31,6 +31,7 @@ from prysmai.security.pii_numbers import find_numbers
 from prysmai.security.pii_validators import Candidate, parse_ip
 from prysmai.security.secrets_patterns import TRIGGERS as SECRET_TRIGGERS
 from prysmai.security.secrets_patterns import find_secrets
+from prysmai.security.text_safety import without_surrogates
 
 __all__ = ["PII_TYPES", "SEVERITY", "detect_pii", "might_contain_pii", "placeholder_for"]
 
@@ -154,6 +155,7 @@ def detect_pii(text: str, types: frozenset[str] | None = None) -> list[Finding]:
     """
     if not text:
         return []
+    text = without_surrogates(text)
     triggered = _GATE.find(text)
     if not triggered:
         return []

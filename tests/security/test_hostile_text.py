@@ -1,0 +1,34 @@
+"""Text that once broke the scanners: lone surrogates and floods of invisible characters."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from prysmai.security import redact, scan
+
+
+def test_lone_surrogates_are_scanned_with_offsets_intact():
+    text = "abc \ud800 mail a@b.co"
+
+    result = scan(text)
+
+    [email] = [f for f in result.findings if f.category == "EMAIL"]
+    assert text[email.start : email.end] == "a@b.co"
+    assert redact(text) == "abc \ud800 mail [EMAIL_REDACTED]"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("char", ["\u200b", "\u200c", "\u200d", "\ufeff", "\u2060", "\u00ad"])
+def test_invisible_floods_scan_in_linear_time(char):
+    scan(char * 1000)  # compile everything first
+    started = time.perf_counter()
+    scan(char * 16_000)
+    small = time.perf_counter() - started
+    started = time.perf_counter()
+    scan(char * 256_000)
+    large = time.perf_counter() - started
+
+    # 16 times the input: a linear scan takes about 16 times as long, a quadratic one 256.
+    assert large < max(small, 0.005) * 64
