@@ -13,6 +13,7 @@ Limitations:
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from types import ModuleType
 from typing import TYPE_CHECKING, Any, Final
@@ -30,6 +31,9 @@ BLOCK_THRESHOLD: Final = 70
 """Threat score at or above which ``blockHighThreats`` rejects a request."""
 
 _MAX_REASONS: Final = 10
+
+# Returned by ``_act`` when a redacted JSON body cannot be written back out.
+_UNWRITABLE: Final = object()
 
 
 @dataclass(slots=True)
@@ -99,20 +103,18 @@ class Guard:
             verdict.findings.extend(f for slot in others for f in self._detect_pii(slot.text))
             verdict.score = self._score(verdict.findings)
             verdict.level = self._level_for(verdict.score).value
-        call.scan = verdict
-        if self._should_block(verdict):
-            verdict.action = "blocked"
-            return self._blocked_response(call, request, http_module, verdict, "request")
-        if not self.redacts or not any(f.kind.value == "pii" for f in verdict.findings):
-            return None
-        self._redact_slots(slots + others)
-        verdict.action = "redacted"
-        try:
-            new_body = jsonutil.dumps(body).encode()
-        except (TypeError, ValueError, RecursionError):
+
+        def rewritten() -> bytes | None:
+            self._redact_slots(slots + others)
+            try:
+                return jsonutil.dumps(body).encode()
+            except (TypeError, ValueError, RecursionError):
+                return None
+
+        outcome = self._act(call, request, http_module, verdict, rewritten)
+        if outcome is _UNWRITABLE:
             return self._check_raw_request(call, request, http_module)
-        call.request_body = new_body
-        return _rebuilt_request(request, new_body, http_module)
+        return outcome
 
     def _check_raw_request(self, call: CallRecord, request: Any, http_module: ModuleType) -> Any:
         """Scan and redact a body that cannot be handled as JSON as plain text.
@@ -123,14 +125,33 @@ class Guard:
         assert call.request_body is not None
         text = call.request_body.decode("utf-8", errors="replace")
         verdict = self._scan_slots([TextSlot([text], 0)])
+        mode = "mask" if self.mode == "block" else self.mode
+        return self._act(
+            call,
+            request,
+            http_module,
+            verdict,
+            lambda: self._redact(text, mode, key=self._key).encode(),
+        )
+
+    def _act(
+        self,
+        call: CallRecord,
+        request: Any,
+        http_module: ModuleType,
+        verdict: Verdict,
+        rewritten: Callable[[], bytes | None],
+    ) -> Any:
+        """Block, redact or pass a scanned request; ``rewritten`` gives the redacted body."""
         call.scan = verdict
         if self._should_block(verdict):
             verdict.action = "blocked"
             return self._blocked_response(call, request, http_module, verdict, "request")
         if not self.redacts or not any(f.kind.value == "pii" for f in verdict.findings):
             return None
-        mode = "mask" if self.mode == "block" else self.mode
-        new_body = self._redact(text, mode, key=self._key).encode()
+        new_body = rewritten()
+        if new_body is None:
+            return _UNWRITABLE
         verdict.action = "redacted"
         call.request_body = new_body
         return _rebuilt_request(request, new_body, http_module)

@@ -7,7 +7,7 @@ from typing import Any
 from prysmai import jsonutil, semconv
 from prysmai.cost import TokenUsage
 from prysmai.providers.details import CallDetails, OutputChoice, ToolCall
-from prysmai.providers.sse import parse_sse
+from prysmai.providers.sse import json_objects, parse_sse
 
 __all__ = ["read_error", "read_request", "read_response"]
 
@@ -178,13 +178,7 @@ def _read_stream(body: bytes, details: CallDetails) -> None:
     details.event_count = len(events)
     choice = OutputChoice(index=0)
     tool_inputs: dict[int, ToolCall] = {}
-    for event in events:
-        try:
-            payload = jsonutil.loads(event.data)
-        except ValueError:
-            continue
-        if not isinstance(payload, dict):
-            continue
+    for event, payload in json_objects(events):
         kind = event.event or payload.get("type")
         if kind == "message_start" and isinstance(payload.get("message"), dict):
             message = payload["message"]

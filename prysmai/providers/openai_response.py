@@ -7,7 +7,7 @@ from typing import Any
 from prysmai import jsonutil
 from prysmai.cost import TokenUsage
 from prysmai.providers.details import CallDetails, OutputChoice, ToolCall
-from prysmai.providers.sse import parse_sse
+from prysmai.providers.sse import json_objects, parse_sse
 
 _MAX_TOOL_CALLS = 128
 
@@ -258,13 +258,7 @@ def read_responses_object(payload: dict[str, Any], details: CallDetails) -> None
 def _read_responses_stream(events: list[Any], details: CallDetails) -> None:
     partial = OutputChoice(index=0)
     final: dict[str, Any] | None = None
-    for event in events:
-        try:
-            payload = jsonutil.loads(event.data)
-        except ValueError:
-            continue
-        if not isinstance(payload, dict):
-            continue
+    for event, payload in json_objects(events):
         kind = event.event or payload.get("type")
         if kind in ("response.output_text.delta", "response.refusal.delta") or kind == (
             "response.function_call_arguments.delta"

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import Any
+
+from prysmai import jsonutil
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,3 +50,14 @@ def parse_sse(body: bytes) -> list[SseEvent]:
     if data_lines or event_name is not None:
         events.append(SseEvent(event_name, "\n".join(data_lines), offset))
     return events
+
+
+def json_objects(events: Iterable[SseEvent]) -> Iterator[tuple[SseEvent, dict[str, Any]]]:
+    """Yield each event whose data is a JSON object, with that object; skip the rest."""
+    for event in events:
+        try:
+            payload = jsonutil.loads(event.data)
+        except ValueError:
+            continue
+        if isinstance(payload, dict):
+            yield event, payload
