@@ -1,4 +1,4 @@
-"""The background queue is bounded: overflow is dropped, counted and warned about, never waited on."""
+"""The background queue is bounded: overflow is dropped, counted and warned about."""
 
 from __future__ import annotations
 
