@@ -8,6 +8,7 @@ the way, so only values that pass their own validation are reported.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 from typing import Final
@@ -253,7 +254,10 @@ def _is_grouped_phone(sizes: list[int], separator: str) -> bool:
     return True
 
 
+@functools.lru_cache(maxsize=4096)
 def _is_possible_international(raw: str) -> bool:
+    # Cached: chat requests re-send the whole conversation each turn, so the same numbers
+    # come back again and again, and phone-number parsing is the costliest check here.
     try:
         import phonenumbers
     except ImportError:  # pragma: no cover - phonenumbers is a declared dependency
