@@ -39,9 +39,9 @@ LATIN_RULES: Final = (
     _rule(
         "reveal_prompt_de", 6,
         r"(?:zeig|zeige|zeigen|gib|geben|nenne|nennen|verrate|verraten|drucke|wiederhole|"
-        r"ausgeben) ~ (?:dein|deine|deinen|ihr|ihre|ihren|den|die|alle) ~ (?:prompt|prompt-"
+        r"ausgeben|drucken) ~ (?:dein|deine|deinen|ihr|ihre|ihren|den|die|alle) ~ (?:prompt|prompt-"
         r"texte?|prompttext|systemprompt|system-prompt|anweisungen|instruktionen|passwort|"
-        r"geheimen? schlussel)\w*",
+        r"geheimen? schlussel|obige eingabeaufforderung|eingabeaufforderung)\w*",
     ),
     _rule(
         "override_fr", 6,
@@ -104,7 +104,9 @@ LATIN_RULES: Final = (
         r"(?:sua|tua) (?:chave secreta|senha)|"
         r"(?:dein|deine|deinen|ihr|ihren) (?:geheim\w* schlussel|passwort|kennwort)|"
         r"(?:je|jouw|uw) (?:geheime sleutel|wachtwoord)|"
-        r"kunci rahasia (?:anda|kamu)|(?:sikretong|lihim na) susi|gizli anahtar\w*|"
+        r"kunci rahasia (?:anda|kamu)|kata sandi ?(?:mu|kamu|anda)|"
+        r"sifren(?:i|izi) ~ (?:paylas|soyle|ver|goster|yaz)\w*|"
+        r"(?:sikretong|lihim na) susi|gizli anahtar\w*|"
         r"khoa bi mat cua ban|mat khau cua ban)",
     ),
     _rule(
@@ -127,6 +129,92 @@ LATIN_RULES: Final = (
         "dan_latin", 6,
         r"(?:fare qualsiasi cosa (?:ora|adesso)|hacer cualquier cosa ahora|faire n'importe quoi "
         r"maintenant|jetzt alles tun|fazer qualquer coisa agora|alles (?:tun|machen) kann)",
+    ),
+    _rule(
+        "ignore_above_latin", 6,
+        r"(?:(?:ignore[rz]?|oublie[rz]?) (?:tout )?ce qui (?:precede|est (?:ecrit )?ci-dessus)|"
+        r"(?:ignora|ignore|olvida|olvide) (?:todo )?lo (?:anterior|de arriba|dicho)|"
+        r"(?:ignora|dimentica) (?:tutto )?(?:quanto|cio che e|quello che e) (?:detto )?sopra|"
+        r"(?:ignore|ignora|esqueca|esquece) (?:tudo )?(?:o que (?:foi dito )?)?(?:o )?acima|"
+        r"(?:ignorier\w*|vergiss|vergessen) (?:sie )?(?:das|alles) (?:obige|oben gesagte|"
+        r"bisherige|vorherige)|(?:obigen|vorherigen|vorangegangenen|bisherigen|vorigen) "
+        r"(?:anweisungen|angaben|ausfuhrungen|aufgaben|informationen|befehle) ~ (?:ignorieren|"
+        r"vergessen|aus dem kopf|hinter sich)|(?:negeer|vergeet) (?:alles )?(?:wat )?hierboven|"
+        r"(?:abaikan|lupakan) (?:semua )?(?:yang )?(?:di atas|sebelumnya)|"
+        r"(?:bo qua|quen) (?:tat ca )?(?:nhung )?(?:dieu )?(?:o tren|phia tren|truoc do))",
+    ),
+    _rule(
+        "new_instructions_latin", 6,
+        r"(?:neue (?:anweisungen|instruktionen|befehle)|nun folgen (?:neue|weitere) aufgaben|"
+        r"nouvelles (?:instructions|consignes)|nuevas instrucciones|nuove istruzioni|"
+        r"novas instrucoes|nieuwe instructies|instruksi baru|huong dan moi|yeni talimatlar) ?"
+        r"(?::|sind|lauten|folgen|sont|son|sono|sao|zijn|adalah|la)",
+    ),
+    _rule(
+        "secret_question_latin", 5,
+        r"(?:quel est|donne[rz]?(?:-moi)?|confirme[rz]?|(?:dis|dites)(?:-moi)?) (?:le |ton |"
+        r"votre )?(?:mot de passe|code secret)|"
+        r"(?:cual es|dame|dime|confirma) (?:la |tu |su )?(?:contrasena|clave secreta)|"
+        r"(?:qual e|dammi|dimmi|conferma) (?:la |tua |sua )?(?:password|parola d'ordine)|"
+        r"(?:qual e|qual|me de|diga|confirme) (?:a |sua |tua )?senha|"
+        r"(?:was ist|wie lautet|nenne mir|gib mir|verrate mir) (?:das|dein|ihr) "
+        r"(?:passwort|kennwort)|(?:wat is|geef) (?:het |je |uw )?wachtwoord|"
+        r"(?:apa|berikan) (?:kata sandi|password)|mat khau la gi|sifre nedir",
+    ),
+    _rule(
+        "evil_persona_latin", 6,
+        r"(?:(?:du bist|sei|bist du) (?:jetzt |nun )?(?:eine?|die) (?:bose|boshafte|"
+        r"uneingeschrankte|unzensierte) ki|"
+        r"(?:tu es|sois|tu seras) (?:maintenant )?une? (?:ia|intelligence artificielle) "
+        r"(?:malefique|malveillante|sans (?:regles|limites|restrictions|filtre))|"
+        r"(?:eres|seas|se) (?:ahora )?una (?:ia|inteligencia artificial) (?:malvada|"
+        r"sin (?:reglas|restricciones|limites|filtros))|"
+        r"(?:sei|sarai) (?:ora )?un'?(?:ia|intelligenza artificiale) (?:malvagia|cattiva|"
+        r"senza (?:regole|restrizioni|limiti|filtri))|"
+        r"(?:voce e|es|seja) (?:agora )?uma (?:ia|inteligencia artificial) (?:malvada|malign[ao]|"
+        r"sem (?:regras|restricoes|limites|filtros)))",
+    ),
+    _rule(
+        "special_mode_latin", 6,
+        r"(?:mode (?:systeme|maintenance|administrateur|debogage|sans restriction)|"
+        r"modo (?:sistema|mantenimiento|manutencao|manutenzione|administrador|amministratore|"
+        r"depuracion|sin restricciones|sem restricoes)|(?:system|wartungs|admin|debug)modus) ~ "
+        r"(?:active|activee|activado|attivata|attivato|ativado|aktiviert|aktiv|"
+        r"pour ce mode|para este modo|per questa modalita)|"
+        r"(?:entre|j'entre|entrer|active[rz]?|activa|ativa|attiva|aktiviere|betrete) ~ (?:en |"
+        r"dans |el |il |o |den )?(?:mode|modo|modalita|'?(?:system|wartungs|admin|debug)modus)"
+        r" ?'?(?:systeme|maintenance|sistema|mantenimiento|manutencao|manutenzione|debug|dios|"
+        r"god)?",
+    ),
+    _rule(
+        "reveal_prompt_latin", 6,
+        r"(?:(?:montre|montrez|revele[rz]?|affiche[rz]?|imprime[rz]?|repete[rz]?|donne[rz]?|"
+        r"dis|dites) ~ (?:ton|votre|le|tes|vos|les) (?:prompt systeme|invite systeme|"
+        r"instructions (?:initiales|originales|systeme))|"
+        r"(?:muestra\w*|revela\w*|imprime|repite|dime|dame) ~ (?:tu|el|las|tus|sus) "
+        r"(?:prompt del sistema|instrucciones (?:originales|iniciales|del sistema)|"
+        r"indicaciones del sistema)|"
+        r"(?:mostra\w*|rivela\w*|stampa|ripeti|dimmi|dammi) ~ (?:il tuo|le tue|il|le) "
+        r"(?:prompt di sistema|istruzioni (?:iniziali|originali|di sistema))|"
+        r"(?:mostre|revele|imprima|repita|diga|me de|mostra|revela) ~ (?:seu|o|suas|as|teu|"
+        r"tuas) (?:prompt do sistema|instrucoes (?:iniciais|originais|do sistema))|"
+        r"(?:toon|geef|herhaal) ~ (?:je|jouw|uw|de) (?:systeemprompt|systeeminstructies|"
+        r"oorspronkelijke instructies)|"
+        r"(?:tunjukkan|tampilkan|ungkapkan|cetak|berikan) ~ (?:prompt sistem|instruksi sistem|"
+        r"instruksi awal)|"
+        r"(?:sistem (?:istem|komut|talimat)|ilk talimat)\w* ~ (?:goster|yazdir|acikla|soyle|"
+        r"paylas)\w*|"
+        r"(?:hien thi|tiet lo|in ra|cho toi biet|cho toi xem) ~ (?:loi nhac he thong|"
+        r"huong dan he thong|prompt he thong|chi dan ban dau))",
+    ),
+    _rule(
+        "unrestricted_ai_latin", 6,
+        r"(?:(?:kisitlamasiz|filtresiz|sansursuz|kuralsiz) (?:bir )?(?:yapay zeka|ai|asistan)|"
+        r"(?:ai|asisten|kecerdasan buatan) (?:tanpa|yang tidak memiliki) (?:batasan|filter|"
+        r"sensor|aturan)|(?:ai|tri tue nhan tao) khong (?:co )?(?:gioi han|kiem duyet|"
+        r"rang buoc|quy tac)|(?:ai|assistent) zonder (?:enige )?(?:beperkingen|filters|"
+        r"censuur|regels)|gelistirici modu|mode pengembang|che do nha phat trien|"
+        r"ontwikkelaarsmodus)",
     ),
 )  # fmt: skip
 
@@ -202,7 +290,7 @@ OTHER_SCRIPT_RULES: Final = (
     _rule(
         "override_hi", 6,
         r"(?:पिछले|पहले|सभी|सारे|अपने|जो भी|जो कुछ)" + _G + r"(?:निर्देश|आदेश|नियम|बताया)"
-        + _G + r"(?:अनदेखा|नजरअंदाज|नज़रअंदाज़|भूल|अवहेलना|उपेक्षा|परवाह)",
+        + _G + r"(?:अनदेखा|अनदेखी|नजरअंदाज|नज़रअंदाज़|भूल|अवहेलना|उपेक्षा|परवाह)",
         raw=True,
     ),
     _rule(
@@ -230,7 +318,8 @@ OTHER_SCRIPT_RULES: Final = (
     ),
     _rule(
         "reveal_ar", 6,
-        r"(?:مفتاحك السري|كلمة المرور الخاصة بك|كلمة السر الخاصة بك|كلمة مرورك)",
+        r"(?:(?:تفعل|افعل|يفعل) أي شيء الآن|مفتاحك السري|"
+        r"كلمة المرور الخاصة بك|كلمة السر الخاصة بك|كلمة مرورك)",
         raw=True,
     ),
     _rule(
@@ -242,6 +331,62 @@ OTHER_SCRIPT_RULES: Final = (
     _rule(
         "reveal_th", 6,
         r"(?:คีย์ลับ|กุญแจลับ|รหัสลับ|รหัสผ่าน)(?:ของคุณ)",
+        raw=True,
+    ),
+    _rule(
+        "ignore_above_other", 6,
+        r"(?:(?:игнорир|проигнорир|забуд)\pL*" + _G_SHORT + r"(?:вышесказанн|вышенаписанн|"
+        r"предыдущ|сказанное выше|всё выше|все выше)|"
+        r"(?:忽略|无视|忽视|忘记|無視|忘掉)(?:以上|上面|上述|前面|之前)(?:的)?(?:内容|所有|一切|"
+        r"全部|所说|說|内容)?|(?:上記|以上|前述)(?:の内容)?を?(?:無視|忘れ)|"
+        r"(?:위의|위|앞의|이전) ?(?:내용|것|모든 것)(?:을|를|은)? ?(?:무시|잊어)|"
+        r"(?:ऊपर|उपरोक्त|पहले) (?:लिखी |कही |दी )?(?:गई )?(?:सभी )?(?:बातों|बात|सब कुछ|"
+        r"सामग्री)" + _G_SHORT + r"(?:अनदेखा|नजरअंदाज|नज़रअंदाज़|भूल)|"
+        r"(?:تجاهل|انس|انسى)" + _G_SHORT + r"(?:ما سبق|كل ما سبق|ما ورد أعلاه|ما قيل أعلاه))",
+        raw=True,
+    ),
+    _rule(
+        "new_instructions_other", 6,
+        r"(?:новые (?:инструкции|указания|правила)|新的?(?:指令|指示|规则|任务)|新しい(?:指示|命令|"
+        r"ルール)|새로운 (?:지시|지침|명령)|नए (?:निर्देश|नियम)|تعليمات جديدة) ?(?:[:：]|如下|"
+        r"は次|는 다음|ниже|следующие)",
+        raw=True,
+    ),
+    _rule(
+        "secret_question_other", 5,
+        r"(?:какой|каков|скажи|скажите|назови|назовите|поделитесь|поделись|дай|дайте)\pL*"
+        + _G_SHORT + r"парол|"
+        r"密码是什么|(?:提供|告诉我|确认|給我|给我|說出|说出)" + _G_SHORT + r"(?:密码|密碼|口令)|"
+        r"パスワード(?:は何|を教え|を(?:確認|共有))|비밀번호(?:가|는) (?:뭐|무엇)|"
+        r"(?:पासवर्ड|कूटशब्द) (?:क्या है|बताओ|बताइए|बताएं)|ما (?:هي )?كلمة (?:المرور|السر)",
+        raw=True,
+    ),
+    _rule(
+        "special_mode_other", 6,
+        r"(?:<|＜|\[)?(?:系统模式|系統模式|システムモード|시스템 모드|системный режим|"
+        r"режим (?:системы|обслуживания|администратора))(?:>|＞|\])?"
+        + _G_SHORT + r"(?:启动|啓動|开启|開啟|激活|有効|활성|активирован|включ|作为|как ии)|"
+        r"<(?:系统模式|系統模式|システムモード|시스템 모드|системный режим)>|"
+        r"(?:邪恶的?|不受限制的|没有限制的)(?:AI|ai|人工智能)|邪悪なAI|злой (?:ии|искусственный)",
+        raw=True,
+    ),
+    _rule(
+        "unrestricted_other", 6,
+        r"(?:وضع المطور|بدون (?:أي )?(?:قيود|رقابة|فلاتر)|لا توجد لديك (?:أي )?قيود|"
+        r"डेवलपर मोड|बिना (?:किसी )?(?:प्रतिबंध|सेंसर|फ़िल्टर|फिल्टर)|"
+        r"(?:제한|필터|검열)(?:이|가)? 없는 (?:AI|ai|인공지능)|"
+        r"(?:制限|フィルター|検閲)のない(?:AI|ai|人工知能))",
+        raw=True,
+    ),
+    _rule(
+        "reveal_prompt_other", 6,
+        r"(?:النص|الموجه|التعليمات) (?:الأولية|النظامية|الأصلية|الخاصة بالنظام)|"
+        r"موجه النظام|सिस्टम (?:निर्देश|संदेश)" + _G_SHORT + r"(?:बताओ|बताइए|दिखाओ|दिखाइए)|"
+        r"(?:시스템|초기) (?:프롬프트|지시|지침)(?:을|를)? ?(?:알려|보여|출력|공개)|"
+        r"(?:系统提示词|系统提示|系统指令|初始指令|原始指令)" + _G_SHORT
+        + r"(?:是什么|告诉我|显示|输出|打印|给我)|"
+        r"системн\pL* (?:промпт|подсказ|инструкц)\pL*" + _G_SHORT + r"(?:покажи|выведи|"
+        r"повтори|раскрой)",
         raw=True,
     ),
 )  # fmt: skip
