@@ -28,9 +28,7 @@ class CallRecord:
     __slots__ = (
         "chunk_times_ns",
         "chunks",
-        "client_info",
         "context_snapshot",
-        "dropped_bytes",
         "end_ns",
         "endpoint",
         "error",
@@ -42,8 +40,6 @@ class CallRecord:
         "otel_context",
         "recorder",
         "request_body",
-        "request_headers",
-        "request_url",
         "response_headers",
         "response_ns",
         "scan",
@@ -57,10 +53,7 @@ class CallRecord:
         self,
         recorder: Recorder,
         endpoint: Endpoint,
-        client_info: Any,
-        request_url: str,
         request_body: bytes | None,
-        request_headers: Any,
         context_snapshot: tuple[ContextValues, ContextValues],
         otel_context: Context,
     ) -> None:
@@ -68,10 +61,7 @@ class CallRecord:
         self.start_ns = time.perf_counter_ns()
         self.recorder = recorder
         self.endpoint = endpoint
-        self.client_info = client_info
-        self.request_url = request_url
         self.request_body = request_body
-        self.request_headers = request_headers
         self.context_snapshot = context_snapshot
         self.otel_context = otel_context
         self.header_overrides: dict[str, str] | None = None
@@ -82,7 +72,6 @@ class CallRecord:
         self.chunks: list[bytes] = []
         self.chunk_times_ns: list[int] = []
         self.kept_bytes = 0
-        self.dropped_bytes = 0
         self.tail: list[bytes] | None = None
         self.is_exhausted = False
         self.is_closed_early = False
@@ -98,7 +87,6 @@ class CallRecord:
             self.kept_bytes += len(chunk)
             return
         # Past the cap keep only the last chunks: a stream's usage and finish reason come last.
-        self.dropped_bytes += len(chunk)
         tail = self.tail if self.tail is not None else []
         tail.append(chunk)
         if len(tail) > _TAIL_CHUNKS:

@@ -19,6 +19,10 @@ from types import ModuleType
 from typing import TYPE_CHECKING, Any, Final
 
 from prysmai import jsonutil, semconv
+from prysmai.security import scan
+from prysmai.security.pii import detect_pii
+from prysmai.security.redaction import hash_key, redact
+from prysmai.security.scoring import level_for, score
 from prysmai.text_slots import TextSlot, all_string_slots, request_slots, response_slots
 
 if TYPE_CHECKING:
@@ -68,20 +72,11 @@ class Guard:
     """Applies one client's security settings to its calls."""
 
     def __init__(self, config: SecurityConfig) -> None:
-        from prysmai.security import scan
-        from prysmai.security.pii import detect_pii
-        from prysmai.security.redaction import hash_key, redact, redact_findings
-        from prysmai.security.scoring import level_for, score
-
         self.config = config
-        self._scan = scan
-        self._detect_pii = detect_pii
-        self._redact = redact
-        self._redact_findings = redact_findings
-        self._score = score
-        self._level_for = level_for
         self.mode = str(getattr(config.pii_redaction_mode, "value", config.pii_redaction_mode))
         self.redacts = self.mode in ("mask", "hash", "block")
+        # Text that is kept anyway (telemetry, a blocked request's record) is masked in block mode.
+        self._text_mode = "mask" if self.mode == "block" else self.mode
         self.is_inline = self.redacts or config.block_high_threats
         self._key = hash_key() if self.mode == "hash" else None
 
@@ -100,9 +95,9 @@ class Guard:
         covered = {(id(slot.container), slot.key) for slot in slots}
         others = [s for s in all_string_slots(body) if (id(s.container), s.key) not in covered]
         if self.config.pii_detection and others:
-            verdict.findings.extend(f for slot in others for f in self._detect_pii(slot.text))
-            verdict.score = self._score(verdict.findings)
-            verdict.level = self._level_for(verdict.score).value
+            verdict.findings.extend(f for slot in others for f in detect_pii(slot.text))
+            verdict.score = score(verdict.findings)
+            verdict.level = level_for(verdict.score).value
 
         def rewritten() -> bytes | None:
             self._redact_slots(slots + others)
@@ -125,13 +120,8 @@ class Guard:
         assert call.request_body is not None
         text = call.request_body.decode("utf-8", errors="replace")
         verdict = self._scan_slots([TextSlot([text], 0)])
-        mode = "mask" if self.mode == "block" else self.mode
         return self._act(
-            call,
-            request,
-            http_module,
-            verdict,
-            lambda: self._redact(text, mode, key=self._key).encode(),
+            call, request, http_module, verdict, lambda: self._redact_text(text).encode()
         )
 
     def _act(
@@ -147,7 +137,7 @@ class Guard:
         if self._should_block(verdict):
             verdict.action = "blocked"
             return self._blocked_response(call, request, http_module, verdict, "request")
-        if not self.redacts or not any(f.kind.value == "pii" for f in verdict.findings):
+        if not self.redacts or not _has_pii(verdict.findings):
             return None
         new_body = rewritten()
         if new_body is None:
@@ -160,11 +150,11 @@ class Guard:
         started = time.perf_counter()
         findings: list[Finding] = []
         for slot in slots:
-            findings.extend(self._scan(slot.text, self.config).findings)
-        total = self._score(findings)
+            findings.extend(scan(slot.text, self.config).findings)
+        total = score(findings)
         return Verdict(
             score=total,
-            level=self._level_for(total).value,
+            level=level_for(total).value,
             findings=findings,
             scan_ms=(time.perf_counter() - started) * 1000,
         )
@@ -172,12 +162,14 @@ class Guard:
     def _should_block(self, verdict: Verdict) -> bool:
         if self.config.block_high_threats and verdict.score >= BLOCK_THRESHOLD:
             return True
-        return self.mode == "block" and any(f.kind.value == "pii" for f in verdict.findings)
+        return self.mode == "block" and _has_pii(verdict.findings)
+
+    def _redact_text(self, text: str) -> str:
+        return redact(text, self._text_mode, key=self._key)
 
     def _redact_slots(self, slots: list[TextSlot]) -> None:
-        mode = "mask" if self.mode == "block" else self.mode
         for slot in slots:
-            redacted = self._redact(slot.text, mode, key=self._key)
+            redacted = self._redact_text(slot.text)
             if redacted != slot.text:
                 slot.replace(redacted)
 
@@ -232,7 +224,7 @@ class Guard:
         if self._should_block(verdict):
             call.scan.action = "response_blocked"
             return self._blocked_response(call, request, http_module, verdict, "answer")
-        if not self.redacts or not any(f.kind.value == "pii" for f in verdict.findings):
+        if not self.redacts or not _has_pii(verdict.findings):
             return None
         self._redact_slots(slots)
         call.scan.action = "response_redacted"
@@ -277,7 +269,6 @@ class Guard:
         """Redact free text the application put on the span (metadata, tool descriptions)."""
         if not self.redacts:
             return
-        mode = "mask" if self.mode == "block" else self.mode
         for name, value in attributes.items():
             is_free_text = name.startswith(semconv.METADATA_PREFIX) or name in (
                 semconv.TOOL_DEFINITIONS,
@@ -285,26 +276,23 @@ class Guard:
                 semconv.SESSION_ID,
             )
             if is_free_text and isinstance(value, str):
-                attributes[name] = self._redact(value, mode, key=self._key)
+                attributes[name] = self._redact_text(value)
 
     def _redact_details(self, details: CallDetails) -> None:
         """Keep raw PII out of telemetry: captured answers are redacted like requests."""
-        mode = "mask" if self.mode == "block" else self.mode
         for choice in details.choices:
-            choice.text_parts = [self._redact(choice.text, mode, key=self._key)]
+            choice.text_parts = [self._redact_text(choice.text)]
             for tool_call in choice.tool_calls:
-                tool_call.arguments = self._redact(tool_call.arguments, mode, key=self._key)
-        details.system_instructions = [
-            self._redact(t, mode, key=self._key) for t in details.system_instructions
-        ]
+                tool_call.arguments = self._redact_text(tool_call.arguments)
+        details.system_instructions = [self._redact_text(t) for t in details.system_instructions]
         if details.error_message:
             # Providers quote the offending input in error messages.
-            details.error_message = self._redact(details.error_message, mode, key=self._key)
+            details.error_message = self._redact_text(details.error_message)
         for message in details.input_messages:
             for part in message.get("parts", []):
                 for key in ("content", "arguments", "response"):
                     if isinstance(part.get(key), str):
-                        part[key] = self._redact(part[key], mode, key=self._key)
+                        part[key] = self._redact_text(part[key])
 
     def span_attributes(
         self, call: CallRecord, details: CallDetails, capture_content: bool
@@ -352,6 +340,10 @@ def _finding_record(finding: Finding, with_snippet: bool) -> dict[str, Any]:
     if with_snippet:
         record["snippet"] = finding.snippet
     return record
+
+
+def _has_pii(findings: list[Finding]) -> bool:
+    return any(f.kind.value == "pii" for f in findings)
 
 
 def _reasons(findings: list[Finding]) -> list[str]:

@@ -172,7 +172,7 @@ def make_recorder(options: MonitorOptions, client: Any) -> Recorder:
         tracer_provider=options.tracer_provider,
         meter_provider=options.meter_provider,
     )
-    guard = None
+    # Imported here so that importing prysmai does not load the scanners' pattern tables.
     from prysmai.guard import make_guard
 
     guard = make_guard(options.security)

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from opentelemetry.trace import SpanKind, Status, StatusCode
 
-from prysmai import jsonutil, semconv
+from prysmai import jsonutil
 from prysmai.call import CallRecord
 from prysmai.context import ContextValues, resolve_snapshot
 from prysmai.faults import report_fault
@@ -239,4 +239,4 @@ def _exception_error_type(error: BaseException) -> str:
     return "APITimeoutError" if "Timeout" in type(error).__name__ else "APIConnectionError"
 
 
-__all__ = ["ClientInfo", "Recorder", "semconv"]
+__all__ = ["ClientInfo", "Recorder"]

@@ -57,10 +57,7 @@ def _begin_call(recorder: Recorder, request: Any) -> CallRecord | None:
     call = CallRecord(
         recorder,
         endpoint,
-        recorder.client_info,
-        str(request.url),
         body,
-        request.headers,
         prysm_context.snapshot(),
         otel_context.get_current(),
     )
