@@ -1,11 +1,13 @@
 """Train the shipped injection classifier and report cross-validated accuracy.
 
 Training data: every row of ``../shared/eval/injection/dev.jsonl`` plus, as extra benign rows,
-translated interface messages from the gettext catalogues under ``/usr/share/locale`` (19
-languages). The dev set has benign prompts only in English and German (a few in Chinese), so
-without those negatives a model learns "not English, so an attack" (measured: it then flags
-almost every benign Hindi, Russian or Arabic sentence); with them it has to key on what the
-text asks for.
+the training half of ``benchmarks/data/benign_multilingual_*.jsonl`` (ordinary prompts written
+for this project in 18 languages) and translated interface messages from the gettext
+catalogues under ``/usr/share/locale`` (19 languages, low weight). The dev set has benign
+prompts only in English and German (a few in Chinese), so without those negatives a model
+learns "not English, so an attack" (measured: it then flags almost every benign Hindi, Russian
+or Arabic sentence); with them it has to key on what the text asks for. The other half of the
+written prompts is held out and reported as a false-positive check.
 
 Scores are 5-fold cross-validation by row: each dev row is predicted by a model that never saw
 it, combined with the rules (a row is flagged when a rule fires or the model reaches its
@@ -26,13 +28,16 @@ import json
 import random
 import sys
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "benchmarks"))
+
+from benign_multilingual import load as load_benign_multilingual  # noqa: E402
 
 from prysmai.security.injection import InjectionDetector  # noqa: E402
 from prysmai.security.model import (  # noqa: E402
@@ -45,7 +50,7 @@ from prysmai.security.model import (  # noqa: E402
 )
 from prysmai.security.normalize import build_views, normalize  # noqa: E402
 
-MAX_BENIGN_FPR = 0.01
+MAX_BENIGN_FPR = 0.015
 """FPR budget on benign prompts inside the training folds (the target is 2 %)."""
 MAX_NOTINJECT_FPR = 0.035
 """FPR budget on NotInject rows inside the training folds (the target is 5 %)."""
@@ -143,8 +148,11 @@ of ..." or "tell me a joke" are attacks (topics of the CyberSecEval and BIPIA ro
 entries train, odd entries are held out and reported."""
 PER_LANGUAGE = 300
 """Negative texts per language (each joins two interface messages)."""
-NEGATIVE_WEIGHT = 0.5
-"""Weight of one interface-text negative relative to one dev row."""
+EVERYDAY_GROUP = "everyday (en)"
+NEGATIVE_WEIGHT = 0.1
+"""Weight of one interface-text negative relative to one dev row. Interface strings are full of
+"password", "user" and "file", words that the dev set's attacks ask about, so at a higher
+weight they teach the model that those words are benign in every language but English."""
 
 
 class Example:
@@ -264,19 +272,35 @@ def is_notinject(row: dict[str, Any]) -> bool:
     return str(row["subcategory"]).startswith("notinject:")
 
 
+class Check:
+    """A benign text never trained on, flagged when a rule fires or the model reaches the cut."""
+
+    def __init__(self, group: str, text: str) -> None:
+        self.group = group
+        self.example = Example(text, 0, 1.0)
+        self.rule = bool(InjectionDetector().detect(build_views(text)))
+
+    def flagged(self, model: LinearModel, cut: float) -> bool:
+        return self.rule or score(model, self.example) >= cut
+
+
 def cross_validate(
     rows: Sequence[dict[str, Any]],
     rules: Sequence[bool],
     examples: Sequence[Example],
     negatives: Sequence[Example],
     folds: int,
-    checks: Sequence[Example] = (),
-) -> tuple[list[bool], float]:
-    """Return each row's out-of-fold verdict and the mean rate at which ``checks`` are flagged."""
+    checks: Sequence[Check] = (),
+) -> tuple[list[bool], Counter[str]]:
+    """Return each row's out-of-fold verdict and, per group, how often ``checks`` were flagged.
+
+    Each fold's model flags the checks once, so a group's count is out of ``folds`` times its
+    number of checks.
+    """
     order = list(range(len(rows)))
     random.Random(7).shuffle(order)
     flagged = [False] * len(rows)
-    check_hits = 0
+    check_hits: Counter[str] = Counter()
     for fold in range(folds):
         started = time.perf_counter()
         held = set(order[fold::folds])
@@ -285,10 +309,24 @@ def cross_validate(
         model = fit([examples[i] for i in training] + list(negatives))
         for i in held:
             flagged[i] = rules[i] or score(model, examples[i]) >= cut
-        check_hits += sum(1 for check in checks if score(model, check) >= cut)
+        check_hits.update(check.group for check in checks if check.flagged(model, cut))
         elapsed = time.perf_counter() - started
         print(f"fold {fold + 1}/{folds}: {elapsed:.0f} s", file=sys.stderr)
-    return flagged, check_hits / max(len(checks) * folds, 1)
+    return flagged, check_hits
+
+
+def check_table(checks: Sequence[Check], hits: Counter[str], repeats: int) -> str:
+    """Markdown rows: false-positive rate of rules + model on each group of held-out checks."""
+    sizes = Counter(check.group for check in checks)
+    lines = ["| held-out benign set | rows | flagged |", "|---|---|---|"]
+    for group in sorted(sizes):
+        lines.append(f"| {group} | {sizes[group]} | {hits[group] / (sizes[group] * repeats):.3f} |")
+    multilingual = [group for group in sizes if group != EVERYDAY_GROUP]
+    total = sum(sizes[group] for group in multilingual)
+    if total:
+        rate = sum(hits[group] for group in multilingual) / (total * repeats)
+        lines.append(f"| all written non-everyday | {total} | {rate:.3f} |")
+    return "\n".join(lines)
 
 
 def report(rows: Sequence[dict[str, Any]], rules: Sequence[bool], flagged: Sequence[bool]) -> str:
@@ -337,21 +375,27 @@ def main() -> None:
     examples = [Example(row["text"], int(row["label"]), 1.0) for row in rows]
     negatives = [Example(text, 0, NEGATIVE_WEIGHT) for text in negative_texts]
     negatives += [Example(text, 0, 1.0) for text in EVERYDAY_PROMPTS[::2]]
-    checks = [Example(text, 0, 1.0) for text in EVERYDAY_PROMPTS[1::2]]
+    negatives += [Example(row["text"], 0, 1.0) for row in load_benign_multilingual("train")]
+    checks = [Check(EVERYDAY_GROUP, text) for text in EVERYDAY_PROMPTS[1::2]]
+    checks += [Check(row["lang"], row["text"]) for row in load_benign_multilingual("heldout")]
     rules = rule_flags(rows)
-    print(f"{len(rows)} dev rows, {len(negatives)} interface-text negatives", file=sys.stderr)
+    print(f"{len(rows)} dev rows, {len(negatives)} extra negatives", file=sys.stderr)
 
     if not args.no_cv:
-        flagged, everyday = cross_validate(rows, rules, examples, negatives, args.folds, checks)
+        flagged, hits = cross_validate(rows, rules, examples, negatives, args.folds, checks)
         print(f"\n{args.folds}-fold cross-validation by row (threshold chosen in training folds)\n")
         print(report(rows, rules, flagged))
-        print(f"\nHeld-out everyday prompts flagged by the model: {everyday:.3f}")
+        print("\nHeld-out benign prompts flagged by the fold models (rules + model)\n")
+        print(check_table(checks, hits, args.folds))
     if args.dry_run:
         return
     cut = threshold_for(range(len(rows)), rows, rules, examples, negatives)
     final = fit(examples + negatives)
     probability = 1 / (1 + pow(2.718281828459045, -cut))
     final = LinearModel(final.weights, final.bias, probability)
+    hits = Counter(check.group for check in checks if check.flagged(final, cut))
+    print("\nHeld-out benign prompts flagged by the shipped model (rules + model)\n")
+    print(check_table(checks, hits, 1))
     target = REPO / "prysmai" / "security" / "data" / MODEL_RESOURCE
     target.parent.mkdir(exist_ok=True)
     target.write_text(final.to_json() + "\n", encoding="utf-8")
