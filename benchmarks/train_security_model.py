@@ -149,6 +149,8 @@ entries train, odd entries are held out and reported."""
 PER_LANGUAGE = 300
 """Negative texts per language (each joins two interface messages)."""
 EVERYDAY_GROUP = "everyday (en)"
+WRITTEN_WEIGHT = 2.0
+"""Weight of one written benign prompt: they stand for the ordinary traffic the dev set lacks."""
 NEGATIVE_WEIGHT = 0.1
 """Weight of one interface-text negative relative to one dev row. Interface strings are full of
 "password", "user" and "file", words that the dev set's attacks ask about, so at a higher
@@ -375,7 +377,8 @@ def main() -> None:
     examples = [Example(row["text"], int(row["label"]), 1.0) for row in rows]
     negatives = [Example(text, 0, NEGATIVE_WEIGHT) for text in negative_texts]
     negatives += [Example(text, 0, 1.0) for text in EVERYDAY_PROMPTS[::2]]
-    negatives += [Example(row["text"], 0, 1.0) for row in load_benign_multilingual("train")]
+    written = load_benign_multilingual("train")
+    negatives += [Example(row["text"], 0, WRITTEN_WEIGHT) for row in written]
     checks = [Check(EVERYDAY_GROUP, text) for text in EVERYDAY_PROMPTS[1::2]]
     checks += [Check(row["lang"], row["text"]) for row in load_benign_multilingual("heldout")]
     rules = rule_flags(rows)
