@@ -312,7 +312,9 @@ OTHER_SCRIPT_RULES: Final = (
     ),
     _rule(
         "override_ar", 6,
-        r"(?:تجاهل|انس|انسى|تغاضى|تغاض|لا تلتزم|تخط|أهمل|اهمل)" + _G
+        # A short gap: "ignore the spelling mistakes in my text and fix the grammar rules"
+        # reaches "rules" only across a second clause.
+        r"(?:تجاهل|انس|انسى|تغاضى|تغاض|لا تلتزم|تخط|أهمل|اهمل)" + _G_SHORT
         + r"(?:التعليمات|تعليمات|الأوامر|أوامر|التوجيهات|القواعد|ما تم|ما قيل)",
         raw=True,
     ),
@@ -335,8 +337,11 @@ OTHER_SCRIPT_RULES: Final = (
     ),
     _rule(
         "ignore_above_other", 6,
+        # "Forget the previous title" is an edit request: "previous" needs an object that
+        # is an instruction, or nothing after it.
         r"(?:(?:игнорир|проигнорир|забуд)\pL*" + _G_SHORT + r"(?:вышесказанн|вышенаписанн|"
-        r"предыдущ|сказанное выше|всё выше|все выше)|"
+        r"предыдущ\pL* ?(?:инструкц|указани|команд|правил|промпт|запрос|сообщени|"
+        r"ограничени|настройк|[.!,:]|$)|сказанное выше|всё выше|все выше)|"
         r"(?:忽略|无视|忽视|忘记|無視|忘掉)(?:以上|上面|上述|前面|之前)(?:的)?(?:内容|所有|一切|"
         r"全部|所说|說|内容)?|(?:上記|以上|前述)(?:の内容)?を?(?:無視|忘れ)|"
         r"(?:위의|위|앞의|이전) ?(?:내용|것|모든 것)(?:을|를|은)? ?(?:무시|잊어)|"

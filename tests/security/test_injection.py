@@ -382,6 +382,10 @@ def test_translated_attack_phrasing_fires_its_rule(
         pytest.param("시스템 설정을 바꾸는 방법을 알려 주세요.", id="ko"),
         pytest.param("पिछले साल के नियम क्या थे?", id="hi"),
         pytest.param("اقرأ ما سبق ولخصه.", id="ar"),
+        pytest.param(
+            "تجاهل الأخطاء الإملائية في نصي وصحّح القواعد النحوية فقط", id="ar-ignore-typos"
+        ),
+        pytest.param("Забудь предыдущий вариант заголовка, он слишком длинный.", id="ru-edit"),
     ],
 )
 def test_translated_near_miss_has_no_multi_language_finding(
