@@ -277,6 +277,32 @@ ENGLISH_RULES: Final = (
         r"(?:\[?gpt\]?|classic|normal|jailbreak|dan|developer mode|unfiltered|🔓|🔒)",
     ),
     InjectionRule(
+        "injection.jailbreak_phrase.regardless_of_ethics",
+        _JB, 9,
+        r"regardless of (?:its |their |the |any |how )?(?:ethical|moral|legal|morality|ethics|"
+        r"legality)(?: (?:or|and) (?:ethical|moral|legal|illegal|immoral|unethical))? "
+        r"(?:implications|concerns|consequences|considerations|boundaries|standards|guidelines)",
+    ),
+    InjectionRule(
+        "injection.jailbreak_phrase.persona_without_rules",
+        _JB, 9,
+        r"(?:ai|bot|model|assistant|chatbot|character|persona|entity) (?:\w+ )?(?:\w+ )?"
+        r"(?:with|has|having|that has) no (?:rules|limitations|restrictions|filters|morals|ethics|"
+        r"boundaries|limits|censorship)",
+    ),
+    InjectionRule(
+        "injection.role_manipulation.never_break_character",
+        _RM, 8,
+        r"(?:you|you'll|you will|respond as \w+|act as \w+) ~ never break (?:out of )?character|"
+        r"(?:never break|stay in|remain in) character (?:no matter what|at all times|whatever "
+        r"happens|even if)",
+    ),
+    InjectionRule(
+        "injection.context_confusion.ignore_everything_before",
+        _CC, 8,
+        r"(?:ignore|forget|disregard) everything ~ before this",
+    ),
+    InjectionRule(
         "injection.jailbreak_phrase.broke_free",
         _JB, 9,
         r"(?:broken|break|broke|breaking) (?:free )?(?:of|out of|from)? ?(?:the )?(?:typical )?"
