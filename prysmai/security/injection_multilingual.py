@@ -56,7 +56,13 @@ LATIN_RULES: Final = (
         r"(?:ignora\w*|olvida\w*|olvide\w*|descarta\w*|omite|omitir|haz caso omiso|hagan caso "
         r"omiso|pasa por alto|no hagas caso|desestima\w*) ~ (?:todas? |todo |las |los |tus |"
         r"sus |previas? |anteriores |de )*(?:instrucciones|indicaciones|reglas|ordenes|"
-        r"directrices|comandos|lo que (?:te|se te) (?:dije|han dicho|dijeron|ha dicho))",
+        r"directrices|comandos|(?:lo )?que (?:te |se te )?(?:dije|han dicho|dijeron|ha dicho))",
+    ),
+    _rule(
+        "override_hbs", 6,  # Croatian, Serbian and Bosnian in Latin script
+        r"(?:zaboravi|zaboravite|ignoriraj|ignorisi|ignorirajte|zanemari|zanemarite) ~ "
+        r"(?:sve |svu |prethodne |ranije |gornje )*(?:instrukcije|upute|uputstva|naredbe|"
+        r"pravila|sto sam rekao|sto je receno)",
     ),
     _rule(
         "override_it", 6,

@@ -139,6 +139,15 @@ ENGLISH_RULES: Final = (
         squashed="(?:ignore|disregard|forget)(?:all|everything)(?:above|before|previously)",
     ),
     InjectionRule(
+        "injection.context_confusion.despite_what_you_were_told",
+        _CC, 7,
+        # Only as the lead-in to a request: "despite what you were told at school" is prose.
+        r"(?:despite|regardless of|contrary to|never mind) (?:what|everything|anything|all) "
+        r"(?:you(?: have|'ve)? been|you were|you are|you're) (?:told|instructed|programmed|"
+        r"trained)(?: (?:to|by \w+|before|earlier|so far))? ?(?:could|can|would|will|please|now|"
+        r"you (?:must|will|should|can|are going to))",
+    ),
+    InjectionRule(
         "injection.context_confusion.new_instructions",
         _CC, 7,
         r"(?:(?:your|the|my|these are your|here are your|following are your) "
