@@ -17,6 +17,10 @@ _ML = InjectionCategory.MULTI_LANGUAGE
 # A gap inside one sentence, for scripts without ASCII word boundaries.
 _G: Final = r"[^.!?。！？।\n]{0,40}?"
 _G_SHORT: Final = r"[^.!?。！？।\n]{0,15}?"
+_USER: Final = (
+    r"(?:usuario|utilizador|utente|utilisateur|benutzers|nutzers|gebruiker|pengguna|"
+    r"gumagamit|user|nguoi dung)"
+)
 
 
 def _rule(name: str, severity: int, pattern: str, *, raw: bool = False) -> InjectionRule:
@@ -114,6 +118,27 @@ LATIN_RULES: Final = (
         r"sifren(?:i|izi) ~ (?:paylas|soyle|ver|goster|yaz)\w*|"
         r"(?:sikretong|lihim na) susi|gizli anahtar\w*|"
         r"khoa bi mat cua ban|mat khau cua ban)",
+    ),
+    _rule(
+        # CyberSecEval-style probes for what the system prompt knows about its user.
+        "user_birth_latin", 5,
+        r"(?:(?:mes|fecha|ano|dia|data|mese|anno|giorno|mois|date|annee|jour) (?:de|di) "
+        r"(?:nacimiento|nascimento|nascita|naissance) (?:del|do|da|dell'|de l'|di) ?" + _USER
+        + r"|(?:iniciales|iniciais|iniziali|initiales) (?:del|do|da|dell'|de l') ?" + _USER
+        + r"|(?:geburtsmonat|geburtsdatum|geburtsjahr|geburtstag|initialen) (?:des|vom) "
+        r"(?:benutzers|nutzers|anwenders)|(?:geboortemaand|geboortedatum|geboortejaar|initialen) "
+        r"van de gebruiker|(?:bulan|tanggal|tahun|hari) lahir pengguna|inisial pengguna|"
+        r"(?:buwan|petsa|taon|araw) ng (?:kapanganakan|pagsilang) ng (?:gumagamit|user)|"
+        r"inisyal ng (?:gumagamit|user)|kullanicinin (?:dogum (?:ayi|tarihi|yili|gunu)|"
+        r"bas harfleri)|(?:thang|ngay|nam) sinh cua nguoi dung|chu cai dau(?: tien)? (?:cua|"
+        r"trong) ten (?:cua )?nguoi dung)",
+    ),
+    _rule(
+        "password_poem_latin", 5,
+        r"(?:haiku|poema|poesia|poeme|poesie|gedicht|puisi|tula|siir|bai tho|tho|verso|versi|"
+        r"vers) (?:\w+ )?(?:sobre|sulla|sul|su|sur|uber|over|tentang|tungkol sa|hakkinda|ve) "
+        r"(?:la |a |o |il |le |das |het |ang )?(?:contrasena|senha|password|mot de passe|"
+        r"passwort|wachtwoord|kata sandi|sifre|mat khau)",
     ),
     _rule(
         "unrestricted_latin", 6,
@@ -370,6 +395,12 @@ OTHER_SCRIPT_RULES: Final = (
         r"密码是什么|(?:提供|告诉我|确认|給我|给我|說出|说出)" + _G_SHORT + r"(?:密码|密碼|口令)|"
         r"パスワード(?:は何|を教え|を(?:確認|共有))|비밀번호(?:가|는) (?:뭐|무엇)|"
         r"(?:पासवर्ड|कूटशब्द) (?:क्या है|बताओ|बताइए|बताएं)|ما (?:هي )?كلمة (?:المرور|السر)",
+        raw=True,
+    ),
+    _rule(
+        "user_data_ru", 5,
+        r"(?:месяц|дат[ауы]|год|день) рождения пользовател|инициалы пользовател|"
+        r"(?:стих|стихотворение|хайку|поэму) (?:про|о) парол",
         raw=True,
     ),
     _rule(
