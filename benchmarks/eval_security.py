@@ -3,8 +3,10 @@
 Prints Markdown tables: prompt injection (recall per attack category, FPR per benign category,
 per language, NotInject rows by number of trigger words); content policy from
 ``benchmarks/eval_policy.py:evaluate_policy()`` when that file exists (else a table of our own),
-plus its FPR on the injection set's benign rows; and the PII table of ``benchmarks/eval_pii.py``
-when it exists.
+plus its FPR on the injection set's benign rows; injection and content-policy false positives
+on the held-out half of the benign prompts written for this project
+(``benchmarks/data/benign_multilingual_*.jsonl``, 19 languages); and the PII table of
+``benchmarks/eval_pii.py`` when it exists.
 
 Usage: ``python benchmarks/eval_security.py [--data DIR] [--show-misses N]``
 """
@@ -148,6 +150,7 @@ def main() -> None:
     show_misses(misses, args.show_misses)
 
     print_policy(data, args.show_misses)
+    print_written_benign(args.show_misses)
     print_pii(data)
 
 
@@ -179,6 +182,36 @@ def print_policy(data: Path, show: int) -> None:
     tables = evaluate(benign, predict_policy, lambda row: [("x", row["category"])], extra)
     table("Content policy FPR on the injection set's benign rows", tables["x"])
     show_misses(extra, show)
+
+
+def print_written_benign(show: int) -> None:
+    """False positives on the held-out half of the benign prompts written for this project."""
+    module = _load_benchmark("benign_multilingual")
+    if module is None:
+        return
+    rows = module.load("heldout")
+    print(
+        "\n## Held-out written benign prompts (benchmarks/data, odd lines; never trained on)\n"
+    )
+    print("| language | rows | injection FPR | content-policy FPR |")
+    print("|---|---|---|---|")
+    by_language: dict[str, list[tuple[bool, bool]]] = defaultdict(list)
+    misses: list[tuple[dict[str, Any], bool]] = []
+    for row in rows:
+        verdicts = (predict_injection(row["text"]), predict_policy(row["text"]))
+        by_language[row["lang"]].append(verdicts)
+        by_language["all"].append(verdicts)
+        if any(verdicts):
+            misses.append(({**row, "category": "written"}, True))
+    for language in sorted(by_language, key=lambda key: (key != "all", key)):
+        verdicts = by_language[language]
+        injection = sum(flag for flag, _ in verdicts)
+        policy = sum(flag for _, flag in verdicts)
+        print(
+            f"| {language} | {len(verdicts)} | {_ratio(injection, len(verdicts))} "
+            f"| {_ratio(policy, len(verdicts))} |"
+        )
+    show_misses(misses, show)
 
 
 def print_pii(data: Path) -> None:
