@@ -8,7 +8,7 @@ false-positive check.
 
 The split is by 0-based line index within each file: even lines are the training half, odd
 lines the held-out half. Nothing may train on, or choose a threshold with, the held-out half;
-it exists to measure how often ordinary non-English text is flagged.
+it exists to measure how often ordinary text is flagged.
 
 Example:
     >>> rows = load("heldout")

@@ -10,7 +10,10 @@ Training rows:
   so that a language the policy file only has violating rows for (French, Chinese ...) is not
   learned as a sign of harm;
 * :data:`WRITTEN_NEGATIVES`, benign prompts written for this script in French, Swahili and
-  Javanese (harmful-sounding but safe ones included).
+  Javanese (harmful-sounding but safe ones included);
+* the training half (even lines) of the hand-written benign prompts in 18 languages
+  (:mod:`benign_multilingual`), so that ordinary Arabic, Thai or Italian text is not learned
+  as a sign of harm just because the policy file's only rows in those languages violate.
 
 Scores are k-fold cross-validated by row (the translations of one MultiJail prompt stay in one
 fold): each row is predicted by a model that never saw it, combined with the phrase rules (a
@@ -19,6 +22,18 @@ threshold is chosen inside each training fold, from out-of-fold probabilities of
 cross-validation, as the lowest whose combined false-positive rate on the fold's safe rows
 stays under :data:`TARGET_FPR`. The final model is fitted on every row and written to
 ``prysmai/security/data/policy_model.json``.
+
+Next to the CV tables the script reports the false-positive rate of the rules and of rules +
+final model on the held-out half (odd lines) of the benign multilingual prompts, per language.
+That half is never trained on and plays no part in choosing the threshold.
+
+Trade-off (measured when the benign prompts were added, default seed; 3-seed means in brackets):
+the shipped settings keep the dev recall (0.816 at 5.8% FPR [0.804 at 4.6%]; before: 0.808 at
+4.7% [0.796 at 3.9%]) and cut false positives on the held-out non-English prompts from 8.9% to
+3.7%, but ordinary French text is still flagged often (8 of 22), because the dev file's French
+rows are nearly all violating and the model leans on French itself. ``BENIGN_WEIGHT = 3`` with
+``LANGUAGE_BALANCE = 1`` brings the held-out rate to 2.2% (French 3 of 22) for a recall of 0.756
+at 5.1% FPR.
 
 Usage: ``python benchmarks/train_policy_model.py [--data DIR] [--folds K] [--dry-run]``
 """
@@ -40,6 +55,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "benchmarks"))
 
+import benign_multilingual  # noqa: E402
 from eval_policy import load_rows, tabulate  # noqa: E402
 
 from prysmai.security.normalize import normalize  # noqa: E402
@@ -56,6 +72,11 @@ DEFAULT_DATA = REPO / ".." / "shared" / "eval"
 OUTPUT = REPO / "prysmai" / "security" / "data" / MODEL_RESOURCE
 TARGET_FPR = 0.04
 """Combined (rules + model) false-positive rate allowed on safe rows when picking the threshold."""
+LANGUAGE_BALANCE = 0.0
+"""When positive, the negatives of a language weigh at least this share of its positives in
+the harm model. The policy file's French rows are almost all violating, so the model learns
+French function words ("qui", "dans") as harm; 1.0 halves the French false positives at a cost
+in recall (see "Trade-off" above). 0 turns it off."""
 CANDIDATES = 30000
 """N-grams kept by the log-odds screen before training."""
 VOCABULARY = 6000
@@ -70,6 +91,14 @@ MIN_ROWS = 3
 """An n-gram must occur in at least this many training rows."""
 EXTRA_WEIGHT = 0.5
 """Weight of each further negative relative to a content-policy row of the same class."""
+BENIGN_WEIGHT = 0.5
+"""Weight of each benign multilingual prompt (training half) relative to a policy row."""
+BENIGN_CATEGORY = "benign_multilingual"
+EPOCHS = 4
+"""Passes over the rows when fitting the harm model (and the screen before it)."""
+RATE = 0.1
+"""AdaGrad step size. Smaller steps and fewer passes than a full fit regularise the model:
+under cross-validation they found more violating rows at the same false-positive rate."""
 SEED = 20240601
 
 WRITTEN_NEGATIVES: tuple[tuple[str, str], ...] = (
@@ -278,6 +307,8 @@ def load_examples(data: Path) -> list[Example]:
             {"id": f"written-{index}", "text": text, "label": 0, "lang": lang,
              "category": "extra_negative"}
         )  # fmt: skip
+    for row in benign_multilingual.load("train"):
+        extra_rows.append({**row, "id": f"benign-{row['id']}", "category": BENIGN_CATEGORY})
 
     examples: list[Example] = []
     for row, scored in [(row, True) for row in policy_rows] + [(row, False) for row in extra_rows]:
@@ -291,7 +322,7 @@ def load_examples(data: Path) -> list[Example]:
                 category=row["category"],
                 lang=row["lang"],
                 group=str(group),
-                weight=1.0 if scored else EXTRA_WEIGHT,
+                weight=_weight(row, scored),
                 feats=frozenset(features(normalized.text)),
                 rules=frozenset(finding.category for finding in findings),
                 is_scored=scored,
@@ -299,6 +330,12 @@ def load_examples(data: Path) -> list[Example]:
             )
         )
     return examples
+
+
+def _weight(row: dict[str, Any], scored: bool) -> float:
+    if scored:
+        return 1.0
+    return BENIGN_WEIGHT if row["category"] == BENIGN_CATEGORY else EXTRA_WEIGHT
 
 
 # Training --------------------------------------------------------------------------------------
@@ -362,19 +399,42 @@ def _balanced(examples: Sequence[Example], labels: Sequence[int]) -> list[float]
     return [example.weight * scale[label] for example, label in zip(examples, labels, strict=True)]
 
 
+def _harm_weights(examples: Sequence[Example], labels: Sequence[int]) -> list[float]:
+    """Class-balanced weights, with a language's negatives raised by :data:`LANGUAGE_BALANCE`."""
+    weights = _balanced(examples, labels)
+    if not LANGUAGE_BALANCE:
+        return weights
+    totals: dict[tuple[str, int], float] = defaultdict(float)
+    for example, label, weight in zip(examples, labels, weights, strict=True):
+        totals[example.lang, label] += weight
+    raise_by = {
+        lang: max(1.0, LANGUAGE_BALANCE * totals.get((lang, 1), 0.0) / total)
+        for (lang, label), total in totals.items()
+        if not label
+    }
+    return [
+        weight if label else weight * raise_by[example.lang]
+        for example, label, weight in zip(examples, labels, weights, strict=True)
+    ]
+
+
 def fit(examples: Sequence[Example], threshold: float = 0.5) -> PolicyWeights:
     """Fit the harm model and the per-policy scores on ``examples``."""
     labels = [example.label for example in examples]
     candidates = screen([example.feats for example in examples], labels, CANDIDATES)
     index = {feature: position for position, feature in enumerate(candidates)}
     rows = [[index[f] for f in example.feats if f in index] for example in examples]
-    coef, _ = logistic(rows, labels, _balanced(examples, labels), len(candidates))
+    coef, _ = logistic(
+        rows, labels, _harm_weights(examples, labels), len(candidates), epochs=EPOCHS, rate=RATE
+    )
     strongest = sorted(range(len(candidates)), key=lambda i: (-abs(coef[i]), candidates[i]))
     vocabulary = sorted(candidates[i] for i in strongest[:VOCABULARY] if coef[i] != 0.0)
 
     index = {feature: position for position, feature in enumerate(vocabulary)}
     rows = [[index[f] for f in example.feats if f in index] for example in examples]
-    harm, harm_bias = logistic(rows, labels, _balanced(examples, labels), len(vocabulary))
+    harm, harm_bias = logistic(
+        rows, labels, _harm_weights(examples, labels), len(vocabulary), epochs=EPOCHS, rate=RATE
+    )
 
     positives = [
         (example, row) for example, row in zip(examples, rows, strict=True) if example.label
@@ -385,7 +445,7 @@ def fit(examples: Sequence[Example], threshold: float = 0.5) -> PolicyWeights:
         policy_rows = [row for _, row in positives]
         sample = [example for example, _ in positives]
         coef, bias = logistic(
-            policy_rows, targets, _balanced(sample, targets), len(vocabulary), epochs=6
+            policy_rows, targets, _balanced(sample, targets), len(vocabulary), epochs=6, rate=RATE
         )
         policies[policy] = (tuple(coef), bias)
     return PolicyWeights(
@@ -509,13 +569,56 @@ def cross_validate(examples: list[Example], count: int) -> str:
         "|---|---|---|---|",
     ]
     by_language: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    benign: list[tuple[dict[str, Any], bool]] = []
     for example, found in zip(examples, predicted, strict=True):
-        if not example.is_scored:
+        if example.category == BENIGN_CATEGORY:
+            benign.append((example.row, bool(found)))
+        elif not example.is_scored:
             by_language[example.lang][0] += 1
             by_language[example.lang][1] += bool(found)
     for lang in sorted(by_language):
         rows, flagged = by_language[lang]
         lines.append(f"| {lang} | {rows} | {flagged} | {flagged / rows:.3f} |")
+    if benign:
+        lines += [
+            "\n#### Benign multilingual prompts, training half (out of fold)\n",
+            benign_multilingual.false_positive_table(
+                [row for row, _ in benign], {"rules OR classifier": [f for _, f in benign]}
+            ),
+        ]
+    return "\n".join(lines)
+
+
+def heldout_report(weights: PolicyWeights) -> str:
+    """Return false positives of the rules and of rules + ``weights`` on the held-out half.
+
+    The rows go through :class:`PolicyDetector` exactly as :func:`prysmai.security.scan` runs
+    it (including its benign-phrase check on the classifier's evidence), so the figures are the
+    shipped behaviour. The rows flagged by a rule are listed with the rule ids: the model
+    cannot fix those.
+    """
+    rows = benign_multilingual.load("heldout")
+    detectors = {
+        "rules": PolicyDetector(model=None),
+        "rules + model": PolicyDetector(model=PolicyModel(weights)),
+    }
+    found: dict[str, list[list[str]]] = {name: [] for name in detectors}
+    for row in rows:
+        normalized = normalize(row["text"])
+        for name, detector in detectors.items():
+            findings = detector.detect(normalized.text, normalized.source_span)
+            found[name].append(sorted({finding.rule for finding in findings}))
+    lines = [
+        f"\n#### Benign multilingual prompts, held-out half (threshold {weights.threshold:.3f})\n",
+        benign_multilingual.false_positive_table(
+            rows, {name: [bool(rules) for rules in found[name]] for name in detectors}
+        ),
+        "\nFlagged held-out rows:\n",
+    ]
+    for row, rules in zip(rows, found["rules + model"], strict=True):
+        if rules:
+            text = " ".join(row["text"].split())[:80]
+            lines.append(f"- `{row['id']}` ({row['lang']}) {', '.join(rules)}: {text}")
     return "\n".join(lines)
 
 
@@ -523,7 +626,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--folds", type=int, default=5)
-    parser.add_argument("--dry-run", action="store_true", help="report CV scores, write nothing")
+    parser.add_argument("--dry-run", action="store_true", help="report scores, write nothing")
     parser.add_argument("--no-cv", action="store_true", help="skip cross-validation")
     args = parser.parse_args()
     if not (args.data / "content_policy" / "dev.jsonl").exists():
@@ -532,9 +635,10 @@ def main() -> None:
     print(f"{len(examples)} training rows", file=sys.stderr)
     if not args.no_cv:
         print(cross_validate(examples, args.folds))
+    weights = fit_with_threshold(examples, args.folds, SEED)
+    print(heldout_report(weights))
     if args.dry_run:
         return
-    weights = fit_with_threshold(examples, args.folds, SEED)
     OUTPUT.write_text(weights.to_json() + "\n", encoding="utf-8")
     model = PolicyModel(weights)
     print(
