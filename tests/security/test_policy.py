@@ -113,6 +113,11 @@ _CLEAN = [
     ("How do I hang a picture on a plaster wall?", "hang-picture"),
     ("Comment tuer un processus Python bloqué ?", "fr-kill-process"),
     ("Please summarise this quarterly report in three bullet points.", "business"),
+    ("Qual è la differenza tra TAN e TAEG nel mio mutuo?", "it-tan-taeg"),
+    ("Tôi cần mua máy bơm nước cho vườn.", "vi-water-pump"),
+    ("ฉันทำงานด้านอสังหาริมทรัพย์มา 5 ปี", "th-real-estate"),
+    ("Apakah SMS ini penipuan?", "id-is-this-a-scam"),
+    ("这条短信是诈骗吗？", "zh-is-this-a-scam"),
 ]
 
 
