@@ -2,22 +2,21 @@
 
 Features are the *presence* of literals in normalised text: ASCII words and word bigrams
 (word-bounded) and character 2- and 3-grams of non-ASCII letters (scripts without spaces
-between words, and morphology in any script). The shipped model keeps a few thousand of them;
-at scan time they are compiled into one ``re2.Set``, so finding every feature present is a
-single linear-time pass over the text, whatever the number of features, followed by a sum of
-the matched weights. :func:`features` computes exactly the same set in plain Python, which is
-what training uses (``benchmarks/train_security_model.py``, pure Python, no NumPy).
+between words, and morphology in any script). The shipped model keeps up to 15,000 of them.
+Scoring a text is one pass of :func:`features` over it (linear in its length) and a sum of the
+weights found, exactly what training uses (``benchmarks/train_security_model.py``, pure
+Python, no NumPy).
 
 Long texts are scored in windows of :data:`WINDOW_CHARS` characters; the highest window wins,
 so an injection inside a long document is not diluted by the rest of it.
 
 Limitations:
-    The weights come from the public dev set plus benign interface text in 19 languages and a
-    few dozen everyday requests used as negatives, so the model keys on what attacks ask for
-    rather than on the language they are written in. The dev set's attacks share topics
-    (capital cities, paper summaries, jokes) with ordinary requests, so about one everyday
-    request in ten still gets a model finding (severity 6-7: a medium score, never a block on
-    its own); the per-language rules carry most of the weight outside English.
+    The weights come from the public dev set plus, as negatives, ordinary prompts written in
+    19 languages, benign interface text and a few dozen everyday requests, so the model keys on
+    what attacks ask for rather than on the language they are written in. The dev set's
+    attacks share topics (capital cities, paper summaries, jokes) with ordinary requests, and
+    many of its attacks are short, so short everyday questions still get a model finding about
+    one time in eight (severity 6-7: a medium score, never a block on its own).
 """
 
 from __future__ import annotations
@@ -32,8 +31,6 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Final
 
-import re2
-
 MODEL_RESOURCE: Final = "injection_model.json"
 WINDOW_CHARS: Final = 6144
 """Texts longer than this are scored window by window (windows overlap by a sixth)."""
@@ -42,7 +39,6 @@ _LENGTH_UNIT: Final = 5.0
 """Characters per length unit in the score's damping factor (about one English word)."""
 
 _WORD_RE: Final = re.compile(r"\b[a-z0-9_]+\b", re.ASCII)
-_BIGRAM_RE: Final = re.compile(r"(?=\b([a-z0-9_]+ [a-z0-9_]+)\b)", re.ASCII)
 # Letters of other scripts: anything outside ASCII but spaces and punctuation blocks.
 _SCRIPT_CLASS: Final = "[^\\x00-\\x7f\\s\u2000-\u206f\u3000-\u303f\uff00-\uff65]"
 _SCRIPT_RUN_RE: Final = re.compile(_SCRIPT_CLASS + "+")
@@ -59,22 +55,29 @@ def features(text: str) -> set[str]:
         ASCII words and single-space word bigrams, and the 2- and 3-character runs of
         non-ASCII letters.
     """
-    found = {word for word in _WORD_RE.findall(text) if len(word) <= _MAX_WORD_CHARS}
-    found.update(pair for pair in _BIGRAM_RE.findall(text) if len(pair) <= 2 * _MAX_WORD_CHARS)
-    for run in _SCRIPT_RUN_RE.findall(text):
-        for size in (2, 3):
-            found.update(run[i : i + size] for i in range(len(run) - size + 1))
+    found: set[str] = set()
+    previous_end = -2
+    previous_word = ""
+    for match in _WORD_RE.finditer(text):
+        word = match.group()
+        if len(word) <= _MAX_WORD_CHARS:
+            found.add(word)
+        # Two words make a bigram when exactly one space separates them.
+        if match.start() == previous_end + 1 and text[previous_end] == " ":
+            pair = previous_word + " " + word
+            if len(pair) <= 2 * _MAX_WORD_CHARS:
+                found.add(pair)
+        previous_end, previous_word = match.end(), word
+    if not text.isascii():
+        for run in _SCRIPT_RUN_RE.findall(text):
+            for size in (2, 3):
+                found.update(run[i : i + size] for i in range(len(run) - size + 1))
     return found
 
 
 def damping(length: int) -> float:
     """Return the factor that scales a text's summed weights by its length in characters."""
     return 1.0 / math.sqrt(1.0 + length / _LENGTH_UNIT)
-
-
-def _literal_pattern(feature: str) -> str:
-    escaped = re.escape(feature)
-    return rf"\b{escaped}\b" if feature.isascii() else escaped
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,7 +117,13 @@ def _sigmoid(total: float) -> float:
 
 
 class InjectionModel:
-    """Scores normalised text with a :class:`LinearModel` in one ``re2.Set`` pass per window.
+    """Scores normalised text with a :class:`LinearModel`: its features, then a sum of weights.
+
+    Features are found in plain Python (a word scan and a dictionary lookup), not with a
+    compiled set of patterns: a set of thousands of word-bounded literals makes RE2 build new
+    automaton states for nearly every unseen text, which measured 0.4-0.6 ms per fresh 1 KB
+    prompt (and far more once its state cache fills), against about 60 µs here whatever the
+    text.
 
     Args:
         model: The weights.
@@ -122,15 +131,7 @@ class InjectionModel:
 
     def __init__(self, model: LinearModel) -> None:
         self.model = model
-        names = sorted(model.weights)
-        self._weights = [model.weights[name] for name in names]
-        options = re2.Options()
-        # Literal alternatives need a large DFA; 128 MiB keeps it from ever being flushed.
-        options.max_mem = 128 << 20
-        self._set = re2.Set.SearchSet(options)
-        for name in names:
-            self._set.Add(_literal_pattern(name))
-        self._set.Compile()
+        self._weights = model.weights
 
     @classmethod
     def load_default(cls) -> InjectionModel | None:
@@ -155,8 +156,9 @@ class InjectionModel:
         return best
 
     def _window_probability(self, text: str) -> float:
-        hits = self._set.Match(text.encode("utf-8", "surrogatepass")) or ()
-        total = sum(map(self._weights.__getitem__, hits))
+        weights = self._weights
+        # Sorted, so the sum (and so the verdict at the threshold) never depends on set order.
+        total = sum(weights[feature] for feature in sorted(features(text)) if feature in weights)
         return _sigmoid(self.model.bias + total * damping(len(text)))
 
 

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import base64
+import re
 
 import pytest
 from hypothesis import given, settings
@@ -315,14 +316,34 @@ def test_features_are_words_bigrams_and_script_ngrams() -> None:
 
 @settings(max_examples=200, deadline=None)
 @given(st.lists(st.sampled_from([*_VOCABULARY, " ", ", ", "\n", "-", "'"]), max_size=40))
-def test_model_set_pass_agrees_with_python_features(pieces: list[str]) -> None:
-    """The RE2 set used when scanning finds exactly the features training saw."""
+def test_model_scan_agrees_with_training_features(pieces: list[str]) -> None:
+    """Scoring at scan time sums exactly the features training saw."""
     text = "".join(pieces)
     linear = _toy_model()
 
     actual = InjectionModel(linear).probability(text)
 
     assert actual == pytest.approx(linear.probability(features(text), len(text)))
+
+
+def _reference_features(text: str) -> set[str]:
+    """The feature definition written as plain regular expressions (slow, obviously right)."""
+    words = re.findall(r"\b[a-z0-9_]+\b", text, re.ASCII)
+    found = {word for word in words if len(word) <= 24}
+    pairs = re.findall(r"(?=\b([a-z0-9_]+ [a-z0-9_]+)\b)", text, re.ASCII)
+    found.update(pair for pair in pairs if len(pair) <= 48)
+    for run in re.findall("[^\\x00-\\x7f\\s\u2000-\u206f\u3000-\u303f\uff00-\uff65]+", text):
+        for size in (2, 3):
+            found.update(run[i : i + size] for i in range(len(run) - size + 1))
+    return found
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="ab_9 Z.é\n-'пароль密码", max_size=40))
+def test_features_match_their_definition(text: str) -> None:
+    actual = features(text)
+
+    assert actual == _reference_features(text)
 
 
 def test_model_scores_long_text_by_its_worst_window() -> None:
