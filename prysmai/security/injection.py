@@ -1,7 +1,8 @@
 """Prompt-injection detection over normalised views, with one RE2 set pass per view.
 
-All rules are compiled once into an ``re2.Set`` (a single linear-time pass tells which rules
-match); only the rules that matched are then run on their own to find the span. Each view is
+All rules are compiled once into a filtered RE2 set: one pass over the text finds the literal
+words the rules need, and only the rules whose words are present are run, on their own, to
+confirm them and find the span. Each view is
 also matched in a leetspeak-folded form and, for a few long phrases, with every non-letter
 removed (letter spacing, split words, string concatenation).
 """
@@ -50,7 +51,8 @@ _NON_LETTER_BYTES: Final = bytes(code for code in range(128) if not chr(code).is
 # Cheap signs, found in one set pass, that decide which extra passes a view needs: digits or
 # symbols inside words (leetspeak; folding every digit keeps this one C-level pass, and plain
 # numbers become letter runs that no rule matches) and letters split by spacing, dots or
-# string concatenation.
+# string concatenation. A set of their own: in the rules' set they would save that pass on
+# text seen before but make every new text's DFA states bigger and slower to build.
 _LEET_SIGN: Final = 0
 _SPACING_SIGN: Final = 1
 
@@ -65,6 +67,7 @@ def _signs() -> re2._Regexp:
 
 _SIGNS: Final = _signs()
 _UNSAFE_SNIPPET_RE: Final = re.compile(r"\S*@\S*|\d[\d ().-]{3,}\d|\S*\d\S*\d\S*\d\S*")
+_UNSAFE_CHAR_RE: Final = re.compile(r"[@\d]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,7 +93,11 @@ class InjectionDetector:
     def __init__(self, rules: Sequence[InjectionRule] = ALL_RULES) -> None:
         options = _options()
         self._compiled: list[_Compiled] = []
-        self._set = re2.Set.SearchSet(options)
+        # A filtered set, not a plain one: RE2 first finds the literal words each rule needs
+        # (one small automaton) and runs only the rules whose words are all there. A plain
+        # set of every rule builds large DFA states for each text it has not seen before:
+        # 0.3 ms median and several ms at p99 per fresh 1 KB prompt, against 0.05 ms here.
+        self._set = re2.Filter()
         self._squashed_set = re2.Set.SearchSet(options)
         self._squashed_index: list[int] = []
         for index, rule in enumerate(rules):
@@ -99,11 +106,12 @@ class InjectionDetector:
             )
             squashed = re2.compile(rule.squashed, options) if rule.squashed else None
             self._compiled.append(_Compiled(rule, re2.compile(pattern, options), squashed))
-            self._set.Add(pattern)
+            self._set.Add(pattern, options)
             if rule.squashed:
                 self._squashed_set.Add(rule.squashed)
                 self._squashed_index.append(index)
-        self._set.Compile()
+        if self._compiled:
+            self._set.Compile()
         self._squashed_set.Compile()
         # re2.Set.Match is safe to call concurrently; the lock only guards lazy statistics.
         self._lock = threading.Lock()
@@ -145,12 +153,14 @@ class InjectionDetector:
         return _limit(findings)
 
     def _detect_view(self, view: View) -> list[Finding]:
+        if not self._compiled:
+            return []  # an uncompiled filter cannot match
         text = view.normalized.text
         # RE2 matches bytes without re-encoding, and bytes.translate runs at C speed where
         # str.translate costs ~70 ns per character of any non-ASCII string.
         data = text.encode("utf-8", "surrogatepass")
         hits: dict[int, bytes] = dict.fromkeys(self._set.Match(data) or (), data)
-        signs = set(_SIGNS.Match(data) or ())
+        signs = _SIGNS.Match(data) or ()
         leet_data = data.translate(_LEET_BYTES) if _LEET_SIGN in signs else None
         if leet_data is not None:
             for index in self._set.Match(leet_data) or ():
@@ -270,7 +280,9 @@ def safe_snippet(phrase: str) -> str:
         At most :data:`SNIPPET_MAX_CHARS` characters, with e-mail-like tokens, digit runs and
         tokens holding several digits replaced by ``[REDACTED]``.
     """
-    masked = _UNSAFE_SNIPPET_RE.sub("[REDACTED]", " ".join(phrase.split()))
+    masked = " ".join(phrase.split())
+    if _UNSAFE_CHAR_RE.search(masked) is not None:  # every unsafe token holds "@" or a digit
+        masked = _UNSAFE_SNIPPET_RE.sub("[REDACTED]", masked)
     if len(masked) <= SNIPPET_MAX_CHARS:
         return masked
     return masked[: SNIPPET_MAX_CHARS - 1] + "…"
