@@ -157,8 +157,8 @@ class InjectionModel:
 
     def _window_probability(self, text: str) -> float:
         weights = self._weights
-        # Sorted, so the sum (and so the verdict at the threshold) never depends on set order.
-        total = sum(weights[feature] for feature in sorted(features(text)) if feature in weights)
+        # fsum is exact, so the verdict at the threshold never depends on the set's order.
+        total = math.fsum([weights[feature] for feature in features(text) if feature in weights])
         return _sigmoid(self.model.bias + total * damping(len(text)))
 
 

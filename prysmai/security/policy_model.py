@@ -7,12 +7,17 @@ under 5-fold cross-validation they found more violating prompts at the same fals
 rate. Two linear models share the features: a logistic regression that says whether the text
 violates a policy at all, and one score per policy that says which.
 
-Scoring compiles every feature of the vocabulary into one ``re2.Set`` and matches it once,
-so it is linear in the text. That set costs about 10 microseconds per kilobyte, so a cheap
-*gate* runs first: one RE2 alternation of the words that weigh most towards a violation
-("bomb", "suicide", "slur"...). A text with none of them is not scored at all; ordinary text
-rarely holds one. The model is trained offline by ``benchmarks/train_policy_model.py`` and
-stored in ``prysmai/security/data/policy_model.json``.
+Scoring finds the features with :func:`features`, the same function training uses (a scan for
+runs of letters, linear in the text), and looks them up in a dictionary; a *gate* decides
+whether a text is scored at all: the words that weigh most towards a violation ("bomb",
+"suicide", "slur"...) must occur. The model is trained offline by
+``benchmarks/train_policy_model.py`` and stored in ``prysmai/security/data/policy_model.json``.
+
+Why not a compiled set of patterns: with a word boundary at the start of each of thousands of
+patterns, every state of RE2's lazy DFA holds all of them, and each state met for the first
+time costs about a millisecond to build, so a kilobyte of text never seen before took
+100-300 ms (and far more once the state cache filled). The Python scan takes about the same
+40-90 µs on every text.
 
 Limitations:
     Trained on public evaluation prompts, which are mostly English and French; for other
@@ -44,6 +49,8 @@ _LETTERS_RE: Final = re.compile(
     "[a-zA-Z\u00c0-\u024f\u0370-\u1fff\u3040-\u9fff\uac00-\ud7af]+"
 )  # _LETTER_RANGES in Python's syntax
 _NOT_LETTER: Final = "[^" + _LETTER_RANGES + "]"
+_HIGH_RUN_RE: Final = re.compile("[\u0e00-\U0010ffff]{2,}")
+"""Runs of characters at or above Thai: the only places unspaced letter pairs occur."""
 _CONFIDENT: Final = 0.9
 _SNIPPET_CONTEXT: Final = 24
 _MAX_MEM: Final = 128 << 20
@@ -72,11 +79,13 @@ def features(text: str) -> set[str]:
     words = [word for word in _LETTERS_RE.findall(text) if not _is_unspaced_letter(word[0])]
     found = set(words)
     found.update(f"{first} {second}" for first, second in zip(words, words[1:], strict=False))
-    found.update(
-        text[index : index + 2]
-        for index in range(len(text) - 1)
-        if _is_unspaced_letter(text[index]) and _is_unspaced_letter(text[index + 1])
-    )
+    if not text.isascii():
+        for run in _HIGH_RUN_RE.findall(text):
+            found.update(
+                run[index : index + 2]
+                for index in range(len(run) - 1)
+                if run[index].isalpha() and run[index + 1].isalpha()
+            )
     return found
 
 
@@ -90,17 +99,6 @@ def feature_pattern(feature: str) -> str:
         return re.escape(feature)
     words = f"{_NOT_LETTER}+".join(re.escape(word) for word in feature.split(" "))
     return f"(?:^|{_NOT_LETTER}){words}(?:{_NOT_LETTER}|$)"
-
-
-def gate_pattern(words: Iterable[str]) -> str:
-    """Return the RE2 pattern that finds any of the gate's ``words`` (or unspaced pairs)."""
-    listed = sorted(set(words))
-    spaced = "|".join(re.escape(word) for word in listed if not _is_unspaced_pair(word))
-    unspaced = "|".join(re.escape(pair) for pair in listed if _is_unspaced_pair(pair))
-    parts = [f"(?:^|{_NOT_LETTER})(?:{spaced})(?:{_NOT_LETTER}|$)"] if spaced else []
-    if unspaced:
-        parts.append(f"(?:{unspaced})")
-    return "|".join(parts)
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,13 +200,9 @@ class PolicyModel:
 
     def __init__(self, weights: PolicyWeights) -> None:
         self.weights = weights
-        options = re2.Options()
-        options.max_mem = _MAX_MEM
-        self._set = re2.Set.SearchSet(options)
-        for feature in weights.features:
-            self._set.Add(feature_pattern(feature))
-        self._set.Compile()
-        self._gate = _compile(gate_pattern(weights.gate)) if weights.gate else None
+        self._index = {feature: index for index, feature in enumerate(weights.features)}
+        self._gate = frozenset(weights.gate) if weights.gate else None
+        self._evidence_patterns: dict[int, re2._Regexp] = {}
         self._policy_names = tuple(sorted(weights.policies))
         self._policy_tables = tuple(weights.policies[name] for name in self._policy_names)
 
@@ -222,11 +216,16 @@ class PolicyModel:
 
     def is_gated_out(self, text: str) -> bool:
         """True when normalised ``text`` holds none of the gate's words (it is not scored)."""
-        return self._gate is not None and self._gate.search(text) is None
+        return self._gate is not None and self._gate.isdisjoint(features(text))
 
     def matched(self, text: str) -> list[int]:
         """Return the indices of the vocabulary features present in normalised ``text``."""
-        return list(self._set.Match(text) or ())
+        return self._indices(features(text))
+
+    def _indices(self, found: set[str]) -> list[int]:
+        # Sorted, so sums of weights (and verdicts at the threshold) never depend on set order.
+        index = self._index
+        return sorted(index[feature] for feature in found if feature in index)
 
     def probability(self, text: str) -> float:
         """Return the probability that normalised ``text`` violates some policy (ungated)."""
@@ -234,22 +233,24 @@ class PolicyModel:
 
     def probability_of(self, indices: Iterable[int]) -> float:
         """Return the violation probability for the given feature indices."""
-        return _sigmoid(self.weights.harm_bias + sum(map(self.weights.harm.__getitem__, indices)))
+        harm = self.weights.harm
+        return _sigmoid(self.weights.harm_bias + sum([harm[index] for index in indices]))
 
     def policy_of(self, indices: Sequence[int]) -> str:
         """Return the policy whose one-vs-rest score is highest for the given features."""
         best_name, best_score = self._policy_names[0], -math.inf
         for name, (weights, bias) in zip(self._policy_names, self._policy_tables, strict=True):
-            score = bias + sum(map(weights.__getitem__, indices))
+            score = bias + sum([weights[index] for index in indices])
             if score > best_score:
                 best_name, best_score = name, score
         return best_name
 
     def classify(self, text: str) -> Verdict | None:
         """Return the verdict on normalised ``text``, or None when gated out or below threshold."""
-        if self.is_gated_out(text):
+        found = features(text)
+        if self._gate is not None and self._gate.isdisjoint(found):
             return None
-        indices = self.matched(text)
+        indices = self._indices(found)
         if not indices:
             return None
         probability = self.probability_of(indices)
@@ -264,9 +265,14 @@ class PolicyModel:
         """Return the word (or words) holding the feature that weighed most for ``policy``."""
         weights = self.weights.policies[policy][0]
         harm = self.weights.harm
-        best = max(indices, key=lambda index: harm[index] + weights[index])
-        match = _compile(feature_pattern(self.weights.features[best])).search(text)
-        if match is None:  # pragma: no cover - the set and the single regex agree
+        strengths = [harm[index] + weights[index] for index in indices]
+        best = indices[strengths.index(max(strengths))]  # the first of equals, as max() picks
+        pattern = self._evidence_patterns.get(best)
+        if pattern is None:  # compiled once per feature, on first use
+            pattern = _compile(feature_pattern(self.weights.features[best]))
+            self._evidence_patterns[best] = pattern
+        match = pattern.search(text)
+        if match is None:  # two words of a pair parted by a word of an unspaced script
             return 0, len(text)
         start, end = match.span()
         while start < end and not text[start].isalpha():
