@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import logging
+import operator
 import threading
 import time
 from collections.abc import Callable
@@ -98,14 +99,13 @@ def scan(text: str, config: SecurityConfig | None = None) -> ScanResult:
 
     if not findings:
         return ScanResult(0, ThreatLevel.CLEAN, (), (time.perf_counter() - started) * 1000)
-    findings.sort(key=_position)
+    findings.sort(key=_POSITION)
     total = score(findings)
     elapsed_ms = (time.perf_counter() - started) * 1000
     return ScanResult(total, level_for(total), tuple(findings), elapsed_ms)
 
 
-def _position(finding: Finding) -> tuple[int, int, str]:
-    return finding.start, finding.end, finding.rule
+_POSITION: Final = operator.attrgetter("start", "end", "rule")
 
 
 def _policy_findings(view: View, settings: SecurityConfig, policy: PolicyDetector) -> list[Finding]:

@@ -128,6 +128,28 @@ def _signs() -> re2._Regexp:
 _SIGNS: Final = _signs()
 
 
+def _latin1_tables() -> tuple[bytes, bytes, bytes]:
+    """Byte tables for text whose characters all fit in Latin-1 (code points below 256).
+
+    Returns the table that lower-cases, the one that lower-cases and folds accents, and one
+    that marks each character: 1 when the character takes the general path (not NFKC, or
+    invisible), 2 when it is accented, else 0.
+    """
+    lower = bytes(ord(chr(code).lower()) for code in range(256))
+    fold = bytes(ord(_ACCENT_CHARS.get(chr(code), chr(code))) for code in lower)
+    kinds = bytearray(256)
+    for code in range(256):
+        char = chr(code)
+        if code in _INVISIBLE or unicodedata.normalize("NFKC", char) != char:
+            kinds[code] = 1
+        elif char in _ACCENT_CHARS:
+            kinds[code] = 2
+    return lower, fold, bytes(kinds)
+
+
+_LATIN1_LOWER, _LATIN1_FOLD, _LATIN1_KINDS = _latin1_tables()
+
+
 def _accent_for(match: re.Match[str]) -> str:
     return _ACCENT_CHARS[match.group()]
 
@@ -203,6 +225,17 @@ def normalize(source: str) -> NormalizedText:
     """
     if source.isascii():
         return NormalizedText(text=source.lower(), source=source)
+    try:
+        latin = source.encode("latin-1")
+    except UnicodeEncodeError:
+        pass
+    else:
+        # Latin-1 holds no look-alikes, no combining marks and one invisible character, and
+        # lower-cases within itself, so byte tables do the work of the path below.
+        kinds = latin.translate(_LATIN1_KINDS)
+        if b"\x01" not in kinds:
+            table = _LATIN1_FOLD if b"\x02" in kinds else _LATIN1_LOWER
+            return NormalizedText(text=latin.translate(table).decode("latin-1"), source=source)
     is_nfkc = unicodedata.is_normalized("NFKC", source)
     signs = _SIGNS.Match(source.encode("utf-8", "surrogatepass")) or ()
     if is_nfkc and _INVISIBLE_SIGN not in signs:
@@ -387,6 +420,12 @@ def _encoded_hints() -> re2._Regexp:
 
 
 _ENCODED_HINTS: Final = _encoded_hints()
+_PRINTABLE_ASCII: Final = bytes(
+    code for code in range(128) if chr(code).isprintable() or chr(code) in "\n\r\t"
+)
+_WORDY_ASCII: Final = bytes(
+    code for code in range(128) if chr(code).isalpha() or chr(code).isspace()
+)
 _UPPER_RE: Final = re.compile("[A-Z]")
 _LOWER_RE: Final = re.compile("[a-z]")
 
@@ -478,8 +517,13 @@ def _is_readable(text: str) -> bool:
     sample = text[:_TEXT_SAMPLE_CHARS]
     if len(sample.strip()) < 4:
         return False
-    printable = sum(1 for char in sample if char.isprintable() or char in "\n\r\t")
-    wordy = sum(1 for char in sample if char.isalpha() or char.isspace())
+    if sample.isascii():  # count by deleting the kinds of byte (C speed, same classes)
+        data = sample.encode("ascii")
+        printable = len(data) - len(data.translate(None, _PRINTABLE_ASCII))
+        wordy = len(data) - len(data.translate(None, _WORDY_ASCII))
+    else:
+        printable = sum(1 for char in sample if char.isprintable() or char in "\n\r\t")
+        wordy = sum(1 for char in sample if char.isalpha() or char.isspace())
     return printable >= 0.95 * len(sample) and wordy >= 0.6 * len(sample)
 
 

@@ -21,6 +21,7 @@ Limitations:
 from __future__ import annotations
 
 import bisect
+import operator
 import re
 from collections.abc import Iterator
 from typing import Final
@@ -77,6 +78,7 @@ _TRIGGERS: Final[tuple[tuple[str, str], ...]] = (
     ("birth", BIRTH_CUE_PATTERN),
     *SECRET_TRIGGERS,
 )
+_SECRET_NAMES: Final = frozenset(name for name, _ in SECRET_TRIGGERS)
 
 
 class _TriggerSet:
@@ -100,7 +102,7 @@ class _TriggerSet:
             return frozenset(name for name, p in self._fallback if p.search(text))
         # Bytes skip RE2's own re-encoding; surrogatepass keeps lone surrogates from failing.
         subject = text.encode("utf-8", "surrogatepass")
-        return frozenset(self._names[i] for i in self._set.Match(subject) or ())
+        return frozenset(map(self._names.__getitem__, self._set.Match(subject) or ()))
 
 
 _GATE: Final = _TriggerSet(_TRIGGERS)
@@ -159,8 +161,9 @@ def detect_pii(text: str, types: frozenset[str] | None = None) -> list[Finding]:
     triggered = _GATE.find(text)
     if not triggered:
         return []
-    found = _find_candidates(text, triggered)
-    candidates = [c for c in found if types is None or c.category in types]
+    candidates = _find_candidates(text, triggered)
+    if types is not None:
+        candidates = [candidate for candidate in candidates if candidate.category in types]
     if not candidates:
         return []
     if "_REDACTED]" in text or ":" in text and "[" in text:
@@ -168,16 +171,17 @@ def detect_pii(text: str, types: frozenset[str] | None = None) -> list[Finding]:
     return [_to_finding(candidate) for candidate in _resolve_overlaps(candidates)]
 
 
-def _find_candidates(text: str, triggered: frozenset[str]) -> Iterator[Candidate]:
-    yield from find_secrets(text, triggered)
+def _find_candidates(text: str, triggered: frozenset[str]) -> list[Candidate]:
+    found = [] if triggered.isdisjoint(_SECRET_NAMES) else find_secrets(text, triggered)
     if "email" in triggered:
-        yield from _find_emails(text)
+        found.extend(_find_emails(text))
     if "number" in triggered:
-        yield from find_numbers(text)
+        found.extend(find_numbers(text))
     if "ipv6" in triggered:
-        yield from _find_ipv6(text)
+        found.extend(_find_ipv6(text))
     if "birth" in triggered:
-        yield from find_birth_dates(text)
+        found.extend(find_birth_dates(text))
+    return found
 
 
 def _find_emails(text: str) -> Iterator[Candidate]:
@@ -190,7 +194,9 @@ def _find_emails(text: str) -> Iterator[Candidate]:
             start += 1
         domain = _EMAIL_DOMAIN.match(text, at + 1)
         end = _email_end(text, domain.group(), at + 1) if domain and start < at else None
-        if end is not None and _URL_USERINFO.search(text, max(0, start - 140), start):
+        floor = max(0, start - 140)
+        has_scheme = end is not None and text.find("://", floor, start) != -1
+        if has_scheme and _URL_USERINFO.search(text, floor, start):
             end = None  # "scheme://user:secret@host" is a URL, not an address
         if end is not None and ".." not in text[start:at] and text[at - 1] != ".":
             yield Candidate("EMAIL", "email", start, end)
@@ -202,9 +208,11 @@ def _find_emails(text: str) -> Iterator[Candidate]:
 def _email_end(text: str, domain: str, domain_start: int) -> int | None:
     """Return where a valid domain ends (dropping trailing non-TLD labels), or None."""
     labels = domain.split(".")
+    has_hyphen = "-" in domain
     while len(labels) >= 2:
-        if _TLD.fullmatch(labels[-1]) and all(
-            label and label[0] != "-" and label[-1] != "-" for label in labels
+        if _TLD.fullmatch(labels[-1]) and (
+            not has_hyphen
+            or all(label and label[0] != "-" and label[-1] != "-" for label in labels)
         ):
             return domain_start + len(".".join(labels))
         labels.pop()
@@ -268,6 +276,9 @@ def _drop_inside_placeholders(text: str, candidates: list[Candidate]) -> list[Ca
 
 def _resolve_overlaps(candidates: list[Candidate]) -> list[Candidate]:
     """Keep the best candidate of each overlapping group: type rank, specific rule, length."""
+    by_start = sorted([c for c in candidates if c.end > c.start], key=_START)
+    if all(a.end <= b.start for a, b in zip(by_start, by_start[1:], strict=False)):
+        return by_start  # nothing overlaps: every candidate stays
     ordered = sorted(
         candidates,
         key=lambda c: (-_RANK[c.category], c.rule in _GENERIC_RULES, c.start - c.end, c.start),
@@ -286,13 +297,11 @@ def _resolve_overlaps(candidates: list[Candidate]) -> list[Candidate]:
     return kept
 
 
+_START: Final = operator.attrgetter("start")
+_PLACEHOLDERS: Final = {category: placeholder_for(category) for category in PII_TYPES}
+_PII: Final = FindingKind.PII
+
+
 def _to_finding(candidate: Candidate) -> Finding:
-    return Finding(
-        kind=FindingKind.PII,
-        category=candidate.category,
-        rule=candidate.rule,
-        severity=SEVERITY[candidate.category],
-        start=candidate.start,
-        end=candidate.end,
-        snippet=placeholder_for(candidate.category),
-    )
+    category, rule, start, end = candidate
+    return Finding(_PII, category, rule, SEVERITY[category], start, end, _PLACEHOLDERS[category])

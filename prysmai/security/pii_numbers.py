@@ -9,8 +9,9 @@ the way, so only values that pass their own validation are reported.
 from __future__ import annotations
 
 import functools
+import itertools
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Final
 
 from prysmai.security.pii_validators import (
@@ -22,13 +23,25 @@ from prysmai.security.pii_validators import (
 )
 
 _RUN: Final = re.compile(r"[0-9][0-9 ().\-/]{5,}+")
-_GROUP: Final = re.compile(r"[0-9]+")
+_ZERO_RUN: Final = re.compile(rb"0[0 ().\-/]{5,}+")
+""":data:`_RUN` over Latin-1 bytes whose digits are all ``0``."""
+_DIGITS_TO_ZERO: Final = bytes.maketrans(b"0123456789", b"0000000000")
+_SPLIT: Final = re.compile(r"([^0-9]+)")
 _PIECE: Final = re.compile(r"[0-9][0-9().\-/]{6,}+")
 _MAX_RUN_CHARS: Final = 64
 """Longer than any number worth reporting (a 19-digit card with separators has 23)."""
 _EXTENSION: Final = re.compile(r" ?(?:x|ext\.? ?|#)[0-9]{1,6}(?![0-9A-Za-z])")
+_EXTENSION_STARTS: Final = frozenset(" xe#")
 _SEPARATORS: Final = frozenset({"", " ", "-", ".", "/"})
-_DROP_SEPARATORS: Final = str.maketrans("", "", " ().-/")
+_JOINING: Final = frozenset(
+    separator
+    for size in (1, 2, 3)
+    for separator in map("".join, itertools.product(" ().-/", repeat=size))
+    if separator.replace("(", "").replace(")", "") in _SEPARATORS
+)
+"""Every separator (of the characters a run holds) that can stand inside one number."""
+_THREE_DOTS: Final = [".", ".", "."]
+_NO_SEPARATOR: Final = frozenset({""})
 _JOINERS: Final = frozenset("-./_")
 _WORD_CHARS: Final = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_")
 
@@ -49,21 +62,71 @@ _PHONE_CUE_BEFORE: Final = re.compile(
 _PHONE_CUE_AFTER: Final = re.compile(
     r"[ \t-]*[(\[]?(?i:office|fax|mobile|cell|home|work|desk|direct|phone|tel)\b"
 )
-# The word right before a number that says it is a place or an identifier, not a phone.
-_NOT_PHONE_CUE: Final = re.compile(
-    r"(?i)(?<![a-z])(?:apt|apartment|suite|ste|unit|box|floor|room|bldg|building|order"
-    r"|invoice|ref|reference|case|ticket|id|account|acct|sku|part|serial|tracking|transaction"
-    r"|txn|confirmation|booking|policy|claim|member|customer|batch|lot|model)"
-    r"\.?\s*(?:no\.?|number|#|id)?\s*[:#]?\s*$"
-)
+_NOT_PHONE_WORDS: Final = (
+    "apt", "apartment", "suite", "ste", "unit", "box", "floor", "room", "bldg", "building",
+    "order", "invoice", "ref", "reference", "case", "ticket", "id", "account", "acct", "sku",
+    "part", "serial", "tracking", "transaction", "txn", "confirmation", "booking", "policy",
+    "claim", "member", "customer", "batch", "lot", "model",
+)  # fmt: skip
+"""Words right before a number that say it is a place or an identifier, not a phone."""
+_VERSION_WORDS: Final = (
+    "version", "ver", "ver.", "v", "release", "released", "releases", "build", "tested with",
+    "tested on", "upgrade to", "upgraded to", "bump to", "bumped to", "update to", "updated to",
+    "firmware", "kernel", "sdk", "runtime", "patch", "tag", "rev", "rev.", "revision", "rv",
+    "section", "chapter", "clause", "paragraph", "article", "figure", "table", "step", "item",
+    "oid", "§",
+)  # fmt: skip
+"""Words right before a number that say it is a version or a section, not an address."""
+
+
+def _trie(words: Iterable[str]) -> str:
+    """Return a regex alternation of ``words``, factored on their shared leading characters."""
+    branches: dict[str, list[str]] = {}
+    for word in words:
+        if word:
+            branches.setdefault(word[0], []).append(word[1:])
+    parts = [re.escape(head) + _trie(tails) for head, tails in sorted(branches.items())]
+    if not parts:
+        return ""
+    body = parts[0] if len(parts) == 1 else "(?:" + "|".join(parts) + ")"
+    return "(?:" + body + ")?" if "" in words else body
+
+
+def _reversed_trie(words: Iterable[str]) -> str:
+    return _trie([word[::-1] for word in words])
+
+
+# The cue right before a number, searched in the few characters before it. A search for
+# "cue, then the end" tries the cue at every position, so each cue is written reversed and
+# matched once, anchored, on the reversed characters; the word boundary that precedes a cue
+# becomes a look-ahead.
 _SSN_CUE: Final = re.compile(r"(?i)(?<![a-z])(?:ssn|social security|soc\.? sec)")
 _VERSION_CUE: Final = re.compile(
-    r"(?i)(?:(?<![a-z])(?:version|ver\.?|v|release[ds]?|build|tested with|tested on|upgraded? to"
-    r"|bump(?:ed)? to|updated? to|firmware|kernel|sdk|runtime|patch|tag|rev\.?|revision|rv"
-    r"|section|chapter|clause|paragraph|article|figure|table|step|item|oid|§)\s*[:=]?"
-    r"|[=<>~!]=)\s*$"
+    r"(?i)(?:(?<![a-z])(?:" + _trie(_VERSION_WORDS) + r")\s*[:=]?|[=<>~!]=)\s*$"
 )
+_VERSION_CUE_REVERSED: Final = re.compile(
+    r"(?i)\s*(?:[:=]?\s*" + _reversed_trie(_VERSION_WORDS) + r"(?![a-z])|=[=<>~!])"
+)
+""":data:`_VERSION_CUE` for the reversed characters before a number."""
+# "Invoice number is 2024-11-0042", "order no. is ...", "ref #: ...": a reference number.
+_LABEL_REVERSED: Final = _reversed_trie(("no", "no.", "number", "#", "id"))
+_NOT_PHONE_CUE_REVERSED: Final = re.compile(
+    rf"(?i)\s*[:#]?\s*(?:(?:si\s+)?{_LABEL_REVERSED})?\s*\.?"
+    rf"{_reversed_trie(_NOT_PHONE_WORDS)}(?![a-z])"
+)
+""""Apt", "invoice no.", "order #" ... then the number, for the reversed characters before it."""
 _CUE_WINDOW: Final = 40
+_LONGEST_DATE: Final = len("2024-12-31")
+_VERSION_WINDOW: Final = 20
+_NOT_PHONE_WINDOW: Final = 24
+_TAIL_CHARS: Final = "".join(char for char in map(chr, range(0x3001)) if char.isspace()) + ":#."
+"""What may follow a cue before the number: every character ``\\s`` matches (the last one is
+U+3000) and the cues' punctuation, except ``=``, which is checked on its own."""
+_VERSION_ENDS: Final = tuple(sorted({word.rstrip(".").split()[-1] for word in _VERSION_WORDS}))
+_NOT_PHONE_ENDS: Final = (*_NOT_PHONE_WORDS, "no", "number", "id", "is")
+_CUE_ENDS: Final = tuple(sorted({*_VERSION_ENDS, *_NOT_PHONE_ENDS}))
+_LONGEST_END: Final = max(map(len, _CUE_ENDS))
+
 
 IP_ADDRESS: Final = "IP_ADDRESS"
 SSN: Final = "SSN"
@@ -73,17 +136,29 @@ PHONE: Final = "PHONE"
 
 def find_numbers(text: str, start: int = 0) -> Iterator[Candidate]:
     """Yield card, SSN, phone and IPv4 candidates found in ``text`` from ``start`` on."""
-    for run in _RUN.finditer(text, start):
-        if run.end() - run.start() > _MAX_RUN_CHARS:
-            yield from _find_in_long_run(text, run.start(), run.end())
+    for run in _find_runs(text, start):
+        run_start, run_end = run.span()
+        if run_end - run_start > _MAX_RUN_CHARS:
+            yield from _find_in_long_run(text, run_start, run_end)
             continue
-        raw = run.group()
-        if len(raw.translate(_DROP_SEPARATORS)) < 7 and raw.count(".") < 3:
+        raw = text[run_start:run_end]
+        parts = _SPLIT.split(raw)
+        if len("".join(parts[0::2])) < 7 and raw.count(".") < 3:
             continue  # too few digits for anything but an IPv4 address
-        for groups in _split_run(text, run.start(), run.end()):
-            candidate = _classify(text, groups)
-            if candidate is not None:
-                yield candidate
+        yield from _classify_run(text, run_start, parts)
+
+
+def _find_runs(text: str, start: int) -> Iterator[re.Match[str]] | Iterator[re.Match[bytes]]:
+    """Find the runs of digits and separators (spans index ``text`` either way).
+
+    Text that fits in Latin-1 is searched as bytes with every digit made a ``0``: a literal
+    first character lets ``re`` skip ahead several times faster than a character class does.
+    """
+    try:
+        latin = text.encode("latin-1")
+    except UnicodeEncodeError:
+        return _RUN.finditer(text, start)
+    return _ZERO_RUN.finditer(latin.translate(_DIGITS_TO_ZERO), start)
 
 
 def _find_in_long_run(text: str, start: int, end: int) -> Iterator[Candidate]:
@@ -93,49 +168,79 @@ def _find_in_long_run(text: str, start: int, end: int) -> Iterator[Candidate]:
     """
     for piece in _PIECE.finditer(text, start, end):
         if piece.end() - piece.start() <= _MAX_RUN_CHARS:
-            for groups in _split_run(text, piece.start(), piece.end()):
-                candidate = _classify(text, groups)
-                if candidate is not None:
-                    yield candidate
+            yield from _classify_run(text, piece.start(), _SPLIT.split(piece.group()))
 
 
-def _split_run(text: str, start: int, end: int) -> Iterator[list[tuple[int, int]]]:
-    """Split a digit run where the separator cannot belong inside one number."""
-    groups = [match.span() for match in _GROUP.finditer(text, start, end)]
-    current = [groups[0]]
-    for previous, group in zip(groups, groups[1:], strict=False):
-        separator = text[previous[1] : group[0]]
-        if len(separator) <= 3 and separator.replace("(", "").replace(")", "") in _SEPARATORS:
-            current.append(group)
+def _classify_run(text: str, position: int, parts: list[str]) -> list[Candidate]:
+    """Split a run where a separator cannot belong inside one number; classify each number.
+
+    Args:
+        text: The whole text.
+        position: Where the run starts in ``text``.
+        parts: The run split into digit groups and the separators between them (a run
+            starts with a digit; one that ends with separators ends with an empty group).
+    """
+    if not parts[-1]:
+        del parts[-2:]
+    separators = parts[1::2]
+    if _JOINING.issuperset(separators):  # the usual case: the run is one number
+        end = position + sum(map(len, parts))
+        candidate = _classify(text, position, end, parts[0::2], separators)
+        return [] if candidate is None else [candidate]
+    found: list[Candidate] = []
+    number_start = position
+    cursor = position + len(parts[0])
+    groups = [parts[0]]
+    joins: list[str] = []
+    for index in range(1, len(parts), 2):
+        separator, group = parts[index], parts[index + 1]
+        if separator in _JOINING:
+            joins.append(separator)
+            groups.append(group)
         else:
-            yield current
-            current = [group]
-    yield current
+            candidate = _classify(text, number_start, cursor, groups, joins)
+            if candidate is not None:
+                found.append(candidate)
+            number_start = cursor + len(separator)
+            groups = [group]
+            joins = []
+        cursor += len(separator) + len(group)
+    candidate = _classify(text, number_start, cursor, groups, joins)
+    if candidate is not None:
+        found.append(candidate)
+    return found
 
 
-def _classify(text: str, groups: list[tuple[int, int]]) -> Candidate | None:
-    start, end = groups[0][0], groups[-1][1]
+def _classify(
+    text: str, start: int, end: int, groups: list[str], separators: list[str]
+) -> Candidate | None:
+    """Classify one number: its digit groups and the separators between them."""
     start = _extend_left(text, start)
     if not _is_free_standing(text, start, end):
         return None
     raw = text[start:end]
-    digits = "".join(text[a:b] for a, b in groups)
-    separators = [text[a[1] : b[0]] for a, b in zip(groups, groups[1:], strict=False)]
+    count = len(groups)
 
-    if len(groups) == 4 and all(sep == "." for sep in separators) and raw[0] != "+":
-        return _classify_ipv4(text, raw, groups, start, end)
-    if len(groups) == 3 and [b - a for a, b in groups] == [3, 2, 4] and separators[0] == "-":
+    if count == 4 and raw[0] != "+" and separators == _THREE_DOTS:
+        return _classify_ipv4(text, raw, start, end)
+    sizes = [len(group) for group in groups]
+    if count == 3 and sizes == [3, 2, 4] and separators[0] == "-":
         # A "(" or "+" pulled in from the left makes it a phone-like token, not an SSN.
-        parts = [text[a:b] for a, b in groups]
-        is_valid = separators[1] == "-" and raw[0].isdigit() and is_ssn(*parts)
+        is_valid = separators[1] == "-" and raw[0].isdigit() and is_ssn(*groups)
         return Candidate(SSN, "ssn.dashed", start, end) if is_valid else None
-    if _is_card_shape(raw, groups, separators) and is_card_number(digits):
+    digits = "".join(groups)
+    length = len(digits)
+    if 12 <= length <= 19 and _is_card_shape(raw, sizes, separators) and is_card_number(digits):
         return Candidate(CREDIT_CARD, "credit_card", start, end)
-    if _looks_like_ssn(text, digits, groups, separators, start):
+    if length == 9 and _looks_like_ssn(text, digits, sizes, separators, start):
         return Candidate(SSN, "ssn.with_cue", start, end)
-    if _DATE_SHAPE.fullmatch(raw) or is_valid_isbn13(digits):
+    if not 7 <= length <= 15:
+        return None  # not a phone number either
+    if len(raw) <= _LONGEST_DATE and _DATE_SHAPE.fullmatch(raw):
         return None
-    return _classify_phone(text, raw, groups, separators, start, end)
+    if length == 13 and is_valid_isbn13(digits):
+        return None
+    return _classify_phone(text, raw, sizes, separators, start, end)
 
 
 def _extend_left(text: str, start: int) -> int:
@@ -164,36 +269,35 @@ def _is_free_standing(text: str, start: int, end: int) -> bool:
     return True
 
 
-def _classify_ipv4(
-    text: str, raw: str, groups: list[tuple[int, int]], start: int, end: int
-) -> Candidate | None:
+def _classify_ipv4(text: str, raw: str, start: int, end: int) -> Candidate | None:
     if not is_public_ipv4(raw):
         return None
-    if _VERSION_CUE.search(text, max(0, start - 20), start):
+    if _cue_words_before(text, start)[0] and _VERSION_CUE.search(
+        text, max(0, start - _VERSION_WINDOW), start
+    ):  # the cue may start before the window's start, as in text
         return None
     return Candidate(IP_ADDRESS, "ip_address.v4", start, end)
 
 
-def _is_card_shape(raw: str, groups: list[tuple[int, int]], separators: list[str]) -> bool:
-    if "(" in raw or "+" in raw or len(set(separators)) > 1:
+def _is_card_shape(raw: str, sizes: list[int], separators: list[str]) -> bool:
+    if "(" in raw or "+" in raw:
         return False
     if not separators:
         return True
-    if separators[0] not in (" ", "-"):
+    first = separators[0]
+    if first not in (" ", "-") or separators.count(first) != len(separators):
         return False
-    sizes = [b - a for a, b in groups]
     if sizes[:-1] == [4] * (len(sizes) - 1) and 1 <= sizes[-1] <= 4:
         return True
     return sizes in ([4, 6, 5], [4, 6, 4], [4, 4, 4, 4, 3], [6, 13])
 
 
 def _looks_like_ssn(
-    text: str, digits: str, groups: list[tuple[int, int]], separators: list[str], start: int
+    text: str, digits: str, sizes: list[int], separators: list[str], start: int
 ) -> bool:
-    if len(digits) != 9 or set(separators) - {" "}:
+    if sizes != [9] and sizes != [3, 2, 4]:
         return False
-    sizes = [b - a for a, b in groups]
-    if sizes not in ([9], [3, 2, 4]):
+    if any(separator != " " for separator in separators):
         return False
     if not is_ssn(digits[:3], digits[3:5], digits[5:]):
         return False
@@ -203,54 +307,83 @@ def _looks_like_ssn(
 def _classify_phone(
     text: str,
     raw: str,
-    groups: list[tuple[int, int]],
+    sizes: list[int],
     separators: list[str],
     start: int,
     end: int,
 ) -> Candidate | None:
-    extension = _EXTENSION.match(text, end)
-    if extension:
-        end = extension.end()
-    sizes = [b - a for a, b in groups]
-    digit_count = sum(sizes)
     kinds = set(separators)
-    if not 7 <= digit_count <= 15 or (kinds == {"."} and len(groups) == 2):
-        return None  # too short or too long, or a decimal number
-    window = text[max(0, start - _CUE_WINDOW) : start]
-    if _VERSION_CUE.search(window[-20:]) or _NOT_PHONE_CUE.search(window[-24:]):
-        return None
-    if _is_strong_phone(raw, sizes, kinds) or _has_phone_cue(text, window, end):
+    if len(sizes) == 2 and kinds == {"."}:
+        return None  # a decimal number
+    if text[end : end + 1] in _EXTENSION_STARTS:
+        extension = _EXTENSION.match(text, end)
+        if extension:
+            end = extension.end()
+    may_be_version, may_be_identifier = _cue_words_before(text, start)
+    if may_be_version or may_be_identifier:
+        before = text[max(0, start - _NOT_PHONE_WINDOW) : start][::-1]
+        if may_be_version and _VERSION_CUE_REVERSED.match(before, 0, _VERSION_WINDOW):
+            return None  # the version cue looks at the last 20 characters only
+        if may_be_identifier and _NOT_PHONE_CUE_REVERSED.match(before):
+            return None
+    if _is_strong_phone(raw, sizes, kinds):
+        return Candidate(PHONE, "phone", start, end)
+    if _has_phone_cue(text, text[max(0, start - _CUE_WINDOW) : start], end):
         return Candidate(PHONE, "phone", start, end)
     return None
 
 
+def _cue_words_before(text: str, start: int) -> tuple[bool, bool]:
+    """Cheap pre-check: can the version cue and the identifier cue match before ``start``?
+
+    Both cues end in a word, followed only by spaces and a little punctuation: a text whose
+    last word before the number ends in none of the cue words cannot match either regex.
+    Anything outside ASCII near the number (case folding) or an ``=`` answers "maybe".
+    """
+    before = text[max(0, start - _NOT_PHONE_WINDOW) : start].rstrip(_TAIL_CHARS)
+    tail = before[-_LONGEST_END:]
+    if not tail.isascii():
+        return True, True
+    tail = tail.lower()
+    if not tail.endswith(_CUE_ENDS):
+        return before.endswith("="), False
+    return before.endswith("=") or tail.endswith(_VERSION_ENDS), tail.endswith(_NOT_PHONE_ENDS)
+
+
 def _is_strong_phone(raw: str, sizes: list[int], kinds: set[str]) -> bool:
     """Shapes that are phone numbers without any context word."""
-    if raw.startswith("+"):
+    if raw[0] == "+":
         return sum(sizes) >= 8 and _is_possible_international(raw)
     if _NANP.fullmatch(raw):
         return True
-    if "(" in raw and ")" in raw:
+    has_open, has_close = "(" in raw, ")" in raw
+    if has_open and has_close:
         return True
-    clean = {kind.replace("(", "").replace(")", "") for kind in kinds} - {""}
-    if len(clean) != 1 or clean == {"/"}:
+    if has_open or has_close:
+        kinds = {kind.replace("(", "").replace(")", "") for kind in kinds}
+    clean = kinds - _NO_SEPARATOR
+    if len(clean) != 1:
+        return False
+    (separator,) = clean
+    if separator == "/":
         return False
     if len(sizes) == 2:
-        return raw.startswith("0") and sum(sizes) >= 9 and clean != {"."}
-    return _is_grouped_phone(sizes, clean.pop())
+        return raw[0] == "0" and sum(sizes) >= 9 and separator != "."
+    return _is_grouped_phone(sizes, separator)
 
 
 def _is_grouped_phone(sizes: list[int], separator: str) -> bool:
-    if any(size > 5 for size in sizes) or any(size < 2 for size in sizes[1:]):
+    count = len(sizes)
+    if max(sizes) > 5 or min(sizes[1:], default=2) < 2:
         return False
-    if all(size == 4 for size in sizes):
+    if sizes.count(4) == count:
         return False  # "1234 5678 9012" reads as an account or card-like number
-    if sizes[0] <= 3 and all(size == 3 for size in sizes[1:]):
+    if sizes[0] <= 3 and sizes[1:].count(3) == count - 1:
         return False  # "1 234 567" reads as a number with thousands separators
     if separator == ".":
-        return all(size == 2 for size in sizes) or sizes == [3, 3, 4]
-    if separator == " " and all(size == 2 for size in sizes):
-        return len(sizes) >= 5  # "01 23 45 67 89"; four pairs may be a list of numbers
+        return sizes.count(2) == count or sizes == [3, 3, 4]
+    if separator == " " and sizes.count(2) == count:
+        return count >= 5  # "01 23 45 67 89"; four pairs may be a list of numbers
     return True
 
 

@@ -9,6 +9,7 @@ the score exactly.
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Sequence
 from typing import Final
 
@@ -50,10 +51,18 @@ def level_for(score: int) -> ThreatLevel:
 
 def points_for(finding: Finding) -> int:
     """Return what ``finding`` is worth on its own, 0-100."""
-    if finding.kind is FindingKind.PII:
-        default = SEVERITY_POINTS.get(min(max(finding.severity, 1), 10), 20) // 2
-        return PII_POINTS.get(finding.category, default)
-    return SEVERITY_POINTS[min(max(finding.severity, 1), 10)]
+    severity = finding.severity
+    points = _SEVERITY_TABLE[severity if 1 <= severity <= 10 else min(max(severity, 1), 10)]
+    if finding.kind is _PII:
+        return PII_POINTS.get(finding.category, points // 2)
+    return points
+
+
+# Indexed by severity (clamped to 1-10); index 0 is never read.
+_SEVERITY_TABLE: Final = tuple(SEVERITY_POINTS.get(severity, 20) for severity in range(11))
+_PII: Final = FindingKind.PII
+_PII_FLOOR: Final = 1 - PII_CAP / 100
+_FIRST: Final = operator.itemgetter(0)
 
 
 def explain(findings: Sequence[Finding]) -> list[tuple[Finding, int]]:
@@ -65,24 +74,9 @@ def explain(findings: Sequence[Finding]) -> list[tuple[Finding, int]]:
     Returns:
         ``(finding, points)`` pairs whose points add up to :func:`score` of the same findings.
     """
-    ranked = sorted(findings, key=lambda finding: -points_for(finding))
-    others = [finding for finding in ranked if finding.kind is not FindingKind.PII]
-    pii = [finding for finding in ranked if finding.kind is FindingKind.PII]
-    seen: set[tuple[FindingKind, str]] = set()
-    other_miss = 1.0  # probability that no non-PII finding is a real threat
-    pii_miss = 1.0
-    previous = 0
     explained: list[tuple[Finding, int]] = []
-    for finding in [*others, *pii]:
-        key = (finding.kind, finding.category if finding.kind is FindingKind.PII else finding.rule)
-        weight = REPEAT_WEIGHT if key in seen else 1.0
-        seen.add(key)
-        chance = points_for(finding) * weight / 100
-        if finding.kind is FindingKind.PII:
-            pii_miss = max(pii_miss * (1 - chance), 1 - PII_CAP / 100)
-        else:
-            other_miss *= 1 - chance
-        current = round(100 * (1 - other_miss * pii_miss))
+    previous = 0
+    for finding, current in _running_scores(findings):
         explained.append((finding, current - previous))
         previous = current
     return explained
@@ -90,4 +84,34 @@ def explain(findings: Sequence[Finding]) -> list[tuple[Finding, int]]:
 
 def score(findings: Sequence[Finding]) -> int:
     """Return the 0-100 threat score of ``findings``."""
-    return sum(points for _, points in explain(findings))
+    running = _running_scores(findings)
+    return running[-1][1] if running else 0
+
+
+def _running_scores(findings: Sequence[Finding]) -> list[tuple[Finding, int]]:
+    """Return each finding, strongest first (non-PII before PII), with the score so far.
+
+    Each finding's points are computed once; the products are taken in the same order as
+    the contributions are reported, so :func:`score` and :func:`explain` agree exactly.
+    """
+    ranked = sorted([(-points_for(finding), finding) for finding in findings], key=_FIRST)
+    seen: set[tuple[FindingKind, str]] = set()
+    other_miss = 1.0  # probability that no non-PII finding is a real threat
+    pii_miss = 1.0
+    running: list[tuple[Finding, int]] = []
+    key: tuple[FindingKind, str]
+    for negative_points, finding in ranked:
+        if finding.kind is not _PII:
+            key = (finding.kind, finding.rule)
+            chance = -negative_points * (REPEAT_WEIGHT if key in seen else 1.0) / 100
+            seen.add(key)
+            other_miss *= 1 - chance
+            running.append((finding, round(100 * (1 - other_miss * pii_miss))))
+    for negative_points, finding in ranked:
+        if finding.kind is _PII:
+            key = (finding.kind, finding.category)
+            chance = -negative_points * (REPEAT_WEIGHT if key in seen else 1.0) / 100
+            seen.add(key)
+            pii_miss = max(pii_miss * (1 - chance), _PII_FLOOR)
+            running.append((finding, round(100 * (1 - other_miss * pii_miss))))
+    return running

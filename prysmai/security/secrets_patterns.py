@@ -245,6 +245,13 @@ _LABELLED_SECRET: Final = re.compile(
     r"|secret_?key|api_?key|apikey|access_?token|auth_?token|secret|token|password|passwd)"
     r"[\"']?\s*[:=]\s*[\"']?|bearer\s+)([A-Za-z0-9/+_\-.=~]{16,256})"
 )
+_LABEL_WORDS: Final = ("secret", "key", "token", "passw", "bearer")
+_LABEL_WORD_OFFSET: Final = len("client_")
+"""How far into a label its word may start (``client_secret``, ``access_token``)."""
+_LABEL_FIRST_LETTERS: Final = frozenset("abcpst")
+"""First letters of the labels (aws, api, access, auth, bearer, client, password, secret ...)."""
+_IGNORECASE_EXTRAS: Final = ("\u0130", "\u0131", "\u017f", "\u212a")
+"""Characters ``re`` matches case-insensitively to an ASCII letter (İ ı ſ K)."""
 _URL_CREDENTIALS: Final = re.compile(
     r"://[^\s/?#@:\"'<>\[\]]{1,128}:([^\s/?#@\"'<>]{1,256})@(?=[A-Za-z0-9\[])"
 )
@@ -338,7 +345,7 @@ def _find_url_credentials(text: str) -> Iterator[Candidate]:
 
 
 def _find_labelled_secrets(text: str) -> Iterator[Candidate]:
-    for match in _LABELLED_SECRET.finditer(text):
+    for match in _labelled_matches(text):
         value = match.group(2).rstrip(".")
         if not _is_secret_value(value):
             continue
@@ -346,6 +353,34 @@ def _find_labelled_secrets(text: str) -> Iterator[Candidate]:
         is_aws = len(value) == 40 and ("aws" in label or "accesskey" in label)
         rule = "api_key.aws_secret_access_key" if is_aws else "api_key.labelled_secret"
         yield Candidate(API_KEY, rule, match.start(2), match.start(2) + len(value))
+
+
+def _labelled_matches(text: str) -> Iterator[re.Match[str]]:
+    """Return what ``_LABELLED_SECRET.finditer(text)`` returns, trying it only where it can start.
+
+    The regex starts with a label, case-insensitively, and every label holds one of
+    :data:`_LABEL_WORDS` within its first eight characters: a search that tries the long
+    case-insensitive alternation at every position costs ~100 ns per character.
+    """
+    if not text.isascii() and any(char in text for char in _IGNORECASE_EXTRAS):
+        yield from _LABELLED_SECRET.finditer(text)
+        return
+    lowered = text.lower()  # one character for one, once those four are ruled out
+    starts: set[int] = set()
+    for word in _LABEL_WORDS:
+        at = lowered.find(word)
+        while at != -1:
+            starts.update(
+                start
+                for start in range(max(0, at - _LABEL_WORD_OFFSET), at + 1)
+                if lowered[start] in _LABEL_FIRST_LETTERS
+            )
+            at = lowered.find(word, at + 1)
+    position = 0
+    for start in sorted(starts):
+        if start >= position and (match := _LABELLED_SECRET.match(text, start)) is not None:
+            yield match
+            position = match.end()
 
 
 def _is_secret_value(value: str) -> bool:

@@ -14,4 +14,8 @@ def without_surrogates(text: str) -> str:
     """Replace lone surrogates with U+FFFD; one character for one, so offsets stay valid."""
     if text.isascii():
         return text
-    return _SURROGATE.sub("\ufffd", text)
+    try:
+        text.encode("utf-8")  # strict UTF-8 fails exactly on surrogates, and fails fast
+    except UnicodeEncodeError:
+        return _SURROGATE.sub("\ufffd", text)
+    return text
