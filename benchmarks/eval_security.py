@@ -190,9 +190,7 @@ def print_written_benign(show: int) -> None:
     if module is None:
         return
     rows = module.load("heldout")
-    print(
-        "\n## Held-out written benign prompts (benchmarks/data, odd lines; never trained on)\n"
-    )
+    print("\n## Held-out written benign prompts (benchmarks/data, odd lines; never trained on)\n")
     print("| language | rows | injection FPR | content-policy FPR |")
     print("|---|---|---|---|")
     by_language: dict[str, list[tuple[bool, bool]]] = defaultdict(list)

@@ -44,8 +44,10 @@ _EFFECTIVE_MODES: Final = {"none": "none", "mask": "mask", "hash": "hash", "bloc
 _HASH_HEX_DIGITS: Final = 8
 _KEY_BYTES: Final = 32
 _MIN_KEY_BYTES: Final = 16
-_MAX_PASSES: Final = 4
-"""Redaction repeats until nothing is left; a second pass is rare and a third one rarer still."""
+_MAX_PASSES: Final = 32
+"""Redaction repeats until nothing is left. A second pass is rare: it happens when values are
+glued together ("...1990sk-proj-..."), and each placeholder frees the boundary of the next
+value, so a chain of n glued values takes n passes. Every pass replaces at least one value."""
 
 _lock = threading.Lock()
 _file_keys: dict[Path, bytes] = {}

@@ -102,6 +102,17 @@ def test_redacting_twice_changes_nothing_more() -> None:
     assert redact(redact(text)) == redact(text)
 
 
+@pytest.mark.parametrize("mode", ["mask", "hash"])
+def test_a_chain_of_glued_values_is_redacted_whole(mode: str) -> None:
+    key = "sk-proj-FAKEkeyFORtests0123456789abcdefGHIJT3BlbkFJKLmnopqrstUVWXYZ"
+    text = f"DOB: 01/02/1990DOB: 01/02/1990{key}DOB: 01/02/1990{key}(555) 010-7788"
+
+    once = redact(text, mode, key=KEY)
+
+    assert "1990" not in once and "sk-proj" not in once and "7788" not in once
+    assert redact(once, mode, key=KEY) == once
+
+
 def test_redact_findings_replaces_only_the_given_findings() -> None:
     text = "mail jane@example.com or call (555) 010-7788"
     email = [f for f in detect_pii(text) if f.category == "EMAIL"]
