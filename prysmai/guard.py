@@ -19,6 +19,7 @@ from types import ModuleType
 from typing import TYPE_CHECKING, Any, Final
 
 from prysmai import jsonutil, semconv
+from prysmai.scan_cache import ScanCache
 from prysmai.security import scan
 from prysmai.security.pii import detect_pii
 from prysmai.security.redaction import hash_key, redact
@@ -79,6 +80,8 @@ class Guard:
         self._text_mode = "mask" if self.mode == "block" else self.mode
         self.is_inline = self.redacts or config.block_high_threats
         self._key = hash_key() if self.mode == "hash" else None
+        # Conversations resend every earlier message on each turn: scan each text once.
+        self._scans = ScanCache(lambda text: scan(text, config).findings)
 
     # --- caller's thread ---------------------------------------------------------------------
     def before_send(self, call: CallRecord, request: Any, http_module: ModuleType) -> Any:
@@ -150,7 +153,7 @@ class Guard:
         started = time.perf_counter()
         findings: list[Finding] = []
         for slot in slots:
-            findings.extend(scan(slot.text, self.config).findings)
+            findings.extend(self._scans.findings(slot.text))
         total = score(findings)
         return Verdict(
             score=total,

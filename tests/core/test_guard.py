@@ -236,3 +236,21 @@ def test_security_settings_reject_unknown_modes(client):
 
     with pytest.raises(ValueError, match="piiRedactionMode|pii_redaction_mode"):
         prysmai.monitor(client, security={"piiRedactionMode": "shred"})
+
+
+def test_resent_history_keeps_its_findings_and_redaction_on_every_turn(capture, client, server):
+    watched = capture.monitor(client, security={"piiRedactionMode": "mask"})
+    history = [{"role": "user", "content": PII_PROMPT}]
+    watched.chat.completions.create(model="gpt-4o", messages=history)
+    first_sent = _sent_text(server)
+    history += [
+        {"role": "assistant", "content": "Done."},
+        {"role": "user", "content": JAILBREAK},
+    ]
+    watched.chat.completions.create(model="gpt-4o", messages=history)
+
+    first, second = capture.attributes()
+    assert EMAIL not in first_sent and EMAIL not in _sent_text(server)
+    assert first[semconv.SECURITY_PII_TYPES] == second[semconv.SECURITY_PII_TYPES]
+    assert first[semconv.SECURITY_PII_COUNT] == second[semconv.SECURITY_PII_COUNT] == 2
+    assert second[semconv.THREAT_LEVEL] == "high"
