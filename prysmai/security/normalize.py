@@ -497,7 +497,13 @@ def _decode_hex(run: str) -> str | None:
 
 
 def _decode_url(run: str) -> str | None:
-    decoded = urllib.parse.unquote_plus(run, errors="strict") if "%" in run else run
+    if "%" not in run:
+        return None
+    try:
+        decoded = urllib.parse.unquote_plus(run, errors="strict")
+    except UnicodeDecodeError:
+        # Escapes that are not UTF-8: old forms encode Latin-1 ("caf%E9"), which never fails.
+        decoded = urllib.parse.unquote_plus(run, encoding="latin-1")
     return decoded if decoded != run and _is_readable(decoded) else None
 
 

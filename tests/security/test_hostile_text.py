@@ -32,3 +32,10 @@ def test_invisible_floods_scan_in_linear_time(char):
 
     # 16 times the input: a linear scan takes about 16 times as long, a quadratic one 256.
     assert large < max(small, 0.005) * 64
+
+
+@pytest.mark.parametrize("text", ["%b0%b0%b0", "name=%E9t%E9%20x", "q=%ff%fe%fd%fc"])
+def test_url_escapes_that_are_not_utf8_scan_without_error(text: str) -> None:
+    actual = scan(text)
+
+    assert actual.score == 0
