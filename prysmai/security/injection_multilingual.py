@@ -17,6 +17,11 @@ _ML = InjectionCategory.MULTI_LANGUAGE
 # A gap inside one sentence, for scripts without ASCII word boundaries.
 _G: Final = r"[^.!?。！？।\n]{0,40}?"
 _G_SHORT: Final = r"[^.!?。！？।\n]{0,15}?"
+_FR_ORDERS: Final = r"instructions?|consignes?|regles|directives?|ordres|commandes|indications"
+_FR_OBJECT: Final = (
+    r"(?:toutes? |tous |les |tes |vos |ces |des |de |precedentes? |anterieures? |ci-dessus )*"
+    r"(?:" + _FR_ORDERS + r"|tout ce (?:qu'on|que)|tout ce qui)"
+)
 _USER: Final = (
     r"(?:usuario|utilizador|utente|utilisateur|benutzers|nutzers|gebruiker|pengguna|"
     r"gumagamit|user|nguoi dung)"
@@ -49,11 +54,11 @@ LATIN_RULES: Final = (
     ),
     _rule(
         "override_fr", 6,
-        r"(?:ignore[rz]?|oublie[rz]?|oubliez|ne (?:tiens|tenez) (?:pas|plus) compte|"
-        r"(?:fais|faites) abstraction|neglige[rz]?|contourne[rz]?) ~ (?:toutes? |tous |les |"
-        r"tes |vos |ces |des |de |precedentes? |anterieures? |ci-dessus )*(?:instructions?|"
-        r"consignes?|regles|directives?|ordres|commandes|indications|tout ce (?:qu'on|que)|"
-        r"tout ce qui)",
+        # Bare "ignore" is English too: in French it needs French words after it.
+        r"(?:(?:ignore[rz]|oublie[rz]?|oubliez|ne (?:tiens|tenez) (?:pas|plus) compte|"
+        r"(?:fais|faites) abstraction|neglige[rz]?|contourne[rz]?) ~ " + _FR_OBJECT
+        + r"|ignore (?:toutes? |tous |les |tes |vos |ces |des |de |precedentes? |anterieures? "
+        r"|ci-dessus )+(?:" + _FR_ORDERS + r")|ignore tout ce (?:qu'on|que|qui))",
     ),
     _rule(
         "override_es", 6,

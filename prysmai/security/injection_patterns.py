@@ -130,6 +130,11 @@ ENGLISH_RULES: Final = (
         r"content policy|policies)",
     ),
     InjectionRule(
+        "injection.context_confusion.ignore_all_instructions",
+        _CC, 8,
+        f"{_IGNORE} all (?:instructions|rules|guidelines|directives|prompts|restrictions)",
+    ),
+    InjectionRule(
         "injection.context_confusion.ignore_everything",
         _CC, 8,
         f"{_IGNORE} (?:all|everything|anything|whatever|what|all that)(?: (?:that|which))? "
