@@ -277,10 +277,10 @@ def is_notinject(row: dict[str, Any]) -> bool:
 class Check:
     """A benign text never trained on, flagged when a rule fires or the model reaches the cut."""
 
-    def __init__(self, group: str, text: str) -> None:
+    def __init__(self, group: str, text: str, rule: bool) -> None:
         self.group = group
         self.example = Example(text, 0, 1.0)
-        self.rule = bool(InjectionDetector().detect(build_views(text)))
+        self.rule = rule
 
     def flagged(self, model: LinearModel, cut: float) -> bool:
         return self.rule or score(model, self.example) >= cut
@@ -379,8 +379,12 @@ def main() -> None:
     negatives += [Example(text, 0, 1.0) for text in EVERYDAY_PROMPTS[::2]]
     written = load_benign_multilingual("train")
     negatives += [Example(row["text"], 0, WRITTEN_WEIGHT) for row in written]
-    checks = [Check(EVERYDAY_GROUP, text) for text in EVERYDAY_PROMPTS[1::2]]
-    checks += [Check(row["lang"], row["text"]) for row in load_benign_multilingual("heldout")]
+    held_out = [{"lang": EVERYDAY_GROUP, "text": text} for text in EVERYDAY_PROMPTS[1::2]]
+    held_out += load_benign_multilingual("heldout")
+    checks = [
+        Check(row["lang"], row["text"], rule)
+        for row, rule in zip(held_out, rule_flags(held_out), strict=True)
+    ]
     rules = rule_flags(rows)
     print(f"{len(rows)} dev rows, {len(negatives)} extra negatives", file=sys.stderr)
 

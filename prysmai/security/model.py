@@ -28,8 +28,9 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from importlib import resources
 from typing import Final
+
+from prysmai.security.shipped import read_shipped
 
 MODEL_RESOURCE: Final = "injection_model.json"
 WINDOW_CHARS: Final = 6144
@@ -91,7 +92,8 @@ class LinearModel:
 
     def probability(self, found: Iterable[str], length: int) -> float:
         """Return the injection probability for the features of a text of ``length`` chars."""
-        total = sum(self.weights.get(feature, 0.0) for feature in found)
+        # fsum is exact, so the verdict at the threshold never depends on the set's order.
+        total = math.fsum([self.weights.get(feature, 0.0) for feature in found])
         return _sigmoid(self.bias + total * damping(length))
 
     def to_json(self) -> str:
@@ -131,15 +133,12 @@ class InjectionModel:
 
     def __init__(self, model: LinearModel) -> None:
         self.model = model
-        self._weights = model.weights
 
     @classmethod
     def load_default(cls) -> InjectionModel | None:
         """Load the weights shipped in ``prysmai/security/data``, or None if absent."""
-        resource = resources.files("prysmai.security").joinpath("data", MODEL_RESOURCE)
-        if not resource.is_file():
-            return None
-        return cls(LinearModel.from_json(resource.read_text(encoding="utf-8")))
+        data = read_shipped(MODEL_RESOURCE)
+        return None if data is None else cls(LinearModel.from_json(data))
 
     @property
     def threshold(self) -> float:
@@ -156,10 +155,7 @@ class InjectionModel:
         return best
 
     def _window_probability(self, text: str) -> float:
-        weights = self._weights
-        # fsum is exact, so the verdict at the threshold never depends on the set's order.
-        total = math.fsum([weights[feature] for feature in features(text) if feature in weights])
-        return _sigmoid(self.model.bias + total * damping(len(text)))
+        return self.model.probability(features(text), len(text))
 
 
 def window(text: str) -> str:

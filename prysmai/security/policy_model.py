@@ -32,10 +32,11 @@ import math
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from importlib import resources
 from typing import Any, Final
 
 import re2
+
+from prysmai.security.shipped import read_shipped
 
 MODEL_RESOURCE: Final = "policy_model.json"
 FORMAT: Final = 2
@@ -209,27 +210,17 @@ class PolicyModel:
     @classmethod
     def load_default(cls) -> PolicyModel | None:
         """Load the weights shipped in ``prysmai/security/data``, or None if absent."""
-        resource = resources.files("prysmai.security").joinpath("data", MODEL_RESOURCE)
-        if not resource.is_file():
-            return None
-        return cls(PolicyWeights.from_json(resource.read_text(encoding="utf-8")))
+        data = read_shipped(MODEL_RESOURCE)
+        return None if data is None else cls(PolicyWeights.from_json(data))
 
     def is_gated_out(self, text: str) -> bool:
         """True when normalised ``text`` holds none of the gate's words (it is not scored)."""
         return self._gate is not None and self._gate.isdisjoint(features(text))
 
-    def matched(self, text: str) -> list[int]:
-        """Return the indices of the vocabulary features present in normalised ``text``."""
-        return self._indices(features(text))
-
     def _indices(self, found: set[str]) -> list[int]:
         # Sorted, so sums of weights (and verdicts at the threshold) never depend on set order.
         index = self._index
         return sorted(index[feature] for feature in found if feature in index)
-
-    def probability(self, text: str) -> float:
-        """Return the probability that normalised ``text`` violates some policy (ungated)."""
-        return self.probability_of(self.matched(text))
 
     def probability_of(self, indices: Iterable[int]) -> float:
         """Return the violation probability for the given feature indices."""
