@@ -29,6 +29,8 @@ MODEL_RULE: Final = "injection.context_confusion.classifier"
 _CONFIDENT_ODDS: Final = 10.0
 """The classifier's finding is severity 7 (not 6) when its odds reach ten times the odds at
 its threshold: a verdict without a phrase to point at stays medium next to PII alone."""
+_MIN_MODEL_CHARS: Final = 8
+"""Shorter texts ("Hi", "ok") give the classifier too little to judge: only rules apply."""
 _PiiDetector = Callable[[str], list[Finding]]
 
 
@@ -120,6 +122,8 @@ def _policy_findings(view: View, settings: SecurityConfig, policy: PolicyDetecto
 
 def _model_findings(view: View, model: InjectionModel) -> list[Finding]:
     """Report the classifier's verdict on the whole text when it reaches its threshold."""
+    if len(view.normalized.text.strip()) < _MIN_MODEL_CHARS:
+        return []
     probability = model.probability(view.normalized.text)
     if probability < model.threshold:
         return []

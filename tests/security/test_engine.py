@@ -207,3 +207,9 @@ def test_dev_injection_rows_are_mostly_detected() -> None:
     # Floors well under the measured figures; they catch regressions, not tune the rules.
     assert sum(benign) / len(benign) < 0.05
     assert sum(attacks) / len(attacks) > 0.45
+
+
+def test_classifier_gives_no_verdict_on_a_greeting() -> None:
+    result = scan("Hi")
+
+    assert (result.score, result.findings) == (0, ())
