@@ -39,7 +39,21 @@ _WINDOW_STEP: Final = WINDOW_CHARS * 5 // 6
 _LENGTH_UNIT: Final = 5.0
 """Characters per length unit in the score's damping factor (about one English word)."""
 
-_WORD_RE: Final = re.compile(r"\b[a-z0-9_]+\b", re.ASCII)
+# Tokenising table over UTF-8 bytes: word characters [a-z0-9_] stay, a space becomes NUL (so
+# that words joined by exactly one space stay in one whitespace-free chain), an ASCII capital
+# becomes \x02 (a word holding one is no word: "\b[a-z0-9_]+\b" cannot match inside it), and
+# every other byte, each byte of a non-ASCII character included, becomes \x1f, which
+# str.split() treats as whitespace.
+_TOKEN_BYTES: Final = bytes(
+    code
+    if chr(code) in "abcdefghijklmnopqrstuvwxyz0123456789_"
+    else 0
+    if code == 0x20
+    else 2
+    if 0x41 <= code <= 0x5A
+    else 0x1F
+    for code in range(256)
+)
 # Letters of other scripts: anything outside ASCII but spaces and punctuation blocks.
 _SCRIPT_CLASS: Final = "[^\\x00-\\x7f\\s\u2000-\u206f\u3000-\u303f\uff00-\uff65]"
 _SCRIPT_RUN_RE: Final = re.compile(_SCRIPT_CLASS + "+")
@@ -53,27 +67,34 @@ def features(text: str) -> set[str]:
         text: Normalised text (see :func:`prysmai.security.normalize.normalize`).
 
     Returns:
-        ASCII words and single-space word bigrams, and the 2- and 3-character runs of
-        non-ASCII letters.
+        ASCII words (maximal runs of ``[a-z0-9_]`` between non-word characters) of at most 24
+        characters, pairs of words separated by exactly one space (at most 48 characters), and
+        the 2- and 3-character runs of non-ASCII letters.
     """
+    tokens = text.encode("utf-8", "surrogatepass").translate(_TOKEN_BYTES).decode("ascii")
     found: set[str] = set()
-    previous_end = -2
-    previous_word = ""
-    for match in _WORD_RE.finditer(text):
-        word = match.group()
-        if len(word) <= _MAX_WORD_CHARS:
-            found.add(word)
-        # Two words make a bigram when exactly one space separates them.
-        if match.start() == previous_end + 1 and text[previous_end] == " ":
-            pair = previous_word + " " + word
-            if len(pair) <= 2 * _MAX_WORD_CHARS:
-                found.add(pair)
-        previous_end, previous_word = match.end(), word
+    for chain in tokens.split():
+        if "\x00" not in chain:
+            found.add(chain)
+            continue
+        words = chain.split("\x00")
+        found.update(words)
+        pairs = zip(words, words[1:], strict=False)
+        found.update([first + " " + second for first, second in pairs if first and second])
+    found.discard("")
+    if "\x02" in tokens:
+        found = {feature for feature in found if "\x02" not in feature}
+    if found and max(map(len, found)) > _MAX_WORD_CHARS:
+        found = {feature for feature in found if _short_enough(feature)}
     if not text.isascii():
         for run in _SCRIPT_RUN_RE.findall(text):
             for size in (2, 3):
                 found.update(run[i : i + size] for i in range(len(run) - size + 1))
     return found
+
+
+def _short_enough(feature: str) -> bool:
+    return len(feature) <= (2 * _MAX_WORD_CHARS if " " in feature else _MAX_WORD_CHARS)
 
 
 def damping(length: int) -> float:
@@ -92,8 +113,10 @@ class LinearModel:
 
     def probability(self, found: Iterable[str], length: int) -> float:
         """Return the injection probability for the features of a text of ``length`` chars."""
+        weights = self.weights
+        known = weights.keys() & found  # a C-level intersection; most features weigh nothing
         # fsum is exact, so the verdict at the threshold never depends on the set's order.
-        total = math.fsum([self.weights.get(feature, 0.0) for feature in found])
+        total = math.fsum(map(weights.__getitem__, known))
         return _sigmoid(self.bias + total * damping(length))
 
     def to_json(self) -> str:

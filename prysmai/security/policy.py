@@ -4,7 +4,8 @@ Two detectors run over the normalised text and their findings are merged:
 
 * phrase rules (:mod:`prysmai.security.policy_patterns`) that capture harmful *intent* in
   English and French, with shorter rules for Italian, Vietnamese, Swahili, Javanese, Chinese,
-  Korean, Thai, Bengali and Arabic, compiled once into one ``re2.Set``;
+  Korean, Thai, Bengali and Arabic, each run only where its trigger words occur (one literal
+  prefilter pass, :mod:`prysmai.security.literal_prefilter`);
 * a small linear classifier over character n-grams (:mod:`prysmai.security.policy_model`),
   shipped as JSON, which catches requests phrased without any rule's keywords.
 
@@ -29,6 +30,7 @@ import re2
 from prysmai.security.findings import Finding, FindingKind
 from prysmai.security.injection import safe_snippet
 from prysmai.security.injection_patterns import expand
+from prysmai.security.literal_prefilter import CandidateSet
 from prysmai.security.normalize import normalize
 from prysmai.security.policy_model import PolicyModel
 from prysmai.security.policy_patterns import (
@@ -85,14 +87,9 @@ class PolicyDetector:
         options = _options()
         self._rules = tuple(rules)
         self._regexes = [re2.compile(_pattern(rule), options) for rule in self._rules]
-        # A filtered set: one literal pass finds the words each rule needs, and only the rules
-        # whose words are present run. A plain set of every rule builds large DFA states for
-        # each text it has not seen before (milliseconds per fresh kilobyte).
-        self._set = re2.Filter()
-        for rule in self._rules:
-            self._set.Add(_pattern(rule), options)
-        if self._rules:
-            self._set.Compile()
+        # Only the rules whose trigger words occur in a text run on it (see literal_prefilter
+        # for why not one RE2 set of every rule).
+        self._candidates = CandidateSet([_pattern(rule) for rule in self._rules])
         self._softening = re2.compile(expand(SAFE_CONTEXT), options)
         self._game = re2.compile(expand(GAME_CONTEXT), options)
         self._protective = re2.compile(expand(PROTECTIVE_CONTEXT), options)
@@ -146,19 +143,19 @@ class PolicyDetector:
         return findings
 
     def _rule_findings(self, text: str, source_span: _SpanMap) -> list[Finding]:
-        matched = self._set.Match(text.encode()) if self._rules else None
+        matched = self._candidates.candidates(text)
         if not matched:
             return []
         frames = _Frames(self, text)
         findings: list[Finding] = []
-        for index in sorted(matched):
+        for index in matched:
             rule = self._rules[index]
             if rule.is_topical and frames.protective:
                 continue
             if rule.is_contextual and frames.game:
                 continue
             match = self._regexes[index].search(text)
-            if match is None:  # pragma: no cover - the set and the single regex agree
+            if match is None:  # a candidate whose trigger words occur without the phrase
                 continue
             start, end = match.span(0 if rule.raw else 1)
             if _BENIGN_PHRASE_RE.search(text, start, min(len(text), end + _BENIGN_LOOKAHEAD)):

@@ -203,6 +203,11 @@ class PolicyModel:
         self.weights = weights
         self._index = {feature: index for index, feature in enumerate(weights.features)}
         self._gate = frozenset(weights.gate) if weights.gate else None
+        # The gate is checked before the features are built: its words against the text's
+        # words, its unspaced letter pairs as substrings (such a pair is a feature exactly
+        # where it occurs).
+        self._gate_words = frozenset(word for word in weights.gate if not _is_unspaced_pair(word))
+        self._gate_pairs = tuple(sorted(word for word in weights.gate if _is_unspaced_pair(word)))
         self._evidence_patterns: dict[int, re2._Regexp] = {}
         self._policy_names = tuple(sorted(weights.policies))
         self._policy_tables = tuple(weights.policies[name] for name in self._policy_names)
@@ -215,7 +220,11 @@ class PolicyModel:
 
     def is_gated_out(self, text: str) -> bool:
         """True when normalised ``text`` holds none of the gate's words (it is not scored)."""
-        return self._gate is not None and self._gate.isdisjoint(features(text))
+        if self._gate is None:
+            return False
+        if not self._gate_words.isdisjoint(_LETTERS_RE.findall(text)):
+            return False
+        return text.isascii() or not any(pair in text for pair in self._gate_pairs)
 
     def _indices(self, found: set[str]) -> list[int]:
         # Sorted, so sums of weights (and verdicts at the threshold) never depend on set order.
@@ -238,10 +247,9 @@ class PolicyModel:
 
     def classify(self, text: str) -> Verdict | None:
         """Return the verdict on normalised ``text``, or None when gated out or below threshold."""
-        found = features(text)
-        if self._gate is not None and self._gate.isdisjoint(found):
+        if self.is_gated_out(text):
             return None
-        indices = self._indices(found)
+        indices = self._indices(features(text))
         if not indices:
             return None
         probability = self.probability_of(indices)

@@ -344,7 +344,7 @@ def _reference_features(text: str) -> set[str]:
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.text(alphabet="ab_9 Z.é\n-'пароль密码", max_size=40))
+@given(st.text(alphabet="ab_9 Z.é\n\t\x00\x02\x1f-'пароль密码", max_size=40))
 def test_features_match_their_definition(text: str) -> None:
     actual = features(text)
 

@@ -4,6 +4,8 @@ import json
 
 import pytest
 import re2
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from prysmai.security.findings import FindingKind
 from prysmai.security.injection import SNIPPET_MAX_CHARS
@@ -348,3 +350,19 @@ def test_keyword_matcher_without_keywords_finds_nothing() -> None:
     actual = KeywordMatcher([" "]).detect("anything", lambda start, end: (start, end))
 
     assert actual == []
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(["bomb", "bombs", " ", ".", "炸弹", "炸", "弹", "x", "é"]), max_size=10
+    )
+)
+def test_gate_check_agrees_with_the_features(pieces: list[str]) -> None:
+    """The gate is checked without building the features, with the same outcome."""
+    text = "".join(pieces)
+    weights = _toy_weights(gate=("bomb", "炸弹"))
+
+    actual = PolicyModel(weights).is_gated_out(text)
+
+    assert actual == frozenset(weights.gate).isdisjoint(features(text))

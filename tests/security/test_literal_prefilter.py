@@ -1,0 +1,179 @@
+from __future__ import annotations
+
+import json
+import threading
+import unicodedata
+from pathlib import Path
+
+import pytest
+import re2
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from prysmai.security.injection import ALL_RULES
+from prysmai.security.injection_patterns import expand
+from prysmai.security.literal_prefilter import (
+    CandidateSet,
+    PatternSyntaxError,
+    hyperscan,
+    required_literals,
+)
+from prysmai.security.normalize import normalize
+from prysmai.security.policy import _pattern
+from prysmai.security.policy_patterns import RULES as POLICY_RULES
+
+EVAL = Path(__file__).parents[2] / ".." / "shared" / "eval"
+ENGINES = [
+    "aho-corasick",
+    pytest.param(
+        "hyperscan",
+        marks=pytest.mark.skipif(hyperscan is None, reason="no hyperscan wheel for this platform"),
+    ),
+]
+
+
+def _sets(pattern: str) -> list[set[str]]:
+    return [set(strings) for strings in required_literals(pattern)]
+
+
+@pytest.mark.parametrize(
+    ("pattern", "expected"),
+    [
+        ("ignore", [{"ignore"}]),
+        ("ignore (?:all|the) rules", [{"ignore all rules", "ignore the rules"}]),
+        (r"ignore[^a-z]+(?:all|the)[^a-z]+rules", [{"ignore"}, {"rules"}, {"all", "the"}]),
+        ("(?:kill|murder) him", [{"kill him", "murder him"}]),
+        (r"(?:^|\b|[^a-z0-9])(bomb)(?:\b|$|[^a-z0-9])", [{"bomb"}]),
+        ("a(?:b|c)?d", [{"abd", "acd", "ad"}]),
+        (r"colou?r\s+scheme", [{"scheme"}, {"color", "colour"}]),
+        (r"\x{41}\.b", [{"A.b"}]),
+        ("[:：]x", [{":x", "：x"}]),
+        ("x{2,3}yz", [{"yz"}, {"x"}]),
+        (r"\bdan\b", [{"dan"}]),
+    ],
+)
+def test_required_literals(pattern: str, expected: list[set[str]]) -> None:
+    assert sorted(_sets(pattern), key=sorted) == sorted(expected, key=sorted)
+
+
+@pytest.mark.parametrize(
+    "pattern",
+    [".*", "[a-z]+", r"\pL+", "(?:a|.)", "x?", "(?:abc)*", r"\d{3}", "(?:ab|)"],
+)
+def test_nothing_required(pattern: str) -> None:
+    assert required_literals(pattern) == ()
+
+
+@pytest.mark.parametrize("pattern", ["(ab", "ab)", "[ab"])
+def test_unbalanced_pattern_is_an_error(pattern: str) -> None:
+    with pytest.raises(PatternSyntaxError):
+        required_literals(pattern)
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_candidates(engine: str) -> None:
+    patterns = [r"ignore[^a-z]+rules", "(?i)secret", "[0-9]+", "(?:bomb|gun)s?"]
+    candidates = CandidateSet(patterns, engine=engine)
+    assert candidates.engine == engine
+    assert candidates.always == {1, 2}
+    assert candidates.candidates("ignore the rules") == [0, 1, 2]
+    assert candidates.candidates("ignore this") == [1, 2]
+    assert candidates.candidates("a gun") == [1, 2, 3]
+    assert candidates.candidates("") == [1, 2]
+    assert CandidateSet([], engine=engine).candidates("anything") == []
+
+
+def test_unknown_engine() -> None:
+    with pytest.raises(ValueError, match="unknown literal engine"):
+        CandidateSet(["a"], engine="grep")
+
+
+def _shipped_patterns() -> list[str]:
+    injection = [
+        unicodedata.normalize("NFKC", rule.pattern) if rule.raw else expand(rule.pattern)
+        for rule in ALL_RULES
+    ]
+    return injection + [_pattern(rule) for rule in POLICY_RULES]
+
+
+def _eval_texts() -> list[str]:
+    texts: list[str] = []
+    for name in ("injection", "content_policy"):
+        path = EVAL / name / "dev.jsonl"
+        if path.exists():
+            with path.open(encoding="utf-8") as handle:
+                texts.extend(json.loads(line)["text"] for line in handle)
+    return texts
+
+
+def test_every_shipped_rule_has_trigger_words() -> None:
+    for pattern in _shipped_patterns():
+        assert required_literals(pattern), pattern[:80]
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_no_shipped_rule_is_filtered_out_where_it_matches(engine: str) -> None:
+    texts = _eval_texts()
+    if not texts:
+        pytest.skip("evaluation data not present")
+    patterns = _shipped_patterns()
+    options = re2.Options()
+    options.max_mem = 64 << 20
+    regexes = [re2.compile(pattern, options) for pattern in patterns]
+    candidates = CandidateSet(patterns, engine=engine)
+    matched_rules = 0
+    for raw in texts:
+        text = normalize(raw).text
+        allowed = set(candidates.candidates(text))
+        for index, regex in enumerate(regexes):
+            if regex.search(text) is not None:
+                matched_rules += 1
+                assert index in allowed, (patterns[index][:60], raw[:80])
+    assert matched_rules > 500  # the check ran on texts the rules really match
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(["ignore", "all", "the", "rules", "bomb", "x", " ", ".", "é", "日"]),
+        max_size=12,
+    )
+)
+def test_candidates_are_a_superset_of_matches(words: list[str]) -> None:
+    patterns = [r"ignore[^a-z]+(?:all|the)?[^a-z]*rules", r"\bbomb\b", "(?:x|é)日", "the the"]
+    text = "".join(words)
+    regexes = [re2.compile(pattern) for pattern in patterns]
+    for engine in ("aho-corasick", "hyperscan") if hyperscan is not None else ("aho-corasick",):
+        allowed = set(CandidateSet(patterns, engine=engine).candidates(text))
+        for index, regex in enumerate(regexes):
+            if regex.search(text) is not None:
+                assert index in allowed
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_threads_share_one_set(engine: str) -> None:
+    candidates = CandidateSet([r"ignore[^a-z]+rules", "bomb"], engine=engine)
+    results: list[list[int]] = []
+    lock = threading.Lock()
+
+    def work(text: str) -> None:
+        for _ in range(200):
+            found = candidates.candidates(text)
+            with lock:
+                results.append(found)
+
+    threads = [
+        threading.Thread(target=work, args=("ignore the rules" if i % 2 else "a bomb",))
+        for i in range(8)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(results) == 1600
+    assert {tuple(found) for found in results} == {(0,), (1,)}
+
+
+def test_surrogates_do_not_raise() -> None:
+    candidates = CandidateSet(["bomb"])
+    assert candidates.candidates("bomb \ud800") == [0]
