@@ -19,10 +19,11 @@ every text. A prefilter can therefore only let through too much, never too littl
 
 from __future__ import annotations
 
+import functools
 import itertools
+import re
 import threading
-from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from operator import itemgetter
 from typing import Final, Protocol
@@ -39,6 +40,8 @@ MAX_EXACT_STRINGS: Final = 32
 MAX_SMALL_CLASS: Final = 4
 """A character class of at most this many single characters counts as their alternation."""
 
+_PLAIN_RUN: Final = re.compile(r"[^\\()\[\]|*+?{}.^$]+")
+_QUANTIFIER_STARTS: Final = frozenset("*+?{")
 _ESCAPED_CHARS: Final = {"n": "\n", "t": "\t", "r": "\r", "f": "\f", "v": "\v"}
 _CLASS_ESCAPES: Final = frozenset("dDwWsSpPC")
 _ZERO_WIDTH_ESCAPES: Final = frozenset("bBAz")
@@ -48,8 +51,16 @@ class PatternSyntaxError(ValueError):
     """The pattern is not well formed (unbalanced parentheses or brackets)."""
 
 
-Need = tuple[frozenset[str], ...]
-"""A conjunction of choices: a match contains at least one string of *each* set."""
+Conjunction = tuple[frozenset[str], ...]
+"""Sets of strings such that a match contains one string of *each* set; empty: no condition."""
+Requirement = tuple[Conjunction, ...]
+"""Alternatives: a match satisfies at least one conjunction."""
+
+MAX_CLAUSES: Final = 4
+"""Sets kept per conjunction: enough to be selective, few enough to check cheaply."""
+MAX_ALTERNATIVES: Final = 24
+"""Conjunctions kept per piece of pattern; beyond it they are merged into one (weaker) set."""
+_NOTHING: Final[Requirement] = ((),)
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,25 +69,26 @@ class _Info:
 
     exact: frozenset[str] | None
     """Every string the piece can match, when that set is small; else None."""
-    required: Need
-    """What every match of the piece contains; empty when nothing is known to be required."""
+    required: Requirement
+    """What every match of the piece contains (:data:`_NOTHING` when nothing is known)."""
 
 
-_EMPTY: Final = _Info(frozenset({""}), ())
-_UNKNOWN: Final = _Info(None, ())
+_EMPTY: Final = _Info(frozenset({""}), _NOTHING)
+_UNKNOWN: Final = _Info(None, _NOTHING)
 
 
-def required_literals(pattern: str) -> Need:
-    """Return sets of strings such that every match of ``pattern`` holds one of each set.
+def required_literals(pattern: str) -> Requirement:
+    """Return what every match of ``pattern`` contains, as alternatives of conjunctions.
 
     ``how (?:to|do i) (?:make|cook) meth`` needs ``how``, one of ``to`` / ``do i``, one of
-    ``make`` / ``cook``, and ``meth``; the :data:`MAX_CLAUSES` most selective are kept.
+    ``make`` / ``cook``, and ``meth`` (one conjunction, its :data:`MAX_CLAUSES` most selective
+    sets kept); ``bomb making|buy a gun`` needs ``bomb making`` or ``buy a gun`` (two).
 
     Args:
         pattern: An RE2 pattern, case-sensitive (the prefilter compares exact characters).
 
     Returns:
-        The sets, strongest first; empty when the analysis finds nothing required.
+        The conjunctions; empty when the analysis finds nothing required.
 
     Raises:
         PatternSyntaxError: Unbalanced parentheses or brackets.
@@ -85,21 +97,46 @@ def required_literals(pattern: str) -> Need:
     info = parser.alternation()
     if parser.position != len(pattern):
         raise PatternSyntaxError(f"unbalanced ')' at {parser.position} in {pattern[:60]!r}")
-    return _needs_of(info)
+    requirement = _requirement_of(info)
+    return () if any(not conjunction for conjunction in requirement) else requirement
 
 
-MAX_CLAUSES: Final = 4
-"""Sets kept per pattern: enough to be selective, few enough to check cheaply."""
-
-
-def _needs_of(info: _Info) -> Need:
+def _requirement_of(info: _Info) -> Requirement:
     exact = _usable(info.exact)
-    return (exact,) if exact is not None else info.required
+    return ((exact,),) if exact is not None else info.required
 
 
-def _conjunction(sets: list[frozenset[str] | None]) -> Need:
+def _trim(sets: Iterable[frozenset[str] | None]) -> Conjunction:
     usable = {usable for usable in map(_usable, sets) if usable is not None}
     return tuple(sorted(usable, key=_strength, reverse=True)[:MAX_CLAUSES])
+
+
+def _merged(requirement: Requirement) -> Conjunction:
+    """One conjunction implied by every alternative: the union of their strongest sets."""
+    if len(requirement) == 1:
+        return requirement[0]
+    if any(not conjunction for conjunction in requirement):
+        return ()
+    return (frozenset().union(*(max(c, key=_strength) for c in requirement)),)
+
+
+def _either(requirements: Sequence[Requirement]) -> Requirement:
+    alternatives = tuple(conjunction for r in requirements for conjunction in r)
+    if any(not conjunction for conjunction in alternatives):
+        return _NOTHING
+    if len(alternatives) > MAX_ALTERNATIVES:
+        return (_merged(alternatives),)
+    return tuple(dict.fromkeys(alternatives))
+
+
+def _both(left: Requirement, right: Requirement) -> Requirement:
+    if right == _NOTHING:
+        return left
+    if left == _NOTHING:
+        return right
+    if len(left) * len(right) > MAX_ALTERNATIVES:
+        left, right = (_merged(left),), (_merged(right),)
+    return tuple(dict.fromkeys(_trim([*a, *b]) for a in left for b in right))
 
 
 def _usable(strings: frozenset[str] | None) -> frozenset[str] | None:
@@ -109,6 +146,7 @@ def _usable(strings: frozenset[str] | None) -> frozenset[str] | None:
     return strings
 
 
+@functools.lru_cache(maxsize=8192)  # the analysis ranks the same sets many times
 def _strength(strings: frozenset[str]) -> tuple[int, int, tuple[str, ...]]:
     """Rank required sets: the longer their shortest string, then the fewer strings, the better.
 
@@ -138,19 +176,16 @@ class _Parser:
         if all(branch.exact is not None for branch in branches):
             union = frozenset().union(*(branch.exact or () for branch in branches))
             exact = union if len(union) <= MAX_EXACT_STRINGS else None
-        needs = [_needs_of(branch) for branch in branches]
-        if not all(needs):
-            return _Info(exact, ())
-        # Each branch's most selective set stands for it: any match holds one of their strings.
-        union = frozenset().union(*(max(need, key=_strength) for need in needs))
-        return _Info(exact, (union,))
+        if exact is not None:  # the exact strings say all there is to say
+            return _Info(exact, _NOTHING)
+        return _Info(None, _either([_requirement_of(branch) for branch in branches]))
 
     def _concatenation(self) -> _Info:
         run: frozenset[str] | None = frozenset({""})
-        needs: list[frozenset[str] | None] = []
+        required: Requirement = _NOTHING
         whole = True  # every piece so far was exact and their product stayed small
         while self._peek() not in ("", "|", ")"):
-            piece = self._quantified(self._atom())
+            piece = self._literal_run() or self._quantified(self._atom())
             if piece.exact is not None and run is not None:
                 product = frozenset(a + b for a, b in itertools.product(run, piece.exact))
                 if len(product) <= MAX_EXACT_STRINGS:
@@ -158,12 +193,30 @@ class _Parser:
                     continue
             # The run of exact pieces ends here: what it matched is one required choice.
             whole = False
-            needs.append(run)
-            needs.extend(piece.required)
+            required = _both(required, ((_trim([run]),)))
+            required = _both(required, piece.required)
             run = piece.exact
         if whole:
-            return _Info(run, ())
-        return _Info(None, _conjunction([*needs, run]))
+            return _Info(run, _NOTHING)
+        return _Info(None, _both(required, (_trim([run]),)))
+
+    def _literal_run(self) -> _Info | None:
+        """Consume plain characters in one step (most of a rule is words): an exact string.
+
+        The character before a quantifier is left to :meth:`_atom`, since the quantifier
+        applies to it alone.
+        """
+        match = _PLAIN_RUN.match(self.pattern, self.position)
+        if match is None:
+            return None
+        end = match.end()
+        if self.pattern[end : end + 1] in _QUANTIFIER_STARTS:
+            end -= 1
+        if end <= self.position:
+            return None
+        text = self.pattern[self.position : end]
+        self.position = end
+        return _Info(frozenset({text}), _NOTHING)
 
     def _quantified(self, atom: _Info) -> _Info:
         char = self._peek()
@@ -171,11 +224,11 @@ class _Parser:
             self.position += 1
             self._skip_lazy()
             optional = atom.exact | {""} if (char == "?" and atom.exact is not None) else None
-            return _Info(optional, ())
+            return _Info(optional, _NOTHING)
         if char == "+":
             self.position += 1
             self._skip_lazy()
-            return _Info(None, _needs_of(atom))
+            return _Info(None, _requirement_of(atom))
         if char == "{":
             bounds = self._bounds()
             if bounds is None:  # a literal brace
@@ -184,16 +237,16 @@ class _Parser:
             self._skip_lazy()
             low, high = bounds
             if low == 0:
-                return _Info(None, ())
+                return _Info(None, _NOTHING)
             if low == high == 1:
                 return atom
-            return _Info(None, _needs_of(atom))
+            return _Info(None, _requirement_of(atom))
         return atom
 
     def _then_literal(self, atom: _Info, char: str) -> _Info:
         if atom.exact is None:
             return _Info(None, atom.required)
-        return _Info(frozenset(s + char for s in atom.exact), ())
+        return _Info(frozenset(s + char for s in atom.exact), _NOTHING)
 
     def _bounds(self) -> tuple[int, int | None] | None:
         end = self.pattern.find("}", self.position)
@@ -230,7 +283,7 @@ class _Parser:
             return _EMPTY
         if char == ".":
             return _UNKNOWN
-        return _Info(frozenset({char}), ())
+        return _Info(frozenset({char}), _NOTHING)
 
     def _group_prefix(self) -> None:
         """Skip ``?:``, ``?P<name>``, ``?<name>`` and inline flags such as ``?s:``."""
@@ -262,8 +315,8 @@ class _Parser:
         if char in _ZERO_WIDTH_ESCAPES:
             return _EMPTY
         if char == "x":
-            return _Info(frozenset({self._hex_char()}), ())
-        return _Info(frozenset({_ESCAPED_CHARS.get(char, char)}), ())
+            return _Info(frozenset({self._hex_char()}), _NOTHING)
+        return _Info(frozenset({_ESCAPED_CHARS.get(char, char)}), _NOTHING)
 
     def _hex_char(self) -> str:
         if self._peek() == "{":
@@ -313,7 +366,7 @@ class _Parser:
             else:
                 members.append(char)
         if plain and self.position - start > 1 and len(members) <= MAX_SMALL_CLASS:
-            return _Info(frozenset(members), ())
+            return _Info(frozenset(members), _NOTHING)
         return _UNKNOWN
 
 
@@ -321,7 +374,7 @@ class _CaseInsensitive(Exception):
     """Raised inside the analysis: the pattern has a case-insensitive part."""
 
 
-def _needs_or_nothing(pattern: str) -> Need:
+def _requirement_or_nothing(pattern: str) -> Requirement:
     try:
         return required_literals(pattern)
     except _CaseInsensitive:
@@ -341,24 +394,44 @@ class CandidateSet:
     """
 
     def __init__(self, patterns: Sequence[str], *, engine: str = "auto") -> None:
-        literals: dict[str, list[tuple[int, int]]] = {}
+        # Each conjunction of each pattern is a *slot*, and each of its sets a *clause* with an
+        # id of its own. Per literal, two precomputed sets: the clauses it satisfies, and the
+        # slots whose first (most selective) clause it satisfies. A text's candidates are then
+        # two C-level unions and one subset test per slot whose first clause is met.
+        clause_literals: list[frozenset[str]] = []
+        slot_clauses: list[frozenset[int]] = []
+        slot_pattern: list[int] = []
         always: list[int] = []
-        clauses: dict[int, int] = {}
         for index, pattern in enumerate(patterns):
-            need = _needs_or_nothing(pattern)
-            if not need:
+            requirement = _requirement_or_nothing(pattern)
+            if not requirement:
                 always.append(index)
                 continue
-            clauses[index] = len(need)
-            for clause, strings in enumerate(need):
-                for literal in sorted(strings):
-                    literals.setdefault(literal, []).append((index, clause))
+            for conjunction in requirement:
+                first = len(clause_literals)
+                clause_literals.extend(conjunction)
+                slot_clauses.append(frozenset(range(first, len(clause_literals))))
+                slot_pattern.append(index)
+        numbers: dict[str, int] = {}
+        satisfies: list[set[int]] = []
+        leads: list[set[int]] = []
+        first_clause = {min(clauses): slot for slot, clauses in enumerate(slot_clauses)}
+        for clause, strings in enumerate(clause_literals):
+            for literal in sorted(strings):
+                if literal not in numbers:
+                    numbers[literal] = len(numbers)
+                    satisfies.append(set())
+                    leads.append(set())
+                number = numbers[literal]
+                satisfies[number].add(clause)
+                if clause in first_clause:
+                    leads[number].add(first_clause[clause])
         self._always = frozenset(always)
-        self._clauses = clauses
-        self._owners: tuple[tuple[tuple[int, int], ...], ...] = tuple(
-            tuple(owners) for owners in literals.values()
-        )
-        self._finder = _literal_finder(list(literals), engine) if literals else None
+        self._slot_clauses = tuple(slot_clauses)
+        self._slot_pattern = tuple(slot_pattern)
+        self._satisfies = tuple(map(frozenset, satisfies))
+        self._leads = tuple(map(frozenset, leads))
+        self._finder = _literal_finder(list(numbers), engine) if numbers else None
 
     @property
     def always(self) -> frozenset[int]:
@@ -374,14 +447,16 @@ class CandidateSet:
         """Return, in ascending order, the indices of the patterns that may match ``text``."""
         if self._finder is None or not text:
             return sorted(self._always)
-        satisfied: set[tuple[int, int]] = set()
-        owners = self._owners
-        for number in self._finder.present(text):
-            satisfied.update(owners[number])
-        met = Counter(index for index, _clause in satisfied)
-        clauses = self._clauses
-        found = [index for index, count in met.items() if count == clauses[index]]
-        found.extend(self._always)
+        present = self._finder.present(text)
+        if not present:
+            return sorted(self._always)
+        slots: set[int] = set().union(*map(self._leads.__getitem__, present))
+        if not slots:
+            return sorted(self._always)
+        satisfied: set[int] = set().union(*map(self._satisfies.__getitem__, present))
+        clauses, pattern_of = self._slot_clauses, self._slot_pattern
+        found = {pattern_of[slot] for slot in slots if clauses[slot] <= satisfied}
+        found.update(self._always)
         return sorted(found)
 
 

@@ -77,9 +77,11 @@ def features(text: str) -> set[str]:
         adjacent words joined by one space, and every pair of adjacent letters of unspaced
         scripts.
     """
-    words = [word for word in _LETTERS_RE.findall(text) if not _is_unspaced_letter(word[0])]
+    words = _LETTERS_RE.findall(text)
+    if not text.isascii():
+        words = [word for word in words if not _is_unspaced_letter(word[0])]
     found = set(words)
-    found.update(f"{first} {second}" for first, second in zip(words, words[1:], strict=False))
+    found.update(map(" ".join, zip(words, words[1:], strict=False)))
     if not text.isascii():
         for run in _HIGH_RUN_RE.findall(text):
             found.update(
@@ -229,7 +231,7 @@ class PolicyModel:
     def _indices(self, found: set[str]) -> list[int]:
         # Sorted, so sums of weights (and verdicts at the threshold) never depend on set order.
         index = self._index
-        return sorted(index[feature] for feature in found if feature in index)
+        return sorted(map(index.__getitem__, index.keys() & found))
 
     def probability_of(self, indices: Iterable[int]) -> float:
         """Return the violation probability for the given feature indices."""

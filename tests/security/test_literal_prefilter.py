@@ -33,7 +33,9 @@ ENGINES = [
 
 
 def _sets(pattern: str) -> list[set[str]]:
-    return [set(strings) for strings in required_literals(pattern)]
+    """The requirement of a pattern that has a single conjunction, as a list of sets."""
+    (conjunction,) = required_literals(pattern)
+    return [set(strings) for strings in conjunction]
 
 
 @pytest.mark.parametrize(
@@ -54,6 +56,24 @@ def _sets(pattern: str) -> list[set[str]]:
 )
 def test_required_literals(pattern: str, expected: list[set[str]]) -> None:
     assert sorted(_sets(pattern), key=sorted) == sorted(expected, key=sorted)
+
+
+def test_alternatives_keep_their_own_conjunctions() -> None:
+    actual = required_literals(r"bomb[^a-z]+making|buy[^a-z]+(?:a|the)[^a-z]+gun")
+
+    assert {frozenset(conjunction) for conjunction in actual} == {
+        frozenset({frozenset({"bomb"}), frozenset({"making"})}),
+        frozenset({frozenset({"buy"}), frozenset({"gun"}), frozenset({"a", "the"})}),
+    }
+
+
+def test_many_alternatives_merge_into_one_set() -> None:
+    words = [f"w{number:02d}[^a-z]+x{number:02d}" for number in range(40)]
+
+    (conjunction,) = required_literals("|".join(words))
+
+    assert len(conjunction) == 1
+    assert len(conjunction[0]) == 40
 
 
 @pytest.mark.parametrize(
