@@ -13,6 +13,10 @@ workloads (each prompt scanned many times) follow:
 
 Throughput: MB/s on a 4 MB plain-text document and on a 1 MB mixed-script one.
 
+Reference: the fresh prompts are also searched with 40 naive Python regexes (the usual first
+rule set), on the same machine in the same run; the ratio is steadier than raw times on a
+machine whose speed drifts.
+
 Usage: ``python benchmarks/scan_speed.py [--rounds N]``
 """
 
@@ -20,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import base64
+import re
 import statistics
 import sys
 import time
@@ -200,6 +205,32 @@ def latency(
     return statistics.median(samples), samples[int(0.99 * (len(samples) - 1))]
 
 
+# A naive reference on the same machine and texts: 40 case-insensitive, word-bounded Python
+# regexes, one pass each (how a first rule set is often written). Its figures put the scanner's
+# in machine-independent terms: this machine's speed varies by 2x from one run to the next.
+_REFERENCE_WORDS = (
+    "ignore previous instructions|disregard the above|you are now|developer mode|jailbreak|"
+    "system prompt|reveal your|act as|pretend to be|no restrictions|bypass|override|forget "
+    "everything|new instructions|do anything now|without limits|unfiltered|uncensored|"
+    "roleplay as|simulate|kill|bomb|weapon|suicide|self harm|hate|drugs|steal|hack|malware|"
+    "password|api key|credit card|social security|phone number|email address|home address|"
+    "date of birth|private key|token"
+).split("|")
+_REFERENCE = [re.compile(rf"\b{re.escape(words)}\b", re.IGNORECASE) for words in _REFERENCE_WORDS]
+
+
+def reference_latency(texts: list[str]) -> tuple[float, float]:
+    """p50 / p99 of the naive reference (every regex searched over each text)."""
+    samples: list[float] = []
+    for text in texts:
+        started = time.perf_counter()
+        for regex in _REFERENCE:
+            regex.search(text)
+        samples.append((time.perf_counter() - started) * 1e6)
+    samples.sort()
+    return statistics.median(samples), samples[int(0.99 * (len(samples) - 1))]
+
+
 def throughput(text: str) -> float:
     scan(text[:4096])
     started = time.perf_counter()
@@ -213,6 +244,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=200)
     args = parser.parse_args()
     fresh_p50, fresh_p99, fresh_count = fresh_latency()
+    reference_p50, reference_p99 = reference_latency(fresh_prompts())
     p50, p99 = latency(args.rounds)
     heavy_p50, heavy_p99 = latency(args.rounds, batch=prompts())
     stages = {
@@ -227,6 +259,9 @@ def main() -> None:
     print("|---|---|")
     fresh = f"{fresh_p50:.0f} / {fresh_p99:.0f} µs"
     print(f"| p50 / p99 per 1 KB prompt, {fresh_count} fresh prompts | {fresh} |")
+    reference = f"{reference_p50:.0f} / {reference_p99:.0f} µs"
+    print(f"| same prompts, naive reference: {len(_REFERENCE)} Python regexes | {reference} |")
+    print(f"| ratio to the reference, p50 | {fresh_p50 / reference_p50:.2f} |")
     print(f"| p50 / p99 per 1 KB prompt, typical mix | {p50:.0f} / {p99:.0f} µs |")
     print(f"| p50 / p99 per 1 KB prompt, all with PII | {heavy_p50:.0f} / {heavy_p99:.0f} µs |")
     for name, (part_p50, part_p99) in split.items():
@@ -238,6 +273,14 @@ def main() -> None:
     size = len(distinct.encode()) // 1024
     print(f"| throughput, {size} KB of distinct prompts | {throughput(distinct):.1f} MB/s |")
     print(f"| throughput, {len(mixed) // 1024} KB mixed scripts | {throughput(mixed):.1f} MB/s |")
+    print(f"\nRule prefilter engine: {literal_engine()}")
+
+
+def literal_engine() -> str:
+    """Which engine finds the rules' trigger words here (hyperscan, or the fallback)."""
+    from prysmai.security.literal_prefilter import CandidateSet
+
+    return CandidateSet(["x"]).engine
 
 
 if __name__ == "__main__":
