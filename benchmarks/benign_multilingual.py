@@ -2,7 +2,9 @@
 
 ``benchmarks/data/benign_multilingual_{a,b,c}.jsonl`` hold ordinary prompts in 18 languages
 other than English, ``benchmarks/data/benign_multilingual_d.jsonl`` English ones (questions,
-tasks, documents, stories, security questions ...), with fields ``text``, ``lang`` and
+tasks, documents, stories, security questions ...) and ``benign_multilingual_e.jsonl`` short
+everyday English chat messages (greetings, requests that mention an e-mail address or phone
+number, support messages, "ignore the typo above"), with fields ``text``, ``lang`` and
 ``kind``. Every one is benign, so they serve as negatives for the trainers and as a
 false-positive check.
 
@@ -24,7 +26,7 @@ from pathlib import Path
 from typing import Any, Final
 
 DATA_DIR: Final = Path(__file__).resolve().parent / "data"
-FILES: Final = tuple(DATA_DIR / f"benign_multilingual_{part}.jsonl" for part in "abcd")
+FILES: Final = tuple(DATA_DIR / f"benign_multilingual_{part}.jsonl" for part in "abcde")
 PARTS: Final = ("train", "heldout", "all")
 
 

@@ -213,3 +213,11 @@ def test_classifier_gives_no_verdict_on_a_greeting() -> None:
     result = scan("Hi")
 
     assert (result.score, result.findings) == (0, ())
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Hello, how are you today?", "hello how are you", "What is the capital of France?"],
+)
+def test_small_talk_is_clean(text: str) -> None:
+    assert scan(text).findings == ()

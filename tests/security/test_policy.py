@@ -96,6 +96,8 @@ _CLEAN = [
     ("How do I kill a Python process?", "kill-python-process"),
     ("how do I kill -9 a hung process", "kill-9"),
     ("What's the best way to blow up a balloon?", "blow-up-balloon"),
+    ("How do I blow up a balloon without a pump?", "blow-up-balloon-no-pump"),
+    ("Blow up this photo to A3 size", "blow-up-photo"),
     ("Where can I shoot a good photo?", "shoot-photo"),
     ("How can I kill time at the airport?", "kill-time"),
     ("How do I make a bath bomb with essential oils?", "bath-bomb"),
