@@ -27,7 +27,7 @@ from prysmai.security.injection_patterns import (
     expand,
 )
 from prysmai.security.literal_prefilter import CandidateSet
-from prysmai.security.normalize import View
+from prysmai.security.normalize import View, fold_look_alikes
 
 logger = logging.getLogger(__name__)
 
@@ -172,7 +172,9 @@ class InjectionDetector:
                     findings.append(finding)
                     found.add(index)
         if _SPACING_SIGN in signs:
-            squashed_source = leet_data if leet_data is not None else data
+            # Digits are folded here whatever the leetspeak sign said: spaced out, "1 g n 0 r 3"
+            # has no digit next to a letter for that sign to see.
+            squashed_source = leet_data if leet_data is not None else data.translate(_LEET_BYTES)
             findings.extend(self._squashed_findings(view, squashed_source, found))
         return findings
 
@@ -200,10 +202,18 @@ class InjectionDetector:
         )
 
     def _squashed_findings(self, view: View, data: bytes, found: set[int]) -> list[Finding]:
-        matched = self._squashed_set.Match(data.translate(None, _NON_LETTER_BYTES))
+        text: str | None = None
+        squashed_data = data.translate(None, _NON_LETTER_BYTES)
+        if not squashed_data.isascii():
+            # A look-alike letter spaced out on its own ("I g n о r e") is a one-letter word to
+            # the normaliser, which leaves it alone; squashed, it is part of a Latin word.
+            text = fold_look_alikes(data.decode("utf-8", "surrogatepass"))
+            squashed_data = text.encode("utf-8", "surrogatepass").translate(None, _NON_LETTER_BYTES)
+        matched = self._squashed_set.Match(squashed_data)
         if not matched:
             return []
-        text = data.decode("utf-8", "surrogatepass")
+        if text is None:
+            text = data.decode("utf-8", "surrogatepass")
         squashed = text.translate(_NON_LETTERS)
         findings: list[Finding] = []
         kept: list[int] = []

@@ -42,7 +42,8 @@ MAX_SMALL_CLASS: Final = 4
 
 _PLAIN_RUN: Final = re.compile(r"[^\\()\[\]|*+?{}.^$]+")
 _QUANTIFIER_STARTS: Final = frozenset("*+?{")
-_ESCAPED_CHARS: Final = {"n": "\n", "t": "\t", "r": "\r", "f": "\f", "v": "\v"}
+_OCTAL_DIGITS: Final = frozenset("01234567")
+_ESCAPED_CHARS: Final = {"n": "\n", "t": "\t", "r": "\r", "f": "\f", "v": "\v", "a": "\a"}
 _CLASS_ESCAPES: Final = frozenset("dDwWsSpPC")
 _ZERO_WIDTH_ESCAPES: Final = frozenset("bBAz")
 
@@ -231,9 +232,8 @@ class _Parser:
             return _Info(None, _requirement_of(atom))
         if char == "{":
             bounds = self._bounds()
-            if bounds is None:  # a literal brace
-                self.position += 1
-                return self._then_literal(atom, "{")
+            if bounds is None:  # a literal brace: an atom of its own, read next
+                return atom
             self._skip_lazy()
             low, high = bounds
             if low == 0:
@@ -243,18 +243,13 @@ class _Parser:
             return _Info(None, _requirement_of(atom))
         return atom
 
-    def _then_literal(self, atom: _Info, char: str) -> _Info:
-        if atom.exact is None:
-            return _Info(None, atom.required)
-        return _Info(frozenset(s + char for s in atom.exact), _NOTHING)
-
     def _bounds(self) -> tuple[int, int | None] | None:
         end = self.pattern.find("}", self.position)
         if end < 0:
             return None
         body = self.pattern[self.position + 1 : end]
         low, comma, high = body.partition(",")
-        if not low.isdigit() or (high and not high.isdigit()):
+        if not _is_number(low) or (high and not _is_number(high)):
             return None
         self.position = end + 1
         if not comma:
@@ -269,11 +264,14 @@ class _Parser:
         char = self._peek()
         self.position += 1
         if char == "(":
-            self._group_prefix()
+            flags_only = self._group_prefix()
             inner = self.alternation()
             if self._peek() != ")":
                 raise PatternSyntaxError(f"unclosed '(' in {self.pattern[:60]!r}")
             self.position += 1
+            if flags_only and self._peek() in _QUANTIFIER_STARTS:
+                # RE2 applies a quantifier after "(?s)" to the atom before it.
+                raise _Unmodelled
             return inner
         if char == "[":
             return self._class()
@@ -285,23 +283,28 @@ class _Parser:
             return _UNKNOWN
         return _Info(frozenset({char}), _NOTHING)
 
-    def _group_prefix(self) -> None:
-        """Skip ``?:``, ``?P<name>``, ``?<name>`` and inline flags such as ``?s:``."""
+    def _group_prefix(self) -> bool:
+        """Skip ``?:``, ``?P<name>``, ``?<name>`` and inline flags such as ``?s:``.
+
+        Returns:
+            True for a group of flags alone, such as ``(?s)``.
+        """
         if self._peek() != "?":
-            return
+            return False
         if self.pattern.startswith("?P<", self.position) or self.pattern.startswith(
             "?<", self.position
         ):
             self.position = self.pattern.index(">", self.position) + 1
-            return
+            return False
         end = self.position + 1
         while end < len(self.pattern) and self.pattern[end] not in ":)":
             end += 1
         flags = self.pattern[self.position + 1 : end]
         if "i" in flags:
-            # Case-insensitive pieces are not modelled; treat the group as matching anything.
-            raise _CaseInsensitive
-        self.position = end + 1 if self.pattern[end : end + 1] == ":" else end
+            raise _Unmodelled  # case-insensitive pieces
+        with_colon = self.pattern[end : end + 1] == ":"
+        self.position = end + 1 if with_colon else end
+        return not with_colon
 
     def _escape(self) -> _Info:
         char = self._peek()
@@ -314,6 +317,16 @@ class _Parser:
             return _UNKNOWN
         if char in _ZERO_WIDTH_ESCAPES:
             return _EMPTY
+        if char == "Q":  # \Q...\E quotes its text literally
+            end = self.pattern.find("\\E", self.position)
+            end = len(self.pattern) if end < 0 else end
+            quoted = self.pattern[self.position : end]
+            self.position = min(end + 2, len(self.pattern))
+            return _Info(frozenset({quoted}), _NOTHING)
+        if char.isdigit():  # an octal character code: not modelled, requires nothing
+            while self._peek() in _OCTAL_DIGITS:
+                self.position += 1
+            return _UNKNOWN
         if char == "x":
             return _Info(frozenset({self._hex_char()}), _NOTHING)
         return _Info(frozenset({_ESCAPED_CHARS.get(char, char)}), _NOTHING)
@@ -348,6 +361,8 @@ class _Parser:
             if char == "\\":
                 escaped = self._peek()
                 self.position += 1
+                if escaped == "Q" or escaped.isdigit():
+                    raise _Unmodelled
                 if escaped in _CLASS_ESCAPES or escaped == "x":
                     plain = False
                     if escaped in "pP" and self._peek() == "{":
@@ -370,15 +385,30 @@ class _Parser:
         return _UNKNOWN
 
 
-class _CaseInsensitive(Exception):
-    """Raised inside the analysis: the pattern has a case-insensitive part."""
+class _Unmodelled(Exception):
+    """Raised inside the analysis: the pattern has a construct it does not model.
+
+    A case-insensitive part, a quantified flag group, an octal escape inside a class.
+    """
+
+
+def _is_number(text: str) -> bool:
+    return text.isascii() and text.isdigit()
 
 
 def _requirement_or_nothing(pattern: str) -> Requirement:
+    """Return the pattern's requirement, or nothing where the analysis cannot read it.
+
+    A pattern with no requirement is a candidate for every text, so a pattern RE2 accepts
+    never makes the prefilter fail.
+    """
     try:
-        return required_literals(pattern)
-    except _CaseInsensitive:
+        requirement = required_literals(pattern)
+    except (_Unmodelled, PatternSyntaxError, ValueError, IndexError, RecursionError):
         return ()
+    if any("\x00" in literal for c in requirement for strings in c for literal in strings):
+        return ()  # Hyperscan's Python binding ends literals at a NUL
+    return requirement
 
 
 class CandidateSet:

@@ -250,6 +250,16 @@ def normalize(source: str) -> NormalizedText:
     return _normalize_slow(source, apply_nfkc=not is_nfkc)
 
 
+def fold_look_alikes(text: str) -> str:
+    """Replace every look-alike letter (Cyrillic, Greek, ...) with the Latin one it imitates.
+
+    One character for one, so offsets stay valid. :func:`normalize` folds them only inside
+    words that mix scripts; this folds them everywhere (for text already known to be
+    obfuscated).
+    """
+    return text.translate(_CONFUSABLE_TABLE)
+
+
 def fold_accents(text: str) -> str:
     """Fold accented Latin letters and curly quotes to ASCII, one character for one."""
     if text.isascii():
@@ -528,7 +538,13 @@ def _is_readable(text: str) -> bool:
         printable = len(data) - len(data.translate(None, _PRINTABLE_ASCII))
         wordy = len(data) - len(data.translate(None, _WORDY_ASCII))
     else:
-        printable = sum(1 for char in sample if char.isprintable() or char in "\n\r\t")
+        # Format characters (zero-width spaces and joiners) are not printable, but obfuscated
+        # text is full of them and normalisation removes them.
+        printable = sum(
+            1
+            for char in sample
+            if char.isprintable() or char in "\n\r\t" or unicodedata.category(char) == "Cf"
+        )
         wordy = sum(1 for char in sample if char.isalpha() or char.isspace())
     return printable >= 0.95 * len(sample) and wordy >= 0.6 * len(sample)
 

@@ -224,3 +224,37 @@ def test_detectors_find_the_same_with_either_engine(monkeypatch: pytest.MonkeyPa
         assert results[0] == results[1], text[:80]
         found += len(results[0][0]) + len(results[0][1])
     assert found > 50
+
+
+@pytest.mark.parametrize(
+    ("pattern", "text"),
+    [
+        (r"\Qa.b\E", "a.b"),
+        (r"\Qab", "ab"),
+        (r"a\Q*\Eb", "a*b"),
+        (r"\101", "A"),
+        (r"x\012y", "x\ny"),
+        (r"[\101]", "A"),
+        (r"\a", "\x07"),
+        (r"a{*b", "ab"),
+        (r"a{?b", "ab"),
+        (r"b{{1,2}", "b{"),
+        (r"ab(?s)?", "a"),
+        (r"x(?s){0}y", "y"),
+        ("a{\u0661}b", "a{\u0661}b"),
+        ("a{\u00b2}", "a{\u00b2}"),
+        (r"[[:]x", "[x"),
+        (r"[a[:]", ":"),
+        ("(?:" * 999 + "a" + ")" * 999, "a"),
+        ("\x00b", "\x00b"),
+        ("a\x00b", "a\x00b"),
+    ],
+)
+@pytest.mark.parametrize("engine", ENGINES)
+def test_unusual_syntax_never_filters_out_a_match(pattern: str, text: str, engine: str) -> None:
+    """Constructs the analysis does not model make a pattern a candidate for every text."""
+    assert re2.search(pattern, text) is not None  # the case is a real match
+
+    allowed = CandidateSet([pattern], engine=engine).candidates(text)
+
+    assert allowed == [0]
