@@ -72,10 +72,23 @@ class _Info:
     """Every string the piece can match, when that set is small; else None."""
     required: Requirement
     """What every match of the piece contains (:data:`_NOTHING` when nothing is known)."""
+    ends_word: bool = False
+    """A word may start right after any match: the match ends with a character outside
+    ``[a-z0-9]``, or is an anchor (``^``, ``\\b``) that puts the text's start or such a
+    character before what follows."""
 
 
 _EMPTY: Final = _Info(frozenset({""}), _NOTHING)
+_ANCHOR: Final = _Info(frozenset({""}), _NOTHING, ends_word=True)
 _UNKNOWN: Final = _Info(None, _NOTHING)
+WORD_START: Final = "\x01"
+"""Prefix of a literal that must start a word: the text's start or a character outside
+``[a-z0-9]`` comes right before it."""
+_WORD_CHARS: Final = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
+MAX_MARKED_CHARS: Final = 4
+"""Only short literals are marked as word starts: "ban" or "tu" occur inside many words, while
+longer ones rarely do, and each marked literal makes Hyperscan's compile slower (all marked:
+0.4 s more at start-up; up to four characters: 0.15 s)."""
 
 
 def required_literals(pattern: str) -> Requirement:
@@ -140,6 +153,18 @@ def _both(left: Requirement, right: Requirement) -> Requirement:
     return tuple(dict.fromkeys(_trim([*a, *b]) for a in left for b in right))
 
 
+def _at_word_start(strings: frozenset[str] | None, starts_word: bool) -> frozenset[str] | None:
+    """Mark the strings that begin with a letter or digit as starting a word, if they do."""
+    if strings is None or not starts_word:
+        return strings
+    return frozenset(
+        WORD_START + string
+        if string[:1] in _WORD_CHARS and len(string) <= MAX_MARKED_CHARS
+        else string
+        for string in strings
+    )
+
+
 def _usable(strings: frozenset[str] | None) -> frozenset[str] | None:
     """A set holding the empty string requires nothing."""
     if strings is None or "" in strings:
@@ -166,40 +191,48 @@ class _Parser:
     def _peek(self) -> str:
         return self.pattern[self.position] if self.position < len(self.pattern) else ""
 
-    def alternation(self) -> _Info:
-        branches = [self._concatenation()]
+    def alternation(self, after_word_end: bool = False) -> _Info:
+        """Parse alternatives; ``after_word_end``: a word may start where they begin."""
+        branches = [self._concatenation(after_word_end)]
         while self._peek() == "|":
             self.position += 1
-            branches.append(self._concatenation())
+            branches.append(self._concatenation(after_word_end))
         if len(branches) == 1:
             return branches[0]
+        ends_word = all(branch.ends_word for branch in branches)
         exact: frozenset[str] | None = None
         if all(branch.exact is not None for branch in branches):
             union = frozenset().union(*(branch.exact or () for branch in branches))
             exact = union if len(union) <= MAX_EXACT_STRINGS else None
         if exact is not None:  # the exact strings say all there is to say
-            return _Info(exact, _NOTHING)
-        return _Info(None, _either([_requirement_of(branch) for branch in branches]))
+            return _Info(exact, _NOTHING, ends_word)
+        requirement = _either([_requirement_of(branch) for branch in branches])
+        return _Info(None, requirement, ends_word)
 
-    def _concatenation(self) -> _Info:
+    def _concatenation(self, after_word_end: bool) -> _Info:
         run: frozenset[str] | None = frozenset({""})
+        run_starts_word = after_word_end  # a word may start where the current run starts
+        previous_ends_word = after_word_end
         required: Requirement = _NOTHING
         whole = True  # every piece so far was exact and their product stayed small
         while self._peek() not in ("", "|", ")"):
-            piece = self._literal_run() or self._quantified(self._atom())
+            piece = self._literal_run() or self._quantified(self._atom(previous_ends_word))
             if piece.exact is not None and run is not None:
                 product = frozenset(a + b for a, b in itertools.product(run, piece.exact))
                 if len(product) <= MAX_EXACT_STRINGS:
                     run = product
+                    previous_ends_word = piece.ends_word
                     continue
             # The run of exact pieces ends here: what it matched is one required choice.
             whole = False
-            required = _both(required, ((_trim([run]),)))
+            required = _both(required, ((_trim([_at_word_start(run, run_starts_word)]),)))
             required = _both(required, piece.required)
-            run = piece.exact
+            run, run_starts_word = piece.exact, previous_ends_word
+            previous_ends_word = piece.ends_word
         if whole:
-            return _Info(run, _NOTHING)
-        return _Info(None, _both(required, (_trim([run]),)))
+            return _Info(run, _NOTHING, previous_ends_word)
+        last = _trim([_at_word_start(run, run_starts_word)])
+        return _Info(None, _both(required, (last,)), previous_ends_word)
 
     def _literal_run(self) -> _Info | None:
         """Consume plain characters in one step (most of a rule is words): an exact string.
@@ -217,7 +250,7 @@ class _Parser:
             return None
         text = self.pattern[self.position : end]
         self.position = end
-        return _Info(frozenset({text}), _NOTHING)
+        return _Info(frozenset({text}), _NOTHING, text[-1] not in _WORD_CHARS)
 
     def _quantified(self, atom: _Info) -> _Info:
         char = self._peek()
@@ -229,7 +262,7 @@ class _Parser:
         if char == "+":
             self.position += 1
             self._skip_lazy()
-            return _Info(None, _requirement_of(atom))
+            return _Info(None, _requirement_of(atom), atom.ends_word)
         if char == "{":
             bounds = self._bounds()
             if bounds is None:  # a literal brace: an atom of its own, read next
@@ -240,7 +273,7 @@ class _Parser:
                 return _Info(None, _NOTHING)
             if low == high == 1:
                 return atom
-            return _Info(None, _requirement_of(atom))
+            return _Info(None, _requirement_of(atom), atom.ends_word)
         return atom
 
     def _bounds(self) -> tuple[int, int | None] | None:
@@ -260,12 +293,12 @@ class _Parser:
         if self._peek() == "?":
             self.position += 1
 
-    def _atom(self) -> _Info:
+    def _atom(self, after_word_end: bool) -> _Info:
         char = self._peek()
         self.position += 1
         if char == "(":
             flags_only = self._group_prefix()
-            inner = self.alternation()
+            inner = self.alternation(after_word_end)
             if self._peek() != ")":
                 raise PatternSyntaxError(f"unclosed '(' in {self.pattern[:60]!r}")
             self.position += 1
@@ -278,10 +311,10 @@ class _Parser:
         if char == "\\":
             return self._escape()
         if char in ("^", "$"):
-            return _EMPTY
+            return _ANCHOR
         if char == ".":
             return _UNKNOWN
-        return _Info(frozenset({char}), _NOTHING)
+        return _Info(frozenset({char}), _NOTHING, char not in _WORD_CHARS)
 
     def _group_prefix(self) -> bool:
         """Skip ``?:``, ``?P<name>``, ``?<name>`` and inline flags such as ``?s:``.
@@ -316,7 +349,7 @@ class _Parser:
                 self.position += 1
             return _UNKNOWN
         if char in _ZERO_WIDTH_ESCAPES:
-            return _EMPTY
+            return _EMPTY if char == "B" else _ANCHOR
         if char == "Q":  # \Q...\E quotes its text literally
             end = self.pattern.find("\\E", self.position)
             end = len(self.pattern) if end < 0 else end
@@ -328,8 +361,10 @@ class _Parser:
                 self.position += 1
             return _UNKNOWN
         if char == "x":
-            return _Info(frozenset({self._hex_char()}), _NOTHING)
-        return _Info(frozenset({_ESCAPED_CHARS.get(char, char)}), _NOTHING)
+            decoded = self._hex_char()
+            return _Info(frozenset({decoded}), _NOTHING, decoded not in _WORD_CHARS)
+        decoded = _ESCAPED_CHARS.get(char, char)
+        return _Info(frozenset({decoded}), _NOTHING, decoded not in _WORD_CHARS)
 
     def _hex_char(self) -> str:
         if self._peek() == "{":
@@ -380,9 +415,12 @@ class _Parser:
                 plain = False
             else:
                 members.append(char)
+        body = self.pattern[start : self.position - 1]
         if plain and self.position - start > 1 and len(members) <= MAX_SMALL_CLASS:
-            return _Info(frozenset(members), _NOTHING)
-        return _UNKNOWN
+            return _Info(frozenset(members), _NOTHING, _WORD_CHARS.isdisjoint(members))
+        # "[^a-z0-9]" and its like: never a letter or digit of [a-z0-9].
+        ends_word = body.startswith("^") and "a-z" in body and "0-9" in body
+        return _Info(None, _NOTHING, ends_word)
 
 
 class _Unmodelled(Exception):
@@ -507,21 +545,21 @@ def _literal_finder(literals: list[str], engine: str) -> _LiteralFinder:
 
 
 class _HyperscanFinder:
-    """Hyperscan's literal matcher over UTF-8 bytes, each literal reported once per text."""
+    """Hyperscan over UTF-8 bytes, each literal reported once per text."""
 
     name = "hyperscan"
 
     def __init__(self, literals: list[str]) -> None:
         assert hyperscan is not None
-        # Byte literals: UTF-8 is self-synchronising, so a literal's bytes occur in a text's
-        # bytes exactly where the literal occurs in the text, and no UTF-8 mode is needed.
+        # Byte patterns: UTF-8 is self-synchronising, so a literal's bytes occur in a text's
+        # bytes exactly where the literal occurs in the text, and every byte of a non-ASCII
+        # character lies outside [a-z0-9], as the character does.
         self._database = hyperscan.Database()
         self._database.compile(
-            expressions=[literal.encode("utf-8", "surrogatepass") for literal in literals],
+            expressions=[_byte_pattern(literal) for literal in literals],
             ids=list(range(len(literals))),
             elements=len(literals),
             flags=hyperscan.HS_FLAG_SINGLEMATCH,
-            literal=True,
         )
         self._prototype = hyperscan.Scratch(self._database)
         self._local = threading.local()
@@ -543,19 +581,35 @@ class _HyperscanFinder:
         return found
 
 
+def _byte_pattern(literal: str) -> bytes:
+    """The Hyperscan pattern of a literal: its bytes, escaped, after a word start if marked."""
+    prefix = ""
+    if literal.startswith(WORD_START):
+        prefix, literal = "(?:^|[^a-z0-9])", literal[len(WORD_START) :]
+    body = "".join(f"\\x{byte:02x}" for byte in literal.encode("utf-8", "surrogatepass"))
+    return (prefix + body).encode("ascii")
+
+
 class _AhoCorasickFinder:
-    """pyahocorasick's automaton over the text's characters (slower: about 0.1 µs a char)."""
+    """pyahocorasick's automaton over the text's characters (slower: about 0.1 µs a char).
+
+    Word starts are not checked here: a marked literal is found wherever it occurs, which
+    lets more patterns through, never fewer.
+    """
 
     name = "aho-corasick"
 
     def __init__(self, literals: list[str]) -> None:
-        self._automaton = ahocorasick.Automaton()
+        numbers: dict[str, list[int]] = {}
         for number, literal in enumerate(literals):
-            self._automaton.add_word(literal, number)
+            numbers.setdefault(literal.removeprefix(WORD_START), []).append(number)
+        self._automaton = ahocorasick.Automaton()
+        for plain, owners in numbers.items():
+            self._automaton.add_word(plain, tuple(owners))
         self._automaton.make_automaton()
 
     def present(self, text: str) -> set[int]:
-        return set(map(_VALUE, self._automaton.iter(text)))
+        return set().union(*map(_VALUE, self._automaton.iter(text)))
 
 
 _VALUE: Final = itemgetter(1)

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from prysmai.security.injection import ALL_RULES
 from prysmai.security.injection_patterns import expand
 from prysmai.security.literal_prefilter import (
+    WORD_START,
     CandidateSet,
     PatternSyntaxError,
     hyperscan,
@@ -45,7 +46,9 @@ def _sets(pattern: str) -> list[set[str]]:
         ("ignore (?:all|the) rules", [{"ignore all rules", "ignore the rules"}]),
         (r"ignore[^a-z]+(?:all|the)[^a-z]+rules", [{"ignore"}, {"rules"}, {"all", "the"}]),
         ("(?:kill|murder) him", [{"kill him", "murder him"}]),
-        (r"(?:^|\b|[^a-z0-9])(bomb)(?:\b|$|[^a-z0-9])", [{"bomb"}]),
+        (r"(?:^|\b|[^a-z0-9])(bomb)(?:\b|$|[^a-z0-9])", [{WORD_START + "bomb"}]),
+        (r"[^a-z0-9]+gun", [{WORD_START + "gun"}]),
+        (r"[^a-z0-9]+rifle", [{"rifle"}]),
         ("a(?:b|c)?d", [{"abd", "acd", "ad"}]),
         (r"colou?r\s+scheme", [{"scheme"}, {"color", "colour"}]),
         (r"\x{41}\.b", [{"A.b"}]),
@@ -155,12 +158,21 @@ def test_no_shipped_rule_is_filtered_out_where_it_matches(engine: str) -> None:
 @settings(max_examples=300, deadline=None)
 @given(
     st.lists(
-        st.sampled_from(["ignore", "all", "the", "rules", "bomb", "x", " ", ".", "é", "日"]),
+        st.sampled_from(
+            ["ignore", "all", "the", "rules", "bomb", "gun", "x", "A", "_", " ", ".", "é", "日"]
+        ),
         max_size=12,
     )
 )
 def test_candidates_are_a_superset_of_matches(words: list[str]) -> None:
-    patterns = [r"ignore[^a-z]+(?:all|the)?[^a-z]*rules", r"\bbomb\b", "(?:x|é)日", "the the"]
+    patterns = [
+        r"ignore[^a-z]+(?:all|the)?[^a-z]*rules",
+        r"\bbomb\b",
+        "(?:x|é)日",
+        "the the",
+        r"(?:^|\b|[^a-z0-9])(gun|bomb)s?(?:\b|$|[^a-z0-9])",
+        r"[^a-z0-9]+gun",
+    ]
     text = "".join(words)
     regexes = [re2.compile(pattern) for pattern in patterns]
     for engine in ("aho-corasick", "hyperscan") if hyperscan is not None else ("aho-corasick",):
@@ -258,3 +270,14 @@ def test_unusual_syntax_never_filters_out_a_match(pattern: str, text: str, engin
     allowed = CandidateSet([pattern], engine=engine).candidates(text)
 
     assert allowed == [0]
+
+
+@pytest.mark.skipif(hyperscan is None, reason="no hyperscan wheel for this platform")
+def test_short_trigger_words_must_start_a_word() -> None:
+    candidates = CandidateSet([r"(?:^|\b|[^a-z0-9])(ban)(?:\b|$|[^a-z0-9])"], engine="hyperscan")
+
+    assert candidates.candidates("an urban area") == []
+    assert candidates.candidates("ban it") == [0]
+    assert candidates.candidates("please ban it") == [0]
+    assert candidates.candidates("éban") == [0]
+    assert candidates.candidates("Aban") == [0]
