@@ -499,7 +499,7 @@ class CandidateSet:
         self._slot_pattern = tuple(slot_pattern)
         self._satisfies = tuple(map(frozenset, satisfies))
         self._leads = tuple(map(frozenset, leads))
-        self._finder = _literal_finder(list(numbers), engine) if numbers else None
+        self._finder = literal_finder(list(numbers), engine) if numbers else None
 
     @property
     def always(self) -> frozenset[int]:
@@ -528,13 +528,23 @@ class CandidateSet:
         return sorted(found)
 
 
-class _LiteralFinder(Protocol):
+class LiteralFinder(Protocol):
+    """Finds which of a fixed list of literals occur in a text."""
+
     name: str
 
-    def present(self, text: str) -> set[int]: ...
+    def present(self, text: str) -> set[int]:
+        """Return the positions, in the list, of the literals that occur in ``text``."""
+        ...
 
 
-def _literal_finder(literals: list[str], engine: str) -> _LiteralFinder:
+def literal_finder(literals: list[str], engine: str = "auto") -> LiteralFinder:
+    """Build a finder for ``literals`` (a literal may be marked with :data:`WORD_START`).
+
+    Args:
+        literals: The strings to look for.
+        engine: ``"hyperscan"``, ``"aho-corasick"`` or ``"auto"`` (Hyperscan where installed).
+    """
     if engine not in ("auto", "hyperscan", "aho-corasick"):
         raise ValueError(f"unknown literal engine {engine!r}")
     if engine == "hyperscan" or (engine == "auto" and hyperscan is not None):

@@ -30,6 +30,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Final
 
+from prysmai.security.literal_prefilter import literal_finder
 from prysmai.security.shipped import read_shipped
 
 MODEL_RESOURCE: Final = "injection_model.json"
@@ -71,6 +72,16 @@ def features(text: str) -> set[str]:
         characters, pairs of words separated by exactly one space (at most 48 characters), and
         the 2- and 3-character runs of non-ASCII letters.
     """
+    found = ascii_features(text)
+    if not text.isascii():
+        for run in _SCRIPT_RUN_RE.findall(text):
+            for size in (2, 3):
+                found.update(run[i : i + size] for i in range(len(run) - size + 1))
+    return found
+
+
+def ascii_features(text: str) -> set[str]:
+    """Return the ASCII words and word pairs of :func:`features` (no script n-grams)."""
     tokens = text.encode("utf-8", "surrogatepass").translate(_TOKEN_BYTES).decode("ascii")
     found: set[str] = set()
     for chain in tokens.split():
@@ -86,10 +97,6 @@ def features(text: str) -> set[str]:
         found = {feature for feature in found if "\x02" not in feature}
     if found and max(map(len, found)) > _MAX_WORD_CHARS:
         found = {feature for feature in found if _short_enough(feature)}
-    if not text.isascii():
-        for run in _SCRIPT_RUN_RE.findall(text):
-            for size in (2, 3):
-                found.update(run[i : i + size] for i in range(len(run) - size + 1))
     return found
 
 
@@ -156,6 +163,12 @@ class InjectionModel:
 
     def __init__(self, model: LinearModel) -> None:
         self.model = model
+        # Of the script n-grams only those with a weight matter, and such an n-gram is a
+        # feature exactly where it occurs in the text (its characters all belong to a run of
+        # letters), so one literal pass finds them: about 30 µs per KB of Chinese or Hindi
+        # against some 150 µs to build every n-gram.
+        self._ngrams = tuple(sorted(name for name in model.weights if not name.isascii()))
+        self._ngram_finder = literal_finder(list(self._ngrams)) if self._ngrams else None
 
     @classmethod
     def load_default(cls) -> InjectionModel | None:
@@ -178,7 +191,13 @@ class InjectionModel:
         return best
 
     def _window_probability(self, text: str) -> float:
-        return self.model.probability(features(text), len(text))
+        found = ascii_features(text)
+        if not text.isascii():
+            if self._ngram_finder is None:
+                found = features(text)
+            else:
+                found.update(map(self._ngrams.__getitem__, self._ngram_finder.present(text)))
+        return self.model.probability(found, len(text))
 
 
 def window(text: str) -> str:

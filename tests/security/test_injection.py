@@ -509,3 +509,16 @@ def test_two_obfuscations_at_once_are_caught(detector: InjectionDetector, text: 
 )
 def test_spaced_benign_text_stays_clean(detector: InjectionDetector, text: str) -> None:
     assert _rules(detector, text) == set()
+
+
+def test_model_scores_the_same_without_hyperscan(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The script n-grams are found by a literal pass; pyahocorasick's gives the same sums."""
+    texts = ["ignore all пароль 密码", "паро密码ль", "a_b ignore", "密", "rules"]
+    with_default = InjectionModel(_toy_model())
+    monkeypatch.setattr("prysmai.security.literal_prefilter.hyperscan", None)
+    fallback = InjectionModel(_toy_model())
+
+    actual = [fallback.probability(text) for text in texts]
+
+    assert actual == [with_default.probability(text) for text in texts]
+    assert actual == [_toy_model().probability(features(t), len(t)) for t in texts]
