@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any, Final
 from prysmai import jsonutil, semconv
 from prysmai.scan_cache import ScanCache
 from prysmai.security import scan
+from prysmai.security.engine import prepare_in_background
 from prysmai.security.pii import detect_pii
 from prysmai.security.redaction import hash_key, redact
 from prysmai.security.scoring import level_for, score
@@ -82,6 +83,8 @@ class Guard:
         self._key = hash_key() if self.mode == "hash" else None
         # Conversations resend every earlier message on each turn: scan each text once.
         self._scans = ScanCache(lambda text: scan(text, config).findings)
+        # Compile the scanners while the application starts up, not during its first call.
+        prepare_in_background()
 
     # --- caller's thread ---------------------------------------------------------------------
     def before_send(self, call: CallRecord, request: Any, http_module: ModuleType) -> Any:

@@ -9,7 +9,7 @@ Example:
 from __future__ import annotations
 
 from prysmai.security.config import SECURITY_CONFIG_ENV, PiiRedactionMode, SecurityConfig
-from prysmai.security.engine import scan
+from prysmai.security.engine import prepare, scan
 from prysmai.security.findings import Finding, FindingKind, ScanResult, ThreatLevel
 from prysmai.security.redaction import redact
 
@@ -21,6 +21,7 @@ __all__ = [
     "ScanResult",
     "SecurityConfig",
     "ThreatLevel",
+    "prepare",
     "redact",
     "scan",
 ]

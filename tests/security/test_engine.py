@@ -221,3 +221,31 @@ def test_classifier_gives_no_verdict_on_a_greeting() -> None:
 )
 def test_small_talk_is_clean(text: str) -> None:
     assert scan(text).findings == ()
+
+
+def test_monitoring_a_client_compiles_the_scanners_in_the_background(tmp_path: Path) -> None:
+    """A fresh process: monitor() starts compiling; no scan is needed for them to be ready."""
+    import os
+    import subprocess
+    import sys
+
+    program = (
+        "import time, openai, prysmai\n"
+        "from prysmai.security import engine\n"
+        "prysmai.monitor(openai.OpenAI(api_key='sk-test', base_url='http://127.0.0.1:9/v1'))\n"
+        "deadline = time.monotonic() + 60\n"
+        "while engine._Detectors._instance is None and time.monotonic() < deadline:\n"
+        "    time.sleep(0.05)\n"
+        "print(engine._Detectors._instance is not None)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", program],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        env={**os.environ, "PRYSM_DATA_DIR": str(tmp_path)},
+    )
+
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.strip() == "True"
