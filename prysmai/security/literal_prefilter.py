@@ -81,9 +81,10 @@ class _Info:
 _EMPTY: Final = _Info(frozenset({""}), _NOTHING)
 _ANCHOR: Final = _Info(frozenset({""}), _NOTHING, ends_word=True)
 _UNKNOWN: Final = _Info(None, _NOTHING)
-WORD_START: Final = "\x01"
+WORD_START: Final = "\udfff"
 """Prefix of a literal that must start a word: the text's start or a character outside
-``[a-z0-9]`` comes right before it."""
+``[a-z0-9]`` comes right before it. A lone surrogate, which no pattern RE2 accepts can hold,
+so it never collides with a character of a literal."""
 _WORD_CHARS: Final = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
 MAX_MARKED_CHARS: Final = 4
 """Only short literals are marked as word starts: "ban" or "tu" occur inside many words, while
@@ -355,7 +356,9 @@ class _Parser:
             end = len(self.pattern) if end < 0 else end
             quoted = self.pattern[self.position : end]
             self.position = min(end + 2, len(self.pattern))
-            return _Info(frozenset({quoted}), _NOTHING)
+            if self._peek() in _QUANTIFIER_STARTS:
+                raise _Unmodelled  # the quantifier applies to the last quoted character only
+            return _Info(frozenset({quoted}), _NOTHING, quoted[-1:] not in _WORD_CHARS)
         if char.isdigit():  # an octal character code: not modelled, requires nothing
             while self._peek() in _OCTAL_DIGITS:
                 self.position += 1
@@ -374,7 +377,10 @@ class _Parser:
         else:
             code = self.pattern[self.position : self.position + 2]
             self.position += 2
-        return chr(int(code, 16))
+        value = int(code, 16)
+        if 0xD800 <= value <= 0xDFFF:
+            raise _Unmodelled  # a surrogate: RE2 refuses it, and it would look like the mark
+        return chr(value)
 
     def _class(self) -> _Info:
         """A class of a few plain characters is their alternation; any other is unknown."""
@@ -418,8 +424,9 @@ class _Parser:
         body = self.pattern[start : self.position - 1]
         if plain and self.position - start > 1 and len(members) <= MAX_SMALL_CLASS:
             return _Info(frozenset(members), _NOTHING, _WORD_CHARS.isdisjoint(members))
-        # "[^a-z0-9]" and its like: never a letter or digit of [a-z0-9].
-        ends_word = body.startswith("^") and "a-z" in body and "0-9" in body
+        # "[^a-z0-9]" and its like never match [a-z0-9]. Only bodies that open with both ranges
+        # count: elsewhere a "-" before "a-z" would make another range ("[^_-a-z0-9]").
+        ends_word = body.startswith(("^a-z0-9", "^0-9a-z"))
         return _Info(None, _NOTHING, ends_word)
 
 
@@ -440,6 +447,8 @@ def _requirement_or_nothing(pattern: str) -> Requirement:
     A pattern with no requirement is a candidate for every text, so a pattern RE2 accepts
     never makes the prefilter fail.
     """
+    if WORD_START in pattern:
+        return ()  # not a pattern RE2 accepts, and it would collide with the mark
     try:
         requirement = required_literals(pattern)
     except (_Unmodelled, PatternSyntaxError, ValueError, IndexError, RecursionError):

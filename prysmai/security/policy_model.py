@@ -36,6 +36,7 @@ from typing import Any, Final
 
 import re2
 
+from prysmai.security.literal_prefilter import literal_finder
 from prysmai.security.shipped import read_shipped
 
 MODEL_RESOURCE: Final = "policy_model.json"
@@ -77,11 +78,7 @@ def features(text: str) -> set[str]:
         adjacent words joined by one space, and every pair of adjacent letters of unspaced
         scripts.
     """
-    words = _LETTERS_RE.findall(text)
-    if not text.isascii():
-        words = [word for word in words if not _is_unspaced_letter(word[0])]
-    found = set(words)
-    found.update(map(" ".join, zip(words, words[1:], strict=False)))
+    found = word_features(text)
     if not text.isascii():
         for run in _HIGH_RUN_RE.findall(text):
             found.update(
@@ -89,6 +86,16 @@ def features(text: str) -> set[str]:
                 for index in range(len(run) - 1)
                 if run[index].isalpha() and run[index + 1].isalpha()
             )
+    return found
+
+
+def word_features(text: str) -> set[str]:
+    """Return the words and word pairs of :func:`features` (no unspaced letter pairs)."""
+    words = _LETTERS_RE.findall(text)
+    if not text.isascii():
+        words = [word for word in words if not _is_unspaced_letter(word[0])]
+    found = set(words)
+    found.update(map(" ".join, zip(words, words[1:], strict=False)))
     return found
 
 
@@ -212,6 +219,10 @@ class PolicyModel:
         self._gate_pairs = tuple(sorted(word for word in weights.gate if _is_unspaced_pair(word)))
         self._evidence_patterns: dict[int, re2._Regexp] = {}
         self._policy_names = tuple(sorted(weights.policies))
+        # An unspaced letter pair is a feature exactly where it occurs in the text, so the
+        # weighted ones are found by one literal pass instead of pairing every letter.
+        self._letter_pairs = tuple(name for name in weights.features if _is_unspaced_pair(name))
+        self._pair_finder = literal_finder(list(self._letter_pairs)) if self._letter_pairs else None
         self._policy_tables = tuple(weights.policies[name] for name in self._policy_names)
 
     @classmethod
@@ -227,6 +238,17 @@ class PolicyModel:
         if not self._gate_words.isdisjoint(_LETTERS_RE.findall(text)):
             return False
         return text.isascii() or not any(pair in text for pair in self._gate_pairs)
+
+    def _features(self, text: str) -> set[str]:
+        """Return :func:`features` as far as the weights go.
+
+        Unspaced letter pairs without a weight are not looked for.
+        """
+        if text.isascii() or self._pair_finder is None:
+            return features(text)
+        found = word_features(text)
+        found.update(map(self._letter_pairs.__getitem__, self._pair_finder.present(text)))
+        return found
 
     def _indices(self, found: set[str]) -> list[int]:
         # Sorted, so sums of weights (and verdicts at the threshold) never depend on set order.
@@ -251,7 +273,7 @@ class PolicyModel:
         """Return the verdict on normalised ``text``, or None when gated out or below threshold."""
         if self.is_gated_out(text):
             return None
-        indices = self._indices(features(text))
+        indices = self._indices(self._features(text))
         if not indices:
             return None
         probability = self.probability_of(indices)

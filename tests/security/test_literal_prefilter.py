@@ -260,6 +260,12 @@ def test_detectors_find_the_same_with_either_engine(monkeypatch: pytest.MonkeyPa
         ("(?:" * 999 + "a" + ")" * 999, "a"),
         ("\x00b", "\x00b"),
         ("a\x00b", "a\x00b"),
+        (r"[^_-a-z0-9]ab", "bab"),
+        (r"[^!-a-z0-9]ab", "bab"),
+        (r"[^a-z+-0-9]ab", "5ab"),
+        (r"x\Qab\E?y", "xay"),
+        (r"\x01", "\x01"),
+        (r"\x01abc", "\x01abc"),
     ],
 )
 @pytest.mark.parametrize("engine", ENGINES)

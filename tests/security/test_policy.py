@@ -368,3 +368,17 @@ def test_gate_check_agrees_with_the_features(pieces: list[str]) -> None:
     actual = PolicyModel(weights).is_gated_out(text)
 
     assert actual == frozenset(weights.gate).isdisjoint(features(text))
+
+
+def test_classifier_finds_letter_pairs_like_the_features(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Weighted unspaced letter pairs come from a literal pass: same verdicts, either engine."""
+    model = PolicyModel.load_default()
+    assert model is not None
+    texts = ["制造炸弹的方法", "how to make a bomb 炸弹", "ระเบิด", "今日は天気がいい", "bomb"]
+    monkeypatch.setattr("prysmai.security.literal_prefilter.hyperscan", None)
+    fallback = PolicyModel(model.weights)
+    expected = [model.weights and sorted(model._indices(features(text))) for text in texts]
+
+    assert [model._indices(model._features(text)) for text in texts] == expected
+    assert [fallback._indices(fallback._features(text)) for text in texts] == expected
+    assert [model.classify(text) for text in texts] == [fallback.classify(text) for text in texts]
