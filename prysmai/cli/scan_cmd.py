@@ -126,7 +126,10 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
         "--types",
         default=None,
         metavar="TYPES",
-        help="comma-separated PII types to report, e.g. EMAIL,API_KEY (default: all)",
+        help=(
+            "comma-separated PII types to report, e.g. EMAIL,API_KEY (default: all); other "
+            "kinds of finding are unaffected (add --pii-only to report PII alone)"
+        ),
     )
     parser.set_defaults(func=run_scan)
 

@@ -69,7 +69,7 @@ def _load_pii_detector() -> _PiiDetector | None:
 
 
 def prepare() -> None:
-    """Compile the scanners now; otherwise the first :func:`scan` does (about 0.5 s)."""
+    """Compile the scanners now; otherwise the first :func:`scan` does (under a second)."""
     _Detectors.get()
 
 
