@@ -32,6 +32,24 @@ def _rule(name: str, severity: int, pattern: str, *, raw: bool = False) -> Injec
     return InjectionRule(f"injection.multi_language.{name}", _ML, severity, pattern, raw=raw)
 
 
+_USER_CONTACT: Final = (
+    r"(?:endereco de e-?mail|e-?mail|endereco|(?:numero de )?telefone) do usuario|"
+    r"(?:direccion de correo(?: electronico)?|correo(?: electronico)?|direccion|"
+    r"(?:numero de )?telefono) del usuario|"
+    r"(?:indirizzo (?:e-?mail|di posta(?: elettronica)?)|e-?mail|indirizzo|"
+    r"numero di telefono) dell'utente|"
+    r"(?:adresse (?:e-?mail|electronique|mail)|adresse|numero de telephone) de l'utilisateur|"
+    r"(?:e-?mail-adresse|adresse|telefonnummer|wohnort) des (?:benutzers|nutzers)|"
+    r"(?:e-?mailadres|adres|telefoonnummer|woonplaats) van de gebruiker|"
+    r"(?:alamat (?:email|e-mail|rumah)|nomor (?:telepon|hp)) pengguna|"
+    r"kullanicinin (?:e-?posta adresi|adresi|telefon numarasi)|"
+    r"(?:dia chi email|dia chi|so dien thoai) cua nguoi dung"
+)
+_ASK: Final = (
+    r"diga|me de|mostre|informe|dime|dame|muestra|dimmi|dammi|mostrami|dis-moi|donne-moi|"
+    r"montre-moi|nenne|zeig|verrate|geef|noem|sebutkan|berikan|beritahu|soyle|"
+    r"cho toi biet|cho toi"
+)
 LATIN_RULES: Final = (
     _rule(
         "override_de", 6,
@@ -137,6 +155,30 @@ LATIN_RULES: Final = (
         r"inisyal ng (?:gumagamit|user)|kullanicinin (?:dogum (?:ayi|tarihi|yili|gunu)|"
         r"bas harfleri)|(?:thang|ngay|nam) sinh cua nguoi dung|chu cai dau(?: tien)? (?:cua|"
         r"trong) ten (?:cua )?nguoi dung)",
+    ),
+    _rule(
+        # Probes for the contact details of "the user" the system prompt describes, asked as a
+        # question or requested ("the user's address is a required field" is neither).
+        "user_contact_latin", 5,
+        r"(?:" + _USER_CONTACT + r")[^.!\n]{0,80}\?|(?:" + _ASK + r") ~~ (?:" + _USER_CONTACT
+        + r")|onde (?:o )?usuario (?:mora|vive)|donde vive el usuario|dove (?:vive|abita) "
+        r"l'utente|ou (?:vit|habite) l'utilisateur|wo (?:wohnt|lebt) der (?:benutzer|nutzer)|"
+        r"waar woont de gebruiker|di ?mana pengguna tinggal|kullanici nerede (?:yasiyor|oturuyor)|"
+        r"nguoi dung (?:song|o) o dau",
+    ),
+    _rule(
+        "authority_claim_latin", 6,
+        r"sou (?:o )?(?:seu|teu) (?:desenvolvedor|criador|administrador|programador)|"
+        r"soy (?:tu|su) (?:desarrollador|creador|administrador|programador)|"
+        r"sono il tuo (?:sviluppatore|creatore|amministratore|programmatore)|"
+        r"je suis (?:ton|votre) (?:developpeur|createur|administrateur|programmeur)|"
+        r"ich bin (?:dein|ihr)e? (?:entwickler|schopfer|administrator|programmierer)|"
+        r"ik ben (?:je|jouw|uw) (?:ontwikkelaar|maker|beheerder|programmeur)|"
+        r"saya (?:adalah )?(?:pengembang|pembuat|administrator|admin|programmer) "
+        r"(?:anda|kamu|mu)|"
+        r"ben (?:senin|sizin) (?:gelistirici|yaratici|yonetici|programci)\w*|"
+        r"toi la (?:nha phat trien|nguoi tao ra|quan tri vien|lap trinh vien) cua ban|"
+        r"ako ang (?:iyong )?(?:developer|tagalikha|lumikha sa iyo|admin)",
     ),
     _rule(
         "password_poem_latin", 5,
@@ -400,6 +442,29 @@ OTHER_SCRIPT_RULES: Final = (
         r"密码是什么|(?:提供|告诉我|确认|給我|给我|說出|说出)" + _G_SHORT + r"(?:密码|密碼|口令)|"
         r"パスワード(?:は何|を教え|を(?:確認|共有))|비밀번호(?:가|는) (?:뭐|무엇)|"
         r"(?:पासवर्ड|कूटशब्द) (?:क्या है|बताओ|बताइए|बताएं)|ما (?:هي )?كلمة (?:المرور|السر)",
+        raw=True,
+    ),
+    _rule(
+        "user_contact_other", 5,
+        r"(?:사용자(?:의|가)? ?(?:이메일|주소|전화번호)|(?:อีเมล|ที่อยู่|เบอร์โทร\S*)ของผู้ใช้|"
+        r"ユーザーの(?:メールアドレス|住所|電話番号)|用户的?(?:电子邮件|邮箱|邮件地址|地址|电话)|"
+        r"用戶的?(?:電子郵件|地址|電話)|"
+        r"(?:адрес\pL*(?: электронной почты)?|телефон\pL*|email|почт\pL*) пользовател\pL*|"
+        r"(?:البريد الإلكتروني|عنوان|رقم هاتف) المستخدم|"
+        r"उपयोगकर्ता (?:का|के) (?:ईमेल|पता|फ़ोन|फोन))[^.!。\n]{0,60}[?？]|"
+        r"사용자가 (?:현재 )?어디에 (?:살|사)|ผู้ใช้(?:อาศัย)?อยู่ที่ไหน|ユーザーはどこに住|用户住在哪|"
+        r"где (?:живет|живёт|проживает) пользовател|أين يعيش المستخدم|उपयोगकर्ता कहाँ रहता",
+        raw=True,
+    ),
+    _rule(
+        "authority_claim_other", 6,
+        r"(?:나는|저는|난) (?:당신의|너의|네) (?:개발자|관리자|제작자|창조자)|"
+        r"(?:私は)?あなたの(?:開発者|管理者|作成者|製作者)(?:です|だ)|"
+        r"我是你的(?:开发者|开发人员|管理员|创造者|創造者|開發者|管理員)|"
+        r"я (?:твой|ваш) (?:разработчик|создатель|администратор)|"
+        r"أنا (?:مطورك|المطور الخاص بك|منشئك|مسؤول النظام)|"
+        r"मैं (?:आपका|तुम्हारा) (?:डेवलपर|निर्माता|व्यवस्थापक)|"
+        r"ฉัน(?:เป็น|คือ)(?:ผู้พัฒนา|นักพัฒนา|ผู้สร้าง)(?:ของคุณ)",
         raw=True,
     ),
     _rule(
