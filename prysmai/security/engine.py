@@ -39,12 +39,31 @@ class _Detectors:
 
     _instance: _Detectors | None = None
     _lock = threading.Lock()
+    _building_in_background = False
 
     def __init__(self) -> None:
         self.injection = InjectionDetector()
         self.policy = PolicyDetector()
         self.pii = _load_pii_detector()
         self.model = InjectionModel.load_default()
+
+    @classmethod
+    def build_in_background(cls) -> None:
+        """Start building on a daemon thread, unless built or started already."""
+        with cls._lock:
+            if cls._building_in_background or cls._instance is not None:
+                return
+            cls._building_in_background = True
+        threading.Thread(
+            target=cls._build_quietly, name="prysmai-scanner-setup", daemon=True
+        ).start()
+
+    @classmethod
+    def _build_quietly(cls) -> None:
+        try:
+            cls.get()
+        except Exception:  # the first scan will try again and report it
+            logger.debug("compiling the scanners in the background failed", exc_info=True)
 
     @classmethod
     def get(cls) -> _Detectors:
@@ -75,22 +94,7 @@ def prepare() -> None:
 
 def prepare_in_background() -> None:
     """Start compiling the scanners on a daemon thread, once per process."""
-    global _preparing
-    with _Detectors._lock:
-        if _preparing or _Detectors._instance is not None:
-            return
-        _preparing = True
-    threading.Thread(target=_prepare_quietly, name="prysmai-scanner-setup", daemon=True).start()
-
-
-_preparing = False
-
-
-def _prepare_quietly() -> None:
-    try:
-        prepare()
-    except Exception:  # the first scan will try again and report it
-        logger.debug("compiling the scanners in the background failed", exc_info=True)
+    _Detectors.build_in_background()
 
 
 @lru_cache(maxsize=64)

@@ -153,21 +153,18 @@ class InjectionDetector:
         # str.translate costs ~70 ns per character of any non-ASCII string.
         data = text.encode("utf-8", "surrogatepass")
         is_ascii = len(data) == len(text)
-        findings: list[Finding] = []
-        found: set[int] = set()
-        for index in self._candidates.candidates(text):
-            finding = self._finding(view, index, data, is_ascii)
-            if finding is not None:
-                findings.append(finding)
-                found.add(index)
         signs = _SIGNS.Match(data) or ()
         leet_data = data.translate(_LEET_BYTES) if _LEET_SIGN in signs else None
+        sources = [(text, data)]
         if leet_data is not None:
-            leet_text = leet_data.decode("utf-8", "surrogatepass")
-            for index in self._candidates.candidates(leet_text):
+            sources.append((leet_data.decode("utf-8", "surrogatepass"), leet_data))
+        findings: list[Finding] = []
+        found: set[int] = set()
+        for source_text, source_data in sources:
+            for index in self._candidates.candidates(source_text):
                 if index in found:
                     continue
-                finding = self._finding(view, index, leet_data, is_ascii)
+                finding = self._finding(view, index, source_data, is_ascii)
                 if finding is not None:
                     findings.append(finding)
                     found.add(index)

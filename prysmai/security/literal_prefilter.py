@@ -537,6 +537,24 @@ class CandidateSet:
         return sorted(found)
 
 
+class LiteralSet:
+    """A fixed set of literals, and which of them occur in a text. Thread-safe.
+
+    Args:
+        literals: The strings to look for.
+    """
+
+    def __init__(self, literals: Iterable[str]) -> None:
+        self._literals = tuple(sorted(set(literals)))
+        self._finder = literal_finder(list(self._literals)) if self._literals else None
+
+    def found_in(self, text: str) -> set[str]:
+        """Return the literals that occur in ``text``."""
+        if self._finder is None:
+            return set()
+        return set(map(self._literals.__getitem__, self._finder.present(text)))
+
+
 class LiteralFinder(Protocol):
     """Finds which of a fixed list of literals occur in a text."""
 

@@ -30,7 +30,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Final
 
-from prysmai.security.literal_prefilter import literal_finder
+from prysmai.security.literal_prefilter import LiteralSet
 from prysmai.security.shipped import read_shipped
 
 MODEL_RESOURCE: Final = "injection_model.json"
@@ -167,8 +167,7 @@ class InjectionModel:
         # feature exactly where it occurs in the text (its characters all belong to a run of
         # letters), so one literal pass finds them: about 30 µs per KB of Chinese or Hindi
         # against some 150 µs to build every n-gram.
-        self._ngrams = tuple(sorted(name for name in model.weights if not name.isascii()))
-        self._ngram_finder = literal_finder(list(self._ngrams)) if self._ngrams else None
+        self._ngrams = LiteralSet(name for name in model.weights if not name.isascii())
 
     @classmethod
     def load_default(cls) -> InjectionModel | None:
@@ -193,10 +192,7 @@ class InjectionModel:
     def _window_probability(self, text: str) -> float:
         found = ascii_features(text)
         if not text.isascii():
-            if self._ngram_finder is None:
-                found = features(text)
-            else:
-                found.update(map(self._ngrams.__getitem__, self._ngram_finder.present(text)))
+            found.update(self._ngrams.found_in(text))
         return self.model.probability(found, len(text))
 
 

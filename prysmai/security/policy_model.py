@@ -36,7 +36,7 @@ from typing import Any, Final
 
 import re2
 
-from prysmai.security.literal_prefilter import literal_finder
+from prysmai.security.literal_prefilter import LiteralSet
 from prysmai.security.shipped import read_shipped
 
 MODEL_RESOURCE: Final = "policy_model.json"
@@ -221,8 +221,9 @@ class PolicyModel:
         self._policy_names = tuple(sorted(weights.policies))
         # An unspaced letter pair is a feature exactly where it occurs in the text, so the
         # weighted ones are found by one literal pass instead of pairing every letter.
-        self._letter_pairs = tuple(name for name in weights.features if _is_unspaced_pair(name))
-        self._pair_finder = literal_finder(list(self._letter_pairs)) if self._letter_pairs else None
+        self._letter_pairs = LiteralSet(
+            name for name in weights.features if _is_unspaced_pair(name)
+        )
         self._policy_tables = tuple(weights.policies[name] for name in self._policy_names)
 
     @classmethod
@@ -244,10 +245,9 @@ class PolicyModel:
 
         Unspaced letter pairs without a weight are not looked for.
         """
-        if text.isascii() or self._pair_finder is None:
-            return features(text)
         found = word_features(text)
-        found.update(map(self._letter_pairs.__getitem__, self._pair_finder.present(text)))
+        if not text.isascii():
+            found.update(self._letter_pairs.found_in(text))
         return found
 
     def _indices(self, found: set[str]) -> list[int]:
