@@ -70,7 +70,7 @@ from prysmai.security.policy_patterns import POLICIES  # noqa: E402
 
 DEFAULT_DATA = REPO / ".." / "shared" / "eval"
 OUTPUT = REPO / "prysmai" / "security" / "data" / MODEL_RESOURCE
-TARGET_FPR = 0.04
+TARGET_FPR = 0.0425
 """Combined (rules + model) false-positive rate allowed on safe rows when picking the threshold."""
 LANGUAGE_BALANCE = 0.0
 """When positive, the negatives of a language weigh at least this share of its positives in

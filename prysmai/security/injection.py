@@ -18,6 +18,7 @@ from typing import Final
 
 import re2
 
+from prysmai.security.ciphers import find_cipher_runs
 from prysmai.security.findings import Finding, FindingKind
 from prysmai.security.injection_multilingual import RULES as MULTILINGUAL_RULES
 from prysmai.security.injection_patterns import (
@@ -28,6 +29,7 @@ from prysmai.security.injection_patterns import (
 )
 from prysmai.security.literal_prefilter import CandidateSet
 from prysmai.security.normalize import View, fold_look_alikes
+from prysmai.security.repetition import find_repetition
 
 logger = logging.getLogger(__name__)
 
@@ -44,6 +46,14 @@ _OBFUSCATION_RULES: Final = {
 }
 _ENCODED_RULE: Final = "injection.encoding_tricks.encoded_instructions"
 _ENCODED_SEVERITY: Final = 7
+REPETITION_RULE: Final = "injection.context_confusion.repeated_tokens"
+_REPETITION_SEVERITY: Final = 7
+_CIPHER_RULES: Final = {
+    "morse": "injection.encoding_tricks.morse_code",
+    "binary": "injection.encoding_tricks.binary_text",
+}
+_CIPHER_SEVERITY: Final = 6
+_CIPHER_UNITS: Final = {"morse": "Morse letters", "binary": "binary octets"}
 
 _LEET_BYTES: Final = bytes.maketrans(b"013457@$!|8", b"oieastasilb")
 _NON_LETTERS: Final = {code: None for code in range(128) if not chr(code).isalpha()}
@@ -145,6 +155,8 @@ class InjectionDetector:
                     )
                 )
             findings.extend(view_findings)
+            if view.depth == 0:
+                findings.extend(_shape_findings(view))
         return _limit(findings)
 
     def _detect_view(self, view: View) -> list[Finding]:
@@ -254,6 +266,41 @@ def _obfuscation_findings(view: View) -> list[Finding]:
                 start,
                 end,
                 f"{signal.count} {signal.kind.replace('_', ' ')}",
+            )
+        )
+    return findings
+
+
+def _shape_findings(view: View) -> list[Finding]:
+    """Findings from the text's shape rather than its words: repetition and ciphers."""
+    text = view.normalized.text
+    findings: list[Finding] = []
+    run = find_repetition(text)
+    if run is not None:
+        start, end = view.original_span(run.start, run.end)
+        snippet = safe_snippet(f"{run.phrase!r} repeated {run.copies} times")
+        findings.append(
+            Finding(
+                FindingKind.INJECTION,
+                InjectionCategory.CONTEXT_CONFUSION.value,
+                REPETITION_RULE,
+                _REPETITION_SEVERITY,
+                start,
+                end,
+                snippet,
+            )
+        )
+    for cipher in find_cipher_runs(text):
+        start, end = view.original_span(cipher.start, cipher.end)
+        findings.append(
+            Finding(
+                FindingKind.INJECTION,
+                InjectionCategory.ENCODING_TRICKS.value,
+                _CIPHER_RULES[cipher.kind],
+                _CIPHER_SEVERITY,
+                start,
+                end,
+                f"{cipher.letters} {_CIPHER_UNITS[cipher.kind]}",
             )
         )
     return findings

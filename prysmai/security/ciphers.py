@@ -1,0 +1,87 @@
+"""Text written in Morse code or as 8-bit binary octets.
+
+Asking a model to read or answer in such a code is a way around filters that only look at
+plain words (the phrase itself is unreadable to them). A short example ("... --- ...") is a
+curiosity; a dozen or more valid Morse letters, or six or more octets that decode to readable
+text, are a payload. Both are found by one regular-expression pass each and checked against
+the code itself, so dashes used as rules or bullets do not count.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Final
+
+import re2
+
+MIN_MORSE_LETTERS: Final = 12
+MIN_BINARY_OCTETS: Final = 6
+
+_MORSE_LETTERS: Final = frozenset(
+    (
+        ".- -... -.-. -.. . ..-. --. .... .. .--- -.- .-.. -- -. --- .--. --.- .-. ... - ..- "
+        "...- .-- -..- -.-- --.. ----- .---- ..--- ...-- ....- ..... -.... --... ---.. ----. "
+        ".-.-.- --..-- ..--.. -.-.-- -..-. ---... .----. -....- -.--. -.--.-"
+    ).split()
+)
+_MORSE_RE: Final = re2.compile(r"[.\-]{1,7}(?:(?: {1,3}| ?/ ?)[.\-]{1,7}){11,}")
+_BINARY_RE: Final = re2.compile(r"\b[01]{8}(?:[ ,]{1,2}[01]{8}){5,}\b")
+
+
+@dataclass(frozen=True, slots=True)
+class CipherRun:
+    """A run of Morse code or binary octets."""
+
+    kind: str
+    """``"morse"`` or ``"binary"``."""
+    start: int
+    end: int
+    letters: int
+    """Morse letters or octets in the run."""
+
+
+def find_cipher_runs(text: str) -> list[CipherRun]:
+    """Return the Morse and binary runs of ``text`` (at most one of each kind).
+
+    Args:
+        text: Any text.
+
+    Returns:
+        The first valid run of each kind, in order of position.
+    """
+    runs: list[CipherRun] = []
+    if ".-" in text or "-." in text:
+        runs.extend(_morse_run(text))
+    if "0" in text and "1" in text:
+        runs.extend(_binary_run(text))
+    runs.sort(key=lambda run: run.start)
+    return runs
+
+
+def _morse_run(text: str) -> list[CipherRun]:
+    for match in _MORSE_RE.finditer(text):
+        letters = match.group().replace("/", " ").split()
+        valid = sum(1 for letter in letters if letter in _MORSE_LETTERS)
+        # A few garbled letters are common in pasted Morse; dashes used as rules are not Morse.
+        if valid >= MIN_MORSE_LETTERS and valid >= 0.8 * len(letters) and _both_marks(letters):
+            return [CipherRun("morse", match.start(), match.end(), valid)]
+    return []
+
+
+def _both_marks(letters: list[str]) -> bool:
+    joined = "".join(letters)
+    return "." in joined and "-" in joined and len(set(letters)) >= 4
+
+
+def _binary_run(text: str) -> list[CipherRun]:
+    for match in _BINARY_RE.finditer(text):
+        octets = match.group().replace(",", " ").split()
+        data = bytes(int(octet, 2) for octet in octets)
+        try:
+            decoded = data.decode("utf-8")
+        except UnicodeDecodeError:
+            continue
+        letters = sum(1 for char in decoded if char.isalpha() or char == " ")
+        if letters >= 0.8 * len(decoded):
+            return [CipherRun("binary", match.start(), match.end(), len(octets))]
+    return []

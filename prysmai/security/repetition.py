@@ -1,0 +1,87 @@
+"""Runs of one word or short phrase repeated many times in a row ("cake cake cake ...").
+
+Repeating a token dozens of times is a known way to push a model out of its instructions
+(the repeated-token attack, often followed by the real request). Ordinary writing repeats a
+word two or three times ("very, very", "ha ha ha"), not eight. Runs without a letter, or made
+only of hexadecimal digits, are left alone: matrices, hex dumps and zero padding repeat by
+nature, and so do table rules ("| --- | --- |").
+
+The check is a few C-level passes over the list of tokens: for each phrase length it compares
+every token with the one that many places later, so it stays linear in the text's length.
+"""
+
+from __future__ import annotations
+
+import operator
+import re
+from dataclasses import dataclass
+from typing import Final
+
+MIN_COPIES: Final = 8
+"""Copies of the phrase in a row that make a run."""
+MAX_PHRASE_TOKENS: Final = 4
+"""Longest phrase, in tokens, whose repetition is looked for."""
+
+# Punctuation, pipes (table cells) and dashes separate tokens.
+_TOKEN_RE: Final = re.compile(r"[^\s.,;:!?¿¡\"'()\[\]{}<>«»、。，！？|\-–—]+")
+_HEX_ONLY_RE: Final = re.compile(r"[0-9a-fA-F]+")
+
+
+@dataclass(frozen=True, slots=True)
+class Repetition:
+    """A run of one phrase repeated in a row."""
+
+    start: int
+    end: int
+    """Character span of the run in the scanned text."""
+    phrase: str
+    copies: int
+
+
+def find_repetition(text: str) -> Repetition | None:
+    """Return the first run of :data:`MIN_COPIES` or more copies of a phrase, if any.
+
+    Args:
+        text: Normalised text.
+
+    Returns:
+        The run (span, phrase, copies), or None.
+    """
+    tokens = _TOKEN_RE.findall(text)
+    # n tokens holding a phrase of p tokens eight times in a row hold at most n - 7p distinct
+    # tokens: a cheap way out for nearly every text.
+    if len(tokens) < MIN_COPIES or len(set(tokens)) > len(tokens) - (MIN_COPIES - 1):
+        return None
+    for size in range(1, MAX_PHRASE_TOKENS + 1):
+        needed = b"\x01" * (size * (MIN_COPIES - 1))
+        same = bytes(map(operator.eq, tokens, tokens[size:]))
+        position = same.find(needed)
+        while position != -1:
+            phrase = tokens[position : position + size]
+            if _is_wordy(phrase):
+                return _located(text, position, size, same)
+            run_end = same.find(b"\x00", position)  # every phrase in this run is a rotation
+            if run_end == -1:
+                break
+            position = same.find(needed, run_end)
+    return None
+
+
+def _is_wordy(phrase: list[str]) -> bool:
+    """A phrase with a word in it: some token holds a letter and is not a hexadecimal number."""
+    return any(
+        not _HEX_ONLY_RE.fullmatch(token) and any(char.isalpha() for char in token)
+        for token in phrase
+    )
+
+
+def _located(text: str, first: int, size: int, same: bytes) -> Repetition:
+    """Turn a run found among tokens into a character span (only when a run exists)."""
+    run_end = first
+    while run_end < len(same) and same[run_end]:
+        run_end += 1
+    last_token = run_end + size - 1
+    spans = [match.span() for match in _TOKEN_RE.finditer(text)]
+    start, end = spans[first][0], spans[last_token][1]
+    phrase = " ".join(text[a:b] for a, b in spans[first : first + size])
+    return Repetition(start, end, phrase, (last_token - first + 1) // size)
