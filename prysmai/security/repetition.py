@@ -22,8 +22,15 @@ MIN_COPIES: Final = 8
 MAX_PHRASE_TOKENS: Final = 4
 """Longest phrase, in tokens, whose repetition is looked for."""
 
-# Punctuation, pipes (table cells) and dashes separate tokens.
-_TOKEN_RE: Final = re.compile(r"[^\s.,;:!?¿¡\"'()\[\]{}<>«»、。，！？|\-–—]+")
+_WHITESPACE: Final = " \t\n\r\x0b\x0c"
+_PUNCTUATION: Final = ".,;:!?\"'()[]{}<>|-"
+"""ASCII whitespace, these punctuation marks, pipes (table cells) and dashes separate tokens;
+any other character, every non-ASCII one included, belongs to a token."""
+# Tokens are found on UTF-8 bytes: one C-level translate and split, quicker than a regular
+# expression over the string. The expression below finds the same tokens, with character
+# offsets, once a run has been found.
+_SEPARATOR_BYTES: Final = bytes.maketrans(_PUNCTUATION.encode("ascii"), b" " * len(_PUNCTUATION))
+_TOKEN_RE: Final = re.compile("[^" + re.escape(_WHITESPACE + _PUNCTUATION) + "]+")
 _HEX_ONLY_RE: Final = re.compile(r"[0-9a-fA-F]+")
 
 
@@ -47,7 +54,7 @@ def find_repetition(text: str) -> Repetition | None:
     Returns:
         The run (span, phrase, copies), or None.
     """
-    tokens = _TOKEN_RE.findall(text)
+    tokens = text.encode("utf-8", "surrogatepass").translate(_SEPARATOR_BYTES).split()
     # n tokens holding a phrase of p tokens eight times in a row hold at most n - 7p distinct
     # tokens: a cheap way out for nearly every text.
     if len(tokens) < MIN_COPIES or len(set(tokens)) > len(tokens) - (MIN_COPIES - 1):
@@ -67,11 +74,11 @@ def find_repetition(text: str) -> Repetition | None:
     return None
 
 
-def _is_wordy(phrase: list[str]) -> bool:
+def _is_wordy(phrase: list[bytes]) -> bool:
     """A phrase with a word in it: some token holds a letter and is not a hexadecimal number."""
+    words = [token.decode("utf-8", "surrogatepass") for token in phrase]
     return any(
-        not _HEX_ONLY_RE.fullmatch(token) and any(char.isalpha() for char in token)
-        for token in phrase
+        not _HEX_ONLY_RE.fullmatch(word) and any(char.isalpha() for char in word) for word in words
     )
 
 

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from prysmai.security import scan
+from prysmai.security import repetition, scan
 from prysmai.security.ciphers import find_cipher_runs
 from prysmai.security.injection import InjectionDetector
 from prysmai.security.normalize import build_views
@@ -137,3 +137,14 @@ def test_shape_checks_stay_linear(hostile: str) -> None:
     large = min(cost(hostile) for _ in range(3))
 
     assert large < max(small * 30, 0.05)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=" \t\n\x0b\x1c\x85\xa0.,|-—cake猫é\ud800", max_size=60))
+def test_byte_tokens_and_character_tokens_agree(text: str) -> None:
+    """Runs are found on bytes and located with a regex: both must see the same tokens."""
+    data = text.encode("utf-8", "surrogatepass").translate(repetition._SEPARATOR_BYTES)
+
+    actual = [token.decode("utf-8", "surrogatepass") for token in data.split()]
+
+    assert actual == repetition._TOKEN_RE.findall(text)
