@@ -18,7 +18,8 @@ Limitations:
     what attacks ask for rather than on the language they are written in. The dev set's
     attacks share topics (capital cities, paper summaries, jokes) with ordinary requests, and
     many of its attacks are short, so short everyday questions still get a model finding about
-    one time in eight (severity 6-7: a medium score, never a block on its own).
+    one time in 13 (3 of 40 held-out ones; severity 6-7: a medium score, never a block on its
+    own).
 """
 
 from __future__ import annotations
