@@ -149,7 +149,7 @@ entries train, odd entries are held out and reported."""
 PER_LANGUAGE = 300
 """Negative texts per language (each joins two interface messages)."""
 EVERYDAY_GROUP = "everyday (en)"
-WRITTEN_WEIGHT = 4.0
+WRITTEN_WEIGHT = 2.0
 """Weight of one written benign prompt: they stand for the ordinary traffic the dev set lacks."""
 NEGATIVE_WEIGHT = 0.1
 """Weight of one interface-text negative relative to one dev row. Interface strings are full of
@@ -202,17 +202,12 @@ def rule_flags(rows: Sequence[dict[str, Any]]) -> list[bool]:
     return [bool(detector.detect(build_views(row["text"]))) for row in rows]
 
 
-MAX_FEATURES = 30000
-"""Size of the shipped vocabulary."""
-
-
 def fit(examples: Sequence[Example]) -> LinearModel:
     return train(
         [example.features for example in examples],
         [example.length for example in examples],
         [example.label for example in examples],
         sample_weights=[example.weight for example in examples],
-        max_features=MAX_FEATURES,
     )
 
 

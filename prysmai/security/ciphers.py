@@ -14,6 +14,8 @@ from typing import Final
 
 import re2
 
+from prysmai.security.text_safety import without_surrogates
+
 MIN_MORSE_LETTERS: Final = 12
 MIN_BINARY_OCTETS: Final = 6
 
@@ -50,6 +52,7 @@ def find_cipher_runs(text: str) -> list[CipherRun]:
         The first valid run of each kind, in order of position.
     """
     runs: list[CipherRun] = []
+    text = without_surrogates(text)  # RE2 takes UTF-8; one character for one keeps offsets
     if ".-" in text or "-." in text:
         runs.extend(_morse_run(text))
     if "0" in text and "1" in text:

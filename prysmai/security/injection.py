@@ -338,7 +338,9 @@ def safe_snippet(phrase: str) -> str:
         At most :data:`SNIPPET_MAX_CHARS` characters, with e-mail-like tokens, digit runs and
         tokens holding several digits replaced by ``[REDACTED]``.
     """
-    masked = " ".join(phrase.split())
+    # Only the first characters are ever shown, so only they are masked: the masking pattern
+    # is not linear on one huge token.
+    masked = " ".join(phrase[: 4 * SNIPPET_MAX_CHARS].split())
     if _UNSAFE_CHAR_RE.search(masked) is not None:  # every unsafe token holds "@" or a digit
         masked = _UNSAFE_SNIPPET_RE.sub("[REDACTED]", masked)
     if len(masked) <= SNIPPET_MAX_CHARS:

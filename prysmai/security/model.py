@@ -1,10 +1,8 @@
 """A small logistic-regression injection classifier over hashed-free literal features.
 
 Features are the *presence* of literals in normalised text: ASCII words and word bigrams
-(word-bounded), character 2- and 3-grams of non-ASCII letters (scripts without spaces between
-words, and morphology in any script), pairs of tokens two places apart, and the first and last
-five tokens of the text. The shipped model keeps up to 30,000 of them. The last two kinds
-raised cross-validated recall from 0.76 to about 0.79 at the same false-positive budget.
+(word-bounded) and character 2- and 3-grams of non-ASCII letters (scripts without spaces
+between words, and morphology in any script). The shipped model keeps up to 15,000 of them.
 Scoring a text is one pass of :func:`features` over it (linear in its length) and a sum of the
 weights found, exactly what training uses (``benchmarks/train_security_model.py``, pure
 Python, no NumPy).
@@ -18,8 +16,7 @@ Limitations:
     what attacks ask for rather than on the language they are written in. The dev set's
     attacks share topics (capital cities, paper summaries, jokes) with ordinary requests, and
     many of its attacks are short, so short everyday questions still get a model finding about
-    one time in 13 (3 of 40 held-out ones; severity 6-7: a medium score, never a block on its
-    own).
+    one time in eight (severity 6-7: a medium score, never a block on its own).
 """
 
 from __future__ import annotations
@@ -62,11 +59,6 @@ _TOKEN_BYTES: Final = bytes(
 _SCRIPT_CLASS: Final = "[^\\x00-\\x7f\\s\u2000-\u206f\u3000-\u303f\uff00-\uff65]"
 _SCRIPT_RUN_RE: Final = re.compile(_SCRIPT_CLASS + "+")
 _MAX_WORD_CHARS: Final = 24
-# One-character tokens are left out: "q" opening a text or "a" two words later say more about
-# how a data set was written ("Q: ... A: ...") than about what a text asks for.
-_SEQUENCE_TOKEN_RE: Final = re.compile(r"[a-z0-9_]{2,}|[^\x00-\x7f\s]{2,}")
-_END_TOKENS: Final = 5
-"""How many tokens at each end of a text become position features."""
 
 
 def features(text: str) -> set[str]:
@@ -78,10 +70,9 @@ def features(text: str) -> set[str]:
     Returns:
         ASCII words (maximal runs of ``[a-z0-9_]`` between non-word characters) of at most 24
         characters, pairs of words separated by exactly one space (at most 48 characters), and
-        the 2- and 3-character runs of non-ASCII letters, plus :func:`sequence_features`.
+        the 2- and 3-character runs of non-ASCII letters.
     """
     found = ascii_features(text)
-    found.update(sequence_features(text))
     if not text.isascii():
         for run in _SCRIPT_RUN_RE.findall(text):
             for size in (2, 3):
@@ -107,33 +98,6 @@ def ascii_features(text: str) -> set[str]:
     if found and max(map(len, found)) > _MAX_WORD_CHARS:
         found = {feature for feature in found if _short_enough(feature)}
     return found
-
-
-def sequence_features(text: str) -> set[str]:
-    """Return the features that look at word order beyond adjacent pairs.
-
-    Tokens are maximal runs of ``[a-z0-9_]`` or of non-ASCII non-space characters, of two
-    characters or more. Features:
-    each token with the one two places later (``"ignore _ previous"`` from "ignore all
-    previous": an attack's wording survives one inserted word), and the first and last five
-    tokens marked ``"^"`` and ``"$"`` (instructions tend to open or close a message).
-    """
-    tokens = _SEQUENCE_TOKEN_RE.findall(text)
-    found = {"^" + token for token in tokens[:_END_TOKENS]}
-    found.update(["$" + token for token in tokens[-_END_TOKENS:]])
-    found.update([first + " _ " + third for first, third in zip(tokens, tokens[2:], strict=False)])
-    return found
-
-
-def _is_pair(feature: str, joint: str) -> bool:
-    """Whether ``feature`` is two tokens joined by ``joint`` (a word pair or a skip pair)."""
-    first, found, second = feature.partition(joint)
-    return bool(found and first and second and " " not in first and " " not in second)
-
-
-def is_script_ngram(feature: str) -> bool:
-    """Whether ``feature`` is a 2- or 3-character run of non-ASCII letters (no ASCII at all)."""
-    return not any(char.isascii() for char in feature)
 
 
 def _short_enough(feature: str) -> bool:
@@ -203,15 +167,7 @@ class InjectionModel:
         # feature exactly where it occurs in the text (its characters all belong to a run of
         # letters), so one literal pass finds them: about 30 µs per KB of Chinese or Hindi
         # against some 150 µs to build every n-gram.
-        self._ngrams = LiteralSet(name for name in model.weights if is_script_ngram(name))
-        # Word pairs are only built where their first word starts a weighted pair: building
-        # and hashing every pair of a text cost more than the rest of the scoring.
-        self._pair_starts = frozenset(
-            name.split(" ", 1)[0] for name in model.weights if _is_pair(name, " ")
-        )
-        self._skip_starts = frozenset(
-            name.split(" _ ", 1)[0] for name in model.weights if _is_pair(name, " _ ")
-        )
+        self._ngrams = LiteralSet(name for name in model.weights if not name.isascii())
 
     @classmethod
     def load_default(cls) -> InjectionModel | None:
@@ -234,36 +190,10 @@ class InjectionModel:
         return best
 
     def _window_probability(self, text: str) -> float:
-        found = self._weighted_features(text)
+        found = ascii_features(text)
         if not text.isascii():
             found.update(self._ngrams.found_in(text))
         return self.model.probability(found, len(text))
-
-    def _weighted_features(self, text: str) -> set[str]:
-        """Return the features of :func:`features` that carry a weight, script n-grams aside.
-
-        Features without a weight add nothing to the score, so pairs whose first word starts
-        no weighted pair are never built; words holding a capital or longer than the limit
-        are never weighted either, so the intersection drops them as :func:`features` does.
-        """
-        tokens = text.encode("utf-8", "surrogatepass").translate(_TOKEN_BYTES).decode("ascii")
-        pair_starts = self._pair_starts
-        candidates: list[str] = []
-        for chain in tokens.split():
-            if "\x00" not in chain:
-                candidates.append(chain)
-                continue
-            words = chain.split("\x00")
-            candidates.extend(words)
-            pairs = zip(words, words[1:], strict=False)
-            candidates.extend([a + " " + b for a, b in pairs if a in pair_starts and b])
-        sequence = _SEQUENCE_TOKEN_RE.findall(text)
-        skip_starts = self._skip_starts
-        skips = zip(sequence, sequence[2:], strict=False)
-        candidates.extend([a + " _ " + c for a, c in skips if a in skip_starts])
-        candidates.extend(["^" + token for token in sequence[:_END_TOKENS]])
-        candidates.extend(["$" + token for token in sequence[-_END_TOKENS:]])
-        return set(self.model.weights.keys() & candidates)
 
 
 def window(text: str) -> str:

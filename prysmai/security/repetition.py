@@ -2,9 +2,10 @@
 
 Repeating a token dozens of times is a known way to push a model out of its instructions
 (the repeated-token attack, often followed by the real request). Ordinary writing repeats a
-word two or three times ("very, very", "ha ha ha"), not eight. Runs without a letter, or made
-only of hexadecimal digits, are left alone: matrices, hex dumps and zero padding repeat by
-nature, and so do table rules ("| --- | --- |").
+word two or three times ("very, very", "ha ha ha"), not nine. Runs without a letter, or whose
+tokens all hold a digit, are left alone: matrices, hex dumps and zero padding repeat by nature,
+and so do table rules ("| --- | --- |"). So are runs across lines: logs, code and lists repeat
+whole lines, while the attack repeats a word within one line.
 
 The check is a few C-level passes over the list of tokens: for each phrase length it compares
 every token with the one that many places later, so it stays linear in the text's length.
@@ -17,7 +18,7 @@ import re
 from dataclasses import dataclass
 from typing import Final
 
-MIN_COPIES: Final = 8
+MIN_COPIES: Final = 9
 """Copies of the phrase in a row that make a run."""
 MAX_PHRASE_TOKENS: Final = 4
 """Longest phrase, in tokens, whose repetition is looked for."""
@@ -31,7 +32,6 @@ any other character, every non-ASCII one included, belongs to a token."""
 # offsets, once a run has been found.
 _SEPARATOR_BYTES: Final = bytes.maketrans(_PUNCTUATION.encode("ascii"), b" " * len(_PUNCTUATION))
 _TOKEN_RE: Final = re.compile("[^" + re.escape(_WHITESPACE + _PUNCTUATION) + "]+")
-_HEX_ONLY_RE: Final = re.compile(r"[0-9a-fA-F]+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +59,7 @@ def find_repetition(text: str) -> Repetition | None:
     # tokens: a cheap way out for nearly every text.
     if len(tokens) < MIN_COPIES or len(set(tokens)) > len(tokens) - (MIN_COPIES - 1):
         return None
+    spans: list[tuple[int, int]] = []  # character spans of the tokens, found once if needed
     for size in range(1, MAX_PHRASE_TOKENS + 1):
         needed = b"\x01" * (size * (MIN_COPIES - 1))
         same = bytes(map(operator.eq, tokens, tokens[size:]))
@@ -66,7 +67,11 @@ def find_repetition(text: str) -> Repetition | None:
         while position != -1:
             phrase = tokens[position : position + size]
             if _is_wordy(phrase):
-                return _located(text, position, size, same)
+                if not spans:
+                    spans = [match.span() for match in _TOKEN_RE.finditer(text)]
+                run = _located(text, spans, position, size, same)
+                if "\n" not in text[run.start : run.end]:
+                    return run
             run_end = same.find(b"\x00", position)  # every phrase in this run is a rotation
             if run_end == -1:
                 break
@@ -75,20 +80,22 @@ def find_repetition(text: str) -> Repetition | None:
 
 
 def _is_wordy(phrase: list[bytes]) -> bool:
-    """A phrase with a word in it: some token holds a letter and is not a hexadecimal number."""
+    """A phrase with a word in it: some token holds a letter and no digit."""
     words = [token.decode("utf-8", "surrogatepass") for token in phrase]
     return any(
-        not _HEX_ONLY_RE.fullmatch(word) and any(char.isalpha() for char in word) for word in words
+        any(char.isalpha() for char in word) and not any(char.isdigit() for char in word)
+        for word in words
     )
 
 
-def _located(text: str, first: int, size: int, same: bytes) -> Repetition:
+def _located(
+    text: str, spans: list[tuple[int, int]], first: int, size: int, same: bytes
+) -> Repetition:
     """Turn a run found among tokens into a character span (only when a run exists)."""
     run_end = first
     while run_end < len(same) and same[run_end]:
         run_end += 1
     last_token = run_end + size - 1
-    spans = [match.span() for match in _TOKEN_RE.finditer(text)]
     start, end = spans[first][0], spans[last_token][1]
     phrase = " ".join(text[a:b] for a, b in spans[first : first + size])
     return Repetition(start, end, phrase, (last_token - first + 1) // size)

@@ -293,12 +293,6 @@ def _toy_model() -> LinearModel:
         "аро": 0.5,
         "密码": 1.0,
         "a_b": -1.0,
-        "ignore _ previous": 0.625,
-        "all _ rules": -0.375,
-        "пароль _ ignore": 0.25,
-        "^ignore": 0.125,
-        "$rules": 0.0625,
-        "$密码": -0.5,
     }
     return LinearModel(weights, -1.0, 0.5)
 
@@ -322,19 +316,6 @@ def test_features_are_words_bigrams_and_script_ngrams() -> None:
         "рол",
         "оль",
         "密码",
-        "ignore _ rules",
-        "the _ пароль",
-        "rules _ 密码",
-        "^ignore",
-        "^the",
-        "^rules",
-        "^пароль",
-        "^密码",
-        "$ignore",
-        "$the",
-        "$rules",
-        "$пароль",
-        "$密码",
     }
 
 
@@ -359,10 +340,6 @@ def _reference_features(text: str) -> set[str]:
     for run in re.findall("[^\\x00-\\x7f\\s\u2000-\u206f\u3000-\u303f\uff00-\uff65]+", text):
         for size in (2, 3):
             found.update(run[i : i + size] for i in range(len(run) - size + 1))
-    tokens = re.findall(r"[a-z0-9_]{2,}|[^\x00-\x7f\s]{2,}", text)
-    found.update("^" + token for token in tokens[:5])
-    found.update("$" + token for token in tokens[-5:])
-    found.update(f"{tokens[i]} _ {tokens[i + 2]}" for i in range(len(tokens) - 2))
     return found
 
 
