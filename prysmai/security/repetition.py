@@ -55,8 +55,8 @@ def find_repetition(text: str) -> Repetition | None:
         The run (span, phrase, copies), or None.
     """
     tokens = text.encode("utf-8", "surrogatepass").translate(_SEPARATOR_BYTES).split()
-    # n tokens holding a phrase of p tokens eight times in a row hold at most n - 7p distinct
-    # tokens: a cheap way out for nearly every text.
+    # n tokens holding a phrase of p tokens k times in a row hold at most n - (k - 1)p distinct
+    # tokens: a cheap way out for nearly every short text.
     if len(tokens) < MIN_COPIES or len(set(tokens)) > len(tokens) - (MIN_COPIES - 1):
         return None
     spans: list[tuple[int, int]] = []  # character spans of the tokens, found once if needed
