@@ -14,6 +14,7 @@ from typing import Final
 
 import re2
 
+from prysmai.security.normalize import is_readable
 from prysmai.security.text_safety import without_surrogates
 
 MIN_MORSE_LETTERS: Final = 12
@@ -26,8 +27,10 @@ _MORSE_LETTERS: Final = frozenset(
         ".-.-.- --..-- ..--.. -.-.-- -..-. ---... .----. -....- -.--. -.--.-"
     ).split()
 )
-_MORSE_RE: Final = re2.compile(r"[.\-]{1,7}(?:(?: {1,3}| ?/ ?)[.\-]{1,7}){11,}")
-_BINARY_RE: Final = re2.compile(r"\b[01]{8}(?:[ ,]{1,2}[01]{8}){5,}\b")
+# Letters are parted by spaces; words by "/", "|", several spaces or a line break.
+_MORSE_RE: Final = re2.compile(r"[.\-]{1,7}(?:(?:[ \t]{1,4}|\s*[/|\n]\s*)[.\-]{1,7}){11,}")
+# Octets parted by whitespace, commas, semicolons, pipes or dashes, or not parted at all.
+_BINARY_RE: Final = re2.compile(r"\b[01]{8}(?:[\s,;|\-]{0,3}[01]{8}){5,}\b")
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,13 +81,9 @@ def _both_marks(letters: list[str]) -> bool:
 
 def _binary_run(text: str) -> list[CipherRun]:
     for match in _BINARY_RE.finditer(text):
-        octets = match.group().replace(",", " ").split()
-        data = bytes(int(octet, 2) for octet in octets)
-        try:
-            decoded = data.decode("utf-8")
-        except UnicodeDecodeError:
-            continue
-        letters = sum(1 for char in decoded if char.isalpha() or char == " ")
-        if letters >= 0.8 * len(decoded):
-            return [CipherRun("binary", match.start(), match.end(), len(octets))]
+        bits = "".join(char for char in match.group() if char in "01")
+        data = int(bits, 2).to_bytes(len(bits) // 8, "big")
+        # An odd invalid octet must not hide the rest: it becomes one replacement character.
+        if is_readable(data.decode("utf-8", "replace")):
+            return [CipherRun("binary", match.start(), match.end(), len(bits) // 8)]
     return []

@@ -514,7 +514,7 @@ def _decode_url(run: str) -> str | None:
     except UnicodeDecodeError:
         # Escapes that are not UTF-8: old forms encode Latin-1 ("caf%E9"), which never fails.
         decoded = urllib.parse.unquote_plus(run, encoding="latin-1")
-    return decoded if decoded != run and _is_readable(decoded) else None
+    return decoded if decoded != run and is_readable(decoded) else None
 
 
 _DECODERS: Final = {"base64": _decode_base64, "hex": _decode_hex, "url": _decode_url}
@@ -525,10 +525,10 @@ def _as_text(data: bytes) -> str | None:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
         return None
-    return text if _is_readable(text) else None
+    return text if is_readable(text) else None
 
 
-def _is_readable(text: str) -> bool:
+def is_readable(text: str) -> bool:
     """Decoded bytes count as text when they are printable and mostly letters and spaces."""
     sample = text[:_TEXT_SAMPLE_CHARS]
     if len(sample.strip()) < 4:

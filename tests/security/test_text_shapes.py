@@ -95,6 +95,27 @@ def test_morse_and_binary_payloads_are_found() -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        pytest.param(MORSE.replace(" / ", "\n"), "morse", id="morse-word-per-line"),
+        pytest.param(MORSE.replace(" / ", " | "), "morse", id="morse-pipes"),
+        pytest.param(BINARY + " 11111111", "binary", id="binary-one-bad-octet"),
+        pytest.param(BINARY.replace(" ", ""), "binary", id="binary-unparted"),
+        pytest.param(BINARY.replace(" ", "\n"), "binary", id="binary-octet-per-line"),
+        pytest.param(
+            " ".join(f"{byte:08b}" for byte in b"rm -rf / --no-preserve-root"),
+            "binary",
+            id="binary-shell-command",
+        ),
+    ],
+)
+def test_cipher_layouts_are_found(text: str, kind: str) -> None:
+    runs = find_cipher_runs(text)
+
+    assert [(run.kind, run.start, run.end) for run in runs] == [(kind, 0, len(text))]
+
+
+@pytest.mark.parametrize(
     "text",
     [
         pytest.param("SOS is ... --- ... in Morse", id="short-morse"),
