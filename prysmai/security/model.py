@@ -1,8 +1,9 @@
 """A small logistic-regression injection classifier over hashed-free literal features.
 
 Features are the *presence* of literals in normalised text: ASCII words and word bigrams
-(word-bounded) and character 2- and 3-grams of non-ASCII letters (scripts without spaces
-between words, and morphology in any script). The shipped model keeps up to 15,000 of them.
+(word-bounded), character 2- and 3-grams of non-ASCII letters (scripts without spaces
+between words, and morphology in any script) and, in texts of 20 tokens or more, the first and
+last five tokens. The shipped model keeps up to 15,000 of them.
 Scoring a text is one pass of :func:`features` over it (linear in its length) and a sum of the
 weights found, exactly what training uses (``benchmarks/train_security_model.py``, pure
 Python, no NumPy).
@@ -16,7 +17,8 @@ Limitations:
     what attacks ask for rather than on the language they are written in. The dev set's
     attacks share topics (capital cities, paper summaries, jokes) with ordinary requests, and
     many of its attacks are short, so short everyday questions still get a model finding about
-    one time in eight (severity 6-7: a medium score, never a block on its own).
+    one time in 20 (2 of 40 held-out ones; severity 6-7: a medium score, never a block on its
+    own).
 """
 
 from __future__ import annotations
@@ -59,6 +61,14 @@ _TOKEN_BYTES: Final = bytes(
 _SCRIPT_CLASS: Final = "[^\\x00-\\x7f\\s\u2000-\u206f\u3000-\u303f\uff00-\uff65]"
 _SCRIPT_RUN_RE: Final = re.compile(_SCRIPT_CLASS + "+")
 _MAX_WORD_CHARS: Final = 24
+# One-character tokens are left out: "q" opening a text says more about how a data set was
+# written ("Q: ... A: ...") than about what a text asks for.
+_POSITION_TOKEN_RE: Final = re.compile(r"[a-z0-9_]{2,}|[^\x00-\x7f\s]{2,}")
+EDGE_TOKENS: Final = 5
+"""Tokens at each end of a text that become position features."""
+MIN_POSITION_TOKENS: Final = 20
+"""Texts with fewer tokens get no position features: in a short message every word would
+count twice, and "please ignore all previous emails" would read as an attack."""
 
 
 def features(text: str) -> set[str]:
@@ -70,9 +80,10 @@ def features(text: str) -> set[str]:
     Returns:
         ASCII words (maximal runs of ``[a-z0-9_]`` between non-word characters) of at most 24
         characters, pairs of words separated by exactly one space (at most 48 characters), and
-        the 2- and 3-character runs of non-ASCII letters.
+        the 2- and 3-character runs of non-ASCII letters, plus :func:`position_features`.
     """
     found = ascii_features(text)
+    found.update(position_features(text))
     if not text.isascii():
         for run in _SCRIPT_RUN_RE.findall(text):
             for size in (2, 3):
@@ -98,6 +109,27 @@ def ascii_features(text: str) -> set[str]:
     if found and max(map(len, found)) > _MAX_WORD_CHARS:
         found = {feature for feature in found if _short_enough(feature)}
     return found
+
+
+def position_features(text: str) -> set[str]:
+    """Return the first and last :data:`EDGE_TOKENS` tokens, marked ``^`` and ``$``.
+
+    Tokens are runs of ``[a-z0-9_]`` or of non-ASCII non-space characters, two characters or
+    more. Instructions tend to open or close a message (an injected one often closes a
+    document), so the same word weighs differently there. Texts of fewer than
+    :data:`MIN_POSITION_TOKENS` tokens have none.
+    """
+    tokens = _POSITION_TOKEN_RE.findall(text)
+    if len(tokens) < MIN_POSITION_TOKENS:
+        return set()
+    found = {"^" + token for token in tokens[:EDGE_TOKENS]}
+    found.update(["$" + token for token in tokens[-EDGE_TOKENS:]])
+    return found
+
+
+def is_script_ngram(feature: str) -> bool:
+    """Whether ``feature`` is a run of non-ASCII letters (it holds no ASCII character)."""
+    return not any(char.isascii() for char in feature)
 
 
 def _short_enough(feature: str) -> bool:
@@ -167,7 +199,7 @@ class InjectionModel:
         # feature exactly where it occurs in the text (its characters all belong to a run of
         # letters), so one literal pass finds them: about 30 µs per KB of Chinese or Hindi
         # against some 150 µs to build every n-gram.
-        self._ngrams = LiteralSet(name for name in model.weights if not name.isascii())
+        self._ngrams = LiteralSet(name for name in model.weights if is_script_ngram(name))
 
     @classmethod
     def load_default(cls) -> InjectionModel | None:
@@ -191,6 +223,7 @@ class InjectionModel:
 
     def _window_probability(self, text: str) -> float:
         found = ascii_features(text)
+        found.update(position_features(text))
         if not text.isascii():
             found.update(self._ngrams.found_in(text))
         return self.model.probability(found, len(text))
