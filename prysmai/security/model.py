@@ -66,6 +66,7 @@ _MAX_WORD_CHARS: Final = 24
 _POSITION_TOKEN_RE: Final = re.compile(r"[a-z0-9_]{2,}|[^\x00-\x7f\s]{2,}")
 EDGE_TOKENS: Final = 5
 """Tokens at each end of a text that become position features."""
+_EDGE_CHARS: Final = 240
 MIN_POSITION_TOKENS: Final = 20
 """Texts with fewer tokens get no position features: in a short message every word would
 count twice, and "please ignore all previous emails" would read as an attack."""
@@ -119,11 +120,21 @@ def position_features(text: str) -> set[str]:
     document), so the same word weighs differently there. Texts of fewer than
     :data:`MIN_POSITION_TOKENS` tokens have none.
     """
-    tokens = _POSITION_TOKEN_RE.findall(text)
-    if len(tokens) < MIN_POSITION_TOKENS:
-        return set()
-    found = {"^" + token for token in tokens[:EDGE_TOKENS]}
-    found.update(["$" + token for token in tokens[-EDGE_TOKENS:]])
+    first: list[str] = []
+    last: list[str] = []
+    if len(text) > 2 * _EDGE_CHARS:
+        # Tokens of the first characters are the text's first tokens (only the last may be cut
+        # short), and tokens of the last characters its last ones (only the first may be cut):
+        # two short scans instead of one over a text of any length.
+        first = _POSITION_TOKEN_RE.findall(text, 0, _EDGE_CHARS)
+        last = _POSITION_TOKEN_RE.findall(text, len(text) - _EDGE_CHARS)
+    if len(first) <= MIN_POSITION_TOKENS or len(last) <= EDGE_TOKENS:
+        tokens = _POSITION_TOKEN_RE.findall(text)
+        if len(tokens) < MIN_POSITION_TOKENS:
+            return set()
+        first, last = tokens, tokens
+    found = {"^" + token for token in first[:EDGE_TOKENS]}
+    found.update(["$" + token for token in last[-EDGE_TOKENS:]])
     return found
 
 
