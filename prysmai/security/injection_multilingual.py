@@ -191,14 +191,14 @@ LATIN_RULES: Final = (
         "password_transformed_latin", 5,
         r"(?:(?:contrasena|senha|password|mot de passe|passwort|wachtwoord|kata sandi|sifre|"
         r"mat khau|parola d'ordine) ~~ (?:leetspeak|l33t|acrostic|acrostico|acrostique|"
-        r"akrostichon|akrostik|akrostis|backwards|al reves|a l'envers|ruckwarts|terbalik|"
-        r"tersten)|(?:acrostic|acrostico|acrostique|akrostichon|akrostik|akrostis) ~~ "
+        r"akrostichon|akrostik|akrostis)|"
+        r"(?:acrostic|acrostico|acrostique|akrostichon|akrostik|akrostis) ~~ "
         r"(?:contrasena|senha|password|mot de passe|passwort|wachtwoord|kata sandi|sifre|"
         r"mat khau|parola d'ordine))",
     ),
     _rule(
         "password_transformed_cyrillic", 5,
-        r"парол\w*[^.!?\n]{0,40}(?:leetspeak|l33t|акростих|задом наперед|наоборот)|"
+        r"парол\w*[^.!?\n]{0,40}(?:leetspeak|l33t|акростих)|"
         r"акростих[^.!?\n]{0,60}парол",
         raw=True,
     ),

@@ -3,7 +3,8 @@
 Rules are RE2 patterns over *normalised* text (lower case, accents folded, look-alikes folded;
 see :mod:`prysmai.security.normalize`). Latin-script rules use a small shorthand expanded by
 :func:`expand`: a space is one run of separators, ``~`` is a gap of up to three words and
-``~~`` a gap of up to eight, always within one sentence; the whole rule is word-bounded.
+``~~`` a gap of up to eight, never across a line break, "?" or "!"; the whole rule is
+word-bounded.
 Rules for other scripts are written as plain RE2 (their words are not separated by ASCII word
 boundaries) and marked ``raw``.
 """
@@ -44,6 +45,10 @@ class InjectionRule:
 
 
 _SEP: Final = r"[^a-z0-9]+"
+_GAP_SEP: Final = r"[^a-z0-9!?\n]+"
+"""Separators inside a gap: a gap never crosses a question mark, an exclamation mark or a line
+break. A full stop it may cross: it is as often an abbreviation, a decimal point or an ellipsis
+("ignore... all previous instructions") as a sentence end."""
 _WORD: Final = r"[a-z0-9'\-]+"
 
 
@@ -56,8 +61,8 @@ def expand(pattern: str) -> str:
     Returns:
         The RE2 pattern.
     """
-    gap3 = f"{_SEP}(?:{_WORD}{_SEP}){{0,3}}"
-    gap8 = f"{_SEP}(?:{_WORD}{_SEP}){{0,8}}"
+    gap3 = f"{_GAP_SEP}(?:{_WORD}{_GAP_SEP}){{0,3}}"
+    gap8 = f"{_GAP_SEP}(?:{_WORD}{_GAP_SEP}){{0,8}}"
     body = pattern.replace(" ~~ ", "\x01").replace(" ~ ", "\x02").replace(" ?", "\x03")
     body = body.replace(" ", _SEP).replace("\x01", gap8).replace("\x02", gap3)
     body = body.replace("\x03", f"(?:{_SEP})?")

@@ -286,7 +286,8 @@ _EN_RULES: Final = (
         r"synthesi[sz]e|produce|cook|brew|3d print|3d-print|print|convert|modify|obtain|"
         r"acquire|get|buy|purchase|smuggle|sneak|bring|carry|conceal|hide|detonate|plant|"
         r"deploy|weaponi[sz]e|disperse|release|spread|trigger|use|mix|extract|culture|grow|"
-        r"replicate|design|rig|set off|arm|fabricate|source|order|incorporate) ~ " + _WEAPONS
+        r"replicate|design|rig|set off|arm|fabricate|source|order|incorporate|fabriquer|"
+        r"construire|assembler|obtenir|acheter|cacher) ~ " + _WEAPONS
         + r"|(?:make|making|build|building|3d print|3d-print|manufacture|obtain|acquire|buy|"
         r"purchase|smuggle|sneak|conceal|hide|fabriquer|construire|obtenir|acheter|cacher) ~ "
         + _WEAPONS_GENERIC

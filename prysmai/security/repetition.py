@@ -23,15 +23,25 @@ MIN_COPIES: Final = 9
 MAX_PHRASE_TOKENS: Final = 4
 """Longest phrase, in tokens, whose repetition is looked for."""
 
-_WHITESPACE: Final = " \t\n\r\x0b\x0c"
-_PUNCTUATION: Final = ".,;:!?\"'()[]{}<>|-"
-"""ASCII whitespace, these punctuation marks, pipes (table cells) and dashes separate tokens;
-any other character, every non-ASCII one included, belongs to a token."""
+_WHITESPACE: Final = " \t\r\x0b\x0c"
+_PUNCTUATION: Final = ".,;:!?\"'()[]{}<>|&-"
+"""ASCII whitespace but the line break, these punctuation marks, pipes (table cells), ampersands
+and dashes separate tokens; any other character, every non-ASCII one included, belongs to a
+token. A line break belongs to the tokens on either side of it, so a run ends where its line
+ends: a token holding one is never part of a run (logs, code and lists repeat whole lines),
+while a run on one line next to other lines is still found."""
+_LINE_BREAK_MARK: Final = b"\x00"
 # Tokens are found on UTF-8 bytes: one C-level translate and split, quicker than a regular
 # expression over the string. The expression below finds the same tokens, with character
 # offsets, once a run has been found.
-_SEPARATOR_BYTES: Final = bytes.maketrans(_PUNCTUATION.encode("ascii"), b" " * len(_PUNCTUATION))
+_SEPARATOR_BYTES: Final = bytes.maketrans(
+    _PUNCTUATION.encode("ascii") + b"\n", b" " * len(_PUNCTUATION) + _LINE_BREAK_MARK
+)
 _TOKEN_RE: Final = re.compile("[^" + re.escape(_WHITESPACE + _PUNCTUATION) + "]+")
+_REPEATED_BY_NATURE: Final = frozenset(
+    b"null none nan nil true false undefined nbsp ha haha he hi la na no yes blah lol ok".split()
+)
+"""Data literals (JSON, SQL, pandas, HTML) and interjections that ordinary text repeats."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,9 +79,7 @@ def find_repetition(text: str) -> Repetition | None:
             if _is_wordy(phrase):
                 if not spans:
                     spans = [match.span() for match in _TOKEN_RE.finditer(text)]
-                run = _located(text, spans, position, size, same)
-                if "\n" not in text[run.start : run.end]:
-                    return run
+                return _located(text, spans, position, size, same)
             run_end = same.find(b"\x00", position)  # every phrase in this run is a rotation
             if run_end == -1:
                 break
@@ -80,7 +88,12 @@ def find_repetition(text: str) -> Repetition | None:
 
 
 def _is_wordy(phrase: list[bytes]) -> bool:
-    """A phrase with a word in it: some token holds a letter and no digit."""
+    """A phrase with a word in it: a token with a letter and no digit, none across lines.
+
+    Words that ordinary text and data repeat by nature do not count.
+    """
+    if any(_LINE_BREAK_MARK in token or token.lower() in _REPEATED_BY_NATURE for token in phrase):
+        return False
     words = [token.decode("utf-8", "surrogatepass") for token in phrase]
     return any(
         any(char.isalpha() for char in word) and not any(char.isdigit() for char in word)
