@@ -16,7 +16,7 @@ from prysmai.security.findings import Finding, FindingKind, ScanResult, ThreatLe
 from prysmai.security.injection import InjectionDetector
 from prysmai.security.injection_patterns import InjectionCategory
 from prysmai.security.model import InjectionModel
-from prysmai.security.normalize import View, build_views
+from prysmai.security.normalize import View, build_views, compile_tables
 from prysmai.security.policy import KeywordMatcher, PolicyDetector
 from prysmai.security.scoring import level_for, score
 from prysmai.security.text_safety import without_surrogates
@@ -46,6 +46,7 @@ class _Detectors:
         self.policy = PolicyDetector()
         self.pii = _load_pii_detector()
         self.model = InjectionModel.load_default()
+        compile_tables()
 
     @classmethod
     def build_in_background(cls) -> None:

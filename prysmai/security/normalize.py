@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import re
 import unicodedata
 import urllib.parse
@@ -209,6 +210,12 @@ class _Builder:
     """Index just past the run of invisible characters last measured, so each run is walked
     once (a flood of zero-width characters must stay linear)."""
 
+    def copy(self, source: str, start: int, end: int) -> None:
+        """Append ``source[start:end]`` unchanged, each character mapped to itself."""
+        self.chars.extend(source[start:end])
+        self.starts.extend(range(start, end))
+        self.ends.extend(range(start + 1, end + 1))
+
 
 def normalize(source: str) -> NormalizedText:
     """Normalise ``source`` for matching.
@@ -273,13 +280,11 @@ def _normalize_slow(source: str, *, apply_nfkc: bool) -> NormalizedText:
     builder = _Builder()
     _walk(source, builder, apply_nfkc=apply_nfkc)
     cleaned, homoglyphs = _fold_confusables("".join(builder.chars))
-    chars = [piece.lower() for piece in cleaned]
-    starts: list[int] = []
-    ends: list[int] = []
-    for piece, start, end in zip(chars, builder.starts, builder.ends, strict=True):
-        starts.extend([start] * len(piece))
-        ends.extend([end] * len(piece))
-    text = fold_accents("".join(chars))
+    lowered = cleaned.lower()
+    starts, ends = builder.starts, builder.ends
+    if len(lowered) != len(cleaned):  # a letter that lower-cases to two ("İ")
+        starts, ends = _lengthen_map(cleaned, builder.starts, builder.ends)
+    text = fold_accents(lowered)
 
     obfuscations = list(
         _homoglyph_signal([(builder.starts[s], builder.ends[e - 1]) for s, e in homoglyphs])
@@ -301,30 +306,117 @@ def _normalize_slow(source: str, *, apply_nfkc: bool) -> NormalizedText:
 
 
 def _walk(source: str, builder: _Builder, *, apply_nfkc: bool) -> None:
-    """Copy visible clusters (NFKC-normalised if asked) and record invisible characters."""
+    """Copy visible clusters (NFKC-normalised if asked) and record invisible characters.
+
+    Only clusters that can change are visited one by one: invisible characters, a character
+    followed by combining marks and (when normalising) characters NFKC rewrites. Everything
+    between them is copied as it is, so Thai or CJK text with a few such characters per line
+    does not pay a Python step for every character.
+    """
     index = 0
-    length = len(source)
-    while index < length:
-        char = source[index]
-        code = ord(char)
-        if _TAG_FIRST <= code <= _TAG_LAST:
-            index = _take_tags(source, index, builder)
+    marked = source.translate(_changing_characters(apply_nfkc))
+    for match in _MARKED_RUN_RE.finditer(marked):
+        start = match.start()
+        if start < index:  # inside a run of tag characters already taken
             continue
-        if code in _INVISIBLE:
-            _note_invisible(source, index, code, builder)
-            index += 1
-            continue
-        end = index + 1
-        while end < length and unicodedata.combining(source[end]):
-            end += 1
-        cluster = source[index:end]
-        if apply_nfkc and not cluster.isascii():
-            cluster = unicodedata.normalize("NFKC", cluster)
-        for piece in cluster:
-            builder.chars.append(piece)
-            builder.starts.append(index)
-            builder.ends.append(end)
-        index = end
+        # A run that opens with combining marks belongs to the cluster of the character before
+        # it, unless that one was invisible (then the marks form a cluster of their own).
+        if start > index and unicodedata.combining(source[start]):
+            if ord(source[start - 1]) not in _INVISIBLE:
+                start -= 1
+        if start > index:
+            builder.copy(source, index, start)
+        index = start
+        while index < match.end():
+            index = _walk_cluster(source, index, builder, apply_nfkc=apply_nfkc)
+    if index < len(source):
+        builder.copy(source, index, len(source))
+
+
+def _walk_cluster(source: str, index: int, builder: _Builder, *, apply_nfkc: bool) -> int:
+    """Take the cluster (or invisible character, or tag run) at ``index``; return its end."""
+    code = ord(source[index])
+    if _TAG_FIRST <= code <= _TAG_LAST:
+        return _take_tags(source, index, builder)
+    if code in _INVISIBLE:
+        _note_invisible(source, index, code, builder)
+        return index + 1
+    end = index + 1
+    while end < len(source) and unicodedata.combining(source[end]):
+        end += 1
+    cluster = source[index:end]
+    if apply_nfkc and not cluster.isascii():
+        cluster = unicodedata.normalize("NFKC", cluster)
+    for piece in cluster:
+        builder.chars.append(piece)
+        builder.starts.append(index)
+        builder.ends.append(end)
+    return end
+
+
+@functools.cache
+def _changing_characters(apply_nfkc: bool) -> dict[int, str]:
+    """A translate table that marks, as NUL, each character the walk must visit.
+
+    Those are invisible characters, combining marks and, when normalising, characters NFKC
+    rewrites. ``str.translate`` then one search for runs of NUL is about three times quicker than a
+    regex character class of these thousands of code points. A NUL already in the text only
+    costs a visit (the walk copies it unchanged). Built from this Python's Unicode tables on
+    first use (about 0.1 s), so the marks always agree with :func:`unicodedata.combining` and
+    :func:`unicodedata.normalize`.
+    """
+    codes = set(_INVISIBLE)
+    codes.update(c for c in range(0x300, _LAST_MARKED_CODE) if unicodedata.combining(chr(c)))
+    if apply_nfkc:
+        codes.update(
+            code
+            for code in range(0xA0, _LAST_MARKED_CODE)
+            if not unicodedata.is_normalized("NFKC", chr(code))
+        )
+    return dict.fromkeys(codes, "\x00")
+
+
+_MARKED_RUN_RE: Final = re.compile("\x00+")
+
+
+def compile_tables() -> None:
+    """Build the lazily built tables now, so that no scan pays for it."""
+    _changing_characters(apply_nfkc=True)
+    _changing_characters(apply_nfkc=False)
+    _lengthening_letters()
+
+
+def _lengthen_map(text: str, starts: list[int], ends: list[int]) -> tuple[list[int], list[int]]:
+    """The offset map of ``text.lower()``, given that of ``text``.
+
+    Each letter that lower-cases to several characters (Turkish dotted capital I) repeats its
+    entry; the rest is copied in slices, not character by character.
+    """
+    new_starts: list[int] = []
+    new_ends: list[int] = []
+    copied = 0
+    for match in _lengthening_letters().finditer(text):
+        index = match.start()
+        repeats = len(match.group().lower()) - 1
+        new_starts.extend(starts[copied : index + 1])
+        new_starts.extend([starts[index]] * repeats)
+        new_ends.extend(ends[copied : index + 1])
+        new_ends.extend([ends[index]] * repeats)
+        copied = index + 1
+    new_starts.extend(starts[copied:])
+    new_ends.extend(ends[copied:])
+    return new_starts, new_ends
+
+
+@functools.cache
+def _lengthening_letters() -> re.Pattern[str]:
+    """Letters whose lower case is longer than one character, from this Python's tables."""
+    letters = [chr(code) for code in range(_LAST_MARKED_CODE) if len(chr(code).lower()) > 1]
+    return re.compile("[" + "".join(map(re.escape, letters)) + "]")
+
+
+_LAST_MARKED_CODE: Final = 0x30000
+"""Combining marks and characters NFKC rewrites all lie in planes 0-2."""
 
 
 def _note_invisible(source: str, index: int, code: int, builder: _Builder) -> None:
