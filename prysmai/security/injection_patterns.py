@@ -303,6 +303,23 @@ ENGLISH_RULES: Final = (
         r"(?:implications|concerns|consequences|considerations|boundaries|standards|guidelines)",
     ),
     InjectionRule(
+        "injection.jailbreak_phrase.no_matter_how_immoral",
+        _JB, 9,
+        r"no matter how (?:immoral|unethical|illegal)",
+    ),
+    InjectionRule(
+        "injection.jailbreak_phrase.unfiltered_answer",
+        _JB, 9,
+        r"(?:your|(?:send|sends|give|gives|provide|provides)(?: the| an?| only)?|always|only) "
+        r"(?:an? )?(?:unfiltered|uncensored|unrestricted|amoral) (?:response|reply|answer)s?",
+    ),
+    InjectionRule(
+        "injection.role_manipulation.harm_without_refusal",
+        _RM, 8,
+        r"(?:immoral|unethical|illegal|explicit|dangerous|offensive|harmful) ~ (?:without|with "
+        r"no) (?:any )?(?:refusals?|disclaimers?|warnings?|censorship|hesitation)",
+    ),
+    InjectionRule(
         "injection.jailbreak_phrase.persona_without_rules",
         _JB, 9,
         r"(?:ai|bot|model|assistant|chatbot|character|persona|entity) (?:\w+ )?(?:\w+ )?"
@@ -315,6 +332,13 @@ ENGLISH_RULES: Final = (
         r"(?:you|you'll|you will|respond as \w+|act as \w+) ~ never break (?:out of )?character|"
         r"(?:never break|stay in|remain in) character (?:no matter what|at all times|whatever "
         r"happens|even if)",
+    ),
+    InjectionRule(
+        # "ACHTUNG - STOPP -" / "attention, stop": an alarm that breaks into the task to start
+        # another one.
+        "injection.context_confusion.alarm_interrupt",
+        _CC, 7,
+        r"(?:achtung|attention) ?(?:-|!|:) ?(?:stopp|stop) ?(?:-|!|:)",
     ),
     InjectionRule(
         "injection.context_confusion.ignore_everything_before",
