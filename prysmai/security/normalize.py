@@ -314,7 +314,7 @@ def _walk(source: str, builder: _Builder, *, apply_nfkc: bool) -> None:
     does not pay a Python step for every character.
     """
     index = 0
-    marked = source.translate(_changing_characters(apply_nfkc))
+    marked = source.translate(_changing_characters(apply_nfkc=apply_nfkc))
     for match in _MARKED_RUN_RE.finditer(marked):
         start = match.start()
         if start < index:  # inside a run of tag characters already taken
@@ -355,7 +355,7 @@ def _walk_cluster(source: str, index: int, builder: _Builder, *, apply_nfkc: boo
 
 
 @functools.cache
-def _changing_characters(apply_nfkc: bool) -> dict[int, str]:
+def _changing_characters(*, apply_nfkc: bool) -> dict[int, str]:
     """A translate table that marks, as NUL, each character the walk must visit.
 
     Those are invisible characters, combining marks and, when normalising, characters NFKC

@@ -28,13 +28,20 @@ from typing import Final
 
 from prysmai.security.findings import Finding, FindingKind
 from prysmai.security.pii_dates import BIRTH_CUE_PATTERN, find_birth_dates
-from prysmai.security.pii_numbers import find_numbers
+from prysmai.security.pii_numbers import find_numbers, load_phone_library
 from prysmai.security.pii_validators import Candidate, parse_ip
 from prysmai.security.secrets_patterns import TRIGGERS as SECRET_TRIGGERS
 from prysmai.security.secrets_patterns import find_secrets
 from prysmai.security.text_safety import without_surrogates
 
-__all__ = ["PII_TYPES", "SEVERITY", "detect_pii", "might_contain_pii", "placeholder_for"]
+__all__ = [
+    "PII_TYPES",
+    "SEVERITY",
+    "detect_pii",
+    "load_phone_library",
+    "might_contain_pii",
+    "placeholder_for",
+]
 
 PII_TYPES: Final = frozenset(
     {

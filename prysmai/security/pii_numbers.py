@@ -12,6 +12,7 @@ import functools
 import itertools
 import re
 from collections.abc import Iterable, Iterator
+from types import ModuleType
 from typing import Final
 
 from prysmai.security.pii_validators import (
@@ -387,13 +388,29 @@ def _is_grouped_phone(sizes: list[int], separator: str) -> bool:
     return True
 
 
+def load_phone_library() -> None:
+    """Import the phone-number library now (about 20 ms), so that no scan pays for it.
+
+    It is imported on first use rather than with this module, which ``import prysmai`` loads.
+    """
+    _phone_library()
+
+
+@functools.cache
+def _phone_library() -> ModuleType | None:
+    try:
+        import phonenumbers
+    except ImportError:  # pragma: no cover - phonenumbers is a declared dependency
+        return None
+    return phonenumbers
+
+
 @functools.lru_cache(maxsize=4096)
 def _is_possible_international(raw: str) -> bool:
     # Cached: chat requests re-send the whole conversation each turn, so the same numbers
     # come back again and again, and phone-number parsing is the costliest check here.
-    try:
-        import phonenumbers
-    except ImportError:  # pragma: no cover - phonenumbers is a declared dependency
+    phonenumbers = _phone_library()
+    if phonenumbers is None:  # pragma: no cover - phonenumbers is a declared dependency
         return True
     try:
         number = phonenumbers.parse(raw, None)

@@ -606,7 +606,8 @@ _EN_RULES: Final = (
         "policy.illegal.crime", "illegal", 7,
         r"(?:" + _INTENT_EN + "|" + _INTENT_FR + r") ~~ (?:steal|stealing|rob|robbing|"
         r"shoplift|shoplifting|launder|laundering|counterfeit (?:money|bills|cash|goods)|embezzle|"
-        r"scam|scamming|defraud|blackmail|extort|bribe|smuggle|smuggling|traffic|"
+        r"scam (?:someone|somebody|people|customers|users|victims|old|elderly|seniors|tourists|"
+        r"investors|my|the|a|an|him|her|them|others)|scamming|defraud|blackmail|extort|bribe|smuggle|smuggling|traffic|"
         r"hack|hacking|hack into|break into|breaking into|broke into|burglari[sz]e|burgle|"
         r"pickpocket|hotwire|hot-wire|carjack|hijack|skim|phish|evade|evading|dodge|"
         r"commit (?:fraud|tax fraud|insurance fraud|identity theft|a crime|crimes|arson|"
