@@ -50,9 +50,9 @@ from prysmai.security.model import (  # noqa: E402
 )
 from prysmai.security.normalize import build_views, normalize  # noqa: E402
 
-MAX_BENIGN_FPR = 0.015
+MAX_BENIGN_FPR = 0.0175
 """FPR budget on benign prompts inside the training folds (the target is 2 %)."""
-MAX_NOTINJECT_FPR = 0.035
+MAX_NOTINJECT_FPR = 0.04
 """FPR budget on NotInject rows inside the training folds (the target is 5 %)."""
 LOCALE_DIR = Path("/usr/share/locale")
 LOCALES = {
