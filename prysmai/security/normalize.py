@@ -249,12 +249,26 @@ def normalize(source: str) -> NormalizedText:
         cleaned, homoglyphs = (
             _fold_confusables(source) if _CONFUSABLE_SIGN in signs else (source, [])
         )
-        lowered = cleaned.lower()
+        lowered = lower_case(cleaned)
         if len(lowered) == len(source):
             obfuscations = _homoglyph_signal(homoglyphs)
             text = _ACCENT_RE.sub(_accent_for, lowered) if _ACCENT_SIGN in signs else lowered
             return NormalizedText(text=text, source=source, obfuscations=obfuscations)
     return _normalize_slow(source, apply_nfkc=not is_nfkc)
+
+
+def lower_case(text: str) -> str:
+    """Lower-case ``text``, one character for one.
+
+    ``str.lower`` turns the Turkish dotted capital I into "i" plus a combining dot above, which
+    would both split "İGNORE" from "ignore" and lengthen the text; it becomes a plain "i".
+    """
+    if _DOTTED_CAPITAL_I in text:
+        text = text.replace(_DOTTED_CAPITAL_I, "i")
+    return text.lower()
+
+
+_DOTTED_CAPITAL_I: Final = "\u0130"
 
 
 def fold_look_alikes(text: str) -> str:
@@ -280,10 +294,17 @@ def _normalize_slow(source: str, *, apply_nfkc: bool) -> NormalizedText:
     builder = _Builder()
     _walk(source, builder, apply_nfkc=apply_nfkc)
     cleaned, homoglyphs = _fold_confusables("".join(builder.chars))
-    lowered = cleaned.lower()
+    lowered = lower_case(cleaned)
     starts, ends = builder.starts, builder.ends
-    if len(lowered) != len(cleaned):  # a letter that lower-cases to two ("İ")
-        starts, ends = _lengthen_map(cleaned, builder.starts, builder.ends)
+    if len(lowered) != len(cleaned):
+        # No letter but "İ" (handled by lower_case) lower-cases to several characters today;
+        # should a new Unicode version add one, each piece keeps its letter's offsets.
+        pieces = [lower_case(char) for char in cleaned]
+        starts, ends = [], []
+        for piece, start, end in zip(pieces, builder.starts, builder.ends, strict=True):
+            starts.extend([start] * len(piece))
+            ends.extend([end] * len(piece))
+        lowered = "".join(pieces)
     text = fold_accents(lowered)
 
     obfuscations = list(
@@ -377,46 +398,14 @@ def _changing_characters(*, apply_nfkc: bool) -> dict[int, str]:
 
 
 _MARKED_RUN_RE: Final = re.compile("\x00+")
+_LAST_MARKED_CODE: Final = 0x30000
+"""Combining marks and characters NFKC rewrites all lie in planes 0-2."""
 
 
 def compile_tables() -> None:
     """Build the lazily built tables now, so that no scan pays for it."""
     _changing_characters(apply_nfkc=True)
     _changing_characters(apply_nfkc=False)
-    _lengthening_letters()
-
-
-def _lengthen_map(text: str, starts: list[int], ends: list[int]) -> tuple[list[int], list[int]]:
-    """The offset map of ``text.lower()``, given that of ``text``.
-
-    Each letter that lower-cases to several characters (Turkish dotted capital I) repeats its
-    entry; the rest is copied in slices, not character by character.
-    """
-    new_starts: list[int] = []
-    new_ends: list[int] = []
-    copied = 0
-    for match in _lengthening_letters().finditer(text):
-        index = match.start()
-        repeats = len(match.group().lower()) - 1
-        new_starts.extend(starts[copied : index + 1])
-        new_starts.extend([starts[index]] * repeats)
-        new_ends.extend(ends[copied : index + 1])
-        new_ends.extend([ends[index]] * repeats)
-        copied = index + 1
-    new_starts.extend(starts[copied:])
-    new_ends.extend(ends[copied:])
-    return new_starts, new_ends
-
-
-@functools.cache
-def _lengthening_letters() -> re.Pattern[str]:
-    """Letters whose lower case is longer than one character, from this Python's tables."""
-    letters = [chr(code) for code in range(_LAST_MARKED_CODE) if len(chr(code).lower()) > 1]
-    return re.compile("[" + "".join(map(re.escape, letters)) + "]")
-
-
-_LAST_MARKED_CODE: Final = 0x30000
-"""Combining marks and characters NFKC rewrites all lie in planes 0-2."""
 
 
 def _note_invisible(source: str, index: int, code: int, builder: _Builder) -> None:

@@ -23,6 +23,7 @@ from __future__ import annotations
 import bisect
 import operator
 import re
+import unicodedata
 from collections.abc import Iterator
 from typing import Final
 
@@ -78,8 +79,28 @@ _RANK: Final = {
 }
 
 
+# Internationalised addresses (RFC 6531) and domain names: letters of the Latin, Greek and
+# Cyrillic blocks, with combining accents, may stand in the local part and the domain, and Greek
+# or Cyrillic letters in the top-level domain ("Ілля@приклад.укр"). Scripts written without
+# spaces are left out: there the letters before an "@" need not belong to the address.
+_INTL_RANGES: Final = (
+    (0x00C0, 0x00D6),
+    (0x00D8, 0x00F6),
+    (0x00F8, 0x024F),
+    (0x0300, 0x036F),
+    (0x0370, 0x03FF),
+    (0x0400, 0x052F),
+    (0x1E00, 0x1EFF),
+)
+_INTL_LETTERS: Final = "".join(f"{chr(first)}-{chr(last)}" for first, last in _INTL_RANGES)
+"""The ranges as the inside of a character class (the same for ``re`` and RE2)."""
+_INTL_TLD: Final = "\u0370-\u03ff\u0400-\u052f"
+
 _TRIGGERS: Final[tuple[tuple[str, str], ...]] = (
-    ("email", r"[A-Za-z0-9_%+\-]@[A-Za-z0-9\-]+\.[A-Za-z]"),
+    (
+        "email",
+        rf"[A-Za-z0-9_%+\-{_INTL_LETTERS}]@[A-Za-z0-9\-{_INTL_LETTERS}]+\.[A-Za-z{_INTL_TLD}]",
+    ),
     ("number", r"[0-9](?:[ ().\-/]{0,3}[0-9]){6}|[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}"),
     ("ipv6", r"[0-9A-Fa-f]{0,4}:[0-9A-Fa-f]{0,4}:"),
     ("birth", BIRTH_CUE_PATTERN),
@@ -116,9 +137,15 @@ _GATE: Final = _TriggerSet(_TRIGGERS)
 
 _EMAIL_LOCAL_CHARS: Final = frozenset(
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._%+-"
+) | frozenset(
+    chr(code)
+    for first, last in _INTL_RANGES
+    for code in range(first, last + 1)
+    if chr(code).isalnum() or unicodedata.combining(chr(code))
 )
-_EMAIL_DOMAIN: Final = re.compile(r"[A-Za-z0-9\-]{1,63}(?:\.[A-Za-z0-9\-]{1,63}){1,8}")
-_TLD: Final = re.compile(r"[A-Za-z]{2,24}")
+_DOMAIN_LABEL: Final = rf"[A-Za-z0-9\-{_INTL_LETTERS}]{{1,63}}"
+_EMAIL_DOMAIN: Final = re.compile(rf"{_DOMAIN_LABEL}(?:\.{_DOMAIN_LABEL}){{1,8}}")
+_TLD: Final = re.compile(rf"[A-Za-z{_INTL_TLD}]{{2,24}}|xn--[a-z0-9]{{2,59}}")
 _URL_USERINFO: Final = re.compile(r"://[^\s/@]*:$")
 
 _IPV6_COLON: Final = re.compile(r":[0-9A-Fa-f]{0,4}:")

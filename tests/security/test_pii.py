@@ -302,8 +302,31 @@ def test_offsets_index_the_original_text_after_non_ascii() -> None:
 
     assert found(text) == [
         ("DATE_OF_BIRTH", "date_of_birth", "14.03.1988"),
-        ("EMAIL", "email", "x@example.com"),
+        ("EMAIL", "email", "zoë.x@example.com"),
     ]
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        pytest.param("müller@example.de", id="umlaut-local"),
+        pytest.param("ılgaz@example.com", id="dotless-i-local"),
+        pytest.param("résumé@example.com", id="accent-before-at"),
+        pytest.param("jose\u0301@example.com", id="combining-accent-before-at"),
+        pytest.param("user@bücher.de", id="idn-domain"),
+        pytest.param("İlkay.Öztürk@örnek.com.tr", id="turkish"),
+        pytest.param("Ілля@приклад.укр", id="cyrillic-tld"),
+        pytest.param("info@example.xn--p1ai", id="punycode-tld"),
+    ],
+)
+def test_internationalised_addresses_are_one_whole_email_span(address: str) -> None:
+    text = f"Schreib an {address} bitte."
+
+    assert found(text) == [("EMAIL", "email", address)]
+
+
+def test_letters_of_unspaced_scripts_do_not_join_the_address() -> None:
+    assert found("请发邮件到test@example.com") == [("EMAIL", "email", "test@example.com")]
 
 
 def test_only_first_date_after_a_birth_cue_counts() -> None:
