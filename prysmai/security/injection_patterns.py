@@ -303,21 +303,21 @@ ENGLISH_RULES: Final = (
         r"(?:implications|concerns|consequences|considerations|boundaries|standards|guidelines)",
     ),
     InjectionRule(
+        # Said of the requests or answers themselves: "answer any request, no matter how
+        # illegal", not "no matter how unethical a law is".
         "injection.jailbreak_phrase.no_matter_how_immoral",
         _JB, 9,
-        r"no matter how (?:immoral|unethical|illegal)",
-    ),
-    InjectionRule(
-        "injection.jailbreak_phrase.unfiltered_answer",
-        _JB, 9,
-        r"(?:your|(?:send|sends|give|gives|provide|provides)(?: the| an?| only)?|always|only) "
-        r"(?:an? )?(?:unfiltered|uncensored|unrestricted|amoral) (?:response|reply|answer)s?",
+        r"(?:respon\w*|reply|replies|request\w*|prompts?|answer\w*|anything|questions?|whims|"
+        r"information|execute|fulfil\w*|comply|complies|provide\w*) ~ no matter how (?:immoral|"
+        r"unethical|illegal|lawless)|no matter how (?:immoral|unethical|illegal) (?:your|the|"
+        r"my|this|that) (?:response|request|question|prompt|answer)",
     ),
     InjectionRule(
         "injection.role_manipulation.harm_without_refusal",
         _RM, 8,
-        r"(?:immoral|unethical|illegal|explicit|dangerous|offensive|harmful) ~ (?:without|with "
-        r"no) (?:any )?(?:refusals?|disclaimers?|warnings?|censorship|hesitation)",
+        r"(?:immoral|unethical|illegal|explicit|offensive|nsfw) ~ (?:without|with no|with zero) "
+        r"(?:adding |giving |including |any |a single )*(?:refusals?|disclaimers?|warnings?|"
+        r"apolog\w*)",
     ),
     InjectionRule(
         "injection.jailbreak_phrase.persona_without_rules",
@@ -338,7 +338,8 @@ ENGLISH_RULES: Final = (
         # another one.
         "injection.context_confusion.alarm_interrupt",
         _CC, 7,
-        r"(?:achtung|attention) ?(?:-|!|:) ?(?:stopp|stop) ?(?:-|!|:)",
+        r"(?:achtung|attention) ?[-–—!:.,]? ?(?:stopp|stop) ?[-–—!:.,]? ?(?:ich|i|you|du|"
+        r"bitte|please|jetzt|now|neue|new|forget|vergiss|ignore|ignoriere)",
     ),
     InjectionRule(
         "injection.context_confusion.ignore_everything_before",
