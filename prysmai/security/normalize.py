@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import dataclasses
 import functools
 import re
 import unicodedata
@@ -23,6 +24,8 @@ from dataclasses import dataclass, field
 from typing import Final
 
 import re2
+
+from prysmai.security.text_safety import without_surrogates
 
 # Format and filler characters that render as nothing; removed before matching.
 _INVISIBLE_RANGES: Final = (
@@ -113,6 +116,26 @@ _ACCENT_CHARS: Final = {chr(code): value for code, value in _ACCENT_TABLE.items(
 _INVISIBLE_SIGN: Final = 0
 _CONFUSABLE_SIGN: Final = 1
 _ACCENT_SIGN: Final = 2
+_MARK_SIGN: Final = 3
+# Combining marks that decorate letters (underline, strike-through, "zalgo" stacks) rather than
+# spell them: left over after NFKC on a Latin, Greek or Cyrillic letter, they are dropped, as
+# accents are folded, so that "I̲g̲n̲o̲r̲e̲" reads as "ignore".
+_DECORATION_MARK_RANGES: Final = (
+    (0x0300, 0x036F),
+    (0x1AB0, 0x1AFF),
+    (0x1DC0, 0x1DFF),
+    (0x20D0, 0x20FF),
+    (0xFE20, 0xFE2F),
+)
+_DECORATION_MARKS: Final = frozenset(
+    chr(code) for lo, hi in _DECORATION_MARK_RANGES for code in range(lo, hi + 1)
+)
+_DECORATED_ALPHABETS: Final = ((0x0041, 0x052F), (0x1E00, 0x1FFF))
+"""Latin, Greek and Cyrillic letters (with their extensions), whose decorations are dropped."""
+# Conjoining Hangul jamo: a leading consonant, then vowels and trailing consonants, compose into
+# one syllable under NFKC; decomposed Korean must compose before matching.
+_LEADING_JAMO: Final = ((0x1100, 0x115E), (0xA960, 0xA97C))
+_FOLLOWING_JAMO: Final = ((0x1161, 0x11FF), (0xD7B0, 0xD7FF))
 
 
 def _signs() -> re2._Regexp:
@@ -122,6 +145,7 @@ def _signs() -> re2._Regexp:
     signs.Add("[" + "".join(ranges) + "]")
     signs.Add(_CONFUSABLE_CLASS)
     signs.Add("[" + "".join(re.escape(char) for char in _ACCENT_CHARS) + "]")
+    signs.Add("[" + "".join(f"{chr(lo)}-{chr(hi)}" for lo, hi in _DECORATION_MARK_RANGES) + "]")
     signs.Compile()
     return signs
 
@@ -243,9 +267,12 @@ def normalize(source: str) -> NormalizedText:
         if b"\x01" not in kinds:
             table = _LATIN1_FOLD if b"\x02" in kinds else _LATIN1_LOWER
             return NormalizedText(text=latin.translate(table).decode("latin-1"), source=source)
+    if _has_surrogate(source):  # RE2 cannot take them; U+FFFD keeps every offset
+        normalized = normalize(without_surrogates(source))
+        return dataclasses.replace(normalized, source=source)
     is_nfkc = unicodedata.is_normalized("NFKC", source)
     signs = _SIGNS.Match(source.encode("utf-8", "surrogatepass")) or ()
-    if is_nfkc and _INVISIBLE_SIGN not in signs:
+    if is_nfkc and _INVISIBLE_SIGN not in signs and _MARK_SIGN not in signs:
         cleaned, homoglyphs = (
             _fold_confusables(source) if _CONFUSABLE_SIGN in signs else (source, [])
         )
@@ -363,16 +390,34 @@ def _walk_cluster(source: str, index: int, builder: _Builder, *, apply_nfkc: boo
         _note_invisible(source, index, code, builder)
         return index + 1
     end = index + 1
+    if apply_nfkc and _in_ranges(code, _LEADING_JAMO):
+        while end < len(source) and _in_ranges(ord(source[end]), _FOLLOWING_JAMO):
+            end += 1
     while end < len(source) and unicodedata.combining(source[end]):
         end += 1
     cluster = source[index:end]
     if apply_nfkc and not cluster.isascii():
         cluster = unicodedata.normalize("NFKC", cluster)
+    base = cluster[:1]
+    if len(cluster) > 1 and base.isalpha() and _in_ranges(ord(base), _DECORATED_ALPHABETS):
+        cluster = cluster[0] + "".join(c for c in cluster[1:] if c not in _DECORATION_MARKS)
     for piece in cluster:
         builder.chars.append(piece)
         builder.starts.append(index)
         builder.ends.append(end)
     return end
+
+
+def _in_ranges(code: int, ranges: tuple[tuple[int, int], ...]) -> bool:
+    return any(lo <= code <= hi for lo, hi in ranges)
+
+
+def _has_surrogate(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
 
 
 @functools.cache
@@ -388,7 +433,9 @@ def _changing_characters(*, apply_nfkc: bool) -> dict[int, str]:
     """
     codes = set(_INVISIBLE)
     codes.update(c for c in range(0x300, _LAST_MARKED_CODE) if unicodedata.combining(chr(c)))
+    codes.update(map(ord, _DECORATION_MARKS))
     if apply_nfkc:
+        codes.update(code for lo, hi in _LEADING_JAMO for code in range(lo, hi + 1))
         codes.update(
             code
             for code in range(0xA0, _LAST_MARKED_CODE)
