@@ -230,6 +230,8 @@ class _Builder:
     zero_width: list[int] = field(default_factory=list)
     overrides: list[int] = field(default_factory=list)
     hidden: list[HiddenText] = field(default_factory=list)
+    overflow_text: list[str] = field(default_factory=list)
+    overflow_positions: list[int] = field(default_factory=list)
     invisible_run_end: int = 0
     """Index just past the run of invisible characters last measured, so each run is walked
     once (a flood of zero-width characters must stay linear)."""
@@ -341,6 +343,9 @@ def _normalize_slow(source: str, *, apply_nfkc: bool) -> NormalizedText:
         obfuscations.append(_signal("invisible_characters", builder.zero_width))
     if builder.overrides:
         obfuscations.append(_signal("bidi_override", builder.overrides))
+    if builder.overflow_text:
+        overflow = "".join(builder.overflow_text)[1:]  # the first run needs no separator
+        builder.hidden.append(HiddenText(overflow, tuple(builder.overflow_positions[1:])))
     for hidden in builder.hidden:
         obfuscations.append(_signal("hidden_tag_text", list(hidden.positions)))
     return NormalizedText(
@@ -365,11 +370,13 @@ def _walk(source: str, builder: _Builder, *, apply_nfkc: bool) -> None:
     marked = source.translate(_changing_characters(apply_nfkc=apply_nfkc))
     for match in _MARKED_RUN_RE.finditer(marked):
         start = match.start()
-        if start < index:  # inside a run of tag characters already taken
-            continue
+        if start < index:  # the last cluster (a tag run, a syllable) reached into this run
+            start = index
+            if start >= match.end():
+                continue
         # A run that opens with combining marks belongs to the cluster of the character before
         # it, unless that one was invisible (then the marks form a cluster of their own).
-        if start > index and unicodedata.combining(source[start]):
+        elif start > index and unicodedata.combining(source[start]):
             if ord(source[start - 1]) not in _INVISIBLE:
                 start -= 1
         if start > index:
@@ -488,9 +495,20 @@ def _take_tags(source: str, index: int, builder: _Builder) -> int:
     if not is_flag:
         positions = [i for i in range(index, end) if 0x20 <= ord(source[i]) - _TAG_FIRST < 0x7F]
         text = "".join(chr(ord(source[i]) - _TAG_FIRST) for i in positions)
-        if text.strip():
+        if not text.strip():
+            return end
+        if len(builder.hidden) < _MAX_HIDDEN_TEXTS:
             builder.hidden.append(HiddenText(text=text, positions=tuple(positions)))
+        else:  # thousands of tiny runs: the rest goes into one text, not one object per run
+            builder.overflow_text.append(" " + text)
+            builder.overflow_positions.append(positions[0])
+            builder.overflow_positions.extend(positions)
     return end
+
+
+_MAX_HIDDEN_TEXTS: Final = 32
+"""Runs of tag characters kept as texts of their own; later runs are joined into one more
+(which, like them, fits within the views :func:`build_views` decodes)."""
 
 
 def _fold_confusables(text: str) -> tuple[str, list[tuple[int, int]]]:
@@ -722,17 +740,20 @@ def build_views(text: str, *, max_depth: int = MAX_DECODE_DEPTH) -> list[View]:
         index += 1
         if view.depth >= max_depth:
             continue
-        views.extend(_children(view)[: MAX_VIEWS + 1 - len(views)])
+        views.extend(_children(view, MAX_VIEWS + 1 - len(views)))
     return views
 
 
-def _children(view: View) -> list[View]:
+def _children(view: View, limit: int) -> list[View]:
+    """Up to ``limit`` views of what ``view`` hides or encodes (none is built past the limit)."""
     children: list[View] = []
     depth = view.depth + 1
-    for hidden in view.normalized.hidden:
+    for hidden in view.normalized.hidden[:limit]:
         positions = tuple(_original_index(view, index) for index in hidden.positions)
         children.append(View(normalize(hidden.text), _chain(view, "tag"), depth, positions))
     for payload in find_encoded_payloads(view.normalized.source):
+        if len(children) >= limit:
+            break
         span = _original_source_span(view, payload.start, payload.end)
         children.append(
             View(normalize(payload.decoded), _chain(view, payload.encoding), depth, None, span)
