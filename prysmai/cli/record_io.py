@@ -34,6 +34,7 @@ from rich.progress import (
 )
 
 from prysmai.cli.common import UsageError
+from prysmai.security.pii import might_contain_pii
 
 BLOCK_CHARS: Final = 16_384
 """Plain text is scanned in blocks of whole lines of about this size, so that a cue on one line
@@ -59,6 +60,8 @@ class InputStats:
     malformed_json_lines: int = 0
     deep_json_lines: int = 0
     """JSON lines nested too deeply to parse, handled as plain text."""
+    duplicate_key_lines: int = 0
+    """JSON lines with an object that names a key twice, handled as plain text."""
 
 
 def warn(message: str) -> None:
@@ -79,6 +82,11 @@ def report_input_problems(stats: InputStats) -> None:
         warn(
             f"{stats.malformed_json_lines} line(s) were not valid JSON and were handled as plain "
             "text"
+        )
+    if stats.duplicate_key_lines:
+        warn(
+            f"{stats.duplicate_key_lines} line(s) named a key twice in one JSON object and were "
+            "handled as plain text"
         )
     if stats.deep_json_lines:
         warn(
@@ -258,20 +266,61 @@ def iter_blocks(lines: Iterable[str]) -> Iterator[tuple[int, str]]:
 
 
 def string_fields(value: Any, path: str = "") -> Iterator[tuple[str, str]]:
-    """Yield (dotted path, string) for every string inside a JSON value, keys excluded.
+    """Yield (dotted path, text) for every string inside a JSON value.
 
-    The walk is iterative, in document order, so no nesting depth can exhaust the stack.
+    Besides string values, object keys that may hold personal data (path ending ``#key``) and
+    integers long enough to be a card, phone or account number (as their decimal text) are
+    fields too. A key that may hold personal data is named by position in paths (``<key 2>``),
+    so that a path never prints it. The walk is iterative, in document order, so no nesting
+    depth can exhaust the stack.
     """
     pending: list[tuple[str, Any]] = [(path, value)]
     while pending:
         here, node = pending.pop()
         if isinstance(node, str):
             yield here, node
+        elif _is_long_integer(node):
+            yield here, str(node)
         elif isinstance(node, dict | list):
-            items = node.items() if isinstance(node, dict) else enumerate(node)
-            children = [(f"{here}.{key}" if here else str(key), item) for key, item in items]
+            children: list[tuple[str, Any]] = []
+            if isinstance(node, dict):
+                for index, (key, item) in enumerate(node.items()):
+                    segment = path_segment(key, index)
+                    child = f"{here}.{segment}" if here else segment
+                    if segment != key:
+                        children.append((f"{child}#key", key))
+                    children.append((child, item))
+            else:
+                children = [
+                    (f"{here}.{i}" if here else str(i), item) for i, item in enumerate(node)
+                ]
             children.reverse()  # the stack pops the first child first
             pending.extend(children)
+
+
+def path_segment(key: str, index: int) -> str:
+    """A key as a path segment; one that may hold personal data is named by its position."""
+    return f"<key {index}>" if might_contain_pii(key) else key
+
+
+def _is_long_integer(value: Any) -> bool:
+    return type(value) is int and abs(value) >= _LONG_INTEGER
+
+
+_LONG_INTEGER: Final = 1_000_000
+"""Integers from seven digits up may be phone, card or account numbers and are scanned."""
+
+
+class DuplicateKeyError(ValueError):
+    """A JSON object names the same key twice (parsers keep only one of the values)."""
+
+
+def unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """``object_pairs_hook`` for :func:`json.loads` that refuses duplicate keys."""
+    record = dict(pairs)
+    if len(record) != len(pairs):
+        raise DuplicateKeyError("duplicate key in a JSON object")
+    return record
 
 
 def select_nodes(value: Any, selector: str) -> list[tuple[str, Any]]:
@@ -312,7 +361,9 @@ def _children(path: str, node: Any, part: str) -> Iterator[tuple[str, Any]]:
 
 
 def map_strings(value: Any, change: Callable[[str], str]) -> tuple[Any, bool]:
-    """Apply ``change`` to every string inside a JSON value (keys kept).
+    """Apply ``change`` to every string inside a JSON value, keys and long integers included.
+
+    An integer that ``change`` rewrites becomes a string (the placeholder).
 
     Raises:
         RecursionError: the value is nested about as deeply as the recursion limit.
@@ -323,12 +374,17 @@ def map_strings(value: Any, change: Callable[[str], str]) -> tuple[Any, bool]:
     if isinstance(value, str):
         new = change(value)
         return new, new != value
+    if _is_long_integer(value):  # a card or phone number written as a JSON number
+        text = str(value)
+        new = change(text)
+        return (new, True) if new != text else (value, False)
     if isinstance(value, dict):
         changed = False
         result: dict[str, Any] = {}
         for key, item in value.items():
-            result[key], item_changed = map_strings(item, change)
-            changed = changed or item_changed
+            new_key = change(key) if might_contain_pii(key) else key
+            result[new_key], item_changed = map_strings(item, change)
+            changed = changed or item_changed or new_key != key
         return (result, True) if changed else (value, False)
     if isinstance(value, list):
         pairs = [map_strings(item, change) for item in value]

@@ -1,11 +1,14 @@
 """``prysmai redact``: remove PII and secrets from a log file, streaming, in constant memory.
 
-JSON Lines input keeps its structure: every string value is redacted (recursively, keys and
-other values kept), a record without findings is written back byte for byte, a changed record is
-re-serialised on one line. Any other input is redacted as plain text, in blocks of whole lines.
-A line that is not valid JSON in a JSONL file, or JSON nested too deeply to parse, is redacted as
-plain text and counted in a warning. A lone surrogate (U+D800 to U+DFFF) that a JSON escape put
-in a changed record is written back as that escape. The output may not be the input file.
+JSON Lines input keeps its structure: every string value is redacted (recursively), and so are
+keys and integers of seven digits or more (a card number written as a number becomes the
+placeholder string); a record without findings is written back byte for byte, a changed record
+is re-serialised on one line. A line whose object names a key twice is redacted as plain text
+(re-serialising would drop all but one value). Any other input is redacted as plain text, in
+blocks of whole lines. A line that is not valid JSON in a JSONL file, or JSON nested too deeply
+to parse, is redacted as plain text and counted in a warning. A lone surrogate (U+D800 to
+U+DFFF) that a JSON escape put in a changed record is written back as that escape. The output
+may not be the input file.
 
 Exit status: 0 on success, 1 on failure (one ``ErrorType: message`` line on stderr).
 """
@@ -19,6 +22,7 @@ from collections.abc import Iterator
 from functools import partial
 
 from prysmai.cli.record_io import (
+    DuplicateKeyError,
     InputStats,
     ProgressReporter,
     check_output_is_not_input,
@@ -35,6 +39,7 @@ from prysmai.cli.record_io import (
     report_input_problems,
     should_show_progress,
     string_fields,
+    unique_keys,
 )
 from prysmai.security.pii import might_contain_pii
 from prysmai.security.redaction import hash_key, redact
@@ -130,7 +135,7 @@ def _redact_record(line: str, change: partial[str], stats: InputStats) -> str:
     body = line.rstrip("\r\n")
     ending = line[len(body) :]
     try:
-        record = json.loads(body)
+        record = json.loads(body, object_pairs_hook=unique_keys)
         if not might_contain_pii("\n".join(text for _, text in string_fields(record))):
             return line  # each string is a substring of the joined text: none can hold PII
         redacted, changed = map_strings(record, change)
@@ -139,6 +144,9 @@ def _redact_record(line: str, change: partial[str], stats: InputStats) -> str:
         text = json.dumps(redacted, ensure_ascii=False)
     except RecursionError:
         stats.deep_json_lines += 1
+        return change(line)
+    except DuplicateKeyError:  # re-serialising would keep one of the values and drop the rest
+        stats.duplicate_key_lines += 1
         return change(line)
     except ValueError:
         stats.malformed_json_lines += 1

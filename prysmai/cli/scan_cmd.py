@@ -26,6 +26,7 @@ from rich.table import Table
 
 from prysmai.cli.common import UsageError, make_console, printable
 from prysmai.cli.record_io import (
+    DuplicateKeyError,
     InputStats,
     TextSink,
     check_output_is_not_input,
@@ -40,6 +41,7 @@ from prysmai.cli.record_io import (
     report_input_problems,
     select_nodes,
     string_fields,
+    unique_keys,
 )
 from prysmai.security.findings import Finding
 from prysmai.security.pii import PII_TYPES, detect_pii
@@ -235,10 +237,13 @@ def _scan_records(
         if not line.strip():
             continue
         try:
-            record = json.loads(line)
+            record = json.loads(line, object_pairs_hook=unique_keys)
         except RecursionError:
             stats.deep_json_lines += 1
             fields: Iterable[tuple[str, str]] = [("", line)]
+        except DuplicateKeyError:  # a parser would see only one of the values
+            stats.duplicate_key_lines += 1
+            fields = [("", line)]
         except ValueError:
             stats.malformed_json_lines += 1
             fields = [("", line)]

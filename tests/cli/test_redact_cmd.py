@@ -58,7 +58,7 @@ def test_private_key_spanning_lines_is_redacted_whole(
     assert (code, capsys.readouterr().out) == (0, "key below:\n[PRIVATE_KEY_REDACTED]\ndone\n")
 
 
-def test_jsonl_keeps_structure_keys_and_non_string_values(
+def test_jsonl_keeps_structure_and_redacts_keys_too(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     record = {
@@ -82,7 +82,7 @@ def test_jsonl_keeps_structure_keys_and_non_string_values(
             {"role": "user", "content": "I am [EMAIL_REDACTED]"},
             {"role": "assistant", "content": [{"type": "text", "text": "SSN [SSN_REDACTED]?"}]},
         ],
-        "jane@example.com": None,
+        "[EMAIL_REDACTED]": None,
     }
     assert (code, json.loads(capsys.readouterr().out)) == (0, expected)
 
@@ -251,3 +251,42 @@ def test_jsonl_nested_too_deeply_is_redacted_as_text_with_a_warning(
     assert captured.err == (
         "Warning: 1 line(s) were JSON nested too deeply to parse and were handled as plain text\n"
     )
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        pytest.param(
+            '{"card": 4111111111111111, "n": 12345678}',
+            {"card": "[CREDIT_CARD_REDACTED]", "n": 12345678},
+            id="card-as-number",
+        ),
+        pytest.param(
+            '{"users": {"bob@example.com": {"plan": "pro"}}}',
+            {"users": {"[EMAIL_REDACTED]": {"plan": "pro"}}},
+            id="nested-key",
+        ),
+    ],
+)
+def test_jsonl_redacts_numbers_and_keys(tmp_path: Path, line: str, expected: object) -> None:
+    source = tmp_path / "log.jsonl"
+    source.write_text(line + "\n", encoding="utf-8")
+    target = tmp_path / "out.jsonl"
+
+    code = run([str(source), "-o", str(target)])
+
+    assert (code, json.loads(target.read_text(encoding="utf-8"))) == (0, expected)
+
+
+def test_jsonl_line_with_a_duplicate_key_is_redacted_as_text(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = tmp_path / "log.jsonl"
+    source.write_text('{"a": "jane@example.com", "a": "x"}\n', encoding="utf-8")
+    target = tmp_path / "out.jsonl"
+
+    code = run([str(source), "-o", str(target)])
+
+    assert target.read_text(encoding="utf-8") == '{"a": "[EMAIL_REDACTED]", "a": "x"}\n'
+    assert code == 0
+    assert "named a key twice" in capsys.readouterr().err
