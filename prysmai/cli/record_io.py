@@ -13,6 +13,7 @@ escape, so writing never fails and JSON stays valid.
 from __future__ import annotations
 
 import contextlib
+import io
 import json
 import os
 import re
@@ -60,6 +61,8 @@ class InputStats:
     malformed_json_lines: int = 0
     deep_json_lines: int = 0
     """JSON lines nested too deeply to parse, handled as plain text."""
+    is_utf16: bool = False
+    """The input started with a UTF-16 byte order mark and was decoded as UTF-16."""
     duplicate_key_lines: int = 0
     """JSON lines with an object that names a key twice, handled as plain text."""
 
@@ -71,6 +74,8 @@ def warn(message: str) -> None:
 
 def report_input_problems(stats: InputStats) -> None:
     """Warn about binary input, invalid UTF-8 and malformed JSON lines, if any were seen."""
+    if stats.is_utf16:
+        warn("the input was UTF-16 (byte order mark); it was decoded, and output is UTF-8")
     if stats.is_binary:
         warn("the input looks binary (NUL bytes); it was processed as text")
     if stats.invalid_utf8_lines:
@@ -193,10 +198,24 @@ def open_output(path: str | None) -> Iterator[TextSink]:
 
 
 def read_lines(stream: IO[bytes], stats: InputStats) -> Iterator[str]:
-    """Yield decoded lines (with their line endings) and count what was read."""
+    """Yield decoded lines (with their line endings) and count what was read.
+
+    Input is UTF-8; a UTF-8 byte order mark is dropped, and a file that starts with a UTF-16
+    byte order mark (as Windows tools write) is decoded as UTF-16 instead of being read as
+    binary. Output is always UTF-8.
+    """
+    peek = getattr(stream, "peek", None)
+    start = peek(4)[:4] if peek is not None else b""
+    if start.startswith(_UTF16_MARKS) and not start.startswith(_UTF32_LE_MARK):
+        yield from _read_utf16_lines(stream, stats)
+        return
     for raw in stream:
-        if stats.lines == 0 and b"\x00" in raw[:_BINARY_PROBE_BYTES]:
-            stats.is_binary = True
+        if stats.lines == 0:
+            if raw.startswith(_UTF8_MARK):
+                stats.bytes_read += len(_UTF8_MARK)
+                raw = raw[len(_UTF8_MARK) :]
+            if b"\x00" in raw[:_BINARY_PROBE_BYTES]:
+                stats.is_binary = True
         stats.bytes_read += len(raw)
         stats.lines += 1
         try:
@@ -204,6 +223,23 @@ def read_lines(stream: IO[bytes], stats: InputStats) -> Iterator[str]:
         except UnicodeDecodeError:
             stats.invalid_utf8_lines += 1
             yield raw.decode("utf-8", "surrogateescape")
+
+
+_UTF8_MARK: Final = b"\xef\xbb\xbf"
+_UTF16_MARKS: Final = (b"\xff\xfe", b"\xfe\xff")
+_UTF32_LE_MARK: Final = b"\xff\xfe\x00\x00"
+
+
+def _read_utf16_lines(stream: IO[bytes], stats: InputStats) -> Iterator[str]:
+    stats.is_utf16 = True
+    text = io.TextIOWrapper(stream, encoding="utf-16", errors="replace", newline="")
+    try:
+        for line in text:
+            stats.bytes_read += 2 * len(line)
+            stats.lines += 1
+            yield line
+    finally:
+        text.detach()  # leave the byte stream (standard input included) to its owner
 
 
 def has_escaped_bytes(text: str) -> bool:

@@ -290,3 +290,30 @@ def test_jsonl_line_with_a_duplicate_key_is_redacted_as_text(
     assert target.read_text(encoding="utf-8") == '{"a": "[EMAIL_REDACTED]", "a": "x"}\n'
     assert code == 0
     assert "named a key twice" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be"])
+def test_utf16_input_is_decoded_not_passed_through(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], encoding: str
+) -> None:
+    source = tmp_path / "notes.txt"
+    body = "mail jane@example.com\nsee you\n"
+    mark = b"\xfe\xff" if encoding == "utf-16-be" else b""
+    source.write_bytes(mark + body.encode(encoding))
+    target = tmp_path / "out.txt"
+
+    code = run([str(source), "-o", str(target)])
+
+    assert target.read_text(encoding="utf-8") == "mail [EMAIL_REDACTED]\nsee you\n"
+    assert code == 0
+    assert "UTF-16" in capsys.readouterr().err
+
+
+def test_utf8_byte_order_mark_does_not_hide_jsonl(tmp_path: Path) -> None:
+    source = tmp_path / "log.jsonl"
+    source.write_bytes(b'\xef\xbb\xbf{"a": "jane@example.com", "n": 1}\n')
+    target = tmp_path / "out.jsonl"
+
+    code = run([str(source), "-o", str(target)])
+
+    assert (code, target.read_text(encoding="utf-8")) == (0, '{"a": "[EMAIL_REDACTED]", "n": 1}\n')
