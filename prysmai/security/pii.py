@@ -96,6 +96,15 @@ _INTL_LETTERS: Final = "".join(f"{chr(first)}-{chr(last)}" for first, last in _I
 """The ranges as the inside of a character class (the same for ``re`` and RE2)."""
 _INTL_TLD: Final = "\u0370-\u03ff\u0400-\u052f"
 
+# No-break and thin spaces (in numbers written by word processors and in French) and fullwidth
+# forms (in Chinese, Japanese and Korean text) stand for a plain space or an ASCII character, one
+# for one, so they are replaced before matching and every offset still indexes the caller's text.
+_PLAIN_FORMS_TRIGGER: Final = "plain_forms"
+_PLAIN_FORMS: Final = str.maketrans(
+    {0x00A0: " ", 0x2007: " ", 0x2009: " ", 0x202F: " ", 0x3000: " "}
+    | {code: chr(code - 0xFEE0) for code in range(0xFF01, 0xFF5F)}
+)
+
 _TRIGGERS: Final[tuple[tuple[str, str], ...]] = (
     (
         "email",
@@ -104,6 +113,7 @@ _TRIGGERS: Final[tuple[tuple[str, str], ...]] = (
     ("number", r"[0-9](?:[ ().\-/]{0,3}[0-9]){6}|[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}"),
     ("ipv6", r"[0-9A-Fa-f]{0,4}:[0-9A-Fa-f]{0,4}:"),
     ("birth", BIRTH_CUE_PATTERN),
+    (_PLAIN_FORMS_TRIGGER, "[\u00a0\u2007\u2009\u202f\u3000\uff01-\uff5e]"),
     *SECRET_TRIGGERS,
 )
 _SECRET_NAMES: Final = frozenset(name for name, _ in SECRET_TRIGGERS)
@@ -175,7 +185,16 @@ def might_contain_pii(text: str) -> bool:
     It also holds for any substring of ``text``, so a JSON line without escapes can be skipped
     without decoding it.
     """
-    return bool(text) and bool(_GATE.find(text))
+    return bool(text) and bool(_triggers(text)[1])
+
+
+def _triggers(text: str) -> tuple[str, frozenset[str]]:
+    """The text to match (plain forms in place of wide ones) and the triggers found in it."""
+    triggered = _GATE.find(text)
+    if _PLAIN_FORMS_TRIGGER in triggered:
+        text = text.translate(_PLAIN_FORMS)
+        triggered = _GATE.find(text)
+    return text, triggered
 
 
 def detect_pii(text: str, types: frozenset[str] | None = None) -> list[Finding]:
@@ -191,8 +210,7 @@ def detect_pii(text: str, types: frozenset[str] | None = None) -> list[Finding]:
     """
     if not text:
         return []
-    text = without_surrogates(text)
-    triggered = _GATE.find(text)
+    text, triggered = _triggers(without_surrogates(text))
     if not triggered:
         return []
     candidates = _find_candidates(text, triggered)

@@ -365,3 +365,30 @@ def test_a_megabyte_of_one_repeated_pattern_completes(unit: str) -> None:
     text = (unit * (1_000_000 // len(unit) + 1))[:1_000_000]
 
     assert detect_pii(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param(
+            "call +1 415\u00a0555\u00a02671 now",
+            [("PHONE", "phone", "+1 415\u00a0555\u00a02671")],
+            id="no-break-spaces",
+        ),
+        pytest.param(
+            "ｊａｎｅ＠ｅｘａｍｐｌｅ．ｃｏｍ までどうぞ",
+            [("EMAIL", "email", "ｊａｎｅ＠ｅｘａｍｐｌｅ．ｃｏｍ")],
+            id="fullwidth-email",
+        ),
+        pytest.param(
+            "SSN １２３-４５-６７８９",
+            [("SSN", "ssn.dashed", "１２３-４５-６７８９")],
+            id="fullwidth-ssn",
+        ),
+        pytest.param("prix : 1\u202f200 €", [], id="thin-space-price"),
+    ],
+)
+def test_no_break_spaces_and_fullwidth_forms_read_as_plain(
+    text: str, expected: list[tuple[str, str, str]]
+) -> None:
+    assert found(text) == expected
