@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import io
 import json
+import math
 import os
 import re
 import stat
@@ -63,8 +64,9 @@ class InputStats:
     """JSON lines nested too deeply to parse, handled as plain text."""
     is_utf16: bool = False
     """The input started with a UTF-16 byte order mark and was decoded as UTF-16."""
-    duplicate_key_lines: int = 0
-    """JSON lines with an object that names a key twice, handled as plain text."""
+    lossy_json_lines: int = 0
+    """JSON lines that re-serialising would change (see :class:`LossyJsonError`), handled as
+    plain text."""
 
 
 def warn(message: str) -> None:
@@ -88,10 +90,10 @@ def report_input_problems(stats: InputStats) -> None:
             f"{stats.malformed_json_lines} line(s) were not valid JSON and were handled as plain "
             "text"
         )
-    if stats.duplicate_key_lines:
+    if stats.lossy_json_lines:
         warn(
-            f"{stats.duplicate_key_lines} line(s) named a key twice in one JSON object and were "
-            "handled as plain text"
+            f"{stats.lossy_json_lines} line(s) named a key twice in one JSON object or held a "
+            "number beyond a float's range and were handled as plain text"
         )
     if stats.deep_json_lines:
         warn(
@@ -347,16 +349,36 @@ _LONG_INTEGER: Final = 1_000_000
 """Integers from seven digits up may be phone, card or account numbers and are scanned."""
 
 
-class DuplicateKeyError(ValueError):
-    """A JSON object names the same key twice (parsers keep only one of the values)."""
+class LossyJsonError(ValueError):
+    """A JSON line that would not survive being parsed and written back.
+
+    An object names a key twice (parsers keep one of the values), or a number is beyond a
+    float's range (it would come back as ``Infinity``).
+    """
 
 
-def unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    """``object_pairs_hook`` for :func:`json.loads` that refuses duplicate keys."""
+def parse_json_faithfully(text: str) -> Any:
+    """:func:`json.loads`, raising :class:`LossyJsonError` where re-serialising would lose data.
+
+    Raises:
+        ValueError: not JSON (:class:`LossyJsonError` for the lossy cases).
+        RecursionError: nested about as deeply as the recursion limit.
+    """
+    return json.loads(text, object_pairs_hook=_unique_keys, parse_float=_finite_float)
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     record = dict(pairs)
     if len(record) != len(pairs):
-        raise DuplicateKeyError("duplicate key in a JSON object")
+        raise LossyJsonError("a key named twice in one JSON object")
     return record
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if math.isinf(value):
+        raise LossyJsonError("a number beyond a float's range")
+    return value
 
 
 def select_nodes(value: Any, selector: str) -> list[tuple[str, Any]]:

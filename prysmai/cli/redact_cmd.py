@@ -22,8 +22,8 @@ from collections.abc import Iterator
 from functools import partial
 
 from prysmai.cli.record_io import (
-    DuplicateKeyError,
     InputStats,
+    LossyJsonError,
     ProgressReporter,
     check_output_is_not_input,
     escape_surrogates,
@@ -34,12 +34,12 @@ from prysmai.cli.record_io import (
     map_strings,
     open_input,
     open_output,
+    parse_json_faithfully,
     peek_first,
     read_lines,
     report_input_problems,
     should_show_progress,
     string_fields,
-    unique_keys,
 )
 from prysmai.security.pii import might_contain_pii
 from prysmai.security.redaction import hash_key, redact
@@ -135,7 +135,7 @@ def _redact_record(line: str, change: partial[str], stats: InputStats) -> str:
     body = line.rstrip("\r\n")
     ending = line[len(body) :]
     try:
-        record = json.loads(body, object_pairs_hook=unique_keys)
+        record = parse_json_faithfully(body)
         if not might_contain_pii("\n".join(text for _, text in string_fields(record))):
             return line  # each string is a substring of the joined text: none can hold PII
         redacted, changed = map_strings(record, change)
@@ -145,8 +145,8 @@ def _redact_record(line: str, change: partial[str], stats: InputStats) -> str:
     except RecursionError:
         stats.deep_json_lines += 1
         return change(line)
-    except DuplicateKeyError:  # re-serialising would keep one of the values and drop the rest
-        stats.duplicate_key_lines += 1
+    except LossyJsonError:  # re-serialising would drop a value or turn a number into Infinity
+        stats.lossy_json_lines += 1
         return change(line)
     except ValueError:
         stats.malformed_json_lines += 1

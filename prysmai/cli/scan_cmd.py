@@ -26,8 +26,8 @@ from rich.table import Table
 
 from prysmai.cli.common import UsageError, make_console, printable
 from prysmai.cli.record_io import (
-    DuplicateKeyError,
     InputStats,
+    LossyJsonError,
     TextSink,
     check_output_is_not_input,
     escape_surrogates,
@@ -35,13 +35,13 @@ from prysmai.cli.record_io import (
     iter_blocks,
     open_input,
     open_output,
+    parse_json_faithfully,
     peek_first,
     read_lines,
     replace_surrogates,
     report_input_problems,
     select_nodes,
     string_fields,
-    unique_keys,
 )
 from prysmai.security.findings import Finding
 from prysmai.security.pii import PII_TYPES, detect_pii
@@ -237,12 +237,12 @@ def _scan_records(
         if not line.strip():
             continue
         try:
-            record = json.loads(line, object_pairs_hook=unique_keys)
+            record = parse_json_faithfully(line)
         except RecursionError:
             stats.deep_json_lines += 1
             fields: Iterable[tuple[str, str]] = [("", line)]
-        except DuplicateKeyError:  # a parser would see only one of the values
-            stats.duplicate_key_lines += 1
+        except LossyJsonError:  # a parser would see only one of two values
+            stats.lossy_json_lines += 1
             fields = [("", line)]
         except ValueError:
             stats.malformed_json_lines += 1

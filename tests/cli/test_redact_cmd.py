@@ -292,6 +292,19 @@ def test_jsonl_line_with_a_duplicate_key_is_redacted_as_text(
     assert "named a key twice" in capsys.readouterr().err
 
 
+def test_jsonl_line_with_a_number_beyond_float_range_keeps_it(tmp_path: Path) -> None:
+    source = tmp_path / "log.jsonl"
+    source.write_text('{"a": 1e999999, "b": "jane@example.com"}\n', encoding="utf-8")
+    target = tmp_path / "out.jsonl"
+
+    code = run([str(source), "-o", str(target)])
+
+    assert (code, target.read_text(encoding="utf-8")) == (
+        0,
+        '{"a": 1e999999, "b": "[EMAIL_REDACTED]"}\n',
+    )
+
+
 @pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be"])
 def test_utf16_input_is_decoded_not_passed_through(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], encoding: str
