@@ -3,10 +3,11 @@
 JSON Lines input keeps its structure: every string value is redacted (recursively), and so are
 keys and integers of seven digits or more (a card number written as a number becomes the
 placeholder string); a record without findings is written back byte for byte, a changed record
-is re-serialised on one line. A line whose object names a key twice is redacted as plain text
-(re-serialising would drop all but one value). Any other input is redacted as plain text, in
-blocks of whole lines. A line that is not valid JSON in a JSONL file, or JSON nested too deeply
-to parse, is redacted as plain text and counted in a warning. A lone surrogate (U+D800 to
+is re-serialised on one line. A line whose object names a key twice, or that holds a number
+beyond a float's range, is redacted as plain text (re-serialising would lose a value). Any
+other input is redacted as plain text, in blocks of whole lines. A line that is not valid JSON
+in a JSONL file, or JSON nested too deeply to parse, is redacted as plain text and counted in a
+warning. A lone surrogate (U+D800 to
 U+DFFF) that a JSON escape put in a changed record is written back as that escape. The output
 may not be the input file.
 
