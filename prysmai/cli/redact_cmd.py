@@ -7,9 +7,8 @@ is re-serialised on one line. A line whose object names a key twice, or that hol
 beyond a float's range, is redacted as plain text (re-serialising would lose a value). Any
 other input is redacted as plain text, in blocks of whole lines. A line that is not valid JSON
 in a JSONL file, or JSON nested too deeply to parse, is redacted as plain text and counted in a
-warning. A lone surrogate (U+D800 to
-U+DFFF) that a JSON escape put in a changed record is written back as that escape. The output
-may not be the input file.
+warning. A lone surrogate (U+D800 to U+DFFF) that a JSON escape put in a changed record is
+written back as that escape. The output may not be the input file.
 
 Exit status: 0 on success, 1 on failure (one ``ErrorType: message`` line on stderr).
 """
