@@ -131,7 +131,8 @@ _DECORATION_MARKS: Final = frozenset(
     chr(code) for lo, hi in _DECORATION_MARK_RANGES for code in range(lo, hi + 1)
 )
 _DECORATED_ALPHABETS: Final = ((0x0041, 0x052F), (0x1E00, 0x1FFF))
-"""Latin, Greek and Cyrillic letters (with their extensions), whose decorations are dropped."""
+"""Latin, Greek and Cyrillic letters (with their extensions), whose decorations are dropped, as
+they are from any ASCII character (an underline runs under the spaces too)."""
 # Conjoining Hangul jamo: a leading consonant, then vowels and trailing consonants, compose into
 # one syllable under NFKC; decomposed Korean must compose before matching.
 _LEADING_JAMO: Final = ((0x1100, 0x115E), (0xA960, 0xA97C))
@@ -406,7 +407,9 @@ def _walk_cluster(source: str, index: int, builder: _Builder, *, apply_nfkc: boo
     if apply_nfkc and not cluster.isascii():
         cluster = unicodedata.normalize("NFKC", cluster)
     base = cluster[:1]
-    if len(cluster) > 1 and base.isalpha() and _in_ranges(ord(base), _DECORATED_ALPHABETS):
+    if len(cluster) > 1 and (
+        base.isascii() or base.isalpha() and _in_ranges(ord(base), _DECORATED_ALPHABETS)
+    ):
         cluster = cluster[0] + "".join(c for c in cluster[1:] if c not in _DECORATION_MARKS)
     for piece in cluster:
         builder.chars.append(piece)

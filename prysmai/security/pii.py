@@ -92,7 +92,11 @@ _INTL_RANGES: Final = (
     (0x0400, 0x052F),
     (0x1E00, 0x1EFF),
 )
-_INTL_LETTERS: Final = "".join(f"{chr(first)}-{chr(last)}" for first, last in _INTL_RANGES)
+_ZERO_WIDTH: Final = "\u00ad\u200b\u200c\u200d\u2060\ufeff"
+"""Invisible characters that may sit inside an address to break it up; they are part of it."""
+_INTL_LETTERS: Final = (
+    "".join(f"{chr(first)}-{chr(last)}" for first, last in _INTL_RANGES) + _ZERO_WIDTH
+)
 """The ranges as the inside of a character class (the same for ``re`` and RE2)."""
 _INTL_TLD: Final = "\u0370-\u03ff\u0400-\u052f"
 
@@ -145,13 +149,15 @@ class _TriggerSet:
 
 _GATE: Final = _TriggerSet(_TRIGGERS)
 
-_EMAIL_LOCAL_CHARS: Final = frozenset(
-    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._%+-"
-) | frozenset(
-    chr(code)
-    for first, last in _INTL_RANGES
-    for code in range(first, last + 1)
-    if chr(code).isalnum() or unicodedata.combining(chr(code))
+_EMAIL_LOCAL_CHARS: Final = (
+    frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._%+-")
+    | frozenset(
+        chr(code)
+        for first, last in _INTL_RANGES
+        for code in range(first, last + 1)
+        if chr(code).isalnum() or unicodedata.combining(chr(code))
+    )
+    | frozenset(_ZERO_WIDTH)
 )
 _DOMAIN_LABEL: Final = rf"[A-Za-z0-9\-{_INTL_LETTERS}]{{1,63}}"
 _EMAIL_DOMAIN: Final = re.compile(rf"{_DOMAIN_LABEL}(?:\.{_DOMAIN_LABEL}){{1,8}}")
@@ -245,7 +251,9 @@ def _find_emails(text: str) -> Iterator[Candidate]:
         while start < at and text[start] in ".-":
             start += 1
         domain = _EMAIL_DOMAIN.match(text, at + 1)
-        end = _email_end(text, domain.group(), at + 1) if domain and start < at else None
+        local = text[start:at]
+        has_local = bool(local) and bool(local.strip(_ZERO_WIDTH))
+        end = _email_end(text, domain.group(), at + 1) if domain and has_local else None
         floor = max(0, start - 140)
         has_scheme = end is not None and text.find("://", floor, start) != -1
         if has_scheme and _URL_USERINFO.search(text, floor, start):

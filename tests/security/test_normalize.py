@@ -179,7 +179,8 @@ def _walk_by_definition(source: str) -> tuple[str, list[int], list[int]]:
             end += 1
         cluster = unicodedata.normalize("NFKC", source[index:end])
         base = ord(cluster[0])  # Latin, Greek and Cyrillic with their extended blocks:
-        if cluster[0].isalpha() and (base <= 0x052F or 0x1E00 <= base <= 0x1FFF):
+        is_alphabet = base <= 0x052F or 0x1E00 <= base <= 0x1FFF
+        if cluster[0].isascii() or cluster[0].isalpha() and is_alphabet:
             cluster = cluster[0] + "".join(
                 char for char in cluster[1:] if not 0x0300 <= ord(char) <= 0x036F
             )
@@ -245,6 +246,7 @@ def test_dotted_capital_i_cannot_hide_an_override() -> None:
         ),
         pytest.param("i\u0336g\u0336n\u0336o\u0336r\u0336e\u0336", "ignore", id="strike"),
         pytest.param("ig\u0351\u0352\u0357nore", "ignore", id="zalgo"),
+        pytest.param("a\u0332 \u0332b\u0332.\u0332", "a b.", id="underlined-spaces"),
         pytest.param("молоко\u0301", "молоко", id="cyrillic-stress"),
         pytest.param("e\u0301te\u0301", "ete", id="decomposed-accents"),
         pytest.param("\u0915\u093c", "\u0915\u093c", id="devanagari-nukta-kept"),

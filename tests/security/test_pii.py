@@ -325,6 +325,22 @@ def test_internationalised_addresses_are_one_whole_email_span(address: str) -> N
     assert found(text) == [("EMAIL", "email", address)]
 
 
+@pytest.mark.parametrize(
+    "address",
+    [
+        pytest.param("ja\u200bne@example.com", id="zero-width-in-local-part"),
+        pytest.param("jane@exa\u200bmple.com", id="zero-width-in-domain"),
+        pytest.param("ja\u00adne@example.com", id="soft-hyphen"),
+    ],
+)
+def test_zero_width_characters_inside_an_address_are_part_of_it(address: str) -> None:
+    assert found(f"mail {address} now") == [("EMAIL", "email", address)]
+
+
+def test_zero_width_space_alone_is_no_local_part() -> None:
+    assert found("x \u200b@example.com") == []
+
+
 def test_letters_of_unspaced_scripts_do_not_join_the_address() -> None:
     assert found("请发邮件到test@example.com") == [("EMAIL", "email", "test@example.com")]
 
