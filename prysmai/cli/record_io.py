@@ -15,7 +15,6 @@ from __future__ import annotations
 import contextlib
 import io
 import json
-import math
 import os
 import re
 import stat
@@ -64,9 +63,6 @@ class InputStats:
     """JSON lines nested too deeply to parse, handled as plain text."""
     is_utf16: bool = False
     """The input started with a UTF-16 byte order mark and was decoded as UTF-16."""
-    lossy_json_lines: int = 0
-    """JSON lines that re-serialising would change (see :class:`LossyJsonError`), handled as
-    plain text."""
 
 
 def warn(message: str) -> None:
@@ -89,11 +85,6 @@ def report_input_problems(stats: InputStats) -> None:
         warn(
             f"{stats.malformed_json_lines} line(s) were not valid JSON and were handled as plain "
             "text"
-        )
-    if stats.lossy_json_lines:
-        warn(
-            f"{stats.lossy_json_lines} line(s) named a key twice in one JSON object or held a "
-            "number beyond a float's range and were handled as plain text"
         )
     if stats.deep_json_lines:
         warn(
@@ -303,37 +294,98 @@ def iter_blocks(lines: Iterable[str]) -> Iterator[tuple[int, str]]:
         yield first, "".join(parts)
 
 
+class JsonObject(list[tuple[str, Any]]):
+    """A JSON object as its (key, value) pairs, in order, a key named twice included."""
+
+
+class JsonNumber(str):
+    """A JSON number exactly as written (``1E2``, ``0.30000000000000000001``, ``1e999999``)."""
+
+    __slots__ = ()
+
+
+def parse_json_faithfully(text: str) -> Any:
+    """Parse JSON so that :func:`dump_json` writes it back without losing anything.
+
+    Objects become :class:`JsonObject` (a repeated key keeps both values, where a dict would
+    keep one) and numbers :class:`JsonNumber` (no rounding, no ``Infinity`` for ``1e999999``).
+
+    Raises:
+        ValueError: not JSON.
+        RecursionError: nested about as deeply as the recursion limit.
+    """
+    return json.loads(
+        text,
+        object_pairs_hook=JsonObject,
+        parse_float=JsonNumber,
+        parse_int=JsonNumber,
+        parse_constant=JsonNumber,
+    )
+
+
+def dump_json(value: Any) -> str:
+    """One line of JSON for a value from :func:`parse_json_faithfully` (or plain Python JSON).
+
+    Raises:
+        RecursionError: the value is nested about as deeply as the recursion limit.
+    """
+    if isinstance(value, JsonNumber):
+        return str(value)
+    if isinstance(value, JsonObject | dict):
+        members = value if isinstance(value, JsonObject) else value.items()
+        body = ", ".join(f"{_dump_string(key)}: {dump_json(item)}" for key, item in members)
+        return "{" + body + "}"
+    if isinstance(value, list):
+        return "[" + ", ".join(dump_json(item) for item in value) + "]"
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _dump_string(text: str) -> str:
+    return json.dumps(str(text), ensure_ascii=False)
+
+
+def _members(node: Any) -> list[tuple[str, Any]] | None:
+    """The (key, value) pairs of a JSON object, or None for anything else."""
+    if isinstance(node, JsonObject):
+        return node
+    if isinstance(node, dict):
+        return list(node.items())
+    return None
+
+
 def string_fields(value: Any, path: str = "") -> Iterator[tuple[str, str]]:
     """Yield (dotted path, text) for every string inside a JSON value.
 
     Besides string values, object keys that may hold personal data (path ending ``#key``) and
-    integers long enough to be a card, phone or account number (as their decimal text) are
-    fields too. A key that may hold personal data is named by position in paths (``<key 2>``),
-    so that a path never prints it. The walk is iterative, in document order, so no nesting
-    depth can exhaust the stack.
+    numbers long enough to be a card, phone or account number (as written) are fields too. A
+    key that may hold personal data is named by position in paths (``<key 2>``), so that a path
+    never prints it. The walk is iterative, in document order, so no nesting depth can exhaust
+    the stack.
     """
     pending: list[tuple[str, Any]] = [(path, value)]
     while pending:
         here, node = pending.pop()
-        if isinstance(node, str):
+        if isinstance(node, JsonNumber):
+            if _is_long_number(node):
+                yield here, node
+        elif isinstance(node, str):
             yield here, node
-        elif _is_long_integer(node):
+        elif _is_long_number(node):
             yield here, str(node)
-        elif isinstance(node, dict | list):
+        elif (members := _members(node)) is not None:
             children: list[tuple[str, Any]] = []
-            if isinstance(node, dict):
-                for index, (key, item) in enumerate(node.items()):
-                    segment = path_segment(key, index)
-                    child = f"{here}.{segment}" if here else segment
-                    if segment != key:
-                        children.append((f"{child}#key", key))
-                    children.append((child, item))
-            else:
-                children = [
-                    (f"{here}.{i}" if here else str(i), item) for i, item in enumerate(node)
-                ]
+            for index, (key, item) in enumerate(members):
+                segment = path_segment(key, index)
+                child = f"{here}.{segment}" if here else segment
+                if segment != key:
+                    children.append((f"{child}#key", key))
+                children.append((child, item))
             children.reverse()  # the stack pops the first child first
             pending.extend(children)
+        elif isinstance(node, list):
+            items = [(f"{here}.{i}" if here else str(i), item) for i, item in enumerate(node)]
+            items.reverse()
+            pending.extend(items)
 
 
 def path_segment(key: str, index: int) -> str:
@@ -341,44 +393,16 @@ def path_segment(key: str, index: int) -> str:
     return f"<key {index}>" if might_contain_pii(key) else key
 
 
-def _is_long_integer(value: Any) -> bool:
-    return type(value) is int and abs(value) >= _LONG_INTEGER
+def _is_long_number(value: Any) -> bool:
+    """A number of seven digits or more: it may be a phone, card or account number."""
+    if isinstance(value, JsonNumber):
+        return sum(char.isdigit() for char in value[:_LONG_NUMBER_SCAN]) >= _LONG_NUMBER_DIGITS
+    return type(value) is int and abs(value) >= 10 ** (_LONG_NUMBER_DIGITS - 1)
 
 
-_LONG_INTEGER: Final = 1_000_000
-"""Integers from seven digits up may be phone, card or account numbers and are scanned."""
-
-
-class LossyJsonError(ValueError):
-    """A JSON line that would not survive being parsed and written back.
-
-    An object names a key twice (parsers keep one of the values), or a number is beyond a
-    float's range (it would come back as ``Infinity``).
-    """
-
-
-def parse_json_faithfully(text: str) -> Any:
-    """:func:`json.loads`, raising :class:`LossyJsonError` where re-serialising would lose data.
-
-    Raises:
-        ValueError: not JSON (:class:`LossyJsonError` for the lossy cases).
-        RecursionError: nested about as deeply as the recursion limit.
-    """
-    return json.loads(text, object_pairs_hook=_unique_keys, parse_float=_finite_float)
-
-
-def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    record = dict(pairs)
-    if len(record) != len(pairs):
-        raise LossyJsonError("a key named twice in one JSON object")
-    return record
-
-
-def _finite_float(text: str) -> float:
-    value = float(text)
-    if math.isinf(value):
-        raise LossyJsonError("a number beyond a float's range")
-    return value
+_LONG_NUMBER_DIGITS: Final = 7
+_LONG_NUMBER_SCAN: Final = 64
+"""Digits are counted in a number's first characters only (a number may be huge)."""
 
 
 def select_nodes(value: Any, selector: str) -> list[tuple[str, Any]]:
@@ -403,13 +427,14 @@ def select_fields(value: Any, selector: str) -> Iterator[tuple[str, str]]:
 
 
 def _children(path: str, node: Any, part: str) -> Iterator[tuple[str, Any]]:
-    def joined(key: object) -> str:
-        return f"{path}.{key}" if path else str(key)
+    def joined(segment: object) -> str:
+        return f"{path}.{segment}" if path else str(segment)
 
-    if isinstance(node, dict):
-        keys = list(node) if part == "*" else [part] if part in node else []
-        for key in keys:
-            yield joined(key), node[key]
+    members = _members(node)
+    if members is not None:
+        for index, (key, item) in enumerate(members):
+            if part in ("*", key):
+                yield joined(path_segment(key, index)), item
     elif isinstance(node, list):
         if part == "*":
             for index, item in enumerate(node):
@@ -419,9 +444,10 @@ def _children(path: str, node: Any, part: str) -> Iterator[tuple[str, Any]]:
 
 
 def map_strings(value: Any, change: Callable[[str], str]) -> tuple[Any, bool]:
-    """Apply ``change`` to every string inside a JSON value, keys and long integers included.
+    """Apply ``change`` to every string inside a JSON value, keys and long numbers included.
 
-    An integer that ``change`` rewrites becomes a string (the placeholder).
+    A number that ``change`` rewrites becomes a string (the placeholder). Objects come back as
+    :class:`JsonObject`, so keys that become the same placeholder are all kept.
 
     Raises:
         RecursionError: the value is nested about as deeply as the recursion limit.
@@ -429,19 +455,23 @@ def map_strings(value: Any, change: Callable[[str], str]) -> tuple[Any, bool]:
     Returns:
         The new value and whether any string changed; unchanged containers are returned as is.
     """
-    if isinstance(value, str):
-        new = change(value)
-        return new, new != value
-    if _is_long_integer(value):  # a card or phone number written as a JSON number
+    if _is_long_number(value):  # a card or phone number written as a JSON number
         text = str(value)
         new = change(text)
         return (new, True) if new != text else (value, False)
-    if isinstance(value, dict):
+    if isinstance(value, JsonNumber):
+        return value, False
+    if isinstance(value, str):
+        new = change(value)
+        return new, new != value
+    members = _members(value)
+    if members is not None:
         changed = False
-        result: dict[str, Any] = {}
-        for key, item in value.items():
+        result = JsonObject()
+        for key, item in members:
             new_key = change(key) if might_contain_pii(key) else key
-            result[new_key], item_changed = map_strings(item, change)
+            new_item, item_changed = map_strings(item, change)
+            result.append((new_key, new_item))
             changed = changed or item_changed or new_key != key
         return (result, True) if changed else (value, False)
     if isinstance(value, list):

@@ -1,14 +1,14 @@
 """``prysmai redact``: remove PII and secrets from a log file, streaming, in constant memory.
 
 JSON Lines input keeps its structure: every string value is redacted (recursively), and so are
-keys and integers of seven digits or more (a card number written as a number becomes the
+keys and numbers of seven digits or more (a card number written as a number becomes the
 placeholder string); a record without findings is written back byte for byte, a changed record
-is re-serialised on one line. A line whose object names a key twice, or that holds a number
-beyond a float's range, is redacted as plain text (re-serialising would lose a value). Any
-other input is redacted as plain text, in blocks of whole lines. A line that is not valid JSON
-in a JSONL file, or JSON nested too deeply to parse, is redacted as plain text and counted in a
-warning. A lone surrogate (U+D800 to U+DFFF) that a JSON escape put in a changed record is
-written back as that escape. The output may not be the input file.
+is re-serialised on one line with nothing else changed (a key named twice keeps both values,
+numbers are written as they were read). Any other input is redacted as plain text, in blocks
+of whole lines. A line that is not valid JSON in a JSONL file, or JSON nested too deeply to
+parse, is redacted as plain text and counted in a warning. A lone surrogate (U+D800 to U+DFFF)
+that a JSON escape put in a changed record is written back as that escape. The output may not
+be the input file.
 
 Exit status: 0 on success, 1 on failure (one ``ErrorType: message`` line on stderr).
 """
@@ -16,16 +16,15 @@ Exit status: 0 on success, 1 on failure (one ``ErrorType: message`` line on stde
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Iterator
 from functools import partial
 
 from prysmai.cli.record_io import (
     InputStats,
-    LossyJsonError,
     ProgressReporter,
     check_output_is_not_input,
+    dump_json,
     escape_surrogates,
     has_escaped_bytes,
     input_size,
@@ -141,12 +140,9 @@ def _redact_record(line: str, change: partial[str], stats: InputStats) -> str:
         redacted, changed = map_strings(record, change)
         if not changed:
             return line
-        text = json.dumps(redacted, ensure_ascii=False)
+        text = dump_json(redacted)
     except RecursionError:
         stats.deep_json_lines += 1
-        return change(line)
-    except LossyJsonError:  # re-serialising would drop a value or turn a number into Infinity
-        stats.lossy_json_lines += 1
         return change(line)
     except ValueError:
         stats.malformed_json_lines += 1

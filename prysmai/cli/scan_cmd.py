@@ -27,7 +27,6 @@ from rich.table import Table
 from prysmai.cli.common import UsageError, make_console, printable
 from prysmai.cli.record_io import (
     InputStats,
-    LossyJsonError,
     TextSink,
     check_output_is_not_input,
     escape_surrogates,
@@ -241,9 +240,6 @@ def _scan_records(
         except RecursionError:
             stats.deep_json_lines += 1
             fields: Iterable[tuple[str, str]] = [("", line)]
-        except LossyJsonError:  # a parser would see only one of two values
-            stats.lossy_json_lines += 1
-            fields = [("", line)]
         except ValueError:
             stats.malformed_json_lines += 1
             fields = [("", line)]
