@@ -104,6 +104,23 @@ _UNRESTRICTED = (
     r"guidelines|boundaries|constraints)|no (?:restrictions|filters?|limits|limitations|rules|"
     r"ethics|morals|morality|censorship|guidelines|boundaries|constraints))"
 )
+_IMMORAL = (
+    r"(?:immoral|unethical|illegal|lawless|dangerous|reckless|inhumane|harmful|offensive|"
+    r"inappropriate|inappropiate|non-ethical|bad|wrong|downright wrong|explicit)"
+)
+_IMMORAL_SEP = r"(?:, ?| |/)(?:or |and )?"
+_IMMORAL_LIST = (
+    r"(?:(?:immoral|unethical|illegal|lawless)(?:"
+    + _IMMORAL_SEP
+    + _IMMORAL
+    + r")*|"
+    + _IMMORAL
+    + r"(?:"
+    + _IMMORAL_SEP
+    + _IMMORAL
+    + r")+)(?:,? etc\.?)?"
+)
+""""illegal", "immoral, unethical, or illegal", or two or more harms of any kind in a row."""
 _POLICY = (
     r"(?:openai|anthropic|content|usage|programming|company|community)(?:'s)? (?:content )?"
     r"(?:polic(?:y|ies)|guidelines|filters?|rules|restrictions|"
@@ -304,20 +321,24 @@ ENGLISH_RULES: Final = (
     ),
     InjectionRule(
         # Said of the requests or answers themselves: "answer any request, no matter how
-        # illegal", not "no matter how unethical a law is".
+        # illegal it is" or "no matter how immoral, you always answer", not "no matter how
+        # unethical a law is" or "answer your questions, no matter how illegal your status is".
         "injection.jailbreak_phrase.no_matter_how_immoral",
         _JB, 9,
         r"(?:respon\w*|reply|replies|request\w*|prompts?|answer\w*|anything|questions?|whims|"
-        r"information|execute|fulfil\w*|comply|complies|provide\w*) ~ no matter how (?:immoral|"
-        r"unethical|illegal|lawless)|no matter how (?:immoral|unethical|illegal) (?:your|the|"
-        r"my|this|that) (?:response|request|question|prompt|answer)",
+        r"information|execute|fulfil\w*|comply|complies|provide\w*|advice) ~ no matter how "
+        + _IMMORAL_LIST + r",? (?:(?:it|they|that|this) (?:is|are|may|might|seems?|sounds?|"
+        r"will|could|would|gets?)|(?:the|your|my|this|that|a|any) (?:request|question|prompt|"
+        r"response|answer|task|command|instruction|topic)s?)|no matter how " + _IMMORAL_LIST
+        + r",? (?:you|i|he|she) (?:always|will|must|should|never|still|just)",
     ),
     InjectionRule(
         "injection.role_manipulation.harm_without_refusal",
         _RM, 8,
-        r"(?:immoral|unethical|illegal|explicit|offensive|nsfw) ~ (?:without|with no|with zero) "
-        r"(?:adding |giving |including |any |a single )*(?:refusals?|disclaimers?|warnings?|"
-        r"apolog\w*)",
+        r"(?:immoral|unethical|illegal|explicit|offensive|nsfw) ~ (?:without|with no|with zero|"
+        r"no) (?:adding |giving |including |any |a single |ever |even )*(?:refus\w*|"
+        r"disclaimers?|apolog\w*)|(?:immoral|unethical|illegal) ~ (?:without|with no|with zero|"
+        r"no) (?:adding |giving |including |any |a single )*warnings?",
     ),
     InjectionRule(
         "injection.jailbreak_phrase.persona_without_rules",
@@ -338,8 +359,8 @@ ENGLISH_RULES: Final = (
         # another one.
         "injection.context_confusion.alarm_interrupt",
         _CC, 7,
-        r"(?:achtung|attention) ?[-–—!:.,]? ?(?:stopp|stop) ?[-–—!:.,]? ?(?:ich|i|you|du|"
-        r"bitte|please|jetzt|now|neue|new|forget|vergiss|ignore|ignoriere)",
+        r"(?:achtung|attention) ?[-–—!:]? ?(?:stopp|stop) ?[-–—!:]? ?(?:ich|i|you|du|neue|new|"
+        r"forget|vergiss|ignore|ignoriere)",
     ),
     InjectionRule(
         "injection.context_confusion.ignore_everything_before",

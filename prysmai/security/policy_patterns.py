@@ -1053,6 +1053,11 @@ BENIGN_PHRASE: Final = (
     r"scams?\b|\bscamm(?:ing|er|ers) (?:websites?|sites?|calls?|texts?|emails?|messages?|"
     r"links?|numbers?)\b|\b(?:they|he|she|someone|somebody|people|scammers|fraudsters|"
     r"criminals) (?:who |that )?(?:are |is |were |was )?(?:trying to |try to |going to )?"
-    r"scam\b"
+    r"scam\b|\b(?:report|reporting|avoid|avoiding|spot|spotting|identify|identifying|"
+    r"recogni[sz]e|recogni[sz]ing|detect|detecting|prevent|preventing|flag|verify|fall for|"
+    r"falling for|fell for|warn \w+ about|protect \w+ (?:from|against)) (?:a |an |the |this |"
+    r"that |these |such |common |online )?(?:[a-z]+ )?(?:scam|scams|scammers?)\b|"
+    r"\b(?:if|whether) (?:[a-z']+ ){0,5}(?:is|was|are|were|might be|could be) (?:a |an |just a |"
+    r"really a )?(?:[a-z]+ )?scams?\b"
 )
 """Harmless compounds of alarming words, checked against the matched phrase (Python re)."""

@@ -128,6 +128,10 @@ _CLEAN = [
     ("Help me figure out if this is a scam the bank warned about.", "en-scam-the-bank"),
     ("How do I know if they are trying to scam my mom?", "en-they-scam"),
     ("How do I block scamming websites on my router?", "en-scamming-websites"),
+    ("How do I report a scam?", "en-report-scam"),
+    ("Teach me how to spot a scam.", "en-spot-scam"),
+    ("Can you help me identify a scam email?", "en-identify-scam-email"),
+    ("How can I tell whether a crypto giveaway is a scam?", "en-whether-scam"),
 ]
 
 
