@@ -84,13 +84,18 @@ _RANK: Final = {
 # or Cyrillic letters in the top-level domain ("Ілля@приклад.укр"). Scripts written without
 # spaces are left out: there the letters before an "@" need not belong to the address.
 _INTL_RANGES: Final = (
-    (0x00C0, 0x00D6),
+    (0x00C0, 0x00D6),  # Latin-1 letters, without the multiplication and division signs
     (0x00D8, 0x00F6),
-    (0x00F8, 0x024F),
-    (0x0300, 0x036F),
-    (0x0370, 0x03FF),
-    (0x0400, 0x052F),
-    (0x1E00, 0x1EFF),
+    (0x00F8, 0x02AF),  # Latin Extended-A and -B, IPA
+    (0x0300, 0x036F),  # combining accents
+    (0x0370, 0x037D),  # Greek, without its question mark and ano teleia
+    (0x037F, 0x0386),
+    (0x0388, 0x03FF),
+    (0x0400, 0x052F),  # Cyrillic
+    (0x1E00, 0x1EFF),  # Latin Extended Additional (Vietnamese)
+    (0x2C60, 0x2C7F),  # Latin Extended-C, -D and -E
+    (0xA720, 0xA7FF),
+    (0xAB30, 0xAB6F),
 )
 _ZERO_WIDTH: Final = "\u00ad\u200b\u200c\u200d\u2060\ufeff"
 """Invisible characters that may sit inside an address to break it up; they are part of it."""
@@ -150,7 +155,7 @@ class _TriggerSet:
 _GATE: Final = _TriggerSet(_TRIGGERS)
 
 _EMAIL_LOCAL_CHARS: Final = (
-    frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._%+-")
+    frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._%+-'")
     | frozenset(
         chr(code)
         for first, last in _INTL_RANGES
@@ -161,7 +166,12 @@ _EMAIL_LOCAL_CHARS: Final = (
 )
 _DOMAIN_LABEL: Final = rf"[A-Za-z0-9\-{_INTL_LETTERS}]{{1,63}}"
 _EMAIL_DOMAIN: Final = re.compile(rf"{_DOMAIN_LABEL}(?:\.{_DOMAIN_LABEL}){{1,8}}")
-_TLD: Final = re.compile(rf"[A-Za-z{_INTL_TLD}]{{2,24}}|xn--[a-z0-9]{{2,59}}")
+_TLD: Final = re.compile(
+    r"[A-Za-z]{2,24}|xn--[a-z0-9]{2,59}|рф|укр|бел|срб|мкд|қаз|мон|бг|рус|москва|онлайн|сайт|"
+    r"орг|ком|дети|ελ|ευ",
+    re.IGNORECASE,
+)
+"""Latin top-level domains, punycode ones, and the Cyrillic and Greek ones in use."""
 _URL_USERINFO: Final = re.compile(r"://[^\s/@]*:$")
 
 _IPV6_COLON: Final = re.compile(r":[0-9A-Fa-f]{0,4}:")
@@ -248,12 +258,15 @@ def _find_emails(text: str) -> Iterator[Candidate]:
         start = at
         while start > at - 64 and start > 0 and text[start - 1] in _EMAIL_LOCAL_CHARS:
             start -= 1
-        while start < at and text[start] in ".-":
+        while start < at and text[start] in ".-'":
             start += 1
         domain = _EMAIL_DOMAIN.match(text, at + 1)
         local = text[start:at]
         has_local = bool(local) and bool(local.strip(_ZERO_WIDTH))
         end = _email_end(text, domain.group(), at + 1) if domain and has_local else None
+        if end is not None and not _has_ascii_alnum(local) and text[at + 1 : end].isascii():
+            end = None  # such a local part goes with an internationalised domain, and
+            # "ω@self.weight" is Python's matrix product
         floor = max(0, start - 140)
         has_scheme = end is not None and text.find("://", floor, start) != -1
         if has_scheme and _URL_USERINFO.search(text, floor, start):
@@ -263,6 +276,10 @@ def _find_emails(text: str) -> Iterator[Candidate]:
             at = text.find("@", end)
         else:
             at = text.find("@", at + 1)
+
+
+def _has_ascii_alnum(text: str) -> bool:
+    return any(char.isascii() and char.isalnum() for char in text)
 
 
 def _email_end(text: str, domain: str, domain_start: int) -> int | None:

@@ -317,6 +317,10 @@ def test_offsets_index_the_original_text_after_non_ascii() -> None:
         pytest.param("İlkay.Öztürk@örnek.com.tr", id="turkish"),
         pytest.param("Ілля@приклад.укр", id="cyrillic-tld"),
         pytest.param("info@example.xn--p1ai", id="punycode-tld"),
+        pytest.param("o'brien@example.com", id="apostrophe"),
+        pytest.param("ʃarlotte@example.com", id="ipa-letter"),
+        pytest.param("joⱥn@example.com", id="latin-extended-c"),
+        pytest.param("info@пример.РФ", id="upper-case-cyrillic-tld"),
     ],
 )
 def test_internationalised_addresses_are_one_whole_email_span(address: str) -> None:
@@ -335,6 +339,21 @@ def test_internationalised_addresses_are_one_whole_email_span(address: str) -> N
 )
 def test_zero_width_characters_inside_an_address_are_part_of_it(address: str) -> None:
     assert found(f"mail {address} now") == [("EMAIL", "email", address)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("y = ω@self.weight", id="matrix-product"),
+        pytest.param("Я написал@Ивану.Он ответил", id="cyrillic-sentence"),
+    ],
+)
+def test_non_latin_words_around_an_at_sign_are_no_address(text: str) -> None:
+    assert found(text) == []
+
+
+def test_greek_question_mark_ends_an_address() -> None:
+    assert found("Γράψε στο μαρία@παράδειγμα.ελ;") == [("EMAIL", "email", "μαρία@παράδειγμα.ελ")]
 
 
 def test_zero_width_space_alone_is_no_local_part() -> None:
