@@ -61,8 +61,8 @@ class InputStats:
     malformed_json_lines: int = 0
     deep_json_lines: int = 0
     """JSON lines nested too deeply to parse, handled as plain text."""
-    is_utf16: bool = False
-    """The input started with a UTF-16 byte order mark and was decoded as UTF-16."""
+    wide_encoding: str | None = None
+    """``UTF-16`` or ``UTF-32`` when the input started with that byte order mark."""
 
 
 def warn(message: str) -> None:
@@ -72,8 +72,11 @@ def warn(message: str) -> None:
 
 def report_input_problems(stats: InputStats) -> None:
     """Warn about binary input, invalid UTF-8 and malformed JSON lines, if any were seen."""
-    if stats.is_utf16:
-        warn("the input was UTF-16 (byte order mark); it was decoded, and output is UTF-8")
+    if stats.wide_encoding:
+        warn(
+            f"the input was {stats.wide_encoding} (byte order mark); it was decoded, and output "
+            "is UTF-8"
+        )
     if stats.is_binary:
         warn("the input looks binary (NUL bytes); it was processed as text")
     if stats.invalid_utf8_lines:
@@ -193,14 +196,17 @@ def open_output(path: str | None) -> Iterator[TextSink]:
 def read_lines(stream: IO[bytes], stats: InputStats) -> Iterator[str]:
     """Yield decoded lines (with their line endings) and count what was read.
 
-    Input is UTF-8; a UTF-8 byte order mark is dropped, and a file that starts with a UTF-16
-    byte order mark (as Windows tools write) is decoded as UTF-16 instead of being read as
+    Input is UTF-8; a UTF-8 byte order mark is dropped, and a file that starts with a UTF-16 or
+    UTF-32 byte order mark (as Windows tools write) is decoded as such instead of being read as
     binary. Output is always UTF-8.
     """
     peek = getattr(stream, "peek", None)
     start = peek(4)[:4] if peek is not None else b""
-    if start.startswith(_UTF16_MARKS) and not start.startswith(_UTF32_LE_MARK):
-        yield from _read_utf16_lines(stream, stats)
+    if start.startswith(_UTF32_MARKS):
+        yield from _read_wide_lines(stream, stats, "utf-32")
+        return
+    if start.startswith(_UTF16_MARKS):
+        yield from _read_wide_lines(stream, stats, "utf-16")
         return
     for raw in stream:
         if stats.lines == 0:
@@ -220,15 +226,16 @@ def read_lines(stream: IO[bytes], stats: InputStats) -> Iterator[str]:
 
 _UTF8_MARK: Final = b"\xef\xbb\xbf"
 _UTF16_MARKS: Final = (b"\xff\xfe", b"\xfe\xff")
-_UTF32_LE_MARK: Final = b"\xff\xfe\x00\x00"
+_UTF32_MARKS: Final = (b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")
 
 
-def _read_utf16_lines(stream: IO[bytes], stats: InputStats) -> Iterator[str]:
-    stats.is_utf16 = True
-    text = io.TextIOWrapper(stream, encoding="utf-16", errors="replace", newline="")
+def _read_wide_lines(stream: IO[bytes], stats: InputStats, encoding: str) -> Iterator[str]:
+    stats.wide_encoding = encoding.upper()
+    width = 4 if encoding == "utf-32" else 2
+    text = io.TextIOWrapper(stream, encoding=encoding, errors="replace", newline="")
     try:
         for line in text:
-            stats.bytes_read += 2 * len(line)
+            stats.bytes_read += width * len(line)
             stats.lines += 1
             yield line
     finally:

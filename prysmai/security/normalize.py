@@ -117,6 +117,7 @@ _INVISIBLE_SIGN: Final = 0
 _CONFUSABLE_SIGN: Final = 1
 _ACCENT_SIGN: Final = 2
 _MARK_SIGN: Final = 3
+_DECORATION_SIGN: Final = 4
 # Combining marks that decorate letters (underline, strike-through, "zalgo" stacks) rather than
 # spell them: left over after NFKC on a Latin, Greek or Cyrillic letter, they are dropped, as
 # accents are folded, so that "I̲g̲n̲o̲r̲e̲" reads as "ignore".
@@ -130,9 +131,15 @@ _DECORATION_MARK_RANGES: Final = (
 _DECORATION_MARKS: Final = frozenset(
     chr(code) for lo, hi in _DECORATION_MARK_RANGES for code in range(lo, hi + 1)
 )
+_ENCLOSING_MARKS: Final = frozenset(
+    "\u0488\u0489\u1abe\u20dd\u20de\u20df\u20e0\u20e2\u20e3\u20e4\ua670\ua671\ua672"
+)
+"""Marks that enclose the character before them (circle, keycap, ...): Unicode gives them no
+combining class, so they are added to clusters by name."""
 _DECORATED_ALPHABETS: Final = ((0x0041, 0x052F), (0x1E00, 0x1FFF))
-"""Latin, Greek and Cyrillic letters (with their extensions), whose decorations are dropped, as
-they are from any ASCII character (an underline runs under the spaces too)."""
+"""Latin, Greek and Cyrillic letters (with their extensions): any mark left on one after NFKC
+is decoration (these alphabets precompose what they spell) and is dropped, as it is from any
+ASCII character (an underline runs under the spaces too)."""
 # Conjoining Hangul jamo: a leading consonant, then vowels and trailing consonants, compose into
 # one syllable under NFKC; decomposed Korean must compose before matching.
 _LEADING_JAMO: Final = ((0x1100, 0x115E), (0xA960, 0xA97C))
@@ -146,6 +153,8 @@ def _signs() -> re2._Regexp:
     signs.Add("[" + "".join(ranges) + "]")
     signs.Add(_CONFUSABLE_CLASS)
     signs.Add("[" + "".join(re.escape(char) for char in _ACCENT_CHARS) + "]")
+    # A mark on an ASCII, Latin, Greek or Cyrillic character: decoration to drop.
+    signs.Add(r"[\x00-\x7f\p{Latin}\p{Greek}\p{Cyrillic}][\p{Mn}\p{Me}]")
     signs.Add("[" + "".join(f"{chr(lo)}-{chr(hi)}" for lo, hi in _DECORATION_MARK_RANGES) + "]")
     signs.Compile()
     return signs
@@ -275,7 +284,8 @@ def normalize(source: str) -> NormalizedText:
         return dataclasses.replace(normalized, source=source)
     is_nfkc = unicodedata.is_normalized("NFKC", source)
     signs = _SIGNS.Match(source.encode("utf-8", "surrogatepass")) or ()
-    if is_nfkc and _INVISIBLE_SIGN not in signs and _MARK_SIGN not in signs:
+    needs_walk = _INVISIBLE_SIGN in signs or _MARK_SIGN in signs or _DECORATION_SIGN in signs
+    if is_nfkc and not needs_walk:
         cleaned, homoglyphs = (
             _fold_confusables(source) if _CONFUSABLE_SIGN in signs else (source, [])
         )
@@ -377,7 +387,7 @@ def _walk(source: str, builder: _Builder, *, apply_nfkc: bool) -> None:
                 continue
         # A run that opens with combining marks belongs to the cluster of the character before
         # it, unless that one was invisible (then the marks form a cluster of their own).
-        elif start > index and unicodedata.combining(source[start]):
+        elif start > index and _is_mark(source[start]):
             if ord(source[start - 1]) not in _INVISIBLE:
                 start -= 1
         if start > index:
@@ -401,7 +411,7 @@ def _walk_cluster(source: str, index: int, builder: _Builder, *, apply_nfkc: boo
     if apply_nfkc and _in_ranges(code, _LEADING_JAMO):
         while end < len(source) and _in_ranges(ord(source[end]), _FOLLOWING_JAMO):
             end += 1
-    while end < len(source) and unicodedata.combining(source[end]):
+    while end < len(source) and _is_mark(source[end]):
         end += 1
     cluster = source[index:end]
     if apply_nfkc and not cluster.isascii():
@@ -410,12 +420,17 @@ def _walk_cluster(source: str, index: int, builder: _Builder, *, apply_nfkc: boo
     if len(cluster) > 1 and (
         base.isascii() or base.isalpha() and _in_ranges(ord(base), _DECORATED_ALPHABETS)
     ):
-        cluster = cluster[0] + "".join(c for c in cluster[1:] if c not in _DECORATION_MARKS)
+        cluster = base + "".join(char for char in cluster[1:] if not _is_mark(char))
     for piece in cluster:
         builder.chars.append(piece)
         builder.starts.append(index)
         builder.ends.append(end)
     return end
+
+
+def _is_mark(char: str) -> bool:
+    """A mark that belongs to the character before it: combining, or enclosing."""
+    return bool(unicodedata.combining(char)) or char in _ENCLOSING_MARKS
 
 
 def _in_ranges(code: int, ranges: tuple[tuple[int, int], ...]) -> bool:
@@ -443,7 +458,7 @@ def _changing_characters(*, apply_nfkc: bool) -> dict[int, str]:
     """
     codes = set(_INVISIBLE)
     codes.update(c for c in range(0x300, _LAST_MARKED_CODE) if unicodedata.combining(chr(c)))
-    codes.update(map(ord, _DECORATION_MARKS))
+    codes.update(map(ord, _DECORATION_MARKS | _ENCLOSING_MARKS))
     if apply_nfkc:
         codes.update(code for lo, hi in _LEADING_JAMO for code in range(lo, hi + 1))
         codes.update(
@@ -736,7 +751,7 @@ def build_views(text: str, *, max_depth: int = MAX_DECODE_DEPTH) -> list[View]:
     Returns:
         The view of ``text`` itself first, then at most :data:`MAX_VIEWS` nested views.
     """
-    views = [View(normalize(text), "text", 0)]
+    views = [View(normalize(without_surrogates(text)), "text", 0)]
     index = 0
     while index < len(views) and len(views) <= MAX_VIEWS:
         view = views[index]
