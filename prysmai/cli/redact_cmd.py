@@ -16,9 +16,11 @@ Exit status: 0 on success, 1 on failure (one ``ErrorType: message`` line on stde
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 from collections.abc import Iterator
 from functools import partial
+from typing import Final
 
 from prysmai.cli.record_io import (
     InputStats,
@@ -125,6 +127,24 @@ def _with_progress(
         progress.update(stats.bytes_read)
 
 
+@contextlib.contextmanager
+def _room_for_depth() -> Iterator[None]:
+    """Allow the redaction walk as deep as the JSON parser went.
+
+    The parser stops at the recursion limit; walking and writing back take a few Python frames
+    per level, so without more room a record the parser took would fall back to plain text.
+    """
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(limit * _FRAMES_PER_LEVEL)
+    try:
+        yield
+    finally:
+        sys.setrecursionlimit(limit)
+
+
+_FRAMES_PER_LEVEL: Final = 4
+
+
 def _redact_record(line: str, change: partial[str], stats: InputStats) -> str:
     """Redact one JSONL line; unchanged records are returned exactly as read."""
     if not line.strip():
@@ -137,10 +157,11 @@ def _redact_record(line: str, change: partial[str], stats: InputStats) -> str:
         record = parse_json_faithfully(body)
         if not might_contain_pii("\n".join(text for _, text in string_fields(record))):
             return line  # each string is a substring of the joined text: none can hold PII
-        redacted, changed = map_strings(record, change)
-        if not changed:
-            return line
-        text = dump_json(redacted)
+        with _room_for_depth():
+            redacted, changed = map_strings(record, change)
+            if not changed:
+                return line
+            text = dump_json(redacted)
     except RecursionError:
         stats.deep_json_lines += 1
         return change(line)

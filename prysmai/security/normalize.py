@@ -413,19 +413,38 @@ def _walk_cluster(source: str, index: int, builder: _Builder, *, apply_nfkc: boo
             end += 1
     while end < len(source) and _is_mark(source[end]):
         end += 1
-    cluster = source[index:end]
+    # NFKC reorders a cluster's marks, in time growing with the square of their number: past a
+    # cap, further marks are kept as they are (a real cluster has a handful).
+    head_end = min(end, index + _MAX_CLUSTER_CHARS)
+    cluster = source[index:head_end]
     if apply_nfkc and not cluster.isascii():
         cluster = unicodedata.normalize("NFKC", cluster)
-    base = cluster[:1]
-    if len(cluster) > 1 and (
-        base.isascii() or base.isalpha() and _in_ranges(ord(base), _DECORATED_ALPHABETS)
-    ):
-        cluster = base + "".join(char for char in cluster[1:] if not _is_mark(char))
+    cluster += source[head_end:end]
+    if _is_decoration(cluster, builder.chars):
+        cluster = "".join(char for char in cluster if not _is_mark(char))
     for piece in cluster:
         builder.chars.append(piece)
         builder.starts.append(index)
         builder.ends.append(end)
     return end
+
+
+_MAX_CLUSTER_CHARS: Final = 64
+
+
+def _is_decoration(cluster: str, written: list[str]) -> bool:
+    """Whether the marks of ``cluster`` only decorate an ASCII, Latin, Greek or Cyrillic character.
+
+    That is the cluster's own base or, for marks with no base of their own (an invisible
+    character came between), the character written before them.
+    """
+    if _is_mark(cluster[0]):
+        return bool(written) and _takes_decoration(written[-1])
+    return len(cluster) > 1 and _takes_decoration(cluster[0])
+
+
+def _takes_decoration(char: str) -> bool:
+    return char.isascii() or char.isalpha() and _in_ranges(ord(char), _DECORATED_ALPHABETS)
 
 
 def _is_mark(char: str) -> bool:

@@ -99,6 +99,7 @@ _INTL_RANGES: Final = (
 )
 _ZERO_WIDTH: Final = "\u00ad\u200b\u200c\u200d\u2060\ufeff"
 """Invisible characters that may sit inside an address to break it up; they are part of it."""
+_WITHOUT_ZERO_WIDTH: Final = str.maketrans(dict.fromkeys(_ZERO_WIDTH))
 _INTL_LETTERS: Final = (
     "".join(f"{chr(first)}-{chr(last)}" for first, last in _INTL_RANGES) + _ZERO_WIDTH
 )
@@ -283,11 +284,15 @@ def _has_ascii_alnum(text: str) -> bool:
 
 
 def _email_end(text: str, domain: str, domain_start: int) -> int | None:
-    """Return where a valid domain ends (dropping trailing non-TLD labels), or None."""
-    labels = domain.split(".")
+    """Return where a valid domain ends (dropping trailing non-TLD labels), or None.
+
+    Zero-width characters count as part of the domain but not as letters of the TLD, and those
+    trailing it are left out of the address.
+    """
+    labels = domain.rstrip(_ZERO_WIDTH).split(".")
     has_hyphen = "-" in domain
     while len(labels) >= 2:
-        if _TLD.fullmatch(labels[-1]) and (
+        if _TLD.fullmatch(labels[-1].translate(_WITHOUT_ZERO_WIDTH)) and (
             not has_hyphen
             or all(label and label[0] != "-" and label[-1] != "-" for label in labels)
         ):

@@ -351,3 +351,20 @@ def test_utf8_byte_order_mark_does_not_hide_jsonl(tmp_path: Path) -> None:
     code = run([str(source), "-o", str(target)])
 
     assert (code, target.read_text(encoding="utf-8")) == (0, '{"a": "[EMAIL_REDACTED]", "n": 1}\n')
+
+
+@pytest.mark.parametrize("depth", [400, 900])
+def test_deep_record_the_parser_takes_is_redacted_as_json(tmp_path: Path, depth: int) -> None:
+    source = tmp_path / "deep.jsonl"
+    source.write_text(
+        "[" * depth + '4111111111111111, "bob\\u0040example.com"' + "]" * depth + "\n"
+    )
+    target = tmp_path / "out.jsonl"
+
+    code = run([str(source), "-o", str(target)])
+
+    inner: object = json.loads(target.read_text(encoding="utf-8"))
+    for _ in range(depth - 1):
+        assert isinstance(inner, list)
+        inner = inner[0]
+    assert (code, inner) == (0, ["[CREDIT_CARD_REDACTED]", "[EMAIL_REDACTED]"])

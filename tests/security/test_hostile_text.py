@@ -1,4 +1,4 @@
-"""Text that once broke the scanners: lone surrogates and floods of invisible characters."""
+"""Text that once broke the scanners: lone surrogates, floods of invisible characters or marks."""
 
 from __future__ import annotations
 
@@ -29,6 +29,29 @@ def test_invisible_floods_scan_in_linear_time(char):
     started = time.perf_counter()
     scan(char * 256_000)
     large = time.perf_counter() - started
+
+    # 16 times the input: a linear scan takes about 16 times as long, a quadratic one 256.
+    assert large < max(small, 0.005) * 64
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "marks",
+    [
+        pytest.param("\u0301\u0323", id="out-of-canonical-order"),
+        pytest.param("\u200d\u0332", id="behind-invisible-characters"),
+        pytest.param("\u20dd", id="enclosing"),
+    ],
+)
+def test_mark_floods_scan_in_linear_time(marks: str) -> None:
+    def seconds(copies: int) -> float:
+        started = time.perf_counter()
+        scan("Hello a" + marks * copies + " world")
+        return time.perf_counter() - started
+
+    seconds(100)  # compile everything first
+    small = seconds(2_000)
+    large = seconds(32_000)
 
     # 16 times the input: a linear scan takes about 16 times as long, a quadratic one 256.
     assert large < max(small, 0.005) * 64

@@ -161,6 +161,10 @@ def test_find_encoded_payloads_skips_text_without_encoding_hints() -> None:
     assert actual == []
 
 
+def _is_mark_by_definition(char: str) -> bool:
+    return bool(unicodedata.combining(char)) or unicodedata.category(char) == "Me"
+
+
 def _walk_by_definition(source: str) -> tuple[str, list[int], list[int]]:
     """The walk, one character at a time: NFKC per cluster, invisible characters dropped."""
     chars: list[str] = []
@@ -180,12 +184,15 @@ def _walk_by_definition(source: str) -> tuple[str, list[int], list[int]]:
         ):
             end += 1
         cluster = unicodedata.normalize("NFKC", source[index:end])
-        base = ord(cluster[0])  # Latin, Greek and Cyrillic with their extended blocks:
-        is_alphabet = base <= 0x052F or 0x1E00 <= base <= 0x1FFF
-        if cluster[0].isascii() or cluster[0].isalpha() and is_alphabet:
-            cluster = cluster[0] + "".join(
-                char for char in cluster[1:] if not unicodedata.category(char).startswith("M")
-            )
+        # Marks on ASCII, Latin, Greek or Cyrillic (their own base, or the character written
+        # before marks that have none) are dropped.
+        is_orphan = _is_mark_by_definition(cluster[0])
+        base = chars[-1] if is_orphan and chars else cluster[0]
+        is_alphabet = ord(base) <= 0x052F or 0x1E00 <= ord(base) <= 0x1FFF
+        if (is_orphan and not chars) or not (base.isascii() or base.isalpha() and is_alphabet):
+            pass
+        elif is_orphan or len(cluster) > 1:
+            cluster = "".join(char for char in cluster if not _is_mark_by_definition(char))
         for piece in cluster:
             chars.append(piece)
             starts.append(index)
@@ -251,6 +258,8 @@ def test_dotted_capital_i_cannot_hide_an_override() -> None:
         pytest.param("a\u0332 \u0332b\u0332.\u0332", "a b.", id="underlined-spaces"),
         pytest.param("i\u20ddg\u20ddn\u20ddo\u20ddr\u20dde\u20dd", "ignore", id="circled"),
         pytest.param("ig\u05b4n\u093co\u0489re", "ignore", id="marks-of-other-scripts"),
+        pytest.param("i\u200d\u0332g\u200d\u0332n\u034f\u0332", "ign", id="after-invisible"),
+        pytest.param("a\ufe0f\u20e3b", "ab", id="keycap-after-variation-selector"),
         pytest.param("молоко\u0301", "молоко", id="cyrillic-stress"),
         pytest.param("e\u0301te\u0301", "ete", id="decomposed-accents"),
         pytest.param("\u0915\u093c", "\u0915\u093c", id="devanagari-nukta-kept"),

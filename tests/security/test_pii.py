@@ -335,6 +335,7 @@ def test_internationalised_addresses_are_one_whole_email_span(address: str) -> N
         pytest.param("ja\u200bne@example.com", id="zero-width-in-local-part"),
         pytest.param("jane@exa\u200bmple.com", id="zero-width-in-domain"),
         pytest.param("ja\u00adne@example.com", id="soft-hyphen"),
+        pytest.param("jane@example.c\u200bom", id="zero-width-in-tld"),
     ],
 )
 def test_zero_width_characters_inside_an_address_are_part_of_it(address: str) -> None:
@@ -354,6 +355,13 @@ def test_non_latin_words_around_an_at_sign_are_no_address(text: str) -> None:
 
 def test_greek_question_mark_ends_an_address() -> None:
     assert found("Γράψε στο μαρία@παράδειγμα.ελ;") == [("EMAIL", "email", "μαρία@παράδειγμα.ελ")]
+
+
+@pytest.mark.parametrize("tail", ["\u2060", "\u200b", "\u00ad", "\ufeff"])
+def test_zero_width_characters_after_an_address_are_left_out_of_it(tail: str) -> None:
+    assert found(f"see bob@company.co.uk{tail}, thanks") == [
+        ("EMAIL", "email", "bob@company.co.uk")
+    ]
 
 
 def test_zero_width_space_alone_is_no_local_part() -> None:
