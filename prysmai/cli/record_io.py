@@ -312,7 +312,7 @@ class JsonNumber(str):
 
 
 def parse_json_faithfully(text: str) -> Any:
-    """Parse JSON so that :func:`dump_json` writes it back without losing anything.
+    """Parse JSON so that :func:`dump_record` writes it back without losing anything.
 
     Objects become :class:`JsonObject` (a repeated key keeps both values, where a dict would
     keep one) and numbers :class:`JsonNumber` (no rounding, no ``Infinity`` for ``1e999999``).
@@ -330,34 +330,24 @@ def parse_json_faithfully(text: str) -> Any:
     )
 
 
-def dump_json(value: Any) -> str:
-    """One line of JSON for a value from :func:`parse_json_faithfully` (or plain Python JSON).
+def dump_record(value: Any) -> str:
+    """One line of JSON for a value from :func:`parse_json_faithfully`.
 
     Raises:
         RecursionError: the value is nested about as deeply as the recursion limit.
     """
     if isinstance(value, JsonNumber):
         return str(value)
-    if isinstance(value, JsonObject | dict):
-        members = value if isinstance(value, JsonObject) else value.items()
-        body = ", ".join(f"{_dump_string(key)}: {dump_json(item)}" for key, item in members)
+    if isinstance(value, JsonObject):
+        body = ", ".join(f"{_dump_string(key)}: {dump_record(item)}" for key, item in value)
         return "{" + body + "}"
     if isinstance(value, list):
-        return "[" + ", ".join(dump_json(item) for item in value) + "]"
+        return "[" + ", ".join(dump_record(item) for item in value) + "]"
     return json.dumps(value, ensure_ascii=False)
 
 
 def _dump_string(text: str) -> str:
-    return json.dumps(str(text), ensure_ascii=False)
-
-
-def _members(node: Any) -> list[tuple[str, Any]] | None:
-    """The (key, value) pairs of a JSON object, or None for anything else."""
-    if isinstance(node, JsonObject):
-        return node
-    if isinstance(node, dict):
-        return list(node.items())
-    return None
+    return json.dumps(text, ensure_ascii=False)
 
 
 def string_fields(value: Any, path: str = "") -> Iterator[tuple[str, str]]:
@@ -377,11 +367,9 @@ def string_fields(value: Any, path: str = "") -> Iterator[tuple[str, str]]:
                 yield here, node
         elif isinstance(node, str):
             yield here, node
-        elif _is_long_number(node):
-            yield here, str(node)
-        elif (members := _members(node)) is not None:
+        elif isinstance(node, JsonObject):
             children: list[tuple[str, Any]] = []
-            for index, (key, item) in enumerate(members):
+            for index, (key, item) in enumerate(node):
                 segment = path_segment(key, index)
                 child = f"{here}.{segment}" if here else segment
                 if segment != key:
@@ -400,11 +388,9 @@ def path_segment(key: str, index: int) -> str:
     return f"<key {index}>" if might_contain_pii(key) else key
 
 
-def _is_long_number(value: Any) -> bool:
+def _is_long_number(number: JsonNumber) -> bool:
     """A number of seven digits or more: it may be a phone, card or account number."""
-    if isinstance(value, JsonNumber):
-        return sum(char.isdigit() for char in value[:_LONG_NUMBER_SCAN]) >= _LONG_NUMBER_DIGITS
-    return type(value) is int and abs(value) >= 10 ** (_LONG_NUMBER_DIGITS - 1)
+    return sum(char.isdigit() for char in number[:_LONG_NUMBER_SCAN]) >= _LONG_NUMBER_DIGITS
 
 
 _LONG_NUMBER_DIGITS: Final = 7
@@ -437,9 +423,8 @@ def _children(path: str, node: Any, part: str) -> Iterator[tuple[str, Any]]:
     def joined(segment: object) -> str:
         return f"{path}.{segment}" if path else str(segment)
 
-    members = _members(node)
-    if members is not None:
-        for index, (key, item) in enumerate(members):
+    if isinstance(node, JsonObject):
+        for index, (key, item) in enumerate(node):
             if part in ("*", key):
                 yield joined(path_segment(key, index)), item
     elif isinstance(node, list):
@@ -462,20 +447,18 @@ def map_strings(value: Any, change: Callable[[str], str]) -> tuple[Any, bool]:
     Returns:
         The new value and whether any string changed; unchanged containers are returned as is.
     """
-    if _is_long_number(value):  # a card or phone number written as a JSON number
-        text = str(value)
-        new = change(text)
-        return (new, True) if new != text else (value, False)
     if isinstance(value, JsonNumber):
-        return value, False
+        if not _is_long_number(value):
+            return value, False
+        new = change(value)  # a card or phone number written as a JSON number
+        return (new, True) if new != value else (value, False)
     if isinstance(value, str):
         new = change(value)
         return new, new != value
-    members = _members(value)
-    if members is not None:
+    if isinstance(value, JsonObject):
         changed = False
         result = JsonObject()
-        for key, item in members:
+        for key, item in value:
             new_key = change(key) if might_contain_pii(key) else key
             new_item, item_changed = map_strings(item, change)
             result.append((new_key, new_item))

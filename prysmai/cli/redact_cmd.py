@@ -26,7 +26,7 @@ from prysmai.cli.record_io import (
     InputStats,
     ProgressReporter,
     check_output_is_not_input,
-    dump_json,
+    dump_record,
     escape_surrogates,
     has_escaped_bytes,
     input_size,
@@ -161,7 +161,7 @@ def _redact_record(line: str, change: partial[str], stats: InputStats) -> str:
             redacted, changed = map_strings(record, change)
             if not changed:
                 return line
-            text = dump_json(redacted)
+            text = dump_record(redacted)
     except RecursionError:
         stats.deep_json_lines += 1
         return change(line)

@@ -279,9 +279,9 @@ def normalize(source: str) -> NormalizedText:
         if b"\x01" not in kinds:
             table = _LATIN1_FOLD if b"\x02" in kinds else _LATIN1_LOWER
             return NormalizedText(text=latin.translate(table).decode("latin-1"), source=source)
-    if _has_surrogate(source):  # RE2 cannot take them; U+FFFD keeps every offset
-        normalized = normalize(without_surrogates(source))
-        return dataclasses.replace(normalized, source=source)
+    cleaned = without_surrogates(source)
+    if cleaned is not source:  # RE2 cannot take lone surrogates; U+FFFD keeps every offset
+        return dataclasses.replace(normalize(cleaned), source=source)
     is_nfkc = unicodedata.is_normalized("NFKC", source)
     signs = _SIGNS.Match(source.encode("utf-8", "surrogatepass")) or ()
     needs_walk = _INVISIBLE_SIGN in signs or _MARK_SIGN in signs or _DECORATION_SIGN in signs
@@ -454,14 +454,6 @@ def _is_mark(char: str) -> bool:
 
 def _in_ranges(code: int, ranges: tuple[tuple[int, int], ...]) -> bool:
     return any(lo <= code <= hi for lo, hi in ranges)
-
-
-def _has_surrogate(text: str) -> bool:
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return True
-    return False
 
 
 @functools.cache

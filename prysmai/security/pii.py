@@ -263,7 +263,7 @@ def _find_emails(text: str) -> Iterator[Candidate]:
             start += 1
         domain = _EMAIL_DOMAIN.match(text, at + 1)
         local = text[start:at]
-        has_local = bool(local) and bool(local.strip(_ZERO_WIDTH))
+        has_local = bool(local.strip(_ZERO_WIDTH))
         end = _email_end(text, domain.group(), at + 1) if domain and has_local else None
         if end is not None and not _has_ascii_alnum(local) and text[at + 1 : end].isascii():
             end = None  # such a local part goes with an internationalised domain, and

@@ -29,6 +29,18 @@ def run(argv: list[str]) -> int:
     return code
 
 
+def redact_file(tmp_path: Path, content: str | bytes, name: str = "log.jsonl") -> tuple[int, str]:
+    """Redact a file holding ``content`` into another; return the exit code and the output."""
+    source = tmp_path / name
+    if isinstance(content, bytes):
+        source.write_bytes(content)
+    else:
+        source.write_text(content, encoding="utf-8")
+    target = tmp_path / f"redacted-{name}"
+    code = run([str(source), "-o", str(target)])
+    return code, target.read_text(encoding="utf-8")
+
+
 def feed_stdin(monkeypatch: pytest.MonkeyPatch, data: bytes) -> None:
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data), encoding="utf-8"))
 
@@ -269,13 +281,9 @@ def test_jsonl_nested_too_deeply_is_redacted_as_text_with_a_warning(
     ],
 )
 def test_jsonl_redacts_numbers_and_keys(tmp_path: Path, line: str, expected: object) -> None:
-    source = tmp_path / "log.jsonl"
-    source.write_text(line + "\n", encoding="utf-8")
-    target = tmp_path / "out.jsonl"
+    code, output = redact_file(tmp_path, line + "\n")
 
-    code = run([str(source), "-o", str(target)])
-
-    assert (code, json.loads(target.read_text(encoding="utf-8"))) == (0, expected)
+    assert (code, json.loads(output)) == (0, expected)
 
 
 @pytest.mark.parametrize(
@@ -304,66 +312,44 @@ def test_jsonl_redacts_numbers_and_keys(tmp_path: Path, line: str, expected: obj
     ],
 )
 def test_changed_jsonl_record_loses_nothing_else(tmp_path: Path, line: str, expected: str) -> None:
-    source = tmp_path / "log.jsonl"
-    source.write_text(line + "\n", encoding="utf-8")
-    target = tmp_path / "out.jsonl"
+    actual = redact_file(tmp_path, line + "\n")
 
-    code = run([str(source), "-o", str(target)])
-
-    assert (code, target.read_text(encoding="utf-8")) == (0, expected + "\n")
+    assert actual == (0, expected + "\n")
 
 
 def test_jsonl_line_with_a_number_beyond_float_range_keeps_it(tmp_path: Path) -> None:
-    source = tmp_path / "log.jsonl"
-    source.write_text('{"a": 1e999999, "b": "jane@example.com"}\n', encoding="utf-8")
-    target = tmp_path / "out.jsonl"
+    actual = redact_file(tmp_path, '{"a": 1e999999, "b": "jane@example.com"}\n')
 
-    code = run([str(source), "-o", str(target)])
-
-    assert (code, target.read_text(encoding="utf-8")) == (
-        0,
-        '{"a": 1e999999, "b": "[EMAIL_REDACTED]"}\n',
-    )
+    assert actual == (0, '{"a": 1e999999, "b": "[EMAIL_REDACTED]"}\n')
 
 
 @pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be", "utf-32"])
 def test_utf16_input_is_decoded_not_passed_through(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], encoding: str
 ) -> None:
-    source = tmp_path / "notes.txt"
     body = "mail jane@example.com\nsee you\n"
     mark = b"\xfe\xff" if encoding == "utf-16-be" else b""
-    source.write_bytes(mark + body.encode(encoding))
-    target = tmp_path / "out.txt"
 
-    code = run([str(source), "-o", str(target)])
+    code, output = redact_file(tmp_path, mark + body.encode(encoding), "notes.txt")
 
-    assert target.read_text(encoding="utf-8") == "mail [EMAIL_REDACTED]\nsee you\n"
+    assert output == "mail [EMAIL_REDACTED]\nsee you\n"
     assert code == 0
     assert encoding[:6].upper() in capsys.readouterr().err
 
 
 def test_utf8_byte_order_mark_does_not_hide_jsonl(tmp_path: Path) -> None:
-    source = tmp_path / "log.jsonl"
-    source.write_bytes(b'\xef\xbb\xbf{"a": "jane@example.com", "n": 1}\n')
-    target = tmp_path / "out.jsonl"
+    actual = redact_file(tmp_path, b'\xef\xbb\xbf{"a": "jane@example.com", "n": 1}\n')
 
-    code = run([str(source), "-o", str(target)])
-
-    assert (code, target.read_text(encoding="utf-8")) == (0, '{"a": "[EMAIL_REDACTED]", "n": 1}\n')
+    assert actual == (0, '{"a": "[EMAIL_REDACTED]", "n": 1}\n')
 
 
 @pytest.mark.parametrize("depth", [400, 900])
 def test_deep_record_the_parser_takes_is_redacted_as_json(tmp_path: Path, depth: int) -> None:
-    source = tmp_path / "deep.jsonl"
-    source.write_text(
-        "[" * depth + '4111111111111111, "bob\\u0040example.com"' + "]" * depth + "\n"
-    )
-    target = tmp_path / "out.jsonl"
+    values = '4111111111111111, "bob\\u0040example.com"'
 
-    code = run([str(source), "-o", str(target)])
+    code, output = redact_file(tmp_path, "[" * depth + values + "]" * depth + "\n")
 
-    inner: object = json.loads(target.read_text(encoding="utf-8"))
+    inner: object = json.loads(output)
     for _ in range(depth - 1):
         assert isinstance(inner, list)
         inner = inner[0]
