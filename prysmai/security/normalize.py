@@ -202,7 +202,10 @@ class Obfuscation:
 
 @dataclass(frozen=True, slots=True)
 class HiddenText:
-    """ASCII text smuggled in Unicode tag characters, with each character's original index."""
+    """ASCII text smuggled in Unicode tag characters, with each character's original index.
+
+    Every run of tag characters in a text is part of the one hidden text, joined by spaces.
+    """
 
     text: str
     positions: tuple[int, ...]
@@ -240,8 +243,8 @@ class _Builder:
     zero_width: list[int] = field(default_factory=list)
     overrides: list[int] = field(default_factory=list)
     hidden: list[HiddenText] = field(default_factory=list)
-    overflow_text: list[str] = field(default_factory=list)
-    overflow_positions: list[int] = field(default_factory=list)
+    tag_texts: list[str] = field(default_factory=list)
+    tag_positions: list[int] = field(default_factory=list)
     invisible_run_end: int = 0
     """Index just past the run of invisible characters last measured, so each run is walked
     once (a flood of zero-width characters must stay linear)."""
@@ -354,9 +357,12 @@ def _normalize_slow(source: str, *, apply_nfkc: bool) -> NormalizedText:
         obfuscations.append(_signal("invisible_characters", builder.zero_width))
     if builder.overrides:
         obfuscations.append(_signal("bidi_override", builder.overrides))
-    if builder.overflow_text:
-        overflow = "".join(builder.overflow_text)[1:]  # the first run needs no separator
-        builder.hidden.append(HiddenText(overflow, tuple(builder.overflow_positions[1:])))
+    if builder.tag_texts:
+        # Runs of tag characters are read as one text: an instruction may be hidden one word
+        # per run between visible words, and thousands of tiny runs cost one object, not one
+        # view each. A space joins two runs; it maps to the first character of the later run.
+        joined = " ".join(builder.tag_texts)
+        builder.hidden.append(HiddenText(joined, tuple(builder.tag_positions)))
     for hidden in builder.hidden:
         obfuscations.append(_signal("hidden_tag_text", list(hidden.positions)))
     return NormalizedText(
@@ -526,18 +532,11 @@ def _take_tags(source: str, index: int, builder: _Builder) -> int:
         text = "".join(chr(ord(source[i]) - _TAG_FIRST) for i in positions)
         if not text.strip():
             return end
-        if len(builder.hidden) < _MAX_HIDDEN_TEXTS:
-            builder.hidden.append(HiddenText(text=text, positions=tuple(positions)))
-        else:  # thousands of tiny runs: the rest goes into one text, not one object per run
-            builder.overflow_text.append(" " + text)
-            builder.overflow_positions.append(positions[0])
-            builder.overflow_positions.extend(positions)
+        if builder.tag_texts:
+            builder.tag_positions.append(positions[0])  # the space that joins the runs
+        builder.tag_texts.append(text)
+        builder.tag_positions.extend(positions)
     return end
-
-
-_MAX_HIDDEN_TEXTS: Final = 32
-"""Runs of tag characters kept as texts of their own; later runs are joined into one more
-(which, like them, fits within the views :func:`build_views` decodes)."""
 
 
 def _fold_confusables(text: str) -> tuple[str, list[tuple[int, int]]]:
