@@ -154,7 +154,7 @@ def _signs() -> re2._Regexp:
     signs.Add(_CONFUSABLE_CLASS)
     signs.Add("[" + "".join(re.escape(char) for char in _ACCENT_CHARS) + "]")
     # A mark on an ASCII, Latin, Greek or Cyrillic character: decoration to drop.
-    signs.Add(r"[\x00-\x7f\p{Latin}\p{Greek}\p{Cyrillic}][\p{Mn}\p{Me}]")
+    signs.Add(r"[\x00-\x7f\p{Latin}\p{Greek}\p{Cyrillic}]\p{M}")
     signs.Add("[" + "".join(f"{chr(lo)}-{chr(hi)}" for lo, hi in _DECORATION_MARK_RANGES) + "]")
     signs.Compile()
     return signs
@@ -454,8 +454,8 @@ def _takes_decoration(char: str) -> bool:
 
 
 def _is_mark(char: str) -> bool:
-    """A mark that belongs to the character before it: combining, or enclosing."""
-    return bool(unicodedata.combining(char)) or char in _ENCLOSING_MARKS
+    """A mark that belongs to the character before it: combining, spacing or enclosing."""
+    return char in _MARKS
 
 
 def _in_ranges(code: int, ranges: tuple[tuple[int, int], ...]) -> bool:
@@ -474,7 +474,7 @@ def _changing_characters(*, apply_nfkc: bool) -> dict[int, str]:
     :func:`unicodedata.normalize`.
     """
     codes = set(_INVISIBLE)
-    codes.update(c for c in range(0x300, _LAST_MARKED_CODE) if unicodedata.combining(chr(c)))
+    codes.update(map(ord, _MARKS))
     codes.update(map(ord, _DECORATION_MARKS | _ENCLOSING_MARKS))
     if apply_nfkc:
         codes.update(code for lo, hi in _LEADING_JAMO for code in range(lo, hi + 1))
@@ -488,6 +488,14 @@ def _changing_characters(*, apply_nfkc: bool) -> dict[int, str]:
 
 _MARKED_RUN_RE: Final = re.compile("\x00+")
 _LAST_MARKED_CODE: Final = 0x30000
+_MARKS: Final = (
+    frozenset(
+        chr(code)
+        for code in range(0x300, _LAST_MARKED_CODE)
+        if unicodedata.category(chr(code)) in ("Mn", "Mc", "Me") or unicodedata.combining(chr(code))
+    )
+    | _ENCLOSING_MARKS
+)
 """Combining marks and characters NFKC rewrites all lie in planes 0-2."""
 
 

@@ -162,7 +162,7 @@ def test_find_encoded_payloads_skips_text_without_encoding_hints() -> None:
 
 
 def _is_mark_by_definition(char: str) -> bool:
-    return bool(unicodedata.combining(char)) or unicodedata.category(char) == "Me"
+    return unicodedata.category(char) in ("Mn", "Mc", "Me")
 
 
 def _walk_by_definition(source: str) -> tuple[str, list[int], list[int]]:
@@ -179,9 +179,7 @@ def _walk_by_definition(source: str) -> tuple[str, list[int], list[int]]:
         if 0x1100 <= ord(source[index]) <= 0x115E:  # a leading jamo takes vowels and finals
             while end < len(source) and 0x1161 <= ord(source[end]) <= 0x11FF:
                 end += 1
-        while end < len(source) and (
-            unicodedata.combining(source[end]) or unicodedata.category(source[end]) == "Me"
-        ):
+        while end < len(source) and _is_mark_by_definition(source[end]):
             end += 1
         cluster = unicodedata.normalize("NFKC", source[index:end])
         # Marks on ASCII, Latin, Greek or Cyrillic (their own base, or the character written
@@ -263,6 +261,10 @@ def test_dotted_capital_i_cannot_hide_an_override() -> None:
         pytest.param("молоко\u0301", "молоко", id="cyrillic-stress"),
         pytest.param("e\u0301te\u0301", "ete", id="decomposed-accents"),
         pytest.param("\u0915\u093c", "\u0915\u093c", id="devanagari-nukta-kept"),
+        pytest.param("ig\u093enore", "ignore", id="spacing-vowel-sign"),
+        pytest.param("ig\u0941n\u0e31ore", "ignore", id="marks-of-class-zero"),
+        pytest.param("ig\u200d\u093enore", "ignore", id="spacing-sign-after-invisible"),
+        pytest.param("\u0915\u093e \u0e2a\u0e31", "\u0915\u093e \u0e2a\u0e31", id="own-script"),
     ],
 )
 def test_decoration_marks_on_latin_greek_cyrillic_letters_are_dropped(
