@@ -100,6 +100,9 @@ _INTL_RANGES: Final = (
 _ZERO_WIDTH: Final = "\u00ad\u200b\u200c\u200d\u2060\ufeff"
 """Invisible characters that may sit inside an address to break it up; they are part of it."""
 _WITHOUT_ZERO_WIDTH: Final = str.maketrans(dict.fromkeys(_ZERO_WIDTH))
+_SPLIT_NUMBER_RE: Final = re.compile(f"[0-9][{_ZERO_WIDTH}]+[0-9]")
+"""Digits on both sides of invisible characters: a number someone broke up to hide it."""
+_SPLIT_NUMBER: Final = "split_number"
 _INTL_LETTERS: Final = (
     "".join(f"{chr(first)}-{chr(last)}" for first, last in _INTL_RANGES) + _ZERO_WIDTH
 )
@@ -211,6 +214,8 @@ def _triggers(text: str) -> tuple[str, frozenset[str]]:
     if _PLAIN_FORMS_TRIGGER in triggered:
         text = text.translate(_PLAIN_FORMS)
         triggered = _GATE.find(text)
+    if _SPLIT_NUMBER_RE.search(text) is not None:
+        triggered |= {_SPLIT_NUMBER}
     return text, triggered
 
 
@@ -246,11 +251,28 @@ def _find_candidates(text: str, triggered: frozenset[str]) -> list[Candidate]:
         found.extend(_find_emails(text))
     if "number" in triggered:
         found.extend(find_numbers(text))
+    if _SPLIT_NUMBER in triggered:
+        found.extend(_find_split_numbers(text))
     if "ipv6" in triggered:
         found.extend(_find_ipv6(text))
     if "birth" in triggered:
         found.extend(find_birth_dates(text))
     return found
+
+
+def _find_split_numbers(text: str) -> list[Candidate]:
+    """Numbers with invisible characters inside: found without them, reported over the original.
+
+    Overlap resolution later merges a number that was also found in the text as written.
+    """
+    compact = text.translate(_WITHOUT_ZERO_WIDTH)
+    if "number" not in _GATE.find(compact):
+        return []
+    kept = [index for index, char in enumerate(text) if char not in _ZERO_WIDTH]
+    return [
+        candidate._replace(start=kept[candidate.start], end=kept[candidate.end - 1] + 1)
+        for candidate in find_numbers(compact)
+    ]
 
 
 def _find_emails(text: str) -> Iterator[Candidate]:

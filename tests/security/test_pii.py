@@ -364,6 +364,28 @@ def test_zero_width_characters_after_an_address_are_left_out_of_it(tail: str) ->
     ]
 
 
+@pytest.mark.parametrize(
+    ("number", "category"),
+    [
+        pytest.param("4111\u200b1111\u200b1111\u200b1111", "CREDIT_CARD", id="card-groups"),
+        pytest.param("41\u00ad11111111111111", "CREDIT_CARD", id="card-soft-hyphen"),
+        pytest.param("+1 415\u200b555\u200d2671", "PHONE", id="phone"),
+        pytest.param("123-45-67\u20608\ufeff9", "SSN", id="ssn"),
+    ],
+)
+def test_numbers_broken_up_by_invisible_characters_are_found_whole(
+    number: str, category: str
+) -> None:
+    text = f"here: {number} ok"
+
+    assert [(c, v) for c, _, v in found(text)] == [(category, number)]
+    assert might_contain_pii(text)
+
+
+def test_short_numbers_with_invisible_characters_stay_clean() -> None:
+    assert found("ids 12\u200b34 and 56\u200d78, build 2024\u200b05") == []
+
+
 def test_zero_width_space_alone_is_no_local_part() -> None:
     assert found("x \u200b@example.com") == []
 
