@@ -58,7 +58,10 @@ _PHONE_CUE_BEFORE: Final = re.compile(
     r"|reach (?:me|us|him|her|them)|contact|dial|whatsapp|sms|answering|hotline|ring me"
     r"|telefon|téléphone|teléfono|telefono|handy|portable|numéro|número|(?:my|your) registered"
     r"|messag(?:e|es|ing) (?:me )?(?:at|to|on)\b|text(?:s|ed)? (?:me|to|at)"
-    r"|(?:desk|office|home|work|direct|main)\s*:)"
+    r"|(?:desk|office|home|work|direct|main)\s*:"
+    # Chinese, Japanese, Korean and Thai: phone, mobile, call, contact number.
+    r"|电话|電話|手机|手機|联系方式|聯繫方式|致电|拨打|撥打|携帯|전화|휴대폰|핸드폰|연락처"
+    r"|โทร|เบอร์)"
 )
 _PHONE_CUE_AFTER: Final = re.compile(
     r"[ \t-]*[(\[]?(?i:office|fax|mobile|cell|home|work|desk|direct|phone|tel)\b"

@@ -382,6 +382,33 @@ def test_numbers_broken_up_by_invisible_characters_are_found_whole(
     assert might_contain_pii(text)
 
 
+@pytest.mark.parametrize(
+    ("text", "number"),
+    [
+        pytest.param("我的手机号是13812345678", "13812345678", id="chinese-mobile-glued"),
+        pytest.param("电话：13812345678", "13812345678", id="chinese-phone-label"),
+        pytest.param("请拨打13812345678联系我", "13812345678", id="chinese-call"),
+        pytest.param("携帯: 090-1234-5678", "090-1234-5678", id="japanese-mobile"),
+        pytest.param("전화 01012345678", "01012345678", id="korean-phone"),
+        pytest.param("โทร 0812345678", "0812345678", id="thai-call"),
+    ],
+)
+def test_phone_cue_words_of_east_asian_languages_mark_bare_numbers(text: str, number: str) -> None:
+    assert found(text) == [("PHONE", "phone", number)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("订单号13812345678", id="order-number"),
+        pytest.param("手机型号2024款 共12345678台", id="cue-before-another-number"),
+        pytest.param("13812345678", id="bare-digits"),
+    ],
+)
+def test_bare_eleven_digit_numbers_without_a_phone_cue_stay_clean(text: str) -> None:
+    assert found(text) == []
+
+
 def test_short_numbers_with_invisible_characters_stay_clean() -> None:
     assert found("ids 12\u200b34 and 56\u200d78, build 2024\u200b05") == []
 
