@@ -176,6 +176,18 @@ _TLD: Final = re.compile(
     re.IGNORECASE,
 )
 """Latin top-level domains, punycode ones, and the Cyrillic and Greek ones in use."""
+_FILE_EXTENSIONS: Final = frozenset(
+    """
+    png jpg jpeg gif svg webp bmp ico tif tiff heic avif js mjs cjs ts tsx jsx css scss sass
+    less html htm json yaml yml toml xml txt csv tsv pdf doc docx xls xlsx ppt pptx odt exe
+    dll dylib jar war bat cmd lock log tmp bak gz tgz bz2 wav ogg flac avi mkv webm ttf otf
+    woff eot ipynb pkl npy npz vue scala kt kts swift php cpp hpp cxx rb lua sql ini cfg conf
+    env proto wasm
+    """.split()
+)
+"""File extensions that are no top-level domain: ``icon@2x.png`` is an image, not an address.
+
+(Extensions that are also domains, such as ``.zip``, ``.py`` or ``.md``, stay addresses.)"""
 _URL_USERINFO: Final = re.compile(r"://[^\s/@]*:$")
 
 _IPV6_COLON: Final = re.compile(r":[0-9A-Fa-f]{0,4}:")
@@ -314,9 +326,14 @@ def _email_end(text: str, domain: str, domain_start: int) -> int | None:
     labels = domain.rstrip(_ZERO_WIDTH).split(".")
     has_hyphen = "-" in domain
     while len(labels) >= 2:
-        if _TLD.fullmatch(labels[-1].translate(_WITHOUT_ZERO_WIDTH)) and (
-            not has_hyphen
-            or all(label and label[0] != "-" and label[-1] != "-" for label in labels)
+        tld = labels[-1].translate(_WITHOUT_ZERO_WIDTH)
+        if (
+            _TLD.fullmatch(tld)
+            and tld.lower() not in _FILE_EXTENSIONS
+            and (
+                not has_hyphen
+                or all(label and label[0] != "-" and label[-1] != "-" for label in labels)
+            )
         ):
             return domain_start + len(".".join(labels))
         labels.pop()

@@ -413,6 +413,30 @@ def test_short_numbers_with_invisible_characters_stay_clean() -> None:
     assert found("ids 12\u200b34 and 56\u200d78, build 2024\u200b05") == []
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("use icon@2x.png and logo@3x.PNG", id="retina-images"),
+        pytest.param("import styles from './button@1x.css'", id="stylesheet"),
+        pytest.param("see chart@v2.json for the data", id="data-file"),
+    ],
+)
+def test_file_names_with_an_at_sign_are_no_address(text: str) -> None:
+    assert found(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "address"),
+    [
+        pytest.param("write to jane@corp.zip today", "jane@corp.zip", id="zip-is-a-domain"),
+        pytest.param("write to dev@team.sh today", "dev@team.sh", id="sh-is-a-domain"),
+        pytest.param("sent user@example.com.png", "user@example.com", id="extension-dropped"),
+    ],
+)
+def test_domains_that_look_like_extensions_stay_addresses(text: str, address: str) -> None:
+    assert found(text) == [("EMAIL", "email", address)]
+
+
 def test_zero_width_space_alone_is_no_local_part() -> None:
     assert found("x \u200b@example.com") == []
 
