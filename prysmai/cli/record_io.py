@@ -13,6 +13,7 @@ escape, so writing never fails and JSON stays valid.
 from __future__ import annotations
 
 import contextlib
+import decimal
 import io
 import json
 import os
@@ -364,7 +365,7 @@ def string_fields(value: Any, path: str = "") -> Iterator[tuple[str, str]]:
         here, node = pending.pop()
         if isinstance(node, JsonNumber):
             if _is_long_number(node):
-                yield here, node
+                yield here, number_text(node)
         elif isinstance(node, str):
             yield here, node
         elif isinstance(node, JsonObject):
@@ -393,6 +394,28 @@ def _is_long_number(number: JsonNumber) -> bool:
     return sum(char.isdigit() for char in number[:_LONG_NUMBER_SCAN]) >= _LONG_NUMBER_DIGITS
 
 
+def number_text(number: JsonNumber) -> str:
+    """The number as its digits are read: a whole number written as a float loses its fraction.
+
+    ``4111111111111111.0`` and ``4.111111111111111e15`` (how many JSON writers put a large
+    integer that passed through a float) read as ``4111111111111111``; anything else is
+    returned as written.
+    """
+    if "." not in number and "e" not in number and "E" not in number:
+        return str(number)
+    try:
+        value = decimal.Decimal(number)
+    except decimal.InvalidOperation:
+        return str(number)
+    if not value.is_finite() or value.adjusted() > _MAX_WHOLE_DIGITS:
+        return str(number)
+    if value != value.to_integral():
+        return str(number)
+    return str(int(value))
+
+
+_MAX_WHOLE_DIGITS: Final = 30
+"""Longer than any card, phone or account number; a larger exponent is left as written."""
 _LONG_NUMBER_DIGITS: Final = 7
 _LONG_NUMBER_SCAN: Final = 64
 """Digits are counted in a number's first characters only (a number may be huge)."""
@@ -450,8 +473,9 @@ def map_strings(value: Any, change: Callable[[str], str]) -> tuple[Any, bool]:
     if isinstance(value, JsonNumber):
         if not _is_long_number(value):
             return value, False
-        new = change(value)  # a card or phone number written as a JSON number
-        return (new, True) if new != value else (value, False)
+        text = number_text(value)  # a card or phone number written as a JSON number
+        new = change(text)
+        return (new, True) if new != text else (value, False)
     if isinstance(value, str):
         new = change(value)
         return new, new != value

@@ -274,6 +274,16 @@ def test_jsonl_nested_too_deeply_is_redacted_as_text_with_a_warning(
             id="card-as-number",
         ),
         pytest.param(
+            '{"card": 4111111111111111.0, "phone": 4.155552671e9, "price": 12345678.5}',
+            {"card": "[CREDIT_CARD_REDACTED]", "phone": 4155552671, "price": 12345678.5},
+            id="whole-numbers-written-as-floats",
+        ),
+        pytest.param(
+            '{"card": 4.111111111111111E+15, "big": 1e999999}',
+            {"card": "[CREDIT_CARD_REDACTED]", "big": float("inf")},
+            id="exponent-form",
+        ),
+        pytest.param(
             '{"users": {"bob@example.com": {"plan": "pro"}}}',
             {"users": {"[EMAIL_REDACTED]": {"plan": "pro"}}},
             id="nested-key",

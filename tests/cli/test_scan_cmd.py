@@ -346,3 +346,15 @@ def test_a_repeated_key_does_not_hide_its_first_value(
 
     assert code == EXIT_FINDINGS
     assert any(r["kind"] == "injection" for r in records(capsys.readouterr().out))
+
+
+def test_a_card_written_as_a_json_float_is_found(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write(tmp_path, "cards.jsonl", '{"card": 4111111111111111.0, "price": 1234567.5}\n')
+
+    code = run([path, "--format", "jsonl", "--pii-only"])
+
+    found = records(capsys.readouterr().out)
+    assert code == EXIT_FINDINGS
+    assert [(item["field"], item["category"]) for item in found] == [("card", "CREDIT_CARD")]
