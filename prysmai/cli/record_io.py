@@ -74,10 +74,7 @@ def warn(message: str) -> None:
 def report_input_problems(stats: InputStats) -> None:
     """Warn about binary input, invalid UTF-8 and malformed JSON lines, if any were seen."""
     if stats.wide_encoding:
-        warn(
-            f"the input was {stats.wide_encoding} (byte order mark); it was decoded, and output "
-            "is UTF-8"
-        )
+        warn(f"the input was {stats.wide_encoding}; it was decoded, and output is UTF-8")
     if stats.is_binary:
         warn("the input looks binary (NUL bytes); it was processed as text")
     if stats.invalid_utf8_lines:
@@ -198,16 +195,21 @@ def read_lines(stream: IO[bytes], stats: InputStats) -> Iterator[str]:
     """Yield decoded lines (with their line endings) and count what was read.
 
     Input is UTF-8; a UTF-8 byte order mark is dropped, and a file that starts with a UTF-16 or
-    UTF-32 byte order mark (as Windows tools write) is decoded as such instead of being read as
-    binary. Output is always UTF-8.
+    UTF-32 byte order mark (as Windows tools write), or that looks like UTF-16 of mostly Latin
+    text without one, is decoded as such instead of being read as binary. Output is always
+    UTF-8.
     """
     peek = getattr(stream, "peek", None)
-    start = peek(4)[:4] if peek is not None else b""
+    start = peek(_WIDE_PROBE_BYTES)[:_WIDE_PROBE_BYTES] if peek is not None else b""
     if start.startswith(_UTF32_MARKS):
         yield from _read_wide_lines(stream, stats, "utf-32")
         return
     if start.startswith(_UTF16_MARKS):
         yield from _read_wide_lines(stream, stats, "utf-16")
+        return
+    unmarked = _unmarked_utf16(start)
+    if unmarked is not None:
+        yield from _read_wide_lines(stream, stats, unmarked)
         return
     for raw in stream:
         if stats.lines == 0:
@@ -228,6 +230,30 @@ def read_lines(stream: IO[bytes], stats: InputStats) -> Iterator[str]:
 _UTF8_MARK: Final = b"\xef\xbb\xbf"
 _UTF16_MARKS: Final = (b"\xff\xfe", b"\xfe\xff")
 _UTF32_MARKS: Final = (b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")
+
+
+_WIDE_PROBE_BYTES: Final = 256
+
+
+def _unmarked_utf16(start: bytes) -> str | None:
+    """``utf-16-le`` or ``utf-16-be`` for UTF-16 text written without a byte order mark.
+
+    Text of mostly Latin characters in UTF-16 has a NUL as every other byte (the high byte of
+    each character) and none in between; binary data and UTF-8 do not look like that.
+    Text of other scripts is not recognised this way and is read as binary.
+    """
+    probe = start[: len(start) - len(start) % 2]
+    if len(probe) < _MIN_UTF16_PROBE:
+        return None
+    even, odd = probe[0::2], probe[1::2]
+    for encoding, high, low in (("utf-16-le", odd, even), ("utf-16-be", even, odd)):
+        if b"\x00" not in low and high.count(0) >= _UTF16_NUL_SHARE * len(high):
+            return encoding
+    return None
+
+
+_MIN_UTF16_PROBE: Final = 8
+_UTF16_NUL_SHARE: Final = 0.9
 
 
 def _read_wide_lines(stream: IO[bytes], stats: InputStats, encoding: str) -> Iterator[str]:

@@ -333,18 +333,41 @@ def test_jsonl_line_with_a_number_beyond_float_range_keeps_it(tmp_path: Path) ->
     assert actual == (0, '{"a": 1e999999, "b": "[EMAIL_REDACTED]"}\n')
 
 
-@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be", "utf-32"])
+@pytest.mark.parametrize(
+    "encoding", ["utf-16", "utf-16-be", "utf-32", "utf-16-le-unmarked", "utf-16-be-unmarked"]
+)
 def test_utf16_input_is_decoded_not_passed_through(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], encoding: str
 ) -> None:
     body = "mail jane@example.com\nsee you\n"
     mark = b"\xfe\xff" if encoding == "utf-16-be" else b""
 
-    code, output = redact_file(tmp_path, mark + body.encode(encoding), "notes.txt")
+    code, output = redact_file(
+        tmp_path, mark + body.encode(encoding.removesuffix("-unmarked")), "notes.txt"
+    )
 
     assert output == "mail [EMAIL_REDACTED]\nsee you\n"
     assert code == 0
     assert encoding[:6].upper() in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        pytest.param(b"\x00\x01\x02\x03" * 8 + b"\nsee you\n", id="binary"),
+        pytest.param("日本語のメモ\n".encode("utf-16-le"), id="utf-16-of-other-scripts"),
+    ],
+)
+def test_input_unlike_latin_utf16_is_not_decoded_as_utf16(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], content: bytes
+) -> None:
+    source, target = tmp_path / "notes.txt", tmp_path / "out.txt"
+    source.write_bytes(content)
+
+    code = run([str(source), "-o", str(target)])
+
+    assert (code, target.read_bytes()) == (0, content)  # passed through as it was
+    assert "UTF-16" not in capsys.readouterr().err
 
 
 def test_utf8_byte_order_mark_does_not_hide_jsonl(tmp_path: Path) -> None:
