@@ -24,15 +24,28 @@ class ProviderPreset:
     url_env: tuple[str, ...]
     default_key: str | None
     provider_name: str
+    translate_to: str | None = None
+    """Wire format the OpenAI-format calls are translated into (``None``: sent as they are)."""
 
 
-# Anthropic and Gemini both serve an OpenAI-compatible endpoint, so one client shape covers all.
+# Every preset is used through the OpenAI SDK: most providers serve an OpenAI-compatible
+# endpoint; "anthropic" translates each call into Anthropic's native Messages API instead.
 PROVIDERS: Final = {
     "openai": ProviderPreset(
         "openai", None, ("OPENAI_API_KEY",), ("OPENAI_BASE_URL",), None, "openai"
     ),
     "anthropic": ProviderPreset(
         "anthropic",
+        # Anthropic's API root, as for the anthropic SDK: calls go to {base}/v1/messages.
+        "https://api.anthropic.com",
+        ("ANTHROPIC_API_KEY",),
+        ("ANTHROPIC_BASE_URL",),
+        None,
+        "anthropic",
+        translate_to="anthropic",
+    ),
+    "anthropic-openai": ProviderPreset(
+        "anthropic-openai",
         "https://api.anthropic.com/v1/",
         ("ANTHROPIC_API_KEY",),
         ("ANTHROPIC_OPENAI_BASE_URL",),
@@ -65,16 +78,20 @@ class PrysmClient:
     """Builds monitored OpenAI-format clients for one provider.
 
     ``PrysmClient(provider="ollama").openai()`` returns an ``openai.OpenAI`` pointed at a local
-    Ollama server, monitored. The provider may also be any OpenAI-compatible URL.
+    Ollama server, monitored. The provider may also be any OpenAI-compatible URL. With
+    ``provider="anthropic"`` the client's chat completions are translated to Anthropic's native
+    Messages API and the answers back to OpenAI's format, streams included.
 
     Args:
         prysm_key: key for the Prysm collector (``PRYSM_API_KEY`` if unset).
         base_url: address of the Prysm collector (``PRYSM_BASE_URL`` if unset).
         timeout: request timeout of the built clients, and export timeout, in seconds.
-        provider: ``openai`` (default), ``anthropic``, ``gemini``, ``vllm``, ``ollama`` or an
-            ``http(s)://`` URL of an OpenAI-compatible server.
+        provider: ``openai`` (default), ``anthropic`` (translated to the Messages API),
+            ``anthropic-openai`` (Anthropic's OpenAI-compatible endpoint), ``gemini``,
+            ``vllm``, ``ollama`` or an ``http(s)://`` URL of an OpenAI-compatible server.
         api_key: the provider's key; by default read from its usual environment variable.
-        provider_base_url: override the provider's address.
+        provider_base_url: override the provider's address (for ``anthropic``, the API root
+            that ``/v1/messages`` is appended to, as ``ANTHROPIC_BASE_URL``).
         **monitor_settings: passed to :func:`prysmai.monitor` (security, pricing, ...).
     """
 
@@ -113,6 +130,8 @@ class PrysmClient:
         import openai as openai_module
 
         client = openai_module.OpenAI(**{**self._client_kwargs(), **client_kwargs})
+        if self._preset.translate_to == "anthropic":
+            client = client.with_options(http_client=_anthropic_http_client(client._client))
         return monitor(client, self.prysm_key, self.base_url, self.timeout, **self._settings)
 
     def async_openai(self, **client_kwargs: Any) -> openai_sdk.AsyncOpenAI:
@@ -120,7 +139,16 @@ class PrysmClient:
         import openai as openai_module
 
         client = openai_module.AsyncOpenAI(**{**self._client_kwargs(), **client_kwargs})
+        if self._preset.translate_to == "anthropic":
+            client = client.with_options(http_client=_anthropic_http_client(client._client))
         return monitor(client, self.prysm_key, self.base_url, self.timeout, **self._settings)
+
+
+def _anthropic_http_client(http_client: Any) -> Any:
+    """The SDK's HTTP client with the translation to Anthropic below where monitor() wraps."""
+    from prysmai.providers.anthropic_translation import translating_http_client
+
+    return translating_http_client(http_client)
 
 
 def _resolve_provider(provider: str) -> tuple[ProviderPreset, str | None]:

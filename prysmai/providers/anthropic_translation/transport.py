@@ -1,0 +1,184 @@
+"""The translating transports, and their installation in an OpenAI SDK's HTTP client.
+
+They sit directly above the network transport: prysmai's monitoring transport (installed on
+top by :func:`prysmai.monitor`) sees the app's OpenAI-format request and an OpenAI-format
+answer, so recording, redaction and blocking work unchanged. Built per HTTP library, as
+``httpx`` and ``httpx2`` each check their own base classes.
+"""
+
+from __future__ import annotations
+
+import copy
+import functools
+from collections.abc import AsyncIterator, Iterator
+from types import ModuleType
+from typing import Any
+
+from prysmai.providers.anthropic_translation import exchange
+from prysmai.providers.anthropic_translation.stream import StreamTranslator
+
+
+@functools.cache
+def _sync_stream_class(http_module: ModuleType) -> type[Any]:
+    class TranslatedSyncStream(http_module.SyncByteStream):  # type: ignore[name-defined,misc]
+        """Anthropic's decoded stream bytes in, OpenAI chunk events out, as they arrive."""
+
+        def __init__(self, upstream: Any, translator: StreamTranslator) -> None:
+            self._upstream = upstream
+            self._translator = translator
+
+        def __iter__(self) -> Iterator[bytes]:
+            translator = self._translator
+            try:
+                for chunk in self._upstream.iter_bytes():
+                    out = translator.feed(chunk)
+                    if out:
+                        yield out
+                tail = translator.finish()
+                if tail:
+                    yield tail
+            finally:
+                self._upstream.close()
+
+        def close(self) -> None:
+            self._upstream.close()
+
+    return TranslatedSyncStream
+
+
+@functools.cache
+def _async_stream_class(http_module: ModuleType) -> type[Any]:
+    class TranslatedAsyncStream(http_module.AsyncByteStream):  # type: ignore[name-defined,misc]
+        """Anthropic's decoded stream bytes in, OpenAI chunk events out, as they arrive."""
+
+        def __init__(self, upstream: Any, translator: StreamTranslator) -> None:
+            self._upstream = upstream
+            self._translator = translator
+
+        async def __aiter__(self) -> AsyncIterator[bytes]:
+            translator = self._translator
+            try:
+                async for chunk in self._upstream.aiter_bytes():
+                    out = translator.feed(chunk)
+                    if out:
+                        yield out
+                tail = translator.finish()
+                if tail:
+                    yield tail
+            finally:
+                await self._upstream.aclose()
+
+        async def aclose(self) -> None:
+            await self._upstream.aclose()
+
+    return TranslatedAsyncStream
+
+
+@functools.cache
+def sync_transport_class(http_module: ModuleType) -> type[Any]:
+    """Build the translating transport for ``httpx`` or ``httpx2`` sync clients."""
+    stream_class = _sync_stream_class(http_module)
+
+    class AnthropicTranslatingTransport(http_module.BaseTransport):  # type: ignore[name-defined,misc]
+        """Sends OpenAI chat-completions requests to Anthropic's Messages API."""
+
+        def __init__(self, inner: Any) -> None:
+            self.inner = inner
+
+        def handle_request(self, request: Any) -> Any:
+            plan = exchange.plan_request(request, request.read(), http_module)
+            if plan.local_answer is not None:
+                return plan.local_answer
+            assert plan.translated is not None
+            response = self.inner.handle_request(plan.upstream)
+            if response.status_code < 400 and plan.translated.is_stream:
+                if exchange.is_event_stream(response):
+                    return exchange.stream_answer(
+                        http_module, request, response, plan.translated, stream_class
+                    )
+            try:
+                body = response.read()
+            finally:
+                response.close()
+            return exchange.whole_answer(http_module, request, response, body, plan.translated)
+
+        def close(self) -> None:
+            self.inner.close()
+
+        def __enter__(self) -> Any:
+            self.inner.__enter__()
+            return self
+
+        def __exit__(self, *args: Any) -> None:
+            self.inner.__exit__(*args)
+
+    return AnthropicTranslatingTransport
+
+
+@functools.cache
+def async_transport_class(http_module: ModuleType) -> type[Any]:
+    """Build the translating transport for ``httpx`` or ``httpx2`` async clients."""
+    stream_class = _async_stream_class(http_module)
+
+    class AsyncAnthropicTranslatingTransport(http_module.AsyncBaseTransport):  # type: ignore[name-defined,misc]
+        """Sends OpenAI chat-completions requests to Anthropic's Messages API."""
+
+        def __init__(self, inner: Any) -> None:
+            self.inner = inner
+
+        async def handle_async_request(self, request: Any) -> Any:
+            plan = exchange.plan_request(request, await request.aread(), http_module)
+            if plan.local_answer is not None:
+                return plan.local_answer
+            assert plan.translated is not None
+            response = await self.inner.handle_async_request(plan.upstream)
+            if response.status_code < 400 and plan.translated.is_stream:
+                if exchange.is_event_stream(response):
+                    return exchange.stream_answer(
+                        http_module, request, response, plan.translated, stream_class
+                    )
+            try:
+                body = await response.aread()
+            finally:
+                await response.aclose()
+            return exchange.whole_answer(http_module, request, response, body, plan.translated)
+
+        async def aclose(self) -> None:
+            await self.inner.aclose()
+
+        async def __aenter__(self) -> Any:
+            await self.inner.__aenter__()
+            return self
+
+        async def __aexit__(self, *args: Any) -> None:
+            await self.inner.__aexit__(*args)
+
+    return AsyncAnthropicTranslatingTransport
+
+
+def translating_http_client(http_client: Any) -> Any:
+    """Return a copy of an OpenAI SDK's HTTP client whose requests go to Anthropic's API.
+
+    The copy keeps the original's settings and connection pool (its transports, proxy mounts
+    included, are wrapped); pass it to the SDK client with ``with_options(http_client=...)``.
+    """
+    # Imported here: prysmai.monitor imports the provider readers, which import this package.
+    from prysmai.monitor import http_module_of
+
+    module = http_module_of(http_client)
+    is_async = isinstance(http_client, module.AsyncClient)
+    wrapper = async_transport_class(module) if is_async else sync_transport_class(module)
+    client_class = type(http_client)
+    if client_class.__name__ in ("SyncHttpxClientWrapper", "AsyncHttpxClientWrapper"):
+        # The SDK's wrapper closes its pool when collected; the copy shares that pool.
+        client_class = module.AsyncClient if is_async else module.Client
+    clone: Any = object.__new__(client_class)
+    clone.__dict__.update(copy.copy(http_client.__dict__))
+    clone._transport = wrapper(http_client._transport)
+    clone._mounts = {
+        pattern: None if transport is None else wrapper(transport)
+        for pattern, transport in http_client._mounts.items()
+    }
+    # Keep the original alive, for the same reason; prysmai.monitor honours this attribute.
+    clone._prysm_origin = getattr(http_client, "_prysm_origin", http_client)
+    return clone
