@@ -96,7 +96,12 @@ def usage_from_openai(usage: Any) -> TokenUsage | None:
     output_details = (
         usage.get("completion_tokens_details") or usage.get("output_tokens_details") or {}
     )
-    cached = _int(input_details.get("cached_tokens"), 0) if isinstance(input_details, dict) else 0
+    cached, written = 0, 0
+    if isinstance(input_details, dict):
+        cached = _int(input_details.get("cached_tokens"), 0)
+        # Set by providers that bill cache writes apart (Anthropic through an OpenAI-format
+        # answer); OpenAI's own answers leave it out.
+        written = _int(input_details.get("cache_write_tokens"), 0)
     reasoning = (
         _int(output_details.get("reasoning_tokens"), 0) if isinstance(output_details, dict) else 0
     )
@@ -104,6 +109,7 @@ def usage_from_openai(usage: Any) -> TokenUsage | None:
         input_tokens=input_tokens,
         output_tokens=output_tokens,
         cache_read_tokens=cached,
+        cache_write_tokens=written,
         reasoning_tokens=reasoning,
     )
 

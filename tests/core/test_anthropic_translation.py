@@ -556,7 +556,9 @@ def test_span_carries_the_translated_token_counts(cassette, capture, client_for)
     assert [s[semconv.PROVIDER_NAME] for s in spans] == ["anthropic", "anthropic"]
     assert [s[semconv.USAGE_INPUT_TOKENS] for s in spans] == [1754, 1754]
     assert [s[semconv.USAGE_OUTPUT_TOKENS] for s in spans] == [561, 568]
+    assert spans[0][semconv.USAGE_CACHE_CREATION_INPUT_TOKENS] == 1733  # written, then read
     assert spans[1][semconv.USAGE_CACHE_READ_INPUT_TOKENS] == 1733
+    assert semconv.USAGE_CACHE_CREATION_INPUT_TOKENS not in spans[1]
     assert spans[1][semconv.REQUEST_MODEL] == "claude-3-7-sonnet-20250219"
 
 
