@@ -30,7 +30,6 @@ from typing import Final
 
 from opentelemetry.sdk.trace import ReadableSpan
 from opentelemetry.sdk.trace.export import SpanExporter, SpanExportResult
-from opentelemetry.util import types as otel_types
 
 from prysmai import semconv
 from prysmai.store_queries import (
@@ -60,9 +59,12 @@ __all__ = [
     "Stats",
     "TraceRow",
     "TraceStore",
+    "Row",
     "default_db_path",
+    "parts_to_row",
     "percentile",
     "span_to_row",
+    "write_rows",
 ]
 
 logger = logging.getLogger(__name__)
@@ -143,16 +145,7 @@ class SqliteSpanExporter(SpanExporter):
             if self._path is None:
                 self._path = resolve_db_path(self._requested_path)
             self._connection = connect_for_writing(self._path)
-        connection = self._connection
-        connection.execute("BEGIN IMMEDIATE")
-        try:
-            connection.executemany(_INSERT_SQL, rows)
-            connection.execute("COMMIT")
-        except BaseException:
-            if connection.in_transaction:
-                with suppress(sqlite3.Error):
-                    connection.execute("ROLLBACK")
-            raise
+        write_rows(self._connection, rows)
 
     def _close_connection(self) -> None:
         if self._connection is not None:
@@ -185,31 +178,92 @@ def _describe_error(exc: BaseException) -> str:
     return type(exc).__name__
 
 
+def write_rows(connection: sqlite3.Connection, rows: Sequence[Row]) -> None:
+    """Insert (or replace, by trace and span id) ``rows`` in one ``BEGIN IMMEDIATE`` transaction.
+
+    Shared by the in-process exporter and the collector (``prysmai serve``).
+
+    Raises:
+        sqlite3.Error: the write failed; the transaction was rolled back.
+    """
+    connection.execute("BEGIN IMMEDIATE")
+    try:
+        connection.executemany(_INSERT_SQL, rows)
+        connection.execute("COMMIT")
+    except BaseException:
+        if connection.in_transaction:
+            with suppress(sqlite3.Error):
+                connection.execute("ROLLBACK")
+        raise
+
+
 def span_to_row(span: ReadableSpan) -> Row:
     """Turn a finished span into the values of :data:`~prysmai.store_schema.SPAN_COLUMNS`."""
     context = span.context
     if context is None:
         raise ValueError("span has no context")
-    attributes = span.attributes or {}
-    start_ns = span.start_time or 0
-    resource = span.resource.attributes if span.resource is not None else {}
-    generic: Row = (
-        format(context.trace_id, "032x"),
-        format(context.span_id, "016x"),
-        format(span.parent.span_id, "016x") if span.parent is not None else None,
-        _clean_text(span.name),
-        start_ns,
-        span.end_time,
-        span.status.status_code.name,
-        _clean_text(span.status.description) if span.status.description else None,
+    return parts_to_row(
+        trace_id=context.trace_id,
+        span_id=context.span_id,
+        parent_span_id=span.parent.span_id if span.parent is not None else None,
+        name=span.name,
+        start_ns=span.start_time or 0,
+        end_ns=span.end_time,
+        status_code=span.status.status_code.name,
+        status_message=span.status.description,
+        attributes=span.attributes or {},
+        resource=span.resource.attributes if span.resource is not None else {},
+        events=[(event.name, event.timestamp, event.attributes) for event in span.events],
     )
-    typed = _typed_columns(attributes, start_ns, span.end_time)
+
+
+def parts_to_row(
+    *,
+    trace_id: int,
+    span_id: int,
+    parent_span_id: int | None,
+    name: str,
+    start_ns: int,
+    end_ns: int | None,
+    status_code: str,
+    status_message: str | None,
+    attributes: Mapping[str, object],
+    resource: Mapping[str, object],
+    events: Sequence[tuple[str, int | None, Mapping[str, object] | None]],
+) -> Row:
+    """Turn the parts of a span into the values of :data:`~prysmai.store_schema.SPAN_COLUMNS`.
+
+    The one mapping from span to row, used for SDK spans (:func:`span_to_row`) and for spans
+    the collector decodes from OTLP requests.
+
+    Args:
+        trace_id: The 128-bit trace id.
+        span_id: The 64-bit span id.
+        parent_span_id: The parent's span id, ``None`` for a root span.
+        name: The span name.
+        start_ns: Start as Unix time in nanoseconds.
+        end_ns: End as Unix time in nanoseconds, ``None`` if unknown.
+        status_code: ``OK``, ``ERROR`` or ``UNSET``.
+        status_message: The status description, if any.
+        attributes: Span attributes (values as OpenTelemetry allows, plus nested mappings).
+        resource: Resource attributes.
+        events: ``(name, time_ns, attributes)`` per span event.
+    """
+    generic: Row = (
+        format(trace_id, "032x"),
+        format(span_id, "016x"),
+        format(parent_span_id, "016x") if parent_span_id is not None else None,
+        _clean_text(name),
+        start_ns,
+        end_ns,
+        status_code,
+        _clean_text(status_message) if status_message else None,
+    )
+    typed = _typed_columns(attributes, start_ns, end_ns)
     documents: Row = (
         dump_json(_json_mapping(attributes)),
         dump_json(_json_mapping(resource)),
-        dump_json(
-            [_json_event(event.name, event.timestamp, event.attributes) for event in span.events]
-        ),
+        dump_json([_json_event(*event) for event in events]),
     )
     return generic + typed + documents
 
@@ -250,7 +304,7 @@ def _typed_columns(attributes: Mapping[str, object], start_ns: int, end_ns: int 
 
 
 def _json_event(
-    name: str, timestamp_ns: int | None, attributes: otel_types.Attributes
+    name: str, timestamp_ns: int | None, attributes: Mapping[str, object] | None
 ) -> JsonValue:
     return {
         "name": _clean_text(name),

@@ -247,12 +247,12 @@ class TraceStore:
         connection = self._connect()
         if connection is None:
             return None
-        columns = ("id", *_SCALAR_COLUMNS, *_DOCUMENT_COLUMNS)
+        columns = trace_row_columns(with_documents=True)
         row = connection.execute(
             f"SELECT {', '.join(columns)} FROM spans WHERE span_id = ? ORDER BY id DESC LIMIT 1",
             (span_id.lower(),),
         ).fetchone()
-        return None if row is None else _to_trace_row(row, with_documents=True)
+        return None if row is None else to_trace_row(row, with_documents=True)
 
     def stats(self, window_s: float | None = None, *, now_ns: int | None = None) -> Stats:
         """Aggregate the model calls that started within the last ``window_s`` seconds.
@@ -292,13 +292,13 @@ class TraceStore:
         connection = self._connect()
         if connection is None or limit <= 0:
             return []
-        columns = ("id", *_SCALAR_COLUMNS, *(_DOCUMENT_COLUMNS if include_attributes else ()))
+        columns = trace_row_columns(with_documents=include_attributes)
         rows = connection.execute(
             f"SELECT {', '.join(columns)} FROM spans WHERE {' AND '.join(where)}"
             f" ORDER BY {order} LIMIT ?",
             (*params, limit),
         ).fetchall()
-        return [_to_trace_row(row, with_documents=include_attributes) for row in rows]
+        return [to_trace_row(row, with_documents=include_attributes) for row in rows]
 
 
 def _filters(
@@ -318,7 +318,17 @@ def _filters(
     return where, params
 
 
-def _to_trace_row(row: Sequence[object], *, with_documents: bool) -> TraceRow:
+def trace_row_columns(*, with_documents: bool) -> tuple[str, ...]:
+    """Return the ``spans`` columns, in order, that :func:`to_trace_row` reads.
+
+    For other readers of the store (the collector's dashboard) that select with their own
+    conditions and want the same rows.
+    """
+    return ("id", *_SCALAR_COLUMNS, *(_DOCUMENT_COLUMNS if with_documents else ()))
+
+
+def to_trace_row(row: Sequence[object], *, with_documents: bool) -> TraceRow:
+    """Build a :class:`TraceRow` from the values of :func:`trace_row_columns`."""
     values = dict(zip(("rowid", *_SCALAR_COLUMNS), row, strict=False))
     for flag in ("stream", "stream_cut_short"):
         values[flag] = None if values[flag] is None else bool(values[flag])

@@ -97,6 +97,17 @@ CREATE TABLE IF NOT EXISTS spans (
 )
 """
 
+_CREATE_API_KEYS: Final = """
+CREATE TABLE IF NOT EXISTS api_keys (
+    id INTEGER PRIMARY KEY,
+    key_hash TEXT NOT NULL UNIQUE,
+    prefix TEXT NOT NULL,
+    name TEXT,
+    created_ns INTEGER NOT NULL,
+    revoked_ns INTEGER
+)
+"""
+
 MIGRATIONS: Final[tuple[tuple[str, ...], ...]] = (
     (
         _CREATE_SPANS,
@@ -106,6 +117,10 @@ MIGRATIONS: Final[tuple[tuple[str, ...], ...]] = (
         "CREATE INDEX IF NOT EXISTS spans_model ON spans (request_model, start_time_ns)",
         "CREATE INDEX IF NOT EXISTS spans_user ON spans (user_id, start_time_ns)",
         "CREATE INDEX IF NOT EXISTS spans_session ON spans (session_id, start_time_ns)",
+    ),
+    (
+        # Collector API keys (``prysmai serve``); only the SHA-256 of a key is ever stored.
+        _CREATE_API_KEYS,
     ),
 )
 """Step ``i`` brings the file from schema version ``i`` to ``i + 1``."""
@@ -170,7 +185,10 @@ def migrate(connection: sqlite3.Connection) -> int:
         for version in range(current, SCHEMA_VERSION):
             for statement in MIGRATIONS[version]:
                 connection.execute(statement)
-            connection.execute("INSERT INTO schema_version (version) VALUES (?)", (version + 1,))
+        if current < SCHEMA_VERSION:
+            # One row per upgrade, naming the version reached: the table is a history of
+            # upgrades, and readers only look at its maximum.
+            connection.execute("INSERT INTO schema_version (version) VALUES (?)", (SCHEMA_VERSION,))
         connection.execute("COMMIT")
     except BaseException:
         # Some errors (a full disk) already rolled the transaction back.

@@ -24,6 +24,8 @@ COMMAND_MODULES: Final = (
     "prysmai.cli.stats_cmd",
     "prysmai.cli.scan_cmd",
     "prysmai.cli.redact_cmd",
+    "prysmai.cli.serve_cmd",
+    "prysmai.cli.keys_cmd",
 )
 """Modules that each add one subcommand, in the order ``--help`` lists them."""
 

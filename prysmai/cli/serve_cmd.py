@@ -1,0 +1,107 @@
+"""``prysmai serve``: run the collector (OTLP/HTTP receiver, storage, dashboard)."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from prysmai.collector.server import DEFAULT_HOST, DEFAULT_PORT, CollectorServer, CollectorSettings
+from prysmai.store_schema import resolve_db_path
+
+_MIB = 1024 * 1024
+
+
+def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add the ``serve`` subcommand."""
+    parser = subparsers.add_parser(
+        "serve",
+        help="run the Prysm collector: OTLP/HTTP receiver and dashboard",
+        description=(
+            "Receive spans from monitored clients over OTLP/HTTP (protobuf or JSON, gzip) "
+            "into the SQLite store and serve a dashboard of them. Exporters and the dashboard "
+            "need an API key (see 'prysmai keys'); if the store has none, one is created and "
+            "printed once."
+        ),
+    )
+    parser.add_argument(
+        "--host",
+        default=DEFAULT_HOST,
+        help=f"address to listen on (default: {DEFAULT_HOST}, this machine only)",
+    )
+    parser.add_argument(
+        "--port", type=_port, default=DEFAULT_PORT, help=f"port (default: {DEFAULT_PORT})"
+    )
+    parser.add_argument(
+        "--db",
+        type=Path,
+        default=None,
+        metavar="PATH",
+        help="the SQLite store (default: $PRYSM_DB_PATH or the user data directory)",
+    )
+    parser.add_argument(
+        "--max-body-mb",
+        type=_positive_mib,
+        default=None,
+        metavar="MB",
+        help="largest request body accepted, as sent and decompressed (default: 64)",
+    )
+    parser.add_argument(
+        "--no-dashboard-auth",
+        action="store_false",
+        dest="dashboard_auth",
+        help="serve the dashboard without a key (loopback addresses only)",
+    )
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Serve until interrupted.
+
+    Raises:
+        OSError: the address cannot be bound or the store cannot be created.
+        ValueError: ``--no-dashboard-auth`` with a non-loopback ``--host``.
+    """
+    db_path = resolve_db_path(args.db)
+    options = {} if args.max_body_mb is None else {"max_body_bytes": args.max_body_mb}
+    settings = CollectorSettings(
+        db_path=db_path,
+        host=args.host,
+        port=args.port,
+        dashboard_auth=args.dashboard_auth,
+        **options,
+    )
+    server = CollectorServer(settings)
+    try:
+        if not server.keys.has_active():
+            key = server.keys.create(name="created by serve")
+            print("No API key yet; created one. It is shown only this once, keep it:")
+            print(f"  {key}")
+        print(f"prysmai collector listening on {server.url} (store: {db_path})")
+        print(f"  exporters: monitor(client, prysm_key=KEY, base_url={server.url!r})")
+        auth = "any user name, an API key as password" if settings.dashboard_auth else "no key"
+        print(f"  dashboard: {server.url}/ ({auth})")
+        print("Press Ctrl-C to stop.", flush=True)
+        server.serve_forever()
+    finally:
+        server.close()
+    return 0
+
+
+def _port(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if not 0 <= value <= 65535:
+        raise argparse.ArgumentTypeError(f"expected a port from 0 to 65535, got {text!r}")
+    return value
+
+
+def _positive_mib(text: str) -> int:
+    try:
+        value = float(text)
+    except ValueError:
+        value = 0.0
+    if not 0 < value <= 4096:
+        raise argparse.ArgumentTypeError(f"expected a size in MB from 0 to 4096, got {text!r}")
+    return int(value * _MIB)

@@ -1,0 +1,181 @@
+"""API keys of the collector: created, listed, revoked and checked, stored only as hashes.
+
+A key is ``sk-prysm-`` followed by 64 hex digits (256 random bits). The database keeps its
+SHA-256 (a fast hash is enough: the key is random, not a password that could be guessed), a
+short display prefix, an optional name and the creation and revocation times. The key itself
+is shown once, when it is created, and never stored or logged.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+import secrets
+import sqlite3
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Final
+
+from prysmai.store_schema import connect_for_writing
+
+KEY_PREFIX: Final = "sk-prysm-"
+KEY_PATTERN: Final = re.compile(r"sk-prysm-[0-9a-f]{64}")
+DISPLAY_PREFIX_HEX: Final = 8
+"""Hex digits after ``sk-prysm-`` kept for display, enough to tell keys apart (32 bits)."""
+
+
+@dataclass(frozen=True, slots=True)
+class KeyInfo:
+    """What is known about a stored key: everything but the key."""
+
+    id: int
+    prefix: str
+    """``sk-prysm-`` and the first hex digits, e.g. ``sk-prysm-1a2b3c4d``."""
+    name: str | None
+    created_ns: int
+    revoked_ns: int | None
+
+    @property
+    def is_active(self) -> bool:
+        """Whether the key is accepted."""
+        return self.revoked_ns is None
+
+
+def generate_key() -> str:
+    """Return a new random key."""
+    return KEY_PREFIX + secrets.token_hex(32)
+
+
+def hash_key(key: str) -> str:
+    """Return the SHA-256 of ``key`` as hex, the only form in which keys are stored."""
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()
+
+
+def display_prefix(key: str) -> str:
+    """Return the part of ``key`` that may be shown: the prefix and a few hex digits."""
+    return key[: len(KEY_PREFIX) + DISPLAY_PREFIX_HEX]
+
+
+class KeyStore:
+    """Keys in the ``api_keys`` table of a store file.
+
+    Safe to share between threads. :meth:`verify` rereads the active hashes at most every
+    ``refresh_s`` seconds, so a key revoked from another process (``prysmai keys revoke``)
+    stops working within that time without a query per request.
+
+    Args:
+        path: The SQLite file (created and migrated if needed).
+        refresh_s: How long the set of active hashes is cached.
+
+    Raises:
+        OSError: the file cannot be created.
+        sqlite3.Error: the file is not a usable SQLite database.
+    """
+
+    def __init__(self, path: Path, *, refresh_s: float = 1.0) -> None:
+        self._connection = connect_for_writing(path)
+        self._lock = threading.Lock()
+        self._refresh_s = refresh_s
+        self._active: tuple[str, ...] = ()
+        self._loaded_at: float | None = None
+
+    def close(self) -> None:
+        """Close the database connection."""
+        with self._lock:
+            self._connection.close()
+
+    def create(self, name: str | None = None) -> str:
+        """Create a key and return it; this is the only time the key is available."""
+        key = generate_key()
+        with self._lock:
+            self._connection.execute(
+                "INSERT INTO api_keys (key_hash, prefix, name, created_ns) VALUES (?, ?, ?, ?)",
+                (hash_key(key), display_prefix(key), name, time.time_ns()),
+            )
+            self._loaded_at = None
+        return key
+
+    def list(self) -> list[KeyInfo]:
+        """Return every key, active and revoked, oldest first."""
+        with self._lock:
+            rows = self._connection.execute(
+                "SELECT id, prefix, name, created_ns, revoked_ns FROM api_keys ORDER BY id"
+            ).fetchall()
+        return [KeyInfo(*row) for row in rows]
+
+    def revoke(self, which: str) -> KeyInfo:
+        """Revoke the one active key that ``which`` names and return it.
+
+        ``which`` is a key id (``3``), a display prefix (``sk-prysm-1a2b``, at least 4 hex
+        digits), the full key, or a key's name.
+
+        Raises:
+            LookupError: no active key, or more than one, matches ``which``.
+        """
+        which = which.strip()
+        hex_part = which[len(KEY_PREFIX) :]
+        params: tuple[object, ...]
+        if which.isascii() and which.isdigit() and len(which) <= 18:
+            condition, params = "id = ?", (int(which),)
+        elif KEY_PATTERN.fullmatch(which):
+            # The full key works too, compared by its hash: the key is never stored.
+            condition, params = "key_hash = ?", (hash_key(which),)
+        elif which.startswith(KEY_PREFIX) and re.fullmatch(r"[0-9a-f]{4,8}", hex_part):
+            condition, params = "substr(prefix, 1, ?) = ?", (len(which), which)
+        else:
+            condition, params = "name = ?", (which,)
+        with self._lock:
+            rows = self._connection.execute(
+                "SELECT id, prefix, name, created_ns, revoked_ns FROM api_keys"
+                f" WHERE revoked_ns IS NULL AND {condition}",
+                params,
+            ).fetchall()
+            if len(rows) != 1:
+                found = "no active key" if not rows else f"{len(rows)} active keys"
+                # The argument is not echoed: it may be a full key.
+                raise LookupError(f"{found} match that id, prefix or name (see 'keys list')")
+            revoked_ns = time.time_ns()
+            self._connection.execute(
+                "UPDATE api_keys SET revoked_ns = ? WHERE id = ?", (revoked_ns, rows[0][0])
+            )
+            self._loaded_at = None
+        info = KeyInfo(*rows[0])
+        return KeyInfo(info.id, info.prefix, info.name, info.created_ns, revoked_ns)
+
+    def has_active(self) -> bool:
+        """Whether at least one key is accepted."""
+        return bool(self._active_hashes())
+
+    def verify(self, key: str) -> bool:
+        """Whether ``key`` is an active key.
+
+        The hash is compared with every active hash in constant time, without stopping at a
+        match, so the answer's timing tells nothing about stored hashes.
+        """
+        if not KEY_PATTERN.fullmatch(key):
+            return False
+        presented = hash_key(key).encode("ascii")
+        found = False
+        for stored in self._active_hashes():
+            found |= hmac.compare_digest(presented, stored.encode("ascii"))
+        return found
+
+    def _active_hashes(self) -> tuple[str, ...]:
+        now = time.monotonic()
+        with self._lock:
+            if self._loaded_at is None or now - self._loaded_at >= self._refresh_s:
+                try:
+                    rows = self._connection.execute(
+                        "SELECT key_hash FROM api_keys WHERE revoked_ns IS NULL"
+                    ).fetchall()
+                except sqlite3.Error:
+                    # Keep the last known keys while the file is briefly locked or unreadable.
+                    if self._loaded_at is None:
+                        raise
+                    return self._active
+                self._active = tuple(str(row[0]) for row in rows)
+                self._loaded_at = now
+            return self._active

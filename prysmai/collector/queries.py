@@ -1,0 +1,67 @@
+"""Dashboard reads that ``TraceStore`` does not offer: threat counts and the security log."""
+
+from __future__ import annotations
+
+from contextlib import closing
+from pathlib import Path
+from typing import Final
+
+from prysmai import semconv
+from prysmai.store_queries import TraceRow, to_trace_row, trace_row_columns
+from prysmai.store_schema import connect_for_reading
+
+FLAGGED_LEVELS: Final = ("low", "medium", "high")
+"""Threat levels that put a call in the security log (everything but ``clean``)."""
+BLOCKED_ACTIONS: Final = ("blocked", "response_blocked")
+
+# json_valid first: one row whose attributes are not JSON must not fail the whole query.
+_ACTION_SQL: Final = (
+    "CASE WHEN json_valid(attributes)"
+    f" THEN json_extract(attributes, '$.\"{semconv.SECURITY_ACTION}\"') END"
+)
+_SECURITY_CONDITION: Final = (
+    f"operation IS NOT NULL AND (threat_level IN ({', '.join('?' * len(FLAGGED_LEVELS))})"
+    f" OR {_ACTION_SQL} IN ({', '.join('?' * len(BLOCKED_ACTIONS))}))"
+)
+
+
+def threat_counts(path: Path, since_ns: int | None) -> dict[str, int]:
+    """Return the number of model calls per threat level since ``since_ns`` (all if ``None``).
+
+    Raises:
+        sqlite3.Error: the store cannot be read.
+    """
+    connection = connect_for_reading(path)
+    if connection is None:
+        return {}
+    with closing(connection):
+        rows = connection.execute(
+            "SELECT threat_level, COUNT(*) FROM spans WHERE operation IS NOT NULL"
+            " AND threat_level IS NOT NULL AND start_time_ns >= ? GROUP BY threat_level",
+            (since_ns if since_ns is not None else -(2**63),),
+        ).fetchall()
+    return {str(level): int(count) for level, count in rows}
+
+
+def security_log(path: Path, limit: int, since_ns: int | None = None) -> list[TraceRow]:
+    """Return flagged or blocked model calls, newest first, attributes loaded.
+
+    Raises:
+        sqlite3.Error: the store cannot be read.
+    """
+    connection = connect_for_reading(path)
+    if connection is None:
+        return []
+    columns = trace_row_columns(with_documents=True)
+    with closing(connection):
+        rows = connection.execute(
+            f"SELECT {', '.join(columns)} FROM spans WHERE {_SECURITY_CONDITION}"
+            " AND start_time_ns >= ? ORDER BY start_time_ns DESC, id DESC LIMIT ?",
+            (
+                *FLAGGED_LEVELS,
+                *BLOCKED_ACTIONS,
+                since_ns if since_ns is not None else -(2**63),
+                limit,
+            ),
+        ).fetchall()
+    return [to_trace_row(row, with_documents=True) for row in rows]

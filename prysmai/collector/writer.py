@@ -1,0 +1,58 @@
+"""The collector's single writer to the store: one connection, writes taken one at a time."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Sequence
+from contextlib import suppress
+from pathlib import Path
+
+from prysmai.store import Row, write_rows
+from prysmai.store_schema import connect_for_writing
+
+
+class SpanWriter:
+    """Writes rows to the store; safe to call from every request thread.
+
+    A lock serialises the collector's own writes (SQLite allows one writer at a time anyway);
+    other processes writing the same file are waited for through the busy timeout. After a
+    failure the connection is reopened on the next write.
+
+    Args:
+        path: The SQLite file, created and migrated on the first write if needed.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self._path = path
+        self._lock = threading.Lock()
+        self._connection: sqlite3.Connection | None = None
+
+    def write(self, rows: Sequence[Row]) -> None:
+        """Store ``rows`` in one transaction.
+
+        Raises:
+            sqlite3.Error: the write failed (locked past the busy timeout, disk full, ...).
+            OSError: the file could not be created.
+        """
+        if not rows:
+            return
+        with self._lock:
+            try:
+                if self._connection is None:
+                    self._connection = connect_for_writing(self._path)
+                write_rows(self._connection, rows)
+            except BaseException:
+                self._close()
+                raise
+
+    def close(self) -> None:
+        """Close the connection."""
+        with self._lock:
+            self._close()
+
+    def _close(self) -> None:
+        if self._connection is not None:
+            with suppress(sqlite3.Error):
+                self._connection.close()
+            self._connection = None

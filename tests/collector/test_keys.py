@@ -1,0 +1,174 @@
+"""API keys: stored only as SHA-256 hashes, listed by prefix, revoked, managed from the CLI."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import queue
+import re
+import signal
+import sqlite3
+import subprocess
+import sys
+import threading
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from prysmai.cli.main import main
+from prysmai.collector.keys import KeyStore
+from tests.collector.conftest import make_span, trace_request
+
+KEY_RE = re.compile(r"sk-prysm-[0-9a-f]{64}")
+
+
+def _db_bytes(db: Path) -> bytes:
+    # The WAL may still hold recent writes; read every file of the database.
+    return b"".join(path.read_bytes() for path in db.parent.glob(db.name + "*"))
+
+
+def test_only_the_hash_of_a_key_is_stored(tmp_path):
+    db = tmp_path / "keys.db"
+    store = KeyStore(db)
+    key = store.create(name="ci")
+    store.close()
+
+    with sqlite3.connect(db) as connection:
+        rows = connection.execute("SELECT key_hash, prefix, name FROM api_keys").fetchall()
+    assert rows == [(hashlib.sha256(key.encode()).hexdigest(), key[:17], "ci")]
+    raw = _db_bytes(db)
+    assert key.encode() not in raw
+    assert key[17:].encode() not in raw  # not even the secret part without its prefix
+    assert hashlib.sha256(key.encode()).hexdigest().encode() in raw
+
+
+def test_list_and_revoke_by_id_prefix_name_or_key(tmp_path):
+    store = KeyStore(tmp_path / "keys.db")
+    first, second, third = (store.create(name=f"k{i}") for i in range(3))
+
+    by_id = store.revoke("1")
+    by_prefix = store.revoke(second[:15])
+    by_key = store.revoke(third)
+    infos = store.list()
+
+    assert [info.id for info in (by_id, by_prefix, by_key)] == [1, 2, 3]
+    assert [(info.prefix, info.is_active) for info in infos] == [
+        (first[:17], False),
+        (second[:17], False),
+        (third[:17], False),
+    ]
+    assert not store.verify(first) and not store.has_active()
+    with pytest.raises(LookupError, match="no active key"):
+        store.revoke("k0")  # already revoked
+    store.close()
+
+
+def test_an_ambiguous_prefix_revokes_nothing(tmp_path):
+    store = KeyStore(tmp_path / "keys.db")
+    store.create(name="same")
+    store.create(name="same")
+
+    with pytest.raises(LookupError, match="2 active keys"):
+        store.revoke("same")
+    assert all(info.is_active for info in store.list())
+    store.close()
+
+
+def test_keys_cli_create_list_revoke(tmp_path, capsys):
+    db = tmp_path / "cli.db"
+
+    assert main(["keys", "create", "--name", "laptop", "--db", str(db)]) == 0
+    key = capsys.readouterr().out.strip()
+    assert KEY_RE.fullmatch(key)
+    assert main(["keys", "list", "--json", "--db", str(db)]) == 0
+    listed = capsys.readouterr().out
+    assert main(["keys", "revoke", key[:13], "--db", str(db)]) == 0
+    revoked = capsys.readouterr().out
+    assert main(["keys", "list", "--db", str(db)]) == 0
+    table = capsys.readouterr().out
+
+    record = json.loads(listed)
+    assert (record["prefix"], record["name"], record["active"]) == (key[:17], "laptop", True)
+    assert key not in listed and key[17:] not in table
+    assert revoked == f"Revoked key 1 ({key[:17]}...).\n"
+    assert "revoked" in table and "laptop" in table
+    assert main(["keys", "revoke", "nope", "--db", str(db)]) == 1
+
+
+def _start_serve(db: Path) -> tuple[subprocess.Popen[str], list[str]]:
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "prysmai", "serve", "--port", "0", "--db", str(db)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        env=env,
+        cwd=Path(__file__).resolve().parents[2],
+    )
+    lines: queue.Queue[str] = queue.Queue()
+
+    def pump() -> None:
+        assert process.stdout is not None
+        for line in process.stdout:
+            lines.put(line)
+
+    threading.Thread(target=pump, daemon=True).start()
+    seen: list[str] = []
+    try:
+        while not seen or not seen[-1].startswith("Press Ctrl-C"):
+            seen.append(lines.get(timeout=20))
+    except BaseException:
+        process.kill()
+        process.wait()
+        raise
+    return process, seen
+
+
+def _stop(process: subprocess.Popen[str]) -> int:
+    process.send_signal(signal.SIGINT)
+    try:
+        return process.wait(10)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+        assert process.stdout is not None
+        process.stdout.close()
+
+
+def test_serve_creates_a_key_once_prints_it_once_and_accepts_it(tmp_path):
+    db = tmp_path / "serve.db"
+    process, lines = _start_serve(db)
+    try:
+        [key] = [match.group() for line in lines for match in [KEY_RE.search(line)] if match]
+        url = re.search(r"listening on (http://127\.0\.0\.1:\d+)", "".join(lines)).group(1)
+        request = urllib.request.Request(
+            f"{url}/v1/traces",
+            data=trace_request(make_span()).SerializeToString(),
+            headers={"Content-Type": "application/x-protobuf", "Authorization": f"Bearer {key}"},
+        )
+        with urllib.request.urlopen(request, timeout=10) as response:
+            status = response.status
+    finally:
+        first_exit = _stop(process)
+    second, second_lines = _start_serve(db)
+    _stop(second)
+
+    assert status == 200
+    assert first_exit == 130  # Ctrl-C
+    assert not any(KEY_RE.search(line) for line in second_lines)
+    assert key.encode() not in _db_bytes(db)
+    store = KeyStore(db)
+    assert [info.name for info in store.list()] == ["created by serve"]
+    store.close()
+
+
+def test_serve_refuses_an_open_dashboard_on_a_public_address(tmp_path, capsys):
+    code = main(
+        ["serve", "--host", "0.0.0.0", "--no-dashboard-auth", "--db", str(tmp_path / "x.db")]
+    )
+
+    assert code == 1
+    assert "loopback" in capsys.readouterr().err
