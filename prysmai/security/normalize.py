@@ -37,17 +37,19 @@ _INVISIBLE_RANGES: Final = (
     (0x180B, 0x180F),  # Mongolian variation selectors and vowel separator
     (0x200B, 0x200F),  # zero-width space/non-joiner/joiner, LRM, RLM
     (0x202A, 0x202E),  # bidi embeddings and overrides
-    (0x2060, 0x2064),  # word joiner, invisible operators
-    (0x2066, 0x206F),  # bidi isolates, deprecated format characters
+    (0x2060, 0x206F),  # word joiner, invisible operators, bidi isolates, format characters
     (0x3164, 0x3164),  # Hangul filler
     (0xFE00, 0xFE0F),  # variation selectors
     (0xFEFF, 0xFEFF),  # byte order mark / zero-width no-break space
     (0xFFA0, 0xFFA0),  # halfwidth Hangul filler
-    (0xFFF9, 0xFFFB),  # interlinear annotation
+    (0xFFF0, 0xFFFB),  # unassigned specials (default ignorable), interlinear annotation
+    (0x1BCA0, 0x1BCA3),  # shorthand format controls
     (0x1D173, 0x1D17A),  # musical formatting
     (0xE0000, 0xE007F),  # tag characters (decoded separately)
-    (0xE0100, 0xE01EF),  # variation selectors supplement
+    (0xE0080, 0xE0FFF),  # variation selectors supplement and the unassigned rest of the plane
 )
+"""Characters that render as nothing: Unicode's default-ignorable code points (assigned or
+reserved), which a text can carry between the letters of a word to break a phrase up."""
 _ZERO_WIDTH: Final = frozenset(
     [0x200B, 0x200C, 0x200D, 0x2060, 0x2061, 0x2062, 0x2063, 0x2064, 0xFEFF, 0x180E]
     + [0x115F, 0x1160, 0x3164, 0xFFA0, 0x00AD, 0x034F]
@@ -57,10 +59,18 @@ _TAG_FIRST: Final = 0xE0000
 _TAG_LAST: Final = 0xE007F
 _TAG_CANCEL: Final = 0xE007F
 _BLACK_FLAG: Final = 0x1F3F4
-_MAX_FLAG_TAGS: Final = 8
+_FLAG_SUBDIVISIONS: Final = frozenset({"gbeng", "gbsct", "gbwls"})
+"""The subdivision flags emoji fonts draw (England, Scotland, Wales): a black flag, these tag
+letters, then the cancel tag. Any other tag text after a black flag is hidden text."""
 
 
 _INVISIBLE: Final = frozenset(code for lo, hi in _INVISIBLE_RANGES for code in range(lo, hi + 1))
+INVISIBLE_CHARACTERS: Final = "".join(map(chr, sorted(_INVISIBLE)))
+"""Every character that renders as nothing (see ``_INVISIBLE_RANGES``), as one string."""
+INVISIBLE_RE2_CLASS: Final = (
+    "[" + "".join(f"\\x{{{lo:x}}}-\\x{{{hi:x}}}" for lo, hi in _INVISIBLE_RANGES) + "]"
+)
+"""An RE2 character class of the same characters, written as ranges."""
 
 # Look-alike letters, case-aware: they are folded before lower-casing so that, for example,
 # Greek capital NU (looks like N) and small nu (looks like v) go to different letters.
@@ -533,7 +543,8 @@ def _take_tags(source: str, index: int, builder: _Builder) -> int:
         index > 0
         and ord(source[index - 1]) == _BLACK_FLAG
         and ord(source[end - 1]) == _TAG_CANCEL
-        and end - index <= _MAX_FLAG_TAGS
+        and "".join(chr(ord(char) - _TAG_FIRST) for char in source[index : end - 1])
+        in _FLAG_SUBDIVISIONS
     )
     if not is_flag:
         positions = [i for i in range(index, end) if 0x20 <= ord(source[i]) - _TAG_FIRST < 0x7F]

@@ -27,7 +27,10 @@ import unicodedata
 from collections.abc import Iterator
 from typing import Final
 
+import re2
+
 from prysmai.security.findings import Finding, FindingKind
+from prysmai.security.normalize import INVISIBLE_CHARACTERS, INVISIBLE_RE2_CLASS
 from prysmai.security.pii_dates import BIRTH_CUE_PATTERN, find_birth_dates
 from prysmai.security.pii_numbers import find_numbers, load_phone_library
 from prysmai.security.pii_validators import Candidate, parse_ip
@@ -100,8 +103,11 @@ _INTL_RANGES: Final = (
 _ZERO_WIDTH: Final = "\u00ad\u200b\u200c\u200d\u2060\ufeff"
 """Invisible characters that may sit inside an address to break it up; they are part of it."""
 _WITHOUT_ZERO_WIDTH: Final = str.maketrans(dict.fromkeys(_ZERO_WIDTH))
-_SPLIT_NUMBER_RE: Final = re.compile(f"[0-9][{_ZERO_WIDTH}]+[0-9]")
-"""Digits on both sides of invisible characters: a number someone broke up to hide it."""
+_HIDING: Final = INVISIBLE_CHARACTERS
+_WITHOUT_HIDING: Final = str.maketrans(dict.fromkeys(_HIDING))
+_SPLIT_NUMBER_RE: Final = re2.compile(f"[0-9]{INVISIBLE_RE2_CLASS}|{INVISIBLE_RE2_CLASS}[0-9]")
+"""An invisible character next to a digit: maybe a number someone broke up to hide it."""
+_HIDING_SET: Final = frozenset(_HIDING)
 _SPLIT_NUMBER: Final = "split_number"
 _INTL_LETTERS: Final = (
     "".join(f"{chr(first)}-{chr(last)}" for first, last in _INTL_RANGES) + _ZERO_WIDTH
@@ -226,7 +232,8 @@ def _triggers(text: str) -> tuple[str, frozenset[str]]:
     if _PLAIN_FORMS_TRIGGER in triggered:
         text = text.translate(_PLAIN_FORMS)
         triggered = _GATE.find(text)
-    if _SPLIT_NUMBER_RE.search(text) is not None:
+    # Invisible characters are all outside ASCII, so most texts skip the search.
+    if not text.isascii() and _SPLIT_NUMBER_RE.search(text) is not None:
         triggered |= {_SPLIT_NUMBER}
     return text, triggered
 
@@ -277,10 +284,10 @@ def _find_split_numbers(text: str) -> list[Candidate]:
 
     Overlap resolution later merges a number that was also found in the text as written.
     """
-    compact = text.translate(_WITHOUT_ZERO_WIDTH)
+    compact = text.translate(_WITHOUT_HIDING)
     if "number" not in _GATE.find(compact):
         return []
-    kept = [index for index, char in enumerate(text) if char not in _ZERO_WIDTH]
+    kept = [index for index, char in enumerate(text) if char not in _HIDING_SET]
     return [
         candidate._replace(start=kept[candidate.start], end=kept[candidate.end - 1] + 1)
         for candidate in find_numbers(compact)

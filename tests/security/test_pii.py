@@ -371,6 +371,13 @@ def test_zero_width_characters_after_an_address_are_left_out_of_it(tail: str) ->
         pytest.param("41\u00ad11111111111111", "CREDIT_CARD", id="card-soft-hyphen"),
         pytest.param("+1 415\u200b555\u200d2671", "PHONE", id="phone"),
         pytest.param("123-45-67\u20608\ufeff9", "SSN", id="ssn"),
+        pytest.param("4111\u200b 1111\u200b 1111\u200b 1111", "CREDIT_CARD", id="with-spaces"),
+        pytest.param("4111-\u200b1111-\u200b1111-\u200b1111", "CREDIT_CARD", id="with-dashes"),
+        pytest.param("4111\u200e1111\u200e1111\u200e1111", "CREDIT_CARD", id="bidi-marks"),
+        pytest.param(
+            "4111\ufe0f1111\u20621111\u034f1111", "CREDIT_CARD", id="selectors-and-operators"
+        ),
+        pytest.param("+1 415\U000e0020555\U000e00202671", "PHONE", id="tag-spaces"),
     ],
 )
 def test_numbers_broken_up_by_invisible_characters_are_found_whole(
