@@ -233,7 +233,10 @@ def _triggers(text: str) -> tuple[str, frozenset[str]]:
         text = text.translate(_PLAIN_FORMS)
         triggered = _GATE.find(text)
     # Invisible characters are all outside ASCII, so most texts skip the search.
-    if not text.isascii() and _SPLIT_NUMBER_RE.search(text) is not None:
+    if (
+        not text.isascii()
+        and _SPLIT_NUMBER_RE.search(text.encode("utf-8", "surrogatepass")) is not None
+    ):
         triggered |= {_SPLIT_NUMBER}
     return text, triggered
 

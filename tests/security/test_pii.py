@@ -515,3 +515,10 @@ def test_no_break_spaces_and_fullwidth_forms_read_as_plain(
     text: str, expected: list[tuple[str, str, str]]
 ) -> None:
     assert found(text) == expected
+
+
+def test_a_split_number_next_to_a_lone_surrogate_is_found() -> None:
+    text = "\ud800 card 4111\u200b1111\u200b1111\u200b1111"
+
+    assert might_contain_pii(text)
+    assert [f.category for f in detect_pii(text)] == ["CREDIT_CARD"]
