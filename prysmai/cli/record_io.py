@@ -247,13 +247,31 @@ def _unmarked_utf16(start: bytes) -> str | None:
         return None
     even, odd = probe[0::2], probe[1::2]
     for encoding, high, low in (("utf-16-le", odd, even), ("utf-16-be", even, odd)):
-        if b"\x00" not in low and high.count(0) >= _UTF16_NUL_SHARE * len(high):
+        if (
+            high.count(0) >= _HIGH_NUL_SHARE * len(high)
+            and low.count(0) <= _LOW_NUL_SHARE * len(low)
+            and _decodes(probe, encoding)
+        ):
             return encoding
     return None
 
 
+def _decodes(probe: bytes, encoding: str) -> bool:
+    # The probe may end inside a surrogate pair (an emoji): then its last unit is left out.
+    for end in (len(probe), len(probe) - 2):
+        try:
+            probe[:end].decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        return True
+    return False
+
+
 _MIN_UTF16_PROBE: Final = 8
-_UTF16_NUL_SHARE: Final = 0.9
+_HIGH_NUL_SHARE: Final = 0.6
+"""Share of high bytes that are NUL: Latin text, with room for emoji and other scripts' words."""
+_LOW_NUL_SHARE: Final = 0.15
+"""Share of low bytes that may be NUL too (U+0100, U+0300, an emoji's second half)."""
 
 
 def _read_wide_lines(stream: IO[bytes], stats: InputStats, encoding: str) -> Iterator[str]:

@@ -336,17 +336,18 @@ def test_jsonl_line_with_a_number_beyond_float_range_keeps_it(tmp_path: Path) ->
 @pytest.mark.parametrize(
     "encoding", ["utf-16", "utf-16-be", "utf-32", "utf-16-le-unmarked", "utf-16-be-unmarked"]
 )
+@pytest.mark.parametrize("greeting", ["Hello", "Hello \U0001f600 \u0100\u0300 caf\u00e9"])
 def test_utf16_input_is_decoded_not_passed_through(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], encoding: str
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], encoding: str, greeting: str
 ) -> None:
-    body = "mail jane@example.com\nsee you\n"
+    body = f"{greeting}\nmail jane@example.com\nsee you\n"
     mark = b"\xfe\xff" if encoding == "utf-16-be" else b""
 
     code, output = redact_file(
         tmp_path, mark + body.encode(encoding.removesuffix("-unmarked")), "notes.txt"
     )
 
-    assert output == "mail [EMAIL_REDACTED]\nsee you\n"
+    assert output == f"{greeting}\nmail [EMAIL_REDACTED]\nsee you\n"
     assert code == 0
     assert encoding[:6].upper() in capsys.readouterr().err
 
