@@ -59,9 +59,10 @@ _PHONE_CUE_BEFORE: Final = re.compile(
     r"|telefon|téléphone|teléfono|telefono|handy|portable|numéro|número|(?:my|your) registered"
     r"|messag(?:e|es|ing) (?:me )?(?:at|to|on)\b|text(?:s|ed)? (?:me|to|at)"
     r"|(?:desk|office|home|work|direct|main)\s*:"
-    # Chinese, Japanese, Korean and Thai: phone, mobile, call, contact number.
-    r"|电话|電話|手机|手機|联系方式|聯繫方式|致电|拨打|撥打|携帯|전화|휴대폰|핸드폰|연락처"
-    r"|โทร|เบอร์)"
+    # Chinese, Japanese, Korean and Thai: phone, mobile, call, contact number; not inside
+    # "conference call", "phone model / case", "telephone set" or "television".
+    r"|电话(?!会议)|電話(?!会議|會議)|手机(?!型号|壳)|手機(?!型號|殼)|联系方式|聯繫方式|致电"
+    r"|拨打|撥打|携帯(?!ケース)|전화(?!기)|휴대폰(?!\s?케이스)|핸드폰|연락처|โทร(?!ทัศน์)|เบอร์)"
 )
 _PHONE_CUE_AFTER: Final = re.compile(
     r"[ \t-]*[(\[]?(?i:office|fax|mobile|cell|home|work|desk|direct|phone|tel)\b"
@@ -70,7 +71,8 @@ _NOT_PHONE_WORDS: Final = (
     "apt", "apartment", "suite", "ste", "unit", "box", "floor", "room", "bldg", "building",
     "order", "invoice", "ref", "reference", "case", "ticket", "id", "account", "acct", "sku",
     "part", "serial", "tracking", "transaction", "txn", "confirmation", "booking", "policy",
-    "claim", "member", "customer", "batch", "lot", "model",
+    "claim", "member", "customer", "batch", "lot", "model", "count", "depth", "size", "total",
+    "timestamp", "epoch", "unix time",
 )  # fmt: skip
 """Words right before a number that say it is a place or an identifier, not a phone."""
 _VERSION_WORDS: Final = (
@@ -119,6 +121,17 @@ _NOT_PHONE_CUE_REVERSED: Final = re.compile(
     rf"{_reversed_trie(_NOT_PHONE_WORDS)}(?![a-z])"
 )
 """"Apt", "invoice no.", "order #" ... then the number, for the reversed characters before it."""
+_EAST_ASIAN_ID_CUE: Final = re.compile(
+    r"(?:订单|訂單|单号|單號|编号|編號|运单|運單|发票|發票|工单|注文|番号|주문|송장|영수증|"
+    r"เลขที่|คำสั่งซื้อ)[^0-9]{0,6}$"
+)
+"""Order, waybill, invoice or reference number (Chinese, Japanese, Korean, Thai) before it."""
+_EAST_ASIAN_ID_WINDOW: Final = 16
+_UNIT_AFTER: Final = re.compile(
+    r"\s?(?:ns|µs|us|ms|s|sec|secs|seconds|bytes|kb|mb|gb|usd|eur|km|kg|원|บาท|円|元|台|件|個"
+    r"|个|명|개)(?![A-Za-z])",
+    re.IGNORECASE,
+)
 _CUE_WINDOW: Final = 40
 _LONGEST_DATE: Final = len("2024-12-31")
 _VERSION_WINDOW: Final = 20
@@ -332,6 +345,10 @@ def _classify_phone(
             return None
     if _is_strong_phone(raw, sizes, kinds):
         return Candidate(PHONE, "phone", start, end)
+    if _EAST_ASIAN_ID_CUE.search(text, max(0, start - _EAST_ASIAN_ID_WINDOW), start):
+        return None  # an order, invoice or reference number
+    if _UNIT_AFTER.match(text, end):
+        return None  # a quantity: "took 12345678 ns", "1290000원"
     if _has_phone_cue(text, text[max(0, start - _CUE_WINDOW) : start], end):
         return Candidate(PHONE, "phone", start, end)
     return None

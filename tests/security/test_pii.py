@@ -410,6 +410,15 @@ def test_phone_cue_words_of_east_asian_languages_mark_bare_numbers(text: str, nu
         pytest.param("订单号13812345678", id="order-number"),
         pytest.param("手机型号2024款 共12345678台", id="cue-before-another-number"),
         pytest.param("13812345678", id="bare-digits"),
+        pytest.param("电话会议已改到明天，订单号 20240315", id="conference-call-then-order"),
+        pytest.param("전화 주셔서 감사합니다. 주문번호 20240315123456 입니다.", id="korean-order"),
+        pytest.param("โทรทัศน์ราคา 15900000 บาท", id="thai-television-price"),
+        pytest.param("携帯ケースの注文番号 1234567890", id="phone-case-order"),
+        pytest.param("전화기 가격은 1290000원입니다", id="telephone-set-price"),
+        pytest.param("電話で確認しました。Unix time 1710489600", id="unix-time"),
+        pytest.param("The call took 12345678 ns", id="duration"),
+        pytest.param("call stack depth 1234567", id="stack-depth"),
+        pytest.param("contact count: 12345678", id="count"),
     ],
 )
 def test_bare_eleven_digit_numbers_without_a_phone_cue_stay_clean(text: str) -> None:
