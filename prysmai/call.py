@@ -17,6 +17,8 @@ if TYPE_CHECKING:
     from prysmai.recorder import Recorder
 
 MAX_KEPT_RESPONSE_BYTES: Final = 8 * 1024 * 1024
+TRANSLATED_ANSWER: Final = "prysm.translated_answer"
+"""Response extension set on an answer prysmai translated into OpenAI's format."""
 """Response bytes kept per call for parsing; past this only the last chunks are kept."""
 
 _TAIL_CHUNKS: Final = 16
@@ -47,6 +49,7 @@ class CallRecord:
         "start_wall_ns",
         "status_code",
         "tail",
+        "usage_includes_cache",
     )
 
     def __init__(
@@ -68,6 +71,9 @@ class CallRecord:
         self.scan: Any = None
         self.status_code = 0
         self.response_headers: Any = None
+        self.usage_includes_cache = False
+        """The answer was translated into OpenAI's format, whose prompt tokens include cached
+        ones, whatever the provider's own convention."""
         self.response_ns = 0
         self.chunks: list[bytes] = []
         self.chunk_times_ns: list[int] = []

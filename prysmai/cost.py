@@ -272,7 +272,14 @@ class PriceBook:
         """How many lookups in this book found no price."""
         return self._unknown_model_count
 
-    def cost(self, provider: str, model: str | None, usage: TokenUsage) -> CallCost | None:
+    def cost(
+        self,
+        provider: str,
+        model: str | None,
+        usage: TokenUsage,
+        *,
+        cache_exclusive: bool | None = None,
+    ) -> CallCost | None:
         """Return what a call cost, or None when the model has no known price.
 
         Args:
@@ -284,6 +291,8 @@ class PriceBook:
             model: The model id the provider reported, dated or prefixed ids included
                 (``"gpt-4o-2024-08-06"``, ``"openai/gpt-4o"``, ``"models/gemini-1.5-pro"``).
             usage: The call's token counts.
+            cache_exclusive: Whether ``usage.input_tokens`` leaves cached tokens out; None
+                decides by the provider (see ``provider``).
 
         Returns:
             The cost, or None (not zero) when no price is known; such lookups are counted and
@@ -297,6 +306,8 @@ class PriceBook:
             return None
 
         price, is_cache_exclusive = resolved
+        if cache_exclusive is not None:
+            is_cache_exclusive = cache_exclusive
         return price.price(_count_tokens(usage, is_cache_exclusive))
 
     def _find_price(self, provider: str, model: str | None) -> tuple[_Price, bool] | None:

@@ -101,7 +101,7 @@ class Recorder:
         )
         timings = _timings(call, details, len(body))
         outcome = _outcome(call, details)
-        cost = self._price(details)
+        cost = self._price(details, call)
         attributes = build_attributes(
             operation=endpoint.operation,
             endpoint_name=endpoint.name,
@@ -123,11 +123,16 @@ class Recorder:
         self._emit_span(call, endpoint.operation, details, attributes, outcome)
         self.pipeline.record_metrics(attributes, timings, details, cost)
 
-    def _price(self, details: CallDetails) -> CallCost | None:
+    def _price(self, details: CallDetails, call: CallRecord) -> CallCost | None:
         if details.usage is None:
             return None
         model = details.response_model or details.request_model
-        return self.price_book.cost(self.client_info.provider, model, details.usage)
+        # A translated answer counts cached tokens inside its prompt tokens, as OpenAI does,
+        # even when the provider's own answers count them apart.
+        cache_exclusive = False if call.usage_includes_cache else None
+        return self.price_book.cost(
+            self.client_info.provider, model, details.usage, cache_exclusive=cache_exclusive
+        )
 
     def _emit_span(
         self,

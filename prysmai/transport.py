@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 from opentelemetry import context as otel_context
 
-from prysmai.call import CallRecord
+from prysmai.call import TRANSLATED_ANSWER, CallRecord
 from prysmai.context import prysm_context
 from prysmai.endpoints import match_endpoint
 from prysmai.faults import report_fault
@@ -71,6 +71,7 @@ def _observe_response(call: CallRecord, response: Any, stream_class: type[Any]) 
         return
     call.status_code = response.status_code
     call.response_headers = response.headers
+    call.usage_includes_cache = bool(response.extensions.get(TRANSLATED_ANSWER))
     call.response_ns = time.perf_counter_ns()
     content = getattr(response, "_content", None)
     if content is not None:

@@ -17,6 +17,7 @@ import openai
 import pytest
 
 from prysmai import PrysmClient, semconv
+from prysmai.cost import TokenUsage, default_price_book
 from prysmai.testing import CassetteServer, LoopbackServer, load_cassette
 from prysmai.testing.capture import Capture
 from prysmai.testing.fake_openai import Exchange
@@ -436,10 +437,16 @@ def test_a_broken_stream_raises_after_the_text_received(tail, message, client_fo
     assert received == "Par"
 
 
-async def test_async_client_streams_a_recorded_answer(cassette):
+async def test_async_client_streams_a_recorded_answer(cassette, capture):
     server = cassette(ASYNC_STREAMING)
     recorded_body = recorded_request(ASYNC_STREAMING)
-    prysm = PrysmClient(provider="anthropic", provider_base_url=server.root_url, api_key="k")
+    prysm = PrysmClient(
+        provider="anthropic",
+        provider_base_url=server.root_url,
+        api_key="k",
+        tracer_provider=capture.tracer_provider,
+        meter_provider=capture.meter_provider,
+    )
     client = prysm.async_openai(max_retries=0, timeout=10.0)
 
     stream = await client.chat.completions.create(
@@ -455,6 +462,11 @@ async def test_async_client_streams_a_recorded_answer(cassette):
     assert text == "Sunlight scatters off air molecules."
     assert server.requests[0].json() == recorded_body
     assert server.requests[0].header("x-api-key") == "k"
+    # The SDK drains the answer after "[DONE]" by reading the stream once more: that second
+    # read must end quietly, not be recorded as a failed call.
+    [span] = capture.attributes()
+    assert span["prysm.status"] == "ok"
+    assert "error.type" not in span
 
 
 async def test_async_client_whole_answer(cassette):
@@ -562,6 +574,13 @@ def test_span_carries_the_translated_token_counts(cassette, capture, client_for)
     assert spans[1][semconv.USAGE_CACHE_READ_INPUT_TOKENS] == 1733
     assert semconv.USAGE_CACHE_CREATION_INPUT_TOKENS not in spans[1]
     assert spans[1][semconv.REQUEST_MODEL] == "claude-3-7-sonnet-20250219"
+    # Prompt tokens hold the cached ones here: priced once, not again on top.
+    model = spans[0][semconv.RESPONSE_MODEL]
+    written = TokenUsage(input_tokens=1754, output_tokens=561, cache_write_tokens=1733)
+    once = default_price_book().cost("anthropic", model, written, cache_exclusive=False)
+    twice = default_price_book().cost("anthropic", model, written, cache_exclusive=True)
+    assert once is not None and twice is not None and once.total_usd < twice.total_usd
+    assert spans[0][semconv.COST_USD] == pytest.approx(once.total_usd)
 
 
 def test_streamed_span_sees_openai_chunks_and_usage(cassette, capture, client_for):

@@ -12,6 +12,7 @@ from types import ModuleType
 from typing import Any, Final
 
 from prysmai import jsonutil
+from prysmai.call import TRANSLATED_ANSWER
 from prysmai.providers.anthropic_translation.answer import to_chat_completion, to_openai_error
 from prysmai.providers.anthropic_translation.errors import ANTHROPIC_VERSION, TranslationError
 from prysmai.providers.anthropic_translation.request import TranslatedRequest, to_messages_request
@@ -160,7 +161,7 @@ def whole_answer(
         headers=answer_headers(response, "application/json"),
         content=content,
         request=request,
-        extensions=response.extensions,
+        extensions={**response.extensions, TRANSLATED_ANSWER: True},
     )
 
 
@@ -192,5 +193,5 @@ def stream_answer(
         headers=answer_headers(response, "text/event-stream; charset=utf-8"),
         stream=stream_class(response, translator),
         request=request,
-        extensions=response.extensions,
+        extensions={**response.extensions, TRANSLATED_ANSWER: True},
     )

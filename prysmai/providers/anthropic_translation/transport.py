@@ -26,8 +26,16 @@ def _sync_stream_class(http_module: ModuleType) -> type[Any]:
         def __init__(self, upstream: Any, translator: StreamTranslator) -> None:
             self._upstream = upstream
             self._translator = translator
+            self._chunks: Iterator[bytes] | None = None
 
         def __iter__(self) -> Iterator[bytes]:
+            # One translation per answer: a second iteration (the SDK drains the answer after
+            # "[DONE]") continues it, where reading the upstream answer again would fail.
+            if self._chunks is None:
+                self._chunks = self._translate()
+            yield from self._chunks
+
+        def _translate(self) -> Iterator[bytes]:
             translator = self._translator
             try:
                 for chunk in self._upstream.iter_bytes():
@@ -54,8 +62,17 @@ def _async_stream_class(http_module: ModuleType) -> type[Any]:
         def __init__(self, upstream: Any, translator: StreamTranslator) -> None:
             self._upstream = upstream
             self._translator = translator
+            self._chunks: AsyncIterator[bytes] | None = None
 
         async def __aiter__(self) -> AsyncIterator[bytes]:
+            # One translation per answer: a second iteration (the SDK drains the answer after
+            # "[DONE]") continues it, where reading the upstream answer again would fail.
+            if self._chunks is None:
+                self._chunks = self._translate()
+            async for out in self._chunks:
+                yield out
+
+        async def _translate(self) -> AsyncIterator[bytes]:
             translator = self._translator
             try:
                 async for chunk in self._upstream.aiter_bytes():
