@@ -632,3 +632,40 @@ def test_the_transport_also_works_on_classic_httpx(cassette):
     assert body.endswith(b"data: [DONE]\n\n")
     assert server.requests[0].json() == recorded_request(STREAMING)
     assert server.requests[0].header("x-api-key") == "k"
+
+
+class RedirectingServer(LoopbackServer):
+    """Answers every request with a redirect elsewhere."""
+
+    def _answer(self, exchange: Exchange) -> None:
+        exchange.send(307, b"", [("Location", "https://elsewhere.invalid/v1/messages")])
+
+
+def test_a_redirect_is_reported_with_its_target_not_followed(client_for):
+    with RedirectingServer() as server:
+        client = client_for(server)
+        with pytest.raises(openai.InternalServerError) as caught:
+            client.chat.completions.create(
+                model="claude-x", max_tokens=10, messages=[{"role": "user", "content": "Hi"}]
+            )
+
+        assert len(server.requests) == 1
+    assert caught.value.status_code == 502
+    assert "redirect to https://elsewhere.invalid/v1/messages" in caught.value.message
+
+
+def test_an_x_api_key_the_caller_sets_wins_over_the_clients_key(cassette, client_for):
+    server = cassette(BASIC)
+    client = client_for(server)
+
+    client.chat.completions.create(
+        model="claude-sonnet-4-20250514",
+        max_tokens=100,
+        messages=[{"role": "user", "content": "Say hello in one word."}],
+        extra_headers={"x-api-key": "caller-key"},
+    )
+
+    [received] = server.requests
+    assert [value for key, value in received.headers if key.lower() == "x-api-key"] == [
+        "caller-key"
+    ]

@@ -267,3 +267,65 @@ def test_unknown_events_are_ignored_and_the_stream_finishes():
     assert events[1] == b"data: [DONE]"
     assert translator.is_finished
     assert translator.finish() == b""
+
+
+def _events(out: bytes) -> list[dict]:
+    events = [e for e in out.split(b"\n\n") if e and e != b"data: [DONE]"]
+    return [json.loads(e[len(b"data: ") :]) for e in events]
+
+
+def test_missing_or_odd_texts_become_empty_not_the_word_none():
+    completion = to_chat_completion(
+        {
+            "id": "m",
+            "model": "c",
+            "content": [{"type": "text", "text": None}, {"type": "text", "text": {"a": 1}}],
+            "stop_reason": "end_turn",
+            "usage": {"input_tokens": 1, "output_tokens": 1},
+        },
+        created=0,
+    )
+    translator = StreamTranslator(include_usage=False, created=0)
+    out = translator.feed(
+        b'data: {"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":null}}'
+        b"\n\n"
+    )
+
+    assert completion["choices"][0]["message"]["content"] == ""
+    assert _events(out)[0]["choices"][0]["delta"]["content"] == ""
+
+
+def test_a_content_block_started_twice_ends_the_stream_with_an_error():
+    start = b'data: {"type":"content_block_start","index":1,"content_block":{"type":"tool_use","id":"t%d","name":"f","input":{}}}\n\n'  # noqa: E501
+    translator = StreamTranslator(include_usage=False, created=0)
+
+    first = translator.feed(start % 1)
+    second = translator.feed(start % 2)
+
+    assert _events(first)[0]["choices"][0]["delta"]["tool_calls"][0]["id"] == "t1"
+    assert _events(second)[0]["error"]["message"] == "Anthropic started content block 1 twice"
+    assert translator.is_finished
+
+
+def test_a_long_line_read_in_small_pieces_is_one_event():
+    decoder = SseDecoder()
+    payload = "x" * 300_000
+    stream = f"data: {payload}\n\n".encode()
+
+    events = [e for i in range(0, len(stream), 1000) for e in decoder.feed(stream[i : i + 1000])]
+
+    assert events == [(None, payload)]
+
+
+def test_an_event_over_the_size_cap_ends_the_stream_with_an_error(monkeypatch):
+    from prysmai.providers.anthropic_translation import stream
+
+    monkeypatch.setattr(stream, "MAX_EVENT_BYTES", 1000)
+    translator = StreamTranslator(include_usage=False, created=0)
+
+    out = translator.feed(b"data: " + b"x" * 600) + translator.feed(b"y" * 600)
+
+    assert _events(out)[0]["error"]["message"] == (
+        "Anthropic sent a stream event larger than 1000 bytes"
+    )
+    assert translator.feed(b"\n\n") == b""

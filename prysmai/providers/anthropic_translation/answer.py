@@ -86,7 +86,7 @@ def to_chat_completion(message: Any, created: int) -> dict[str, Any]:
         if not isinstance(block, dict):
             continue
         if block.get("type") == "text":
-            texts.append(str(block.get("text", "")))
+            texts.append(text_of(block.get("text")))
         elif block.get("type") == "tool_use":
             calls.append(tool_call(block, jsonutil.dumps(block.get("input", {}))))
         # Other blocks (thinking, server tools) only come when asked for, which this
@@ -140,3 +140,8 @@ def to_openai_error(status: int, body: bytes) -> bytes:
         snippet = body[:300].decode("utf-8", errors="replace")
         return openai_error_body(f"Anthropic answered HTTP {status}: {snippet}", "api_error")
     return openai_error_body(fields[1], fields[0])
+
+
+def text_of(value: Any) -> str:
+    """Text Anthropic sent, or "" where a text is missing or not a string (never "None")."""
+    return value if isinstance(value, str) else ""

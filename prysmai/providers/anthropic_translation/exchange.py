@@ -77,7 +77,8 @@ def plan_request(request: Any, body: bytes, http_module: ModuleType) -> Plan:
         if name.lower() not in _DROPPED_REQUEST_HEADERS
     ]
     api_key = _bearer_token(request.headers.get("authorization"))
-    if api_key is not None:
+    if api_key is not None and "x-api-key" not in request.headers:
+        # A key the caller set as x-api-key (in extra_headers) wins over the client's own.
         headers.append(("x-api-key", api_key))
     if "anthropic-version" not in request.headers:
         headers.append(("anthropic-version", ANTHROPIC_VERSION))
@@ -140,6 +141,21 @@ def whole_answer(
 ) -> Any:
     """The OpenAI-format answer for a fully read upstream answer (success or error)."""
     status = response.status_code
+    if 300 <= status < 400:
+        # The SDK would follow the redirect with the OpenAI-format request, which Anthropic's
+        # address cannot take: say where it points instead.
+        location = response.headers.get("location", "(no location)")
+        return error_response(
+            http_module,
+            request,
+            TranslationError(
+                f"Anthropic's address answered HTTP {status}, a redirect to {location}; set "
+                "provider_base_url (or ANTHROPIC_BASE_URL) to the final address",
+                status=502,
+                error_type="api_error",
+                code="bad_provider_answer",
+            ),
+        )
     if status >= 400:
         content = to_openai_error(status, body)
     else:

@@ -15,6 +15,7 @@ from prysmai.providers.anthropic_translation.answer import (
     chat_usage,
     error_fields,
     finish_reason,
+    text_of,
     tool_call,
 )
 from prysmai.providers.anthropic_translation.errors import openai_error_body
@@ -23,6 +24,12 @@ _LINE_END: Final = re.compile(rb"\r\n|\r|\n")
 _DONE: Final = b"data: [DONE]\n\n"
 
 SseEvent = tuple[str | None, str]
+MAX_EVENT_BYTES: Final = 64 * 1024 * 1024
+"""Largest event read; Anthropic's events are small, a larger one means a broken stream."""
+
+
+class EventTooLarge(ValueError):
+    """An event of the stream holds more bytes than :data:`MAX_EVENT_BYTES`."""
 
 
 class SseDecoder:
@@ -30,16 +37,24 @@ class SseDecoder:
 
     def __init__(self) -> None:
         self._buffer = bytearray()
+        self._searched = 0
+        """Bytes of the buffer already known to hold no line end (so each is searched once)."""
+        self._pending = 0
+        """Bytes of data lines of the event being read."""
         self._event: str | None = None
         self._data: list[str] = []
 
     def feed(self, chunk: bytes) -> list[SseEvent]:
-        """Add bytes; return the events they complete."""
+        """Add bytes; return the events they complete.
+
+        Raises:
+            EventTooLarge: one event holds more than :data:`MAX_EVENT_BYTES`.
+        """
         self._buffer += chunk
         events: list[SseEvent] = []
         start = 0
         while True:
-            match = _LINE_END.search(self._buffer, start)
+            match = _LINE_END.search(self._buffer, max(start, self._searched))
             if match is None:
                 break
             if match.group() == b"\r" and match.end() == len(self._buffer):
@@ -47,7 +62,12 @@ class SseDecoder:
                 break
             self._line(bytes(self._buffer[start : match.start()]), events)
             start = match.end()
+            self._searched = 0
         del self._buffer[:start]
+        # Keep the last byte unsearched: a CR there may still become a CRLF.
+        self._searched = max(0, len(self._buffer) - 1)
+        if self._pending + len(self._buffer) > MAX_EVENT_BYTES:
+            raise EventTooLarge(MAX_EVENT_BYTES)
         return events
 
     def finish(self) -> list[SseEvent]:
@@ -63,8 +83,9 @@ class SseDecoder:
         if not line:
             if self._data or self._event is not None:
                 events.append((self._event, "\n".join(self._data)))
-            self._event, self._data = None, []
+            self._event, self._data, self._pending = None, [], 0
             return
+        self._pending += len(line)
         if line.startswith(b":"):
             return
         name, _, value = line.partition(b":")
@@ -99,10 +120,20 @@ class StreamTranslator:
 
     def feed(self, chunk: bytes) -> bytes:
         """Translate the events ``chunk`` completes; returns ``b""`` while none is complete."""
-        return self._translate(self._decoder.feed(chunk))
+        if self.is_finished:
+            return b""
+        try:
+            events = self._decoder.feed(chunk)
+        except EventTooLarge as error:
+            return self._error(
+                "api_error", f"Anthropic sent a stream event larger than {error.args[0]} bytes"
+            )
+        return self._translate(events)
 
     def finish(self) -> bytes:
         """The provider's stream ended; an unfinished translation ends with an error event."""
+        if self.is_finished:
+            return b""
         out = self._translate(self._decoder.finish())
         if self.is_finished:
             return out
@@ -161,11 +192,14 @@ class StreamTranslator:
         if not isinstance(block, dict):
             return self._error("api_error", "Anthropic sent a content_block_start without a block")
         if block.get("type") == "text" and block.get("text"):
-            return self._chunk({"content": str(block["text"])})
+            return self._chunk({"content": text_of(block["text"])})
         if block.get("type") != "tool_use":
             return b""
+        block_index = _int(payload.get("index"))
+        if block_index in self._tool_indexes:
+            return self._error("api_error", f"Anthropic started content block {block_index} twice")
         index = len(self._tool_indexes)
-        self._tool_indexes[_int(payload.get("index"))] = index
+        self._tool_indexes[block_index] = index
         initial = block.get("input")
         # Streamed inputs start empty and arrive as input_json_delta fragments.
         arguments = jsonutil.dumps(initial) if isinstance(initial, dict) and initial else ""
@@ -176,7 +210,7 @@ class StreamTranslator:
         if not isinstance(delta, dict):
             return self._error("api_error", "Anthropic sent a content_block_delta without a delta")
         if delta.get("type") == "text_delta":
-            return self._chunk({"content": str(delta.get("text", ""))})
+            return self._chunk({"content": text_of(delta.get("text"))})
         if delta.get("type") != "input_json_delta":
             # thinking, signature and citation deltas come only when asked for.
             return b""
@@ -185,7 +219,7 @@ class StreamTranslator:
             return self._error(
                 "api_error", "Anthropic sent tool input for a content block that never started"
             )
-        fragment = str(delta.get("partial_json", ""))
+        fragment = text_of(delta.get("partial_json"))
         if not fragment:
             return b""
         return self._chunk({"tool_calls": [{"index": index, "function": {"arguments": fragment}}]})

@@ -108,7 +108,7 @@ def sync_transport_class(http_module: ModuleType) -> type[Any]:
                 return plan.local_answer
             assert plan.translated is not None
             response = self.inner.handle_request(plan.upstream)
-            if response.status_code < 400 and plan.translated.is_stream:
+            if response.status_code < 300 and plan.translated.is_stream:
                 if exchange.is_event_stream(response):
                     return exchange.stream_answer(
                         http_module, request, response, plan.translated, stream_class
@@ -149,7 +149,7 @@ def async_transport_class(http_module: ModuleType) -> type[Any]:
                 return plan.local_answer
             assert plan.translated is not None
             response = await self.inner.handle_async_request(plan.upstream)
-            if response.status_code < 400 and plan.translated.is_stream:
+            if response.status_code < 300 and plan.translated.is_stream:
                 if exchange.is_event_stream(response):
                     return exchange.stream_answer(
                         http_module, request, response, plan.translated, stream_class
