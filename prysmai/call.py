@@ -19,6 +19,9 @@ if TYPE_CHECKING:
 MAX_KEPT_RESPONSE_BYTES: Final = 8 * 1024 * 1024
 TRANSLATED_ANSWER: Final = "prysm.translated_answer"
 """Response extension set on an answer prysmai translated into OpenAI's format."""
+TRANSLATED_USAGE: Final = "prysm.translated_usage"
+"""Response extension: a translated stream's usage (OpenAI's format), set when the stream
+ends, so that it is recorded even when the caller did not ask for a usage chunk."""
 """Response bytes kept per call for parsing; past this only the last chunks are kept."""
 
 _TAIL_CHUNKS: Final = 16
@@ -48,6 +51,7 @@ class CallRecord:
         "start_ns",
         "start_wall_ns",
         "status_code",
+        "answer_extensions",
         "tail",
         "usage_includes_cache",
     )
@@ -71,6 +75,8 @@ class CallRecord:
         self.scan: Any = None
         self.status_code = 0
         self.response_headers: Any = None
+        self.answer_extensions: dict[str, Any] | None = None
+        """A translated answer's extensions (they carry what the translation learned)."""
         self.usage_includes_cache = False
         """The answer was translated into OpenAI's format, whose prompt tokens include cached
         ones, whatever the provider's own convention."""

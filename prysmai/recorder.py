@@ -16,10 +16,11 @@ from typing import TYPE_CHECKING, Any
 from opentelemetry.trace import SpanKind, Status, StatusCode
 
 from prysmai import jsonutil
-from prysmai.call import CallRecord
+from prysmai.call import TRANSLATED_USAGE, CallRecord
 from prysmai.context import ContextValues, resolve_snapshot
 from prysmai.faults import report_fault
 from prysmai.providers import CallDetails, decode_body, read_call
+from prysmai.providers.openai_response import usage_from_openai
 from prysmai.span_attributes import Outcome, Timings, build_attributes
 from prysmai.worker import get_worker
 
@@ -94,6 +95,10 @@ class Recorder:
         details = read_call(
             endpoint.wire_format, endpoint.name, call.request_body, body, call.status_code
         )
+        if details.usage is None and call.answer_extensions is not None:
+            # A translated stream the caller read without a usage chunk: the translation
+            # kept the usage the provider sent.
+            details.usage = usage_from_openai(call.answer_extensions.get(TRANSLATED_USAGE))
         if self.guard is not None:
             self.guard.after_call(call, details)
         values = resolve_snapshot(call.context_snapshot).merged_with(

@@ -71,7 +71,9 @@ def _observe_response(call: CallRecord, response: Any, stream_class: type[Any]) 
         return
     call.status_code = response.status_code
     call.response_headers = response.headers
-    call.usage_includes_cache = bool(response.extensions.get(TRANSLATED_ANSWER))
+    if response.extensions.get(TRANSLATED_ANSWER):
+        call.usage_includes_cache = True
+        call.answer_extensions = response.extensions
     call.response_ns = time.perf_counter_ns()
     content = getattr(response, "_content", None)
     if content is not None:

@@ -583,21 +583,25 @@ def test_span_carries_the_translated_token_counts(cassette, capture, client_for)
     assert spans[0][semconv.COST_USD] == pytest.approx(once.total_usd)
 
 
-def test_streamed_span_sees_openai_chunks_and_usage(cassette, capture, client_for):
+@pytest.mark.parametrize("include_usage", [True, False])
+def test_streamed_span_sees_openai_chunks_and_usage(cassette, capture, client_for, include_usage):
     server = cassette(STREAMING)
     client = client_for(server, capture)
 
-    collect(
+    _, _, chunks = collect(
         client.chat.completions.create(
             model="claude-sonnet-4-20250514",
             max_tokens=100,
             stream=True,
-            stream_options={"include_usage": True},
+            stream_options={"include_usage": include_usage},
             messages=[{"role": "user", "content": "Say hello in one word."}],
         )
     )
 
+    # Without include_usage the caller gets no usage chunk, yet the call's tokens are recorded.
+    assert any(chunk.usage is not None for chunk in chunks) is include_usage
     [span] = capture.attributes()
+    assert span[semconv.COST_USD] > 0
     assert span["prysm.endpoint"] == "chat.completions"
     assert span[semconv.PROVIDER_NAME] == "anthropic"
     assert span[semconv.USAGE_INPUT_TOKENS] == 13

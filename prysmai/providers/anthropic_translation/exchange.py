@@ -204,10 +204,14 @@ def stream_answer(
 ) -> Any:
     """The OpenAI-format event stream over an upstream Anthropic event stream."""
     translator = StreamTranslator(include_usage=translated.include_usage, created=int(time.time()))
-    return http_module.Response(
+    stream = stream_class(response, translator)
+    answer = http_module.Response(
         response.status_code,
         headers=answer_headers(response, "text/event-stream; charset=utf-8"),
-        stream=stream_class(response, translator),
+        stream=stream,
         request=request,
         extensions={**response.extensions, TRANSLATED_ANSWER: True},
     )
+    # The answer keeps a copy of the extensions given: the stream writes into that copy.
+    stream.extensions = answer.extensions
+    return answer

@@ -117,6 +117,9 @@ class StreamTranslator:
         self._tool_indexes: dict[int, int] = {}
         self.is_finished = False
         """``[DONE]`` or an error event was produced: later input is ignored."""
+        self.usage: dict[str, Any] | None = None
+        """The answer's usage in OpenAI's format, once the message ended (sent to the caller
+        only when asked for, but known either way)."""
 
     def feed(self, chunk: bytes) -> bytes:
         """Translate the events ``chunk`` completes; returns ``b""`` while none is complete."""
@@ -232,6 +235,7 @@ class StreamTranslator:
 
     def _message_stop(self) -> bytes:
         self.is_finished = True
+        self.usage = chat_usage(self._usage)
         if not self._include_usage:
             return _DONE
         usage_chunk = self._envelope()

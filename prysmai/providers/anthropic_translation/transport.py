@@ -14,6 +14,7 @@ from collections.abc import AsyncIterator, Iterator
 from types import ModuleType
 from typing import Any
 
+from prysmai.call import TRANSLATED_USAGE
 from prysmai.providers.anthropic_translation import exchange
 from prysmai.providers.anthropic_translation.stream import StreamTranslator
 
@@ -26,6 +27,8 @@ def _sync_stream_class(http_module: ModuleType) -> type[Any]:
         def __init__(self, upstream: Any, translator: StreamTranslator) -> None:
             self._upstream = upstream
             self._translator = translator
+            self.extensions: dict[str, Any] = {}
+            """The translated answer's extensions, where the stream leaves its usage."""
             self._chunks: Iterator[bytes] | None = None
 
         def __iter__(self) -> Iterator[bytes]:
@@ -40,6 +43,9 @@ def _sync_stream_class(http_module: ModuleType) -> type[Any]:
             try:
                 for chunk in self._upstream.iter_bytes():
                     out = translator.feed(chunk)
+                    if translator.usage is not None:
+                        # Before "[DONE]" reaches the caller, so it is there when recorded.
+                        self.extensions[TRANSLATED_USAGE] = translator.usage
                     if out:
                         yield out
                 tail = translator.finish()
@@ -62,6 +68,8 @@ def _async_stream_class(http_module: ModuleType) -> type[Any]:
         def __init__(self, upstream: Any, translator: StreamTranslator) -> None:
             self._upstream = upstream
             self._translator = translator
+            self.extensions: dict[str, Any] = {}
+            """The translated answer's extensions, where the stream leaves its usage."""
             self._chunks: AsyncIterator[bytes] | None = None
 
         async def __aiter__(self) -> AsyncIterator[bytes]:
@@ -77,6 +85,9 @@ def _async_stream_class(http_module: ModuleType) -> type[Any]:
             try:
                 async for chunk in self._upstream.aiter_bytes():
                     out = translator.feed(chunk)
+                    if translator.usage is not None:
+                        # Before "[DONE]" reaches the caller, so it is there when recorded.
+                        self.extensions[TRANSLATED_USAGE] = translator.usage
                     if out:
                         yield out
                 tail = translator.finish()
