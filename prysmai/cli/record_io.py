@@ -404,28 +404,67 @@ def string_fields(value: Any, path: str = "") -> Iterator[tuple[str, str]]:
     never prints it. The walk is iterative, in document order, so no nesting depth can exhaust
     the stack.
     """
-    pending: list[tuple[str, Any]] = [(path, value)]
+    for here, _, text in labelled_fields(value, path):
+        yield here, text
+
+
+def labelled_fields(value: Any, path: str = "") -> Iterator[tuple[str, str, str]]:
+    """Yield (dotted path, label, text) for the fields of :func:`string_fields`.
+
+    The label is what the value's key says it holds, as a scanner's cue (``"phone: "`` for a
+    key ``mobileNumber``; see :func:`key_label`), or ``""``: a bare ``4155550134`` is no phone
+    number to a scanner, ``phone: 4155550134`` is.
+    """
+    pending: list[tuple[str, Any, str]] = [(path, value, "")]
     while pending:
-        here, node = pending.pop()
+        here, node, label = pending.pop()
         if isinstance(node, JsonNumber):
             if _is_long_number(node):
-                yield here, number_text(node)
+                yield here, label, number_text(node)
         elif isinstance(node, str):
-            yield here, node
+            yield here, label, node
         elif isinstance(node, JsonObject):
-            children: list[tuple[str, Any]] = []
+            children: list[tuple[str, Any, str]] = []
             for index, (key, item) in enumerate(node):
                 segment = path_segment(key, index)
                 child = f"{here}.{segment}" if here else segment
                 if segment != key:
-                    children.append((f"{child}#key", key))
-                children.append((child, item))
+                    children.append((f"{child}#key", key, ""))
+                children.append((child, item, key_label(key)))
             children.reverse()  # the stack pops the first child first
             pending.extend(children)
         elif isinstance(node, list):
-            items = [(f"{here}.{i}" if here else str(i), item) for i, item in enumerate(node)]
+            items = [(f"{here}.{i}" if here else str(i), item, "") for i, item in enumerate(node)]
             items.reverse()
             pending.extend(items)
+
+
+def key_label(key: str) -> str:
+    """The cue a key gives its value (``"phone: "``, ``"SSN: "``, ``"date of birth: "``), or "".
+
+    Keys are read word by word, camelCase and snake_case alike (``mobileNumber``, ``user_dob``).
+    """
+    if len(key) > _MAX_LABELLED_KEY:
+        return ""
+    words = _KEY_WORD_RE.findall(_CAMEL_BOUNDARY_RE.sub(" ", key).lower())
+    for word in words:
+        cue = _KEY_CUES.get(word)
+        if cue is not None:
+            return cue + ": "
+    return ""
+
+
+_KEY_CUES: Final = {
+    **dict.fromkeys(
+        ("phone", "mobile", "tel", "telephone", "cell", "cellphone", "fax", "whatsapp", "msisdn"),
+        "phone",
+    ),
+    "ssn": "SSN",
+    **dict.fromkeys(("dob", "birthday", "birthdate", "birth"), "date of birth"),
+}
+_KEY_WORD_RE: Final = re.compile(r"[a-z]+")
+_CAMEL_BOUNDARY_RE: Final = re.compile(r"(?<=[a-z])(?=[A-Z])")
+_MAX_LABELLED_KEY: Final = 64
 
 
 def path_segment(key: str, index: int) -> str:
@@ -528,7 +567,11 @@ def map_strings(value: Any, change: Callable[[str], str]) -> tuple[Any, bool]:
         result = JsonObject()
         for key, item in value:
             new_key = change(key) if might_contain_pii(key) else key
-            new_item, item_changed = map_strings(item, change)
+            label = key_label(key)
+            if label and isinstance(item, str | JsonNumber):
+                new_item, item_changed = _map_labelled(item, label, change)
+            else:
+                new_item, item_changed = map_strings(item, change)
             result.append((new_key, new_item))
             changed = changed or item_changed or new_key != key
         return (result, True) if changed else (value, False)
@@ -538,6 +581,21 @@ def map_strings(value: Any, change: Callable[[str], str]) -> tuple[Any, bool]:
             return [item for item, _ in pairs], True
         return value, False
     return value, False
+
+
+def _map_labelled(value: str, label: str, change: Callable[[str], str]) -> tuple[Any, bool]:
+    """Change a string or long number read after its key's cue (``phone: 4155550134``)."""
+    if isinstance(value, JsonNumber):
+        if not _is_long_number(value):
+            return value, False
+        text = number_text(value)
+    else:
+        text = value
+    new = change(label + text)
+    new = new[len(label) :] if new.startswith(label) else change(text)
+    if new == text:
+        return value, False
+    return new, True
 
 
 class ProgressReporter:

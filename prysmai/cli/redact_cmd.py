@@ -32,6 +32,7 @@ from prysmai.cli.record_io import (
     input_size,
     is_jsonl,
     iter_blocks,
+    labelled_fields,
     map_strings,
     open_input,
     open_output,
@@ -40,7 +41,6 @@ from prysmai.cli.record_io import (
     read_lines,
     report_input_problems,
     should_show_progress,
-    string_fields,
 )
 from prysmai.security.pii import might_contain_pii
 from prysmai.security.redaction import hash_key, redact
@@ -155,7 +155,8 @@ def _redact_record(line: str, change: partial[str], stats: InputStats) -> str:
     ending = line[len(body) :]
     try:
         record = parse_json_faithfully(body)
-        if not might_contain_pii("\n".join(text for _, text in string_fields(record))):
+        fields = labelled_fields(record)
+        if not might_contain_pii("\n".join(label + text for _, label, text in fields)):
             return line  # each string is a substring of the joined text: none can hold PII
         with _room_for_depth():
             redacted, changed = map_strings(record, change)

@@ -14,6 +14,7 @@ value in any record is an error, so a mistyped path cannot pass a gate as "clean
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import sys
 from collections.abc import Callable, Iterable, Iterator
@@ -32,6 +33,7 @@ from prysmai.cli.record_io import (
     escape_surrogates,
     is_jsonl,
     iter_blocks,
+    labelled_fields,
     open_input,
     open_output,
     parse_json_faithfully,
@@ -40,7 +42,6 @@ from prysmai.cli.record_io import (
     replace_surrogates,
     report_input_problems,
     select_nodes,
-    string_fields,
 )
 from prysmai.security.findings import Finding
 from prysmai.security.pii import PII_TYPES, detect_pii
@@ -239,27 +240,34 @@ def _scan_records(
             record = parse_json_faithfully(line)
         except RecursionError:
             stats.deep_json_lines += 1
-            fields: Iterable[tuple[str, str]] = [("", line)]
+            fields: Iterable[tuple[str, str, str]] = [("", "", line)]
         except ValueError:
             stats.malformed_json_lines += 1
-            fields = [("", line)]
+            fields = [("", "", line)]
         else:
             fields = _record_fields(record, field, use)
-        for path, text in fields:
-            findings, score = scanner(text)
+        for path, label, text in fields:
+            findings, score = scanner(label + text)
             for finding in findings:
-                yield Located(number, finding.start + 1, path or None, score, finding)
+                if finding.start < len(label):
+                    continue  # the cue the key gave, not the value
+                shifted = dataclasses.replace(
+                    finding, start=finding.start - len(label), end=finding.end - len(label)
+                )
+                yield Located(number, shifted.start + 1, path or None, score, shifted)
 
 
-def _record_fields(record: Any, field: str | None, use: _FieldUse) -> Iterable[tuple[str, str]]:
-    """The strings of one record to scan: all of them, or those under ``field``."""
+def _record_fields(
+    record: Any, field: str | None, use: _FieldUse
+) -> Iterable[tuple[str, str, str]]:
+    """The strings of one record to scan, with their keys' cues: all, or those under ``field``."""
     if field is None:
-        return string_fields(record)
+        return labelled_fields(record)
     use.records += 1
     nodes = select_nodes(record, field)
     if nodes:
         use.matched += 1
-    return chain.from_iterable(string_fields(node, path) for path, node in nodes)
+    return chain.from_iterable(labelled_fields(node, path) for path, node in nodes)
 
 
 def _write_results(

@@ -275,13 +275,26 @@ def test_jsonl_nested_too_deeply_is_redacted_as_text_with_a_warning(
         ),
         pytest.param(
             '{"card": 4111111111111111.0, "phone": 4.155552671e9, "price": 12345678.5}',
-            {"card": "[CREDIT_CARD_REDACTED]", "phone": 4155552671, "price": 12345678.5},
+            {"card": "[CREDIT_CARD_REDACTED]", "phone": "[PHONE_REDACTED]", "price": 12345678.5},
             id="whole-numbers-written-as-floats",
         ),
         pytest.param(
             '{"card": 4.111111111111111E+15, "big": 1e999999}',
             {"card": "[CREDIT_CARD_REDACTED]", "big": float("inf")},
             id="exponent-form",
+        ),
+        pytest.param(
+            '{"phone": "4155550134", "ssn": "123456789", "dob": "1990-05-12", '
+            '"mobileNumber": 13812345678, "order": 4155550134, "note": "4155550134"}',
+            {
+                "phone": "[PHONE_REDACTED]",
+                "ssn": "[SSN_REDACTED]",
+                "dob": "[DATE_OF_BIRTH_REDACTED]",
+                "mobileNumber": "[PHONE_REDACTED]",
+                "order": 4155550134,
+                "note": "4155550134",
+            },
+            id="key-names-as-cues",
         ),
         pytest.param(
             '{"users": {"bob@example.com": {"plan": "pro"}}}',

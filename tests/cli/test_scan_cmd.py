@@ -358,3 +358,17 @@ def test_a_card_written_as_a_json_float_is_found(
     found = records(capsys.readouterr().out)
     assert code == EXIT_FINDINGS
     assert [(item["field"], item["category"]) for item in found] == [("card", "CREDIT_CARD")]
+
+
+def test_a_key_name_is_the_cue_for_its_value_and_columns_stay_in_the_value(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    line = '{"user_phone": "call 4155550134", "order_id": "4155550134"}\n'
+    path = write(tmp_path, "contacts.jsonl", line)
+
+    code = run([path, "--format", "jsonl", "--pii-only"])
+
+    [found] = records(capsys.readouterr().out)
+    assert code == EXIT_FINDINGS
+    assert (found["field"], found["category"]) == ("user_phone", "PHONE")
+    assert (found["column"], found["start"], found["end"]) == (6, 5, 15)
