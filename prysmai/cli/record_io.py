@@ -388,11 +388,16 @@ def dump_record(value: Any) -> str:
         return "{" + body + "}"
     if isinstance(value, list):
         return "[" + ", ".join(dump_record(item) for item in value) + "]"
-    return json.dumps(value, ensure_ascii=False)
+    return _dump_string(value) if isinstance(value, str) else json.dumps(value)
 
 
 def _dump_string(text: str) -> str:
-    return json.dumps(text, ensure_ascii=False)
+    # Line readers (str.splitlines, many log tools) break lines at U+0085, U+2028 and U+2029,
+    # which JSON leaves unescaped: escaped, a record stays one line.
+    return json.dumps(text, ensure_ascii=False).translate(_LINE_BREAK_ESCAPES)
+
+
+_LINE_BREAK_ESCAPES: Final = {0x85: "\\u0085", 0x2028: "\\u2028", 0x2029: "\\u2029"}
 
 
 def string_fields(value: Any, path: str = "") -> Iterator[tuple[str, str]]:

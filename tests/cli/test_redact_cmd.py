@@ -401,3 +401,10 @@ def test_deep_record_the_parser_takes_is_redacted_as_json(tmp_path: Path, depth:
         assert isinstance(inner, list)
         inner = inner[0]
     assert (code, inner) == (0, ["[CREDIT_CARD_REDACTED]", "[EMAIL_REDACTED]"])
+
+
+def test_a_rewritten_record_keeps_line_separators_escaped_on_one_line(tmp_path: Path) -> None:
+    code, output = redact_file(tmp_path, '{"s": "a\\u2028b bob@example.com\\u0085 \\u2029"}\n')
+
+    assert code == 0
+    assert output.splitlines() == ['{"s": "a\\u2028b [EMAIL_REDACTED]\\u0085 \\u2029"}']
