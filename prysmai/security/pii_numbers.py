@@ -132,6 +132,7 @@ _UNIT_AFTER: Final = re.compile(
     r"|个|명|개)(?![A-Za-z])",
     re.IGNORECASE,
 )
+_CUE_NOTE_RE: Final = re.compile(r"[(（][^()（）]{0,24}[)）]|#[0-9]{1,2}(?=\s*[:：])")
 _CUE_WINDOW: Final = 40
 _LONGEST_DATE: Final = len("2024-12-31")
 _VERSION_WINDOW: Final = 20
@@ -440,6 +441,9 @@ def _is_possible_international(raw: str) -> bool:
 
 
 def _has_phone_cue(text: str, window: str, end: int) -> bool:
+    # A note between the cue and the number ("Phone (24/7):", "电话（9点-18点）：", "Mobile #2:")
+    # holds digits that are not another number the cue could be about.
+    window = _CUE_NOTE_RE.sub(" ", window)
     last_digit = max(window.rfind(digit) for digit in "0123456789")
     if _PHONE_CUE_BEFORE.search(window, last_digit + 1):
         return True

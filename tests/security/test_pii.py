@@ -398,6 +398,9 @@ def test_numbers_broken_up_by_invisible_characters_are_found_whole(
         pytest.param("携帯: 090-1234-5678", "090-1234-5678", id="japanese-mobile"),
         pytest.param("전화 01012345678", "01012345678", id="korean-phone"),
         pytest.param("โทร 0812345678", "0812345678", id="thai-call"),
+        pytest.param("客服电话（工作日9点-18点）：13812345678", "13812345678", id="hours-note"),
+        pytest.param("Phone (24/7): 4155550134", "4155550134", id="parenthesised-note"),
+        pytest.param("Mobile #2: 4155550134", "4155550134", id="numbered-label"),
     ],
 )
 def test_phone_cue_words_of_east_asian_languages_mark_bare_numbers(text: str, number: str) -> None:
