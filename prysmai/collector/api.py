@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Final
 
@@ -86,6 +87,21 @@ def call_summary(row: TraceRow) -> dict[str, JsonValue]:
 def call_detail(row: TraceRow) -> dict[str, JsonValue]:
     """Every stored field of a call, attributes and events included."""
     return {**row.as_dict(), "model": row.model, "status": call_status(row)}
+
+
+def finite_json(value: JsonValue) -> JsonValue:
+    """Return ``value`` with every infinite or NaN number replaced by ``None``.
+
+    Sums of large stored values can overflow to infinity (two costs of 1.7e308), which JSON
+    cannot carry: ``null`` says "no usable number" and keeps the answer valid.
+    """
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {key: finite_json(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [finite_json(item) for item in value]
+    return value
 
 
 def overview_payload(overview: Overview) -> dict[str, JsonValue]:

@@ -28,6 +28,7 @@ from prysmai.collector.api import (
     Overview,
     call_detail,
     call_summary,
+    finite_json,
     overview_payload,
 )
 from prysmai.collector.auth import BASIC_CHALLENGE, host_header_is_local, is_authorised
@@ -100,7 +101,12 @@ class Dashboard:
                 exc.status, views.message_page("Not available", exc.message, nonce), nonce
             )
         except sqlite3.Error as exc:
-            logger.warning("The dashboard could not read the store: %s", type(exc).__name__)
+            logger.warning(
+                "The dashboard could not read the store %s: %s: %s",
+                self._db_path,
+                type(exc).__name__,
+                exc,
+            )
             message = "the store cannot be read right now"
             if is_api:
                 return _json(503, {"error": message})
@@ -197,8 +203,9 @@ def _call(store: TraceStore, span_id: str) -> TraceRow:
 
 
 def _json(status: int, payload: dict[str, JsonValue]) -> Response:
-    body = json.dumps(payload, separators=(",", ":"), allow_nan=False).encode("utf-8")
-    return Response(status, body, "application/json")
+    # allow_nan=False keeps the output valid JSON; finite_json makes sure it never raises.
+    body = json.dumps(finite_json(payload), separators=(",", ":"), allow_nan=False)
+    return Response(status, body.encode("utf-8"), "application/json")
 
 
 def _with(response: Response, header: tuple[str, str]) -> Response:

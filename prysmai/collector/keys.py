@@ -25,6 +25,10 @@ KEY_PREFIX: Final = "sk-prysm-"
 KEY_PATTERN: Final = re.compile(r"sk-prysm-[0-9a-f]{64}")
 DISPLAY_PREFIX_HEX: Final = 8
 """Hex digits after ``sk-prysm-`` kept for display, enough to tell keys apart (32 bits)."""
+_PREFIX_FORMS: Final = (
+    "a key prefix is 'sk-prysm-' and 4 to 8 hex digits, as 'keys list' shows it "
+    "(or give the key's id, name or the whole key)"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,11 +76,16 @@ class KeyStore:
 
     Raises:
         OSError: the file cannot be created.
-        sqlite3.Error: the file is not a usable SQLite database.
+        sqlite3.Error: the file is not a usable SQLite database, or cannot be written; the
+            message names the file.
     """
 
     def __init__(self, path: Path, *, refresh_s: float = 1.0) -> None:
-        self._connection = connect_for_writing(path)
+        try:
+            self._connection = connect_for_writing(path)
+        except sqlite3.Error as exc:
+            # SQLite's messages ("attempt to write a readonly database") name no file.
+            raise type(exc)(f"cannot use the store {path}: {exc}") from exc
         self._lock = threading.Lock()
         self._refresh_s = refresh_s
         self._active: tuple[str, ...] = ()
@@ -109,13 +118,16 @@ class KeyStore:
     def revoke(self, which: str) -> KeyInfo:
         """Revoke the one active key that ``which`` names and return it.
 
-        ``which`` is a key id (``3``), a display prefix (``sk-prysm-1a2b``, at least 4 hex
-        digits), the full key, or a key's name.
+        ``which`` is a key id (``3``), a display prefix (``sk-prysm-1a2b``, 4 to 8 hex digits,
+        also with the ``...`` that ``keys list`` shows after it), the full key, or a key's name.
 
         Raises:
-            LookupError: no active key, or more than one, matches ``which``.
+            LookupError: no active key, or more than one, matches ``which``; or ``which`` looks
+                like a prefix but is not one (the message says what forms are accepted).
         """
         which = which.strip()
+        if which.startswith(KEY_PREFIX) and which.endswith("..."):
+            which = which[:-3]  # copied from the 'keys list' table
         hex_part = which[len(KEY_PREFIX) :]
         params: tuple[object, ...]
         if which.isascii() and which.isdigit() and len(which) <= 18:
@@ -133,10 +145,13 @@ class KeyStore:
                 f" WHERE revoked_ns IS NULL AND {condition}",
                 params,
             ).fetchall()
+            if not rows and condition == "name = ?" and which.startswith(KEY_PREFIX[:-1]):
+                # Meant as a prefix (no name matched it), but too short or not hex.
+                raise LookupError(_PREFIX_FORMS)
             if len(rows) != 1:
-                found = "no active key" if not rows else f"{len(rows)} active keys"
+                found = "no active key matches" if not rows else f"{len(rows)} active keys match"
                 # The argument is not echoed: it may be a full key.
-                raise LookupError(f"{found} match that id, prefix or name (see 'keys list')")
+                raise LookupError(f"{found} that id, prefix or name (see 'keys list')")
             revoked_ns = time.time_ns()
             self._connection.execute(
                 "UPDATE api_keys SET revoked_ns = ? WHERE id = ?", (revoked_ns, rows[0][0])

@@ -105,9 +105,14 @@ class Receiver:
             try:
                 self._writer.write(conversion.rows)
             except (sqlite3.Error, OSError) as exc:
-                # 503 tells exporters to retry later (a lock held too long, a full disk).
+                # 503 tells exporters to retry later (a lock held too long, a full disk). The
+                # message and file say which: "database is locked" and "disk is full" differ.
                 logger.warning(
-                    "Could not store %d spans: %s", len(conversion.rows), type(exc).__name__
+                    "Could not store %d spans in %s: %s: %s",
+                    len(conversion.rows),
+                    self._writer.path,
+                    type(exc).__name__,
+                    exc,
                 )
                 return _error(
                     503,

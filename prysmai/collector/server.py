@@ -1,17 +1,24 @@
 """``prysmai serve`` as a process: one standard-library HTTP server for receiver and dashboard.
 
-Each connection gets a thread (``ThreadingHTTPServer``); HTTP/1.1 keep-alive lets exporters
-reuse their connection. Bodies need a ``Content-Length`` (what OTLP exporters send), are read
+Each connection gets a thread (``ThreadingHTTPServer``), up to a cap: a connection beyond it
+is answered 503 with ``Retry-After`` by the accepting thread and closed a second later.
+HTTP/1.1 keep-alive lets exporters reuse their connection. Each request must arrive whole
+(request line, headers and body) within an overall deadline, so a client trickling bytes
+cannot keep its thread. Bodies need a ``Content-Length`` (what OTLP exporters send), are read
 only when a handler asks, and are drained within a bound otherwise, so an early answer (401,
 413) reaches the client instead of a connection reset.
 """
 
 from __future__ import annotations
 
+import io
 import logging
 import socket
 import threading
+import time
 import urllib.parse
+from collections import deque
+from contextlib import suppress
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -34,6 +41,16 @@ DEFAULT_PORT: Final = 4318
 
 READ_TIMEOUT_S: Final = 30.0
 """A connection that sends nothing for this long is closed (slow or stalled clients)."""
+REQUEST_DEADLINE_S: Final = 60.0
+"""Time for a whole request to arrive, counted from when the server starts waiting for it."""
+MAX_CONNECTIONS: Final = 64
+"""Connections served at once (one thread each); more are answered 503."""
+LISTEN_BACKLOG: Final = 128
+"""Connections the kernel queues until accepted; socketserver's default of 5 reset exporters
+that connected at the same moment."""
+BUSY_RETRY_AFTER_S: Final = 1
+_LINGER_S: Final = 1.0
+_MAX_LINGERING: Final = 256
 DRAIN_LIMIT_BYTES: Final = 1024 * 1024
 """An unread body up to this size is read and dropped to keep the connection usable."""
 _DRAIN_TIMEOUT_S: Final = 2.0
@@ -55,8 +72,12 @@ class CollectorSettings:
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
     dashboard_auth: bool = True
     """Whether the dashboard needs a key; may only be off on a loopback address."""
+    max_connections: int = MAX_CONNECTIONS
+    request_deadline_s: float = REQUEST_DEADLINE_S
 
     def __post_init__(self) -> None:
+        if self.max_connections < 1 or not self.request_deadline_s > 0:
+            raise ValueError("max_connections and request_deadline_s must be positive")
         if not self.dashboard_auth and not is_loopback(self.host):
             raise ValueError(
                 "the dashboard can only be served without a key on a loopback address "
@@ -100,6 +121,11 @@ class CollectorServer:
     def port(self) -> int:
         """The port the server listens on (the real one when 0 was asked for)."""
         return int(self._httpd.server_address[1])
+
+    @property
+    def open_connections(self) -> int:
+        """Connections being served now (each holds a thread)."""
+        return self._httpd.open_connections
 
     @property
     def url(self) -> str:
@@ -148,7 +174,15 @@ class CollectorServer:
                 return self.receiver.handle(request)
             return self.dashboard.handle(request)
         except Exception as exc:  # a bug must cost one answer, not the server
-            logger.error("Internal error answering a request: %s", type(exc).__name__)
+            # The path without its query, and the message: enough to find the bug. Headers
+            # (keys) are never logged.
+            logger.error(
+                "Internal error answering %s %s: %s: %s",
+                request.method,
+                request.path[:200],
+                type(exc).__name__,
+                exc,
+            )
             return text_response(500, "internal error")
 
 
@@ -156,24 +190,153 @@ class _HTTPServer(ThreadingHTTPServer):
     daemon_threads = True
     # Restarting right after a stop must not fail on a socket in TIME_WAIT.
     allow_reuse_address = True
+    request_queue_size = LISTEN_BACKLOG
 
     def __init__(self, address: tuple[str, int], collector: CollectorServer) -> None:
         if ":" in address[0]:
             self.address_family = socket.AF_INET6
         self.collector = collector
+        self._slots = threading.BoundedSemaphore(collector.settings.max_connections)
+        self._open = 0
+        self._open_lock = threading.Lock()
+        # Refused connections, kept open a moment after their 503: (when to close, socket).
+        self._lingering: deque[tuple[float, socket.socket]] = deque()
         super().__init__(address, _Handler)
+
+    @property
+    def open_connections(self) -> int:
+        with self._open_lock:
+            return self._open
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        # Runs on the accepting thread: a connection over the cap costs no thread of its own.
+        if not self._slots.acquire(blocking=False):
+            logger.debug("Connection from %s refused: %d open", client_address, self._open)
+            _refuse_busy(request)
+            self._linger(request)
+            return
+        self._count(+1)
+        try:
+            super().process_request(request, client_address)
+        except BaseException:  # the thread could not start: give the slot back
+            self._count(-1)
+            self._slots.release()
+            raise
+
+    def process_request_thread(self, request: Any, client_address: Any) -> None:
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self._count(-1)
+            self._slots.release()
+
+    def _count(self, change: int) -> None:
+        with self._open_lock:
+            self._open += change
+
+    def _linger(self, sock: socket.socket) -> None:
+        # Closing at once would reset the connection while the client is still sending its
+        # request, and it would lose the 503 (most did, in a test). The write side is shut
+        # (the client sees the end of the answer); the socket is closed a second later.
+        with suppress(OSError):
+            sock.shutdown(socket.SHUT_WR)
+        self._lingering.append((time.monotonic() + _LINGER_S, sock))
+        while len(self._lingering) > _MAX_LINGERING:
+            self._lingering.popleft()[1].close()
+
+    def service_actions(self) -> None:
+        # Called by serve_forever on every loop (at least each poll interval).
+        super().service_actions()
+        now = time.monotonic()
+        while self._lingering and self._lingering[0][0] <= now:
+            self._lingering.popleft()[1].close()
+
+    def server_close(self) -> None:
+        super().server_close()
+        while self._lingering:
+            self._lingering.popleft()[1].close()
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         # The default prints a traceback to stderr; a dropped client is not worth one.
         logger.debug("Connection from %s ended with an error", client_address)
 
 
+_BUSY_BODY: Final = b"the collector is busy; retry later\n"
+_BUSY_RESPONSE: Final = (
+    b"HTTP/1.1 503 Service Unavailable\r\n"
+    b"Server: prysmai-collector\r\n"
+    + b"".join(f"{name}: {value}\r\n".encode() for name, value in SECURITY_HEADERS)
+    + f"Retry-After: {BUSY_RETRY_AFTER_S}\r\n".encode()
+    + b"Content-Type: text/plain; charset=utf-8\r\n"
+    + f"Content-Length: {len(_BUSY_BODY)}\r\n".encode()
+    + b"Connection: close\r\n\r\n"
+    + _BUSY_BODY
+)
+
+
+def _refuse_busy(sock: socket.socket) -> None:
+    """Answer 503 without blocking the accepting thread (the answer fits the send buffer)."""
+    try:
+        sock.setblocking(False)
+        # Read what already arrived: closing with unread data would reset the connection,
+        # and the client could lose the answer.
+        sock.recv(65536)
+    except OSError:  # nothing arrived yet (would block), or the client is gone
+        pass
+    try:
+        sock.sendall(_BUSY_RESPONSE)
+    except OSError:
+        pass
+
+
+class _DeadlineReader(io.RawIOBase):
+    """Reads the socket with each read bounded by the idle timeout and the overall deadline.
+
+    A per-read timeout alone lets a client that sends a byte every few seconds hold a thread
+    forever; the deadline bounds the whole request.
+    """
+
+    def __init__(self, sock: socket.socket) -> None:
+        super().__init__()
+        self._sock = sock
+        self.deadline: float | None = None
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        timeout = READ_TIMEOUT_S
+        if self.deadline is not None:
+            remaining = self.deadline - time.monotonic()
+            if remaining <= 0:
+                raise TimeoutError("the request did not arrive within its deadline")
+            timeout = min(timeout, remaining)
+        self._sock.settimeout(timeout)
+        return self._sock.recv_into(buffer)
+
+
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "prysmai-collector"
-    sys_version = ""
     timeout = READ_TIMEOUT_S
     server: _HTTPServer
+    _reader: _DeadlineReader
+
+    def setup(self) -> None:
+        super().setup()
+        # Replace the plain socket file so that every read, request line to body, honours
+        # the request's deadline.
+        self.rfile.close()
+        self._reader = _DeadlineReader(self.connection)
+        self.rfile = io.BufferedReader(self._reader)
+
+    def handle_one_request(self) -> None:
+        self._reader.deadline = time.monotonic() + self.server.collector.settings.request_deadline_s
+        super().handle_one_request()
+
+    def version_string(self) -> str:
+        # The default appends " " and sys_version; "Server" names the product only.
+        return self.server_version
 
     def do_GET(self) -> None:
         self._dispatch()
@@ -198,7 +361,13 @@ class _Handler(BaseHTTPRequestHandler):
         self._send(response)
 
     def _request(self, body: _Body) -> Request:
+        for name in ("Host", "Authorization"):
+            # With two, one check could read one and another check the other.
+            if len(self.headers.get_all(name) or []) > 1:
+                raise BodyError(400, f"more than one {name} header")
         split = urllib.parse.urlsplit(self.path)
+        if split.scheme or split.netloc or not self.path.startswith("/"):
+            self._check_absolute_target(split)
         try:
             pairs = urllib.parse.parse_qsl(
                 split.query, keep_blank_values=True, max_num_fields=_MAX_QUERY_FIELDS
@@ -214,6 +383,8 @@ class _Handler(BaseHTTPRequestHandler):
         if len(set(lengths)) > 1 or not all(_is_length(value) for value in lengths):
             raise BodyError(400, "invalid Content-Length")
         content_length = int(lengths[0]) if lengths else None
+        if content_length is None and self.command in ("POST", "PUT", "PATCH"):
+            raise BodyError(411, "Content-Length required")
         body.remaining = content_length or 0
         return Request(
             method=self.command,
@@ -224,7 +395,25 @@ class _Handler(BaseHTTPRequestHandler):
             read_body=body.read,
         )
 
+    def _check_absolute_target(self, split: urllib.parse.SplitResult) -> None:
+        """Accept ``GET http://host/path`` only when ``host`` is the ``Host`` header.
+
+        The Host header is what the loopback check reads; a target naming another host would
+        let a request pass that check under one name and mean another.
+
+        Raises:
+            BodyError: 400 for another form, or a host other than the ``Host`` header's.
+        """
+        if split.scheme.lower() != "http" or not split.netloc or not split.path.startswith("/"):
+            raise BodyError(400, "the request target must be a path or an http:// URL")
+        host = (self.headers.get("Host") or "").strip().lower()
+        if split.netloc.lower() != host:
+            raise BodyError(400, "the request target names another host than the Host header")
+
     def _send(self, response: Response) -> None:
+        # The last read may have shortened the timeout to what was left of the deadline;
+        # writing the answer gets the full idle timeout again.
+        self.connection.settimeout(READ_TIMEOUT_S)
         self.send_response(response.status)
         for name, value in (*SECURITY_HEADERS, *response.headers):
             self.send_header(name, value)
@@ -253,7 +442,10 @@ class _Body:
         wanted, self.remaining = self.remaining, 0
         try:
             data = self._handler.rfile.read(wanted) if wanted else b""
-        except OSError as exc:  # the read timed out or the client went away
+        except TimeoutError as exc:
+            self._handler.close_connection = True
+            raise BodyError(408, "the request body did not arrive in time") from exc
+        except OSError as exc:  # the client went away
             self._handler.close_connection = True
             raise BodyError(400, "request body could not be read") from exc
         if len(data) != wanted:
@@ -265,15 +457,15 @@ class _Body:
         """Read and drop the unread body; return whether the connection can be reused."""
         if self.remaining > DRAIN_LIMIT_BYTES:
             return False
-        connection = self._handler.connection
+        reader = self._handler._reader
+        drain_deadline = time.monotonic() + _DRAIN_TIMEOUT_S
+        reader.deadline = min(reader.deadline or drain_deadline, drain_deadline)
         try:
-            connection.settimeout(_DRAIN_TIMEOUT_S)
             while self.remaining:
                 chunk = self._handler.rfile.read(min(self.remaining, 65536))
                 if not chunk:
                     return False
                 self.remaining -= len(chunk)
-            connection.settimeout(READ_TIMEOUT_S)
         except OSError:
             return False
         return True

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import json
+import math
 import urllib.parse
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
@@ -25,6 +26,8 @@ _CONTENT_ATTRIBUTES: Final = (
     ("Output messages", semconv.OUTPUT_MESSAGES),
 )
 _LIVE_ROWS: Final = 100
+_OUT_OF_RANGE: Final = "out of range"
+"""Shown for a number that overflowed (a sum of huge stored values): not "inf" or "nan"."""
 
 _STYLE: Final = """
 body{font:14px/1.4 system-ui,sans-serif;margin:0;color:#1d2330;background:#f5f6f8}
@@ -132,12 +135,18 @@ def _time(time_ns: int | None) -> str:
 
 
 def _number(value: float | int | None, digits: int = 0) -> str:
-    return "-" if value is None else f"{value:,.{digits}f}"
+    if value is None:
+        return "-"
+    if not math.isfinite(value):
+        return _OUT_OF_RANGE
+    return f"{value:,.{digits}f}"
 
 
 def _cost(value: float | None) -> str:
     if value is None:
         return "-"
+    if not math.isfinite(value):
+        return _OUT_OF_RANGE
     text = f"{value:.6f}".rstrip("0").rstrip(".")
     return f"${text or '0'}"
 

@@ -28,6 +28,11 @@ class SpanWriter:
         self._lock = threading.Lock()
         self._connection: sqlite3.Connection | None = None
 
+    @property
+    def path(self) -> Path:
+        """The SQLite file written to."""
+        return self._path
+
     def write(self, rows: Sequence[Row]) -> None:
         """Store ``rows`` in one transaction.
 

@@ -253,3 +253,45 @@ def test_stored_markup_is_rendered_inert_everywhere(collector):
     api = collector.get("/api/calls")
     assert api.headers["content-type"] == "application/json"
     assert json.loads(api.body)["calls"][0]["user_id"] == ATTACK
+
+
+def test_overflowing_totals_are_null_in_json_and_out_of_range_on_pages(collector):
+    # Two finite costs whose sum overflows a double to inf.
+    _store(
+        collector,
+        make_span(call_attributes(**{"prysm.cost.usd": 1.7e308}), span_id=b"\x0a" * 8),
+        make_span(call_attributes(**{"prysm.cost.usd": 1.7e308}), span_id=b"\x0b" * 8),
+    )
+
+    stats = collector.get("/api/stats")
+    page = collector.get("/").body.decode()
+    again = collector.get("/api/stats")
+
+    assert stats.status == 200
+    payload = json.loads(stats.body)
+    assert payload["cost_usd"] is None
+    assert payload["count"] == 2
+    assert [entry["cost_usd"] for entry in payload["cost_by_model"]] == [None]
+    assert again.status == 200
+    cards = dict(
+        re.findall(r'<div class="label">([^<]+)</div><div class="value">([^<]+)</div>', page)
+    )
+    assert cards["Total cost"] == "out of range"
+    assert "$inf" not in page and "$nan" not in page
+    # Each call's own cost is finite and still shown.
+    assert [call["cost_usd"] for call in json.loads(collector.get("/api/calls").body)["calls"]] == [
+        1.7e308,
+        1.7e308,
+    ]
+
+
+def test_an_internal_error_is_500_and_logged_with_its_message(collector, caplog, monkeypatch):
+    def broken(request):
+        raise RuntimeError("the overview broke")
+
+    monkeypatch.setattr(collector.server.dashboard, "handle", broken)
+
+    answer = collector.get("/")
+
+    assert answer.status == 500
+    assert "Internal error answering GET /: RuntimeError: the overview broke" in caplog.text

@@ -172,3 +172,42 @@ def test_serve_refuses_an_open_dashboard_on_a_public_address(tmp_path, capsys):
 
     assert code == 1
     assert "loopback" in capsys.readouterr().err
+
+
+def test_revoke_errors_say_matches_and_what_forms_are_accepted(tmp_path):
+    store = KeyStore(tmp_path / "keys.db")
+    key = store.create(name="laptop")
+
+    with pytest.raises(LookupError) as missing:
+        store.revoke("desktop")
+    with pytest.raises(LookupError) as too_short:
+        store.revoke("sk-prysm")
+    with pytest.raises(LookupError) as two_digits:
+        store.revoke(key[:11])
+    assert all(info.is_active for info in store.list())
+    as_listed = store.revoke(key[:17] + "...")  # as 'keys list' shows it
+    store.close()
+
+    assert str(missing.value) == ("no active key matches that id, prefix or name (see 'keys list')")
+    forms = (
+        "a key prefix is 'sk-prysm-' and 4 to 8 hex digits, as 'keys list' shows it "
+        "(or give the key's id, name or the whole key)"
+    )
+    assert str(too_short.value) == forms
+    assert str(two_digits.value) == forms
+    assert as_listed.id == 1
+
+
+def test_a_store_that_cannot_be_opened_is_named_in_the_error(tmp_path, capsys):
+    db = tmp_path / "not-a-store.db"
+    db.write_bytes(b"this is not an SQLite database" * 100)
+
+    with pytest.raises(sqlite3.DatabaseError) as error:
+        KeyStore(db)
+    code = main(["serve", "--port", "0", "--db", str(db)])
+
+    assert str(error.value) == f"cannot use the store {db}: file is not a database"
+    assert code == 1
+    assert capsys.readouterr().err == (
+        f"DatabaseError: cannot use the store {db}: file is not a database\n"
+    )
