@@ -84,7 +84,7 @@ def _load_pii_detector() -> _PiiDetector | None:
     except ImportError:
         logger.warning("PII detection is unavailable: prysmai.security.pii could not be imported")
         return None
-    module.load_phone_library()
+    module.load_lookups()
     detector: _PiiDetector = module.detect_pii
     return detector
 

@@ -21,6 +21,7 @@ Limitations:
 from __future__ import annotations
 
 import bisect
+import functools
 import operator
 import re
 import unicodedata
@@ -36,13 +37,14 @@ from prysmai.security.pii_numbers import find_numbers, load_phone_library
 from prysmai.security.pii_validators import Candidate, parse_ip
 from prysmai.security.secrets_patterns import TRIGGERS as SECRET_TRIGGERS
 from prysmai.security.secrets_patterns import find_secrets
+from prysmai.security.shipped import read_shipped
 from prysmai.security.text_safety import without_surrogates
 
 __all__ = [
     "PII_TYPES",
     "SEVERITY",
     "detect_pii",
-    "load_phone_library",
+    "load_lookups",
     "might_contain_pii",
     "placeholder_for",
 ]
@@ -176,24 +178,18 @@ _EMAIL_LOCAL_CHARS: Final = (
 )
 _DOMAIN_LABEL: Final = rf"[A-Za-z0-9\-{_INTL_LETTERS}]{{1,63}}"
 _EMAIL_DOMAIN: Final = re.compile(rf"{_DOMAIN_LABEL}(?:\.{_DOMAIN_LABEL}){{1,8}}")
-_TLD: Final = re.compile(
-    r"[A-Za-z]{2,24}|xn--[a-z0-9]{2,59}|рф|укр|бел|срб|мкд|қаз|мон|бг|рус|москва|онлайн|сайт|"
-    r"орг|ком|дети|ελ|ευ",
-    re.IGNORECASE,
+_NON_LATIN_TLD: Final = re.compile(
+    r"рф|укр|бел|срб|мкд|қаз|мон|бг|рус|москва|онлайн|сайт|орг|ком|дети|ελ|ευ", re.IGNORECASE
 )
-"""Latin top-level domains, punycode ones, and the Cyrillic and Greek ones in use."""
-_FILE_EXTENSIONS: Final = frozenset(
-    """
-    png jpg jpeg gif svg webp bmp ico tif tiff heic avif js mjs cjs ts tsx jsx css scss sass
-    less html htm json yaml yml toml xml txt csv tsv pdf doc docx xls xlsx ppt pptx odt exe
-    dll dylib jar war bat cmd lock log tmp bak gz tgz bz2 wav ogg flac avi mkv webm ttf otf
-    woff eot ipynb pkl npy npz vue scala kt kts swift php cpp hpp cxx rb lua sql ini cfg conf
-    env proto wasm
-    """.split()
+"""The Cyrillic and Greek top-level domains in use (the IANA list has them in punycode)."""
+_TLD_RESOURCE: Final = "tlds-alpha-by-domain.txt"
+_SPECIAL_USE_TLDS: Final = frozenset(
+    {"test", "example", "invalid", "localhost", "local", "internal", "lan", "corp", "home"}
 )
-"""File extensions that are no top-level domain: ``icon@2x.png`` is an image, not an address.
-
-(Extensions that are also domains, such as ``.zip``, ``.py`` or ``.md``, stay addresses.)"""
+"""Names reserved for tests and private networks, used in real company addresses."""
+_LATIN_TLD: Final = re.compile(r"[a-z]{2,24}|xn--[a-z0-9]{2,59}")
+_SCALE_LABEL: Final = re.compile(r"[1-9]x")
+"""``@2x``: the scale of an image asset (``icon@2x.png``, ``banner@2x.mov``), not a domain."""
 _URL_USERINFO: Final = re.compile(r"://[^\s/@]*:$")
 
 _IPV6_COLON: Final = re.compile(r":[0-9A-Fa-f]{0,4}:")
@@ -210,6 +206,12 @@ _PLACEHOLDER_TOKEN: Final = re.compile(
     r"\[(?:EMAIL|PHONE|SSN|CREDIT_CARD|IP_ADDRESS|API_KEY|PRIVATE_KEY|DATE_OF_BIRTH)"
     r"(?:_REDACTED|:[0-9a-f]{8})\]"
 )
+
+
+def load_lookups() -> None:
+    """Load the phone-number library and the top-level domain list now, not on first use."""
+    load_phone_library()
+    _iana_tlds()
 
 
 def placeholder_for(category: str) -> str:
@@ -334,20 +336,43 @@ def _email_end(text: str, domain: str, domain_start: int) -> int | None:
     trailing it are left out of the address.
     """
     labels = domain.rstrip(_ZERO_WIDTH).split(".")
+    if _SCALE_LABEL.fullmatch(labels[0].translate(_WITHOUT_ZERO_WIDTH).lower()):
+        return None
     has_hyphen = "-" in domain
     while len(labels) >= 2:
         tld = labels[-1].translate(_WITHOUT_ZERO_WIDTH)
-        if (
-            _TLD.fullmatch(tld)
-            and tld.lower() not in _FILE_EXTENSIONS
-            and (
-                not has_hyphen
-                or all(label and label[0] != "-" and label[-1] != "-" for label in labels)
-            )
+        if is_top_level_domain(tld) and (
+            not has_hyphen
+            or all(label and label[0] != "-" and label[-1] != "-" for label in labels)
         ):
             return domain_start + len(".".join(labels))
         labels.pop()
     return None
+
+
+def is_top_level_domain(label: str) -> bool:
+    """Whether ``label`` is a top-level domain: in IANA's list, reserved, or Cyrillic or Greek.
+
+    The list keeps file names and code out (``mat@vec.norm``, ``weights@v1.onnx``); where the
+    package ships without it, any 2 to 24 letters pass.
+    """
+    lowered = label.lower()
+    if not lowered.isascii():
+        return _NON_LATIN_TLD.fullmatch(label) is not None
+    if _LATIN_TLD.fullmatch(lowered) is None:
+        return False
+    known = _iana_tlds()
+    return known is None or lowered in known or lowered in _SPECIAL_USE_TLDS
+
+
+@functools.cache
+def _iana_tlds() -> frozenset[str] | None:
+    data = read_shipped(_TLD_RESOURCE)
+    if data is None:  # pragma: no cover - the list ships in the package
+        return None
+    return frozenset(
+        line.strip().lower() for line in data.splitlines() if line.strip() and line[0] != "#"
+    )
 
 
 def _find_ipv6(text: str) -> Iterator[Candidate]:

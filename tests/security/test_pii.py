@@ -438,6 +438,11 @@ def test_short_numbers_with_invisible_characters_stay_clean() -> None:
         pytest.param("use icon@2x.png and logo@3x.PNG", id="retina-images"),
         pytest.param("import styles from './button@1x.css'", id="stylesheet"),
         pytest.param("see chart@v2.json for the data", id="data-file"),
+        pytest.param("open Assets/icon@2x.imageset/Contents.json", id="asset-catalogue"),
+        pytest.param("play banner@2x.mov", id="scale-before-a-real-domain"),
+        pytest.param("load weights@v1.onnx and model@best.ckpt", id="model-files"),
+        pytest.param("y = mat@vec.norm", id="matrix-product"),
+        pytest.param("<script src=bundle@2.min.css>", id="minified-bundle"),
     ],
 )
 def test_file_names_with_an_at_sign_are_no_address(text: str) -> None:
@@ -450,6 +455,11 @@ def test_file_names_with_an_at_sign_are_no_address(text: str) -> None:
         pytest.param("write to jane@corp.zip today", "jane@corp.zip", id="zip-is-a-domain"),
         pytest.param("write to dev@team.sh today", "dev@team.sh", id="sh-is-a-domain"),
         pytest.param("sent user@example.com.png", "user@example.com", id="extension-dropped"),
+        pytest.param("mail bob@corp.internal now", "bob@corp.internal", id="private-network"),
+        pytest.param("mail ceo@startup.technology now", "ceo@startup.technology", id="new-gtld"),
+        pytest.param(
+            "mail x@xn--80ak6aa92e.xn--p1ai now", "x@xn--80ak6aa92e.xn--p1ai", id="punycode"
+        ),
     ],
 )
 def test_domains_that_look_like_extensions_stay_addresses(text: str, address: str) -> None:
