@@ -183,6 +183,7 @@ _NON_LATIN_TLD: Final = re.compile(
 )
 """The Cyrillic and Greek top-level domains in use (the IANA list has them in punycode)."""
 _TLD_RESOURCE: Final = "tlds-alpha-by-domain.txt"
+"""IANA's list of top-level domains (data.iana.org/TLD/), as published; its first line dates it."""
 _SPECIAL_USE_TLDS: Final = frozenset(
     {"test", "example", "invalid", "localhost", "local", "internal", "lan", "corp", "home"}
 )
