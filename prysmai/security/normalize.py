@@ -89,8 +89,16 @@ _CONFUSABLES: Final = {
     "Κ": "k", "Μ": "m", "Ν": "n", "Ο": "o", "Ρ": "p", "Τ": "t", "Υ": "y", "Χ": "x",
     # Latin look-alikes outside ASCII
     "ɡ": "g", "ɑ": "a", "ɩ": "i", "ʏ": "y",
+    # Latin small capitals ("ɪɢɴᴏʀᴇ ᴀʟʟ"), which NFKC leaves as they are
+    "ᴀ": "a", "ʙ": "b", "ᴄ": "c", "ᴅ": "d", "ᴇ": "e", "ꜰ": "f", "ɢ": "g", "ʜ": "h", "ɪ": "i",
+    "ᴊ": "j", "ᴋ": "k", "ʟ": "l", "ᴍ": "m", "ɴ": "n", "ᴏ": "o", "ᴘ": "p", "ǫ": "q", "ʀ": "r",
+    "ꜱ": "s", "ᴛ": "t", "ᴜ": "u", "ᴠ": "v", "ᴡ": "w", "ᴢ": "z",
 }  # fmt: skip
 _CONFUSABLE_TABLE: Final = str.maketrans(_CONFUSABLES)
+_PHONETIC_LETTERS: Final = frozenset("ʙɢʜɪʟɴʀ")
+"""Small capitals that the phonetic alphabet uses as letters of their own ("bɪt", "sɪŋ"): in a
+word with ASCII letters they are transcription, and only a word made of look-alikes alone is
+folded."""
 _CONFUSABLE_WORD_RE: Final = re.compile("[^\\W\\d_]*[" + "".join(_CONFUSABLES) + "][^\\W\\d_]*")
 _GENUINE_CYRILLIC_GREEK_RE: Final = re.compile(
     "[" + "".join(
@@ -575,6 +583,8 @@ def _fold_confusables(text: str) -> tuple[str, list[tuple[int, int]]]:
         word = match.group()
         is_mixed = _ASCII_LETTER_RE.search(word) is not None
         if not is_mixed and not (allow_whole_words and len(word) >= 2):
+            continue
+        if is_mixed and all(c in _PHONETIC_LETTERS for c in word if c in _CONFUSABLES):
             continue
         pieces.append(text[last : match.start()])
         pieces.append(word.translate(_CONFUSABLE_TABLE))
