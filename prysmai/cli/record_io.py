@@ -257,14 +257,27 @@ def _unmarked_utf16(start: bytes) -> str | None:
 
 
 def _decodes(probe: bytes, encoding: str) -> bool:
+    """Whether the probe reads as text in ``encoding``: it decodes, with few control characters.
+
+    Arrays of small 16-bit numbers have the same NUL pattern as Latin text, but decode to
+    control characters and U+0000.
+    """
     # The probe may end inside a surrogate pair (an emoji): then its last unit is left out.
     for end in (len(probe), len(probe) - 2):
         try:
-            probe[:end].decode(encoding)
+            text = probe[:end].decode(encoding, "surrogatepass")
         except UnicodeDecodeError:
             continue
-        return True
+        controls = sum(1 for char in text if char in _BINARY_CONTROLS)
+        return controls <= _MAX_CONTROL_SHARE * len(text)
     return False
+
+
+_BINARY_CONTROLS: Final = frozenset(
+    chr(code) for code in [*range(0x09), *range(0x0E, 0x20), *range(0x7F, 0xA0)]
+)
+"""Control characters (C0 but tab, line ends and form feed; DEL; C1) that text hardly holds."""
+_MAX_CONTROL_SHARE: Final = 0.02
 
 
 _MIN_UTF16_PROBE: Final = 8
@@ -435,11 +448,14 @@ def labelled_fields(value: Any, path: str = "") -> Iterator[tuple[str, str, str]
                 child = f"{here}.{segment}" if here else segment
                 if segment != key:
                     children.append((f"{child}#key", key, ""))
-                children.append((child, item, key_label(key)))
+                # Under a cue key, values nested deeper keep the cue ({"phone": {"home": ...}}).
+                children.append((child, item, key_label(key) or label))
             children.reverse()  # the stack pops the first child first
             pending.extend(children)
         elif isinstance(node, list):
-            items = [(f"{here}.{i}" if here else str(i), item, "") for i, item in enumerate(node)]
+            items = [
+                (f"{here}.{i}" if here else str(i), item, label) for i, item in enumerate(node)
+            ]
             items.reverse()
             pending.extend(items)
 
@@ -447,16 +463,20 @@ def labelled_fields(value: Any, path: str = "") -> Iterator[tuple[str, str, str]
 def key_label(key: str) -> str:
     """The cue a key gives its value (``"phone: "``, ``"SSN: "``, ``"date of birth: "``), or "".
 
-    Keys are read word by word, camelCase and snake_case alike (``mobileNumber``, ``user_dob``).
+    Keys are read word by word, camelCase and snake_case alike; the key must end with the cue
+    word, or with "number" or "date" after it (``mobileNumber``, ``user_dob``, ``birth_date``,
+    ``phones``), so ``phone_model``, ``cellCount`` or ``phone_verified_at`` give no cue.
     """
     if len(key) > _MAX_LABELLED_KEY:
         return ""
     words = _KEY_WORD_RE.findall(_CAMEL_BOUNDARY_RE.sub(" ", key).lower())
-    for word in words:
-        cue = _KEY_CUES.get(word)
-        if cue is not None:
-            return cue + ": "
-    return ""
+    while len(words) >= 2 and words[-1] in _KEY_TAILS:
+        words.pop()
+    if not words:
+        return ""
+    last = words[-1]
+    cue = _KEY_CUES.get(last) or _KEY_CUES.get(last.removesuffix("s"))
+    return cue + ": " if cue is not None else ""
 
 
 _KEY_CUES: Final = {
@@ -467,6 +487,7 @@ _KEY_CUES: Final = {
     "ssn": "SSN",
     **dict.fromkeys(("dob", "birthday", "birthdate", "birth"), "date of birth"),
 }
+_KEY_TAILS: Final = frozenset({"number", "numbers", "no", "num", "nr", "date"})
 _KEY_WORD_RE: Final = re.compile(r"[a-z]+")
 _CAMEL_BOUNDARY_RE: Final = re.compile(r"(?<=[a-z])(?=[A-Z])")
 _MAX_LABELLED_KEY: Final = 64
@@ -546,11 +567,13 @@ def _children(path: str, node: Any, part: str) -> Iterator[tuple[str, Any]]:
             yield joined(int(part) % len(node)), node[int(part)]
 
 
-def map_strings(value: Any, change: Callable[[str], str]) -> tuple[Any, bool]:
+def map_strings(value: Any, change: Callable[[str], str], label: str = "") -> tuple[Any, bool]:
     """Apply ``change`` to every string inside a JSON value, keys and long numbers included.
 
     A number that ``change`` rewrites becomes a string (the placeholder). Objects come back as
-    :class:`JsonObject`, so keys that become the same placeholder are all kept.
+    :class:`JsonObject`, so keys that become the same placeholder are all kept. A string or
+    number under a key that names what it holds is read after that cue (``label``, from
+    :func:`key_label`; it carries into lists and objects below the key).
 
     Raises:
         RecursionError: the value is nested about as deeply as the recursion limit.
@@ -561,46 +584,37 @@ def map_strings(value: Any, change: Callable[[str], str]) -> tuple[Any, bool]:
     if isinstance(value, JsonNumber):
         if not _is_long_number(value):
             return value, False
-        text = number_text(value)  # a card or phone number written as a JSON number
-        new = change(text)
-        return (new, True) if new != text else (value, False)
+        # A card or phone number written as a JSON number; its sign is no part of the value.
+        return _change_text(value, number_text(value).lstrip("-"), label, change)
     if isinstance(value, str):
-        new = change(value)
-        return new, new != value
+        return _change_text(value, value, label, change)
     if isinstance(value, JsonObject):
         changed = False
         result = JsonObject()
         for key, item in value:
             new_key = change(key) if might_contain_pii(key) else key
-            label = key_label(key)
-            if label and isinstance(item, str | JsonNumber):
-                new_item, item_changed = _map_labelled(item, label, change)
-            else:
-                new_item, item_changed = map_strings(item, change)
+            new_item, item_changed = map_strings(item, change, key_label(key) or label)
             result.append((new_key, new_item))
             changed = changed or item_changed or new_key != key
         return (result, True) if changed else (value, False)
     if isinstance(value, list):
-        pairs = [map_strings(item, change) for item in value]
+        pairs = [map_strings(item, change, label) for item in value]
         if any(item_changed for _, item_changed in pairs):
             return [item for item, _ in pairs], True
         return value, False
     return value, False
 
 
-def _map_labelled(value: str, label: str, change: Callable[[str], str]) -> tuple[Any, bool]:
-    """Change a string or long number read after its key's cue (``phone: 4155550134``)."""
-    if isinstance(value, JsonNumber):
-        if not _is_long_number(value):
-            return value, False
-        text = number_text(value)
+def _change_text(
+    value: str, text: str, label: str, change: Callable[[str], str]
+) -> tuple[Any, bool]:
+    """Change ``text`` (``value`` as read), after its key's cue when there is one."""
+    if label:
+        new = change(label + text)
+        new = new[len(label) :] if new.startswith(label) else change(text)
     else:
-        text = value
-    new = change(label + text)
-    new = new[len(label) :] if new.startswith(label) else change(text)
-    if new == text:
-        return value, False
-    return new, True
+        new = change(text)
+    return (new, True) if new != text else (value, False)
 
 
 class ProgressReporter:

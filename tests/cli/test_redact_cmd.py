@@ -297,6 +297,30 @@ def test_jsonl_nested_too_deeply_is_redacted_as_text_with_a_warning(
             id="key-names-as-cues",
         ),
         pytest.param(
+            '{"phone_model": 12345678, "cellCount": 12345678, "phone_verified_at": 1700000000, '
+            '"birthRate": 1234567, "fax_enabled": 12345678, "phone_id": 12345678}',
+            {
+                "phone_model": 12345678,
+                "cellCount": 12345678,
+                "phone_verified_at": 1700000000,
+                "birthRate": 1234567,
+                "fax_enabled": 12345678,
+                "phone_id": 12345678,
+            },
+            id="keys-that-only-start-with-a-cue",
+        ),
+        pytest.param(
+            '{"phones": [4155550134], "phone": {"home": 4155550134}, "tel": -4155550134, '
+            '"birth_date": "1990-05-12"}',
+            {
+                "phones": ["[PHONE_REDACTED]"],
+                "phone": {"home": "[PHONE_REDACTED]"},
+                "tel": "[PHONE_REDACTED]",
+                "birth_date": "[DATE_OF_BIRTH_REDACTED]",
+            },
+            id="cues-carry-into-lists-and-objects",
+        ),
+        pytest.param(
             '{"users": {"bob@example.com": {"plan": "pro"}}}',
             {"users": {"[EMAIL_REDACTED]": {"plan": "pro"}}},
             id="nested-key",
@@ -370,6 +394,12 @@ def test_utf16_input_is_decoded_not_passed_through(
     [
         pytest.param(b"\x00\x01\x02\x03" * 8 + b"\nsee you\n", id="binary"),
         pytest.param("日本語のメモ\n".encode("utf-16-le"), id="utf-16-of-other-scripts"),
+        pytest.param(
+            b"".join((i % 256).to_bytes(2, "little") for i in range(512)), id="16-bit-counter"
+        ),
+        pytest.param(
+            b"".join((i * 7 % 128).to_bytes(2, "little") for i in range(3000)), id="index-buffer"
+        ),
     ],
 )
 def test_input_unlike_latin_utf16_is_not_decoded_as_utf16(
