@@ -60,6 +60,7 @@ _TAG_LAST: Final = 0xE007F
 _TAG_CANCEL: Final = 0xE007F
 _BLACK_FLAG: Final = 0x1F3F4
 _FLAG_SUBDIVISIONS: Final = frozenset({"gbeng", "gbsct", "gbwls"})
+_FLAG_CODE_CHARS: Final = 5
 """The subdivision flags emoji fonts draw (England, Scotland, Wales): a black flag, these tag
 letters, then the cancel tag. Any other tag text after a black flag is hidden text."""
 
@@ -547,6 +548,8 @@ def _take_tags(source: str, index: int, builder: _Builder) -> int:
     end = index
     while end < len(source) and _TAG_FIRST <= ord(source[end]) <= _TAG_LAST:
         end += 1
+        if ord(source[end - 1]) == _TAG_CANCEL:
+            break  # a cancel tag ends a flag; tag text right after it is a run of its own
     is_flag = (
         index > 0
         and ord(source[index - 1]) == _BLACK_FLAG
@@ -559,10 +562,18 @@ def _take_tags(source: str, index: int, builder: _Builder) -> int:
         text = "".join(chr(ord(source[i]) - _TAG_FIRST) for i in positions)
         if not text.strip():
             return end
-        if builder.tag_texts:
-            builder.tag_positions.append(positions[0])  # the space that joins the runs
-        builder.tag_texts.append(text)
-        builder.tag_positions.extend(positions)
+        pieces = [(text, positions)]
+        code = text[:_FLAG_CODE_CHARS]
+        after_flag = index > 0 and ord(source[index - 1]) == _BLACK_FLAG
+        if after_flag and code in _FLAG_SUBDIVISIONS and text != code:
+            # A flag's letters with more tag text and no cancel tag: the rest is its own word.
+            cut = _FLAG_CODE_CHARS
+            pieces = [(code, positions[:cut]), (text[cut:], positions[cut:])]
+        for piece, piece_positions in pieces:
+            if builder.tag_texts:
+                builder.tag_positions.append(piece_positions[0])  # the space joining the runs
+            builder.tag_texts.append(piece)
+            builder.tag_positions.extend(piece_positions)
     return end
 
 
