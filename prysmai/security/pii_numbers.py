@@ -129,11 +129,19 @@ _EAST_ASIAN_ID_CUE: Final = re.compile(
 _EAST_ASIAN_ID_WINDOW: Final = 16
 _UNIT_AFTER: Final = re.compile(
     r"\s?(?:ns|µs|us|ms|s|sec|secs|seconds|bytes|kb|mb|gb|usd|eur|km|kg|원|บาท|円|元|台|件|個"
-    r"|个|명|개)(?![A-Za-z])",
+    r"|个|명|개|timestamp|时间戳|時間戳|タイムスタンプ|타임스탬프)(?![A-Za-z])",
     re.IGNORECASE,
 )
 _CUE_NOTE_RE: Final = re.compile(r"[(（][^()（）]{0,24}[)）]|#[0-9]{1,2}(?=\s*[:：])")
 _CUE_WINDOW: Final = 40
+
+
+def _is_compact_date_time(raw: str) -> bool:
+    """Digits that read as a date and time written together (``20230101123456``)."""
+    if len(raw) not in (12, 14) or not raw.isdigit() or raw[:2] not in ("19", "20"):
+        return False
+    month, day, hour, minute = (int(raw[i : i + 2]) for i in (4, 6, 8, 10))
+    return 1 <= month <= 12 and 1 <= day <= 31 and hour < 24 and minute < 60
 _LONGEST_DATE: Final = len("2024-12-31")
 _VERSION_WINDOW: Final = 20
 _NOT_PHONE_WINDOW: Final = 24
@@ -350,6 +358,8 @@ def _classify_phone(
         return None  # an order, invoice or reference number
     if _UNIT_AFTER.match(text, end):
         return None  # a quantity: "took 12345678 ns", "1290000원"
+    if _DATE_SHAPE.match(raw) or _is_compact_date_time(raw):
+        return None  # "phone: 2023-01-01 12:34", "电话 20230101123456": when, not a number
     if _has_phone_cue(text, text[max(0, start - _CUE_WINDOW) : start], end):
         return Candidate(PHONE, "phone", start, end)
     return None

@@ -422,6 +422,9 @@ def test_phone_cue_words_of_east_asian_languages_mark_bare_numbers(text: str, nu
         pytest.param("The call took 12345678 ns", id="duration"),
         pytest.param("call stack depth 1234567", id="stack-depth"),
         pytest.param("contact count: 12345678", id="count"),
+        pytest.param("phone: 2023-01-01 12:34:56", id="date-time-after-a-cue"),
+        pytest.param("电话 20230101123456", id="compact-date-time"),
+        pytest.param("手机 1700000000 时间戳", id="timestamp-after"),
     ],
 )
 def test_bare_eleven_digit_numbers_without_a_phone_cue_stay_clean(text: str) -> None:
