@@ -597,6 +597,8 @@ def _fold_confusables(text: str) -> tuple[str, list[tuple[int, int]]]:
             continue
         if is_mixed and all(c in _PHONETIC_LETTERS for c in word if c in _CONFUSABLES):
             continue
+        if is_mixed and _is_transcription(text, match.start(), match.end()):
+            continue
         pieces.append(text[last : match.start()])
         pieces.append(word.translate(_CONFUSABLE_TABLE))
         last = match.end()
@@ -604,6 +606,13 @@ def _fold_confusables(text: str) -> tuple[str, list[tuple[int, int]]]:
             folded.append((match.start(), match.end()))
     pieces.append(text[last:])
     return "".join(pieces), folded
+
+
+def _is_transcription(text: str, start: int, end: int) -> bool:
+    """A word written between slashes or square brackets ("/dɒɡ/", "[bɪt]"): phonetics."""
+    before = text[start - 1] if start else ""
+    after = text[end] if end < len(text) else ""
+    return before in ("/", "[") or after in ("/", "]")
 
 
 def _homoglyph_signal(spans: list[tuple[int, int]]) -> tuple[Obfuscation, ...]:

@@ -185,12 +185,17 @@ _NON_LATIN_TLD: Final = re.compile(
 _TLD_RESOURCE: Final = "tlds-alpha-by-domain.txt"
 """IANA's list of top-level domains (data.iana.org/TLD/), as published; its first line dates it."""
 _SPECIAL_USE_TLDS: Final = frozenset(
-    {"test", "example", "invalid", "localhost", "local", "internal", "lan", "corp", "home"}
-)
+    {
+        "test", "example", "invalid", "localhost", "local", "internal", "lan", "corp", "home",
+        "intranet", "private",
+    }
+)  # fmt: skip
 """Names reserved for tests and private networks, used in real company addresses."""
 _LATIN_TLD: Final = re.compile(r"[a-z]{2,24}|xn--[a-z0-9]{2,59}")
 _SCALE_LABEL: Final = re.compile(r"[1-9]x")
-"""``@2x``: the scale of an image asset (``icon@2x.png``, ``banner@2x.mov``), not a domain."""
+"""``@2x``: the scale of an asset (``banner@2x.mov``), not a domain, when the top-level domain
+is also a media or archive extension (``jane@3x.ai`` stays an address)."""
+_FILE_LIKE_TLDS: Final = frozenset({"mov", "zip"})
 _URL_USERINFO: Final = re.compile(r"://[^\s/@]*:$")
 
 _IPV6_COLON: Final = re.compile(r":[0-9A-Fa-f]{0,4}:")
@@ -337,7 +342,8 @@ def _email_end(text: str, domain: str, domain_start: int) -> int | None:
     trailing it are left out of the address.
     """
     labels = domain.rstrip(_ZERO_WIDTH).split(".")
-    if _SCALE_LABEL.fullmatch(labels[0].translate(_WITHOUT_ZERO_WIDTH).lower()):
+    plain = [label.translate(_WITHOUT_ZERO_WIDTH).lower() for label in labels]
+    if _SCALE_LABEL.fullmatch(plain[0]) and plain[-1] in _FILE_LIKE_TLDS:
         return None
     has_hyphen = "-" in domain
     while len(labels) >= 2:
@@ -358,11 +364,13 @@ def is_top_level_domain(label: str) -> bool:
     package ships without it, any 2 to 24 letters pass.
     """
     lowered = label.lower()
+    known = _iana_tlds()
     if not lowered.isascii():
-        return _NON_LATIN_TLD.fullmatch(label) is not None
+        # IANA lists internationalised domains in punycode; their Unicode forms count too.
+        in_list = known is not None and lowered in known
+        return in_list or _NON_LATIN_TLD.fullmatch(label) is not None
     if _LATIN_TLD.fullmatch(lowered) is None:
         return False
-    known = _iana_tlds()
     return known is None or lowered in known or lowered in _SPECIAL_USE_TLDS
 
 
@@ -371,9 +379,13 @@ def _iana_tlds() -> frozenset[str] | None:
     data = read_shipped(_TLD_RESOURCE)
     if data is None:  # pragma: no cover - the list ships in the package
         return None
-    return frozenset(
-        line.strip().lower() for line in data.splitlines() if line.strip() and line[0] != "#"
-    )
+    names = {line.strip().lower() for line in data.splitlines() if line.strip()[:1] not in "#"}
+    for name in [name for name in names if name.startswith("xn--")]:
+        try:
+            names.add(name.encode("ascii").decode("idna"))
+        except UnicodeError:  # pragma: no cover - a label the codec's older rules refuse
+            continue
+    return frozenset(names)
 
 
 def _find_ipv6(text: str) -> Iterator[Candidate]:

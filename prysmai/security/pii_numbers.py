@@ -132,7 +132,11 @@ _UNIT_AFTER: Final = re.compile(
     r"|个|명|개|timestamp|时间戳|時間戳|タイムスタンプ|타임스탬프)(?![A-Za-z])",
     re.IGNORECASE,
 )
-_CUE_NOTE_RE: Final = re.compile(r"[(（][^()（）]{0,24}[)）]|#[0-9]{1,2}(?=\s*[:：])")
+_MAX_NOTE_CHARS: Final = 50
+_NOTE_BEFORE_NUMBER: Final = re.compile(
+    r"\s*(?:[(（][^()（）]{0,48}[)）]\s*[:：]?|#[0-9]{1,2}\s*[:：])\s*$"
+)
+_LONGEST_CUE: Final = 24
 _CUE_WINDOW: Final = 40
 
 
@@ -360,7 +364,7 @@ def _classify_phone(
         return None  # a quantity: "took 12345678 ns", "1290000원"
     if _DATE_SHAPE.match(raw) or _is_compact_date_time(raw):
         return None  # "phone: 2023-01-01 12:34", "电话 20230101123456": when, not a number
-    if _has_phone_cue(text, text[max(0, start - _CUE_WINDOW) : start], end):
+    if _has_phone_cue(text, text[max(0, start - _CUE_WINDOW - _MAX_NOTE_CHARS) : start], end):
         return Candidate(PHONE, "phone", start, end)
     return None
 
@@ -451,9 +455,14 @@ def _is_possible_international(raw: str) -> bool:
 
 
 def _has_phone_cue(text: str, window: str, end: int) -> bool:
-    # A note between the cue and the number ("Phone (24/7):", "电话（9点-18点）：", "Mobile #2:")
-    # holds digits that are not another number the cue could be about.
-    window = _CUE_NOTE_RE.sub(" ", window)
+    note = _NOTE_BEFORE_NUMBER.search(window)
+    if note is not None:
+        # A note right between the cue and the number ("Phone (24/7):", "电话（9点-18点）：",
+        # "Mobile #2:") holds digits that are no other number the cue could be about.
+        cue = _PHONE_CUE_BEFORE.search(window, max(0, note.start() - _LONGEST_CUE), note.start())
+        if cue is not None and not window[cue.end() : note.start()].strip():
+            return True
+    window = window[-_CUE_WINDOW:]
     last_digit = max(window.rfind(digit) for digit in "0123456789")
     if _PHONE_CUE_BEFORE.search(window, last_digit + 1):
         return True

@@ -401,6 +401,11 @@ def test_numbers_broken_up_by_invisible_characters_are_found_whole(
         pytest.param("客服电话（工作日9点-18点）：13812345678", "13812345678", id="hours-note"),
         pytest.param("Phone (24/7): 4155550134", "4155550134", id="parenthesised-note"),
         pytest.param("Mobile #2: 4155550134", "4155550134", id="numbered-label"),
+        pytest.param(
+            "Phone (mobile, preferred; evenings only after 6pm): 4155550134",
+            "4155550134",
+            id="long-note",
+        ),
     ],
 )
 def test_phone_cue_words_of_east_asian_languages_mark_bare_numbers(text: str, number: str) -> None:
@@ -425,6 +430,7 @@ def test_phone_cue_words_of_east_asian_languages_mark_bare_numbers(text: str, nu
         pytest.param("phone: 2023-01-01 12:34:56", id="date-time-after-a-cue"),
         pytest.param("电话 20230101123456", id="compact-date-time"),
         pytest.param("手机 1700000000 时间戳", id="timestamp-after"),
+        pytest.param("phone model XR (2024 edition, 256 GB) 12345678", id="note-after-a-model"),
     ],
 )
 def test_bare_eleven_digit_numbers_without_a_phone_cue_stay_clean(text: str) -> None:
@@ -459,6 +465,9 @@ def test_file_names_with_an_at_sign_are_no_address(text: str) -> None:
         pytest.param("write to dev@team.sh today", "dev@team.sh", id="sh-is-a-domain"),
         pytest.param("sent user@example.com.png", "user@example.com", id="extension-dropped"),
         pytest.param("mail bob@corp.internal now", "bob@corp.internal", id="private-network"),
+        pytest.param("mail bob@corp.intranet now", "bob@corp.intranet", id="rfc-6762-name"),
+        pytest.param("mail x@сайт.католик now", "x@сайт.католик", id="cyrillic-gtld"),
+        pytest.param("mail jane@3x.ai now", "jane@3x.ai", id="scale-like-domain"),
         pytest.param("mail ceo@startup.technology now", "ceo@startup.technology", id="new-gtld"),
         pytest.param(
             "mail x@xn--80ak6aa92e.xn--p1ai now", "x@xn--80ak6aa92e.xn--p1ai", id="punycode"
