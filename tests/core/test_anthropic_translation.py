@@ -423,9 +423,9 @@ MESSAGE_START = (
     ],
     ids=["error-event", "truncated", "invalid-json"],
 )
-def test_a_broken_stream_raises_after_the_text_received(tail, message, client_for):
+def test_a_broken_stream_raises_after_the_text_received(tail, message, client_for, capture):
     with ScriptedServer([MESSAGE_START, tail]) as server:
-        client = client_for(server)
+        client = client_for(server, capture)
         stream = client.chat.completions.create(
             model="claude-x", stream=True, messages=[{"role": "user", "content": "Hi"}]
         )
@@ -435,6 +435,9 @@ def test_a_broken_stream_raises_after_the_text_received(tail, message, client_fo
                 received += chunk.choices[0].delta.content or ""
 
     assert received == "Par"
+    # What arrived before the break is recorded: message_start gave the input tokens.
+    [span] = capture.attributes()
+    assert span[semconv.USAGE_INPUT_TOKENS] == 3
 
 
 async def test_async_client_streams_a_recorded_answer(cassette, capture):

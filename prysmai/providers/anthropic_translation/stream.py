@@ -118,8 +118,8 @@ class StreamTranslator:
         self.is_finished = False
         """``[DONE]`` or an error event was produced: later input is ignored."""
         self.usage: dict[str, Any] | None = None
-        """The answer's usage in OpenAI's format, once the message ended (sent to the caller
-        only when asked for, but known either way)."""
+        """The answer's usage so far in OpenAI's format (sent to the caller only when asked
+        for, but known either way; a stream cut short keeps what had arrived)."""
 
     def feed(self, chunk: bytes) -> bytes:
         """Translate the events ``chunk`` completes; returns ``b""`` while none is complete."""
@@ -235,7 +235,6 @@ class StreamTranslator:
 
     def _message_stop(self) -> bytes:
         self.is_finished = True
-        self.usage = chat_usage(self._usage)
         if not self._include_usage:
             return _DONE
         usage_chunk = self._envelope()
@@ -249,6 +248,7 @@ class StreamTranslator:
             self._usage.update(
                 {k: v for k, v in usage.items() if isinstance(v, int) and not isinstance(v, bool)}
             )
+            self.usage = chat_usage(self._usage)
 
     def _envelope(self) -> dict[str, Any]:
         return {
