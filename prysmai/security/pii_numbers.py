@@ -146,6 +146,8 @@ def _is_compact_date_time(raw: str) -> bool:
         return False
     month, day, hour, minute = (int(raw[i : i + 2]) for i in (4, 6, 8, 10))
     return 1 <= month <= 12 and 1 <= day <= 31 and hour < 24 and minute < 60
+
+
 _LONGEST_DATE: Final = len("2024-12-31")
 _VERSION_WINDOW: Final = 20
 _NOT_PHONE_WINDOW: Final = 24
