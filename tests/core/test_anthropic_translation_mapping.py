@@ -68,6 +68,20 @@ def test_images_from_data_urls_and_web_urls():
     ]
 
 
+@pytest.mark.parametrize(
+    "part",
+    [
+        {"type": "image_url", "image_url": {"url": "https://x.test/a.jpg"}, "foo": 1},
+        {"type": "image_url", "image_url": {"url": "https://x.test/a.jpg", "bar": 2}},
+        {"type": "image_url", "image_url": {"url": "data:image/png;base64,"}},
+    ],
+    ids=["unknown-part-field", "unknown-image-field", "empty-image"],
+)
+def test_image_parts_with_unknown_fields_or_no_data_are_refused(part):
+    with pytest.raises(TranslationError):
+        body_of(messages=[{"role": "user", "content": [part]}])
+
+
 def test_tool_calls_and_consecutive_tool_results_merge_into_alternating_turns():
     messages = body_of(
         messages=[

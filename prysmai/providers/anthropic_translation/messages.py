@@ -172,6 +172,11 @@ def _user_content(content: Any, where: str) -> tuple[list[Block], str | None]:
         if kind == "text":
             blocks.append(_text_part(part, part_where))
         elif kind == "image_url":
+            extra = set(part) - {"type", "image_url"}
+            if extra:
+                raise TranslationError(
+                    f"{part_where}: unsupported field(s) {sorted(extra)}", param=part_where
+                )
             blocks.append(_image_block(part.get("image_url"), part_where))
         else:
             raise TranslationError(
@@ -186,6 +191,11 @@ def _image_block(image: Any, where: str) -> Block:
     url = image.get("url") if isinstance(image, dict) else None
     if not isinstance(url, str):
         raise TranslationError(f"{where}.image_url.url must be a string", param=where)
+    extra = set(image) - {"url", "detail"}
+    if extra:
+        raise TranslationError(
+            f"{where}.image_url: unsupported field(s) {sorted(extra)}", param=where
+        )
     if image.get("detail") not in (None, "auto"):
         raise TranslationError(
             f"{where}.image_url.detail {image['detail']!r}: Anthropic has no image detail "
@@ -207,7 +217,8 @@ def _image_block(image: Any, where: str) -> Block:
             param=where,
         )
     try:
-        binascii.a2b_base64(data)
+        if not binascii.a2b_base64(data):
+            raise binascii.Error("no data")
     except binascii.Error as error:
         raise TranslationError(f"{where}: the data: URL is not valid base64", param=where) from (
             error
