@@ -65,12 +65,22 @@ _NON_LETTER_BYTES: Final = bytes(code for code in range(128) if not chr(code).is
 # text seen before but make every new text's DFA states bigger and slower to build.
 _LEET_SIGN: Final = 0
 _SPACING_SIGN: Final = 1
+_GLUED_LETTERS: Final = 22
+_WORD_SEPARATORS: Final = "\u00b7\u2027\u02bc\u0640\u2010\u2011\u30fb"
+"""Middle dots, the modifier apostrophe, the Arabic tatweel and Unicode hyphens: put between
+the letters of a word they leave it readable, and are dropped when words are squashed."""
+_SQUASH_TABLE: Final = {**_NON_LETTERS, **dict.fromkeys(map(ord, _WORD_SEPARATORS))}
 
 
 def _signs() -> re2._Regexp:
     signs = re2.Set.SearchSet(re2.Options())
     signs.Add(r"[a-z][0-9@$|!][a-z0-9@$|!]|[0-9@$|!][a-z]")
-    signs.Add(r"(?:\b[a-z][^a-z0-9\n]{1,3}){3}[a-z]\b|['\"`] ?\+ ?['\"`]|[a-z]\.[a-z]\.[a-z]")
+    signs.Add(
+        r"(?:\b[a-z][^a-z0-9\n]{1,3}){3}[a-z]\b|['\"`] ?\+ ?['\"`]|[a-z]\.[a-z]\.[a-z]"
+        # Words glued together ("ignoreallpreviousinstructions", camelCase once lower-cased)
+        # or split inside by a mark that is no punctuation of prose ("ign·ore", "ignـore").
+        rf"|[a-z]{{{_GLUED_LETTERS},}}|[a-z][{_WORD_SEPARATORS}]+[a-z]"
+    )
     signs.Compile()
     return signs
 
@@ -217,13 +227,13 @@ class InjectionDetector:
             # A look-alike letter spaced out on its own ("I g n о r e") is a one-letter word to
             # the normaliser, which leaves it alone; squashed, it is part of a Latin word.
             text = fold_look_alikes(data.decode("utf-8", "surrogatepass"))
-            squashed_data = text.encode("utf-8", "surrogatepass").translate(None, _NON_LETTER_BYTES)
+            squashed_data = text.translate(_SQUASH_TABLE).encode("utf-8", "surrogatepass")
         matched = self._squashed_set.Match(squashed_data)
         if not matched:
             return []
         if text is None:
             text = data.decode("utf-8", "surrogatepass")
-        squashed = text.translate(_NON_LETTERS)
+        squashed = text.translate(_SQUASH_TABLE)
         findings: list[Finding] = []
         kept: list[int] = []
         for set_index in matched:
@@ -232,7 +242,11 @@ class InjectionDetector:
             if rule_index in found or compiled.squashed is None:
                 continue
             if not kept:
-                kept = [i for i, char in enumerate(text) if char.isalpha() or not char.isascii()]
+                kept = [
+                    i
+                    for i, char in enumerate(text)
+                    if char.isalpha() or not (char.isascii() or char in _WORD_SEPARATORS)
+                ]
             match = compiled.squashed.search(squashed)
             if match is None:  # pragma: no cover - the set and the single regex agree
                 continue
