@@ -19,36 +19,46 @@ from prysmai.providers.anthropic_translation import exchange
 from prysmai.providers.anthropic_translation.stream import StreamTranslator
 
 
+class _Translation:
+    """What the sync and async streams share: the translator, and where it leaves the usage."""
+
+    def __init__(self, upstream: Any, translator: StreamTranslator) -> None:
+        self._upstream = upstream
+        self._translator = translator
+        self.extensions: dict[str, Any] = {}
+        """The translated answer's extensions, where the stream leaves its usage."""
+
+    def _step(self, chunk: bytes) -> bytes:
+        out = self._translator.feed(chunk)
+        if self._translator.usage is not None:
+            # Before "[DONE]" reaches the caller, so it is there when the call is recorded.
+            self.extensions[TRANSLATED_USAGE] = self._translator.usage
+        return out
+
+
+# One translation per answer: a second iteration (the SDK drains the answer after "[DONE]")
+# continues it, where reading the upstream answer again would fail.
+
+
 @functools.cache
 def _sync_stream_class(http_module: ModuleType) -> type[Any]:
-    class TranslatedSyncStream(http_module.SyncByteStream):  # type: ignore[name-defined,misc]
+    class TranslatedSyncStream(_Translation, http_module.SyncByteStream):  # type: ignore[name-defined,misc]
         """Anthropic's decoded stream bytes in, OpenAI chunk events out, as they arrive."""
 
-        def __init__(self, upstream: Any, translator: StreamTranslator) -> None:
-            self._upstream = upstream
-            self._translator = translator
-            self.extensions: dict[str, Any] = {}
-            """The translated answer's extensions, where the stream leaves its usage."""
-            self._chunks: Iterator[bytes] | None = None
+        _chunks: Iterator[bytes] | None = None
 
         def __iter__(self) -> Iterator[bytes]:
-            # One translation per answer: a second iteration (the SDK drains the answer after
-            # "[DONE]") continues it, where reading the upstream answer again would fail.
             if self._chunks is None:
                 self._chunks = self._translate()
             yield from self._chunks
 
         def _translate(self) -> Iterator[bytes]:
-            translator = self._translator
             try:
                 for chunk in self._upstream.iter_bytes():
-                    out = translator.feed(chunk)
-                    if translator.usage is not None:
-                        # Before "[DONE]" reaches the caller, so it is there when recorded.
-                        self.extensions[TRANSLATED_USAGE] = translator.usage
+                    out = self._step(chunk)
                     if out:
                         yield out
-                tail = translator.finish()
+                tail = self._translator.finish()
                 if tail:
                     yield tail
             finally:
@@ -62,35 +72,24 @@ def _sync_stream_class(http_module: ModuleType) -> type[Any]:
 
 @functools.cache
 def _async_stream_class(http_module: ModuleType) -> type[Any]:
-    class TranslatedAsyncStream(http_module.AsyncByteStream):  # type: ignore[name-defined,misc]
+    class TranslatedAsyncStream(_Translation, http_module.AsyncByteStream):  # type: ignore[name-defined,misc]
         """Anthropic's decoded stream bytes in, OpenAI chunk events out, as they arrive."""
 
-        def __init__(self, upstream: Any, translator: StreamTranslator) -> None:
-            self._upstream = upstream
-            self._translator = translator
-            self.extensions: dict[str, Any] = {}
-            """The translated answer's extensions, where the stream leaves its usage."""
-            self._chunks: AsyncIterator[bytes] | None = None
+        _chunks: AsyncIterator[bytes] | None = None
 
         async def __aiter__(self) -> AsyncIterator[bytes]:
-            # One translation per answer: a second iteration (the SDK drains the answer after
-            # "[DONE]") continues it, where reading the upstream answer again would fail.
             if self._chunks is None:
                 self._chunks = self._translate()
             async for out in self._chunks:
                 yield out
 
         async def _translate(self) -> AsyncIterator[bytes]:
-            translator = self._translator
             try:
                 async for chunk in self._upstream.aiter_bytes():
-                    out = translator.feed(chunk)
-                    if translator.usage is not None:
-                        # Before "[DONE]" reaches the caller, so it is there when recorded.
-                        self.extensions[TRANSLATED_USAGE] = translator.usage
+                    out = self._step(chunk)
                     if out:
                         yield out
-                tail = translator.finish()
+                tail = self._translator.finish()
                 if tail:
                     yield tail
             finally:
