@@ -177,6 +177,7 @@ def print_what_next(db_path: Path) -> None:
         "\nWhat next\n"
         f"  These calls are stored in {db_path}\n"
         f"  Watch calls as they happen:  prysmai traces --db {db_path} --follow\n"
+        f"  See them in a dashboard:     prysmai serve --db {db_path}\n"
         "  In your own app:             client = prysmai.monitor(OpenAI())  then  prysmai traces\n"
         "  Send spans to an OpenTelemetry backend instead of the local store:\n"
         "      OTEL_EXPORTER_OTLP_ENDPOINT=http://localhost:4318 python your_app.py\n"
