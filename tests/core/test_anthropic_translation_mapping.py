@@ -241,6 +241,7 @@ def test_message_usage_and_stop_reasons():
     ]
     assert finish_reason("some_new_reason") == "some_new_reason"
     assert chat_usage({})["total_tokens"] == 0
+    assert chat_usage({"input_tokens": -105, "output_tokens": 2.5})["total_tokens"] == 0
 
 
 def test_error_bodies():

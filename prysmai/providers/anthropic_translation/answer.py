@@ -30,7 +30,8 @@ def finish_reason(stop_reason: Any) -> str | None:
 
 
 def _count(value: Any) -> int:
-    return value if isinstance(value, int) and not isinstance(value, bool) else 0
+    # A count that is not a whole number of tokens, or is negative, counts as none.
+    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else 0
 
 
 def chat_usage(usage: dict[str, Any]) -> dict[str, Any]:
