@@ -18,6 +18,7 @@ import importlib.util
 import math
 import os
 import secrets
+import shutil
 import sys
 import time
 from collections.abc import Callable
@@ -171,14 +172,24 @@ def show_recorded_calls(db_path: Path, since_ns: int | None) -> None:
         prysmai_cli(argv)
 
 
+def _cli_name() -> str:
+    """How to call the command line from a shell: its path when not on PATH (a fresh .venv)."""
+    beside = Path(sys.executable).parent / "prysmai"
+    if shutil.which("prysmai") is not None or not beside.exists():
+        return "prysmai"
+    relative = os.path.relpath(beside)
+    return str(beside) if relative.startswith("..") else relative
+
+
 def print_what_next(db_path: Path) -> None:
     """Tell the user where the calls are and how to go on."""
+    cli = _cli_name()
     print(
         "\nWhat next\n"
         f"  These calls are stored in {db_path}\n"
-        f"  Watch calls as they happen:  prysmai traces --db {db_path} --follow\n"
-        f"  See them in a dashboard:     prysmai serve --db {db_path}\n"
-        "  In your own app:             client = prysmai.monitor(OpenAI())  then  prysmai traces\n"
+        f"  Watch calls as they happen:  {cli} traces --db {db_path} --follow\n"
+        f"  See them in a dashboard:     {cli} serve --db {db_path}\n"
+        f"  In your own app:             client = prysmai.monitor(OpenAI())  then  {cli} traces\n"
         "  Send spans to an OpenTelemetry backend instead of the local store:\n"
         "      OTEL_EXPORTER_OTLP_ENDPOINT=http://localhost:4318 python your_app.py\n"
         "  The examples this demo ran are in examples/ (each runs alone too)."

@@ -367,7 +367,8 @@ def _aggregate(window_s: float | None, rows: list[tuple[object, ...]]) -> Stats:
         totals.calls += 1
         if isinstance(cost, float | int):
             totals.cost_usd += cost
-        else:
+        elif isinstance(tokens_in, int) or isinstance(tokens_out, int):
+            # Tokens but no price: an unpriced model. A failed call has neither to price.
             totals.unknown_cost_count += 1
 
     cost_by_model = tuple(

@@ -36,7 +36,7 @@ from rich.progress import (
 )
 
 from prysmai.cli.common import UsageError
-from prysmai.security.pii import might_contain_pii
+from prysmai.security.pii import detect_pii, might_contain_pii
 
 BLOCK_CHARS: Final = 16_384
 """Plain text is scanned in blocks of whole lines of about this size, so that a cue on one line
@@ -76,7 +76,11 @@ def report_input_problems(stats: InputStats) -> None:
     if stats.wide_encoding:
         warn(f"the input was {stats.wide_encoding}; it was decoded, and output is UTF-8")
     if stats.is_binary:
-        warn("the input looks binary (NUL bytes); it was processed as text")
+        warn(
+            "the input looks binary (NUL bytes); it was processed as text, so PII stored in a "
+            "form this tool does not read (such as UTF-16 of non-Latin text without a byte "
+            "order mark) was neither found nor redacted"
+        )
     if stats.invalid_utf8_lines:
         warn(
             f"{stats.invalid_utf8_lines} line(s) were not valid UTF-8; their invalid bytes were "
@@ -495,7 +499,9 @@ _MAX_LABELLED_KEY: Final = 64
 
 def path_segment(key: str, index: int) -> str:
     """A key as a path segment; one that may hold personal data is named by its position."""
-    return f"<key {index}>" if might_contain_pii(key) else key
+    # The cheap pre-check first; a key is hidden only when it really holds PII ("dob" is a
+    # cue word, not personal data).
+    return f"<key {index}>" if might_contain_pii(key) and detect_pii(key) else key
 
 
 def _is_long_number(number: JsonNumber) -> bool:

@@ -121,7 +121,7 @@ def test_api_stats_counts_the_window(collector):
     assert (hour["error_count"], hour["error_rate"]) == (1, 0.25)
     assert hour["threats"] == {"low": 1, "medium": 1, "high": 1}
     assert hour["cost_usd"] == pytest.approx(0.25 + 2 * 0.0000222)
-    assert hour["unknown_cost_count"] == 1
+    assert hour["unknown_cost_count"] == 0  # the blocked call had nothing to price
     assert (hour["input_tokens"], hour["output_tokens"]) == (36, 102)
     assert hour["latency_ms"]["p50"] == 250.0
     assert collector.get("/api/stats?window=2y").status == 400
