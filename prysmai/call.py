@@ -53,7 +53,6 @@ class CallRecord:
         "status_code",
         "answer_extensions",
         "tail",
-        "usage_includes_cache",
     )
 
     def __init__(
@@ -76,10 +75,8 @@ class CallRecord:
         self.status_code = 0
         self.response_headers: Any = None
         self.answer_extensions: dict[str, Any] | None = None
-        """A translated answer's extensions (they carry what the translation learned)."""
-        self.usage_includes_cache = False
-        """The answer was translated into OpenAI's format, whose prompt tokens include cached
-        ones, whatever the provider's own convention."""
+        """A translated answer's extensions (they carry what the translation learned); None
+        for an answer in the provider's own format."""
         self.response_ns = 0
         self.chunks: list[bytes] = []
         self.chunk_times_ns: list[int] = []

@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 import math
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from types import ModuleType
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -231,23 +231,41 @@ def wrap_http_client(http_client: Any, recorder: Recorder) -> Any:
     unobserved. Transports that are already prysmai's are unwrapped first, so a call is never
     recorded twice.
     """
+
+    def monitoring(module: ModuleType, is_async: bool) -> Callable[[Any], Any]:
+        wrapper_class = async_transport_class(module) if is_async else sync_transport_class(module)
+        return lambda transport: wrapper_class(_unwrap(transport), recorder)
+
+    clone = clone_http_client(http_client, monitoring)
+    setattr(clone, _MARKER, recorder)
+    return clone
+
+
+def clone_http_client(
+    http_client: Any, wrapping: Callable[[ModuleType, bool], Callable[[Any], Any]]
+) -> Any:
+    """Return a shallow copy of an SDK's HTTP client with each of its transports wrapped.
+
+    ``wrapping(http_module, is_async)`` gives the function that wraps one transport; it is
+    applied to the client's transport and to those of its proxy mounts. The copy shares the
+    original's settings and connection pools.
+    """
     module = http_module_of(http_client)
     is_async = isinstance(http_client, module.AsyncClient)
-    wrapper_class = async_transport_class(module) if is_async else sync_transport_class(module)
+    wrap = wrapping(module, is_async)
     client_class = type(http_client)
     if client_class.__name__ in ("SyncHttpxClientWrapper", "AsyncHttpxClientWrapper"):
         # The SDK's wrapper closes its pool when collected; the copy must not close a shared pool.
         client_class = module.AsyncClient if is_async else module.Client
     clone: Any = object.__new__(client_class)
     clone.__dict__.update(copy.copy(http_client.__dict__))
-    clone._transport = wrapper_class(_unwrap(http_client._transport), recorder)
+    clone._transport = wrap(http_client._transport)
     clone._mounts = {
-        pattern: None if transport is None else wrapper_class(_unwrap(transport), recorder)
+        pattern: None if transport is None else wrap(transport)
         for pattern, transport in http_client._mounts.items()
     }
     # Keep the original alive: the SDK's wrapper closes the shared pool when it is collected.
     clone._prysm_origin = getattr(http_client, "_prysm_origin", http_client)
-    setattr(clone, _MARKER, recorder)
     return clone
 
 

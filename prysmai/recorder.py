@@ -134,7 +134,7 @@ class Recorder:
         model = details.response_model or details.request_model
         # A translated answer counts cached tokens inside its prompt tokens, as OpenAI does,
         # even when the provider's own answers count them apart.
-        cache_exclusive = False if call.usage_includes_cache else None
+        cache_exclusive = False if call.answer_extensions is not None else None
         return self.price_book.cost(
             self.client_info.provider, model, details.usage, cache_exclusive=cache_exclusive
         )

@@ -72,7 +72,6 @@ def _observe_response(call: CallRecord, response: Any, stream_class: type[Any]) 
     call.status_code = response.status_code
     call.response_headers = response.headers
     if response.extensions.get(TRANSLATED_ANSWER):
-        call.usage_includes_cache = True
         call.answer_extensions = response.extensions
     call.response_ns = time.perf_counter_ns()
     content = getattr(response, "_content", None)
@@ -126,12 +125,46 @@ def _check_answer(
     return replacement
 
 
+class DelegatingTransport:
+    """Closing and context management passed on to the wrapped transport, ``inner``."""
+
+    inner: Any
+
+    def close(self) -> None:
+        """Close the wrapped transport."""
+        self.inner.close()
+
+    def __enter__(self) -> Any:
+        self.inner.__enter__()
+        return self
+
+    def __exit__(self, *args: Any) -> None:
+        self.inner.__exit__(*args)
+
+
+class AsyncDelegatingTransport:
+    """:class:`DelegatingTransport` for async transports."""
+
+    inner: Any
+
+    async def aclose(self) -> None:
+        """Close the wrapped transport."""
+        await self.inner.aclose()
+
+    async def __aenter__(self) -> Any:
+        await self.inner.__aenter__()
+        return self
+
+    async def __aexit__(self, *args: Any) -> None:
+        await self.inner.__aexit__(*args)
+
+
 @functools.cache
 def sync_transport_class(http_module: ModuleType) -> type[Any]:
     """Build the monitoring transport class for ``httpx`` or ``httpx2`` clients."""
     stream_class = sync_stream_class(http_module)
 
-    class MonitoringTransport(http_module.BaseTransport):  # type: ignore[name-defined,misc]
+    class MonitoringTransport(DelegatingTransport, http_module.BaseTransport):  # type: ignore[name-defined,misc]
         """Wraps a sync transport; records model calls, passes everything else straight on."""
 
         def __init__(self, inner: Any, recorder: Recorder) -> None:
@@ -159,16 +192,6 @@ def sync_transport_class(http_module: ModuleType) -> type[Any]:
                 report_fault("observing a response")
             return response
 
-        def close(self) -> None:
-            self.inner.close()
-
-        def __enter__(self) -> Any:
-            self.inner.__enter__()
-            return self
-
-        def __exit__(self, *args: Any) -> None:
-            self.inner.__exit__(*args)
-
     return MonitoringTransport
 
 
@@ -177,7 +200,7 @@ def async_transport_class(http_module: ModuleType) -> type[Any]:
     """Build the monitoring transport class for ``httpx`` or ``httpx2`` async clients."""
     stream_class = async_stream_class(http_module)
 
-    class AsyncMonitoringTransport(http_module.AsyncBaseTransport):  # type: ignore[name-defined,misc]
+    class AsyncMonitoringTransport(AsyncDelegatingTransport, http_module.AsyncBaseTransport):  # type: ignore[name-defined,misc]
         """Wraps an async transport; records model calls, passes everything else straight on."""
 
         def __init__(self, inner: Any, recorder: Recorder) -> None:
@@ -204,16 +227,6 @@ def async_transport_class(http_module: ModuleType) -> type[Any]:
             except Exception:
                 report_fault("observing a response")
             return response
-
-        async def aclose(self) -> None:
-            await self.inner.aclose()
-
-        async def __aenter__(self) -> Any:
-            await self.inner.__aenter__()
-            return self
-
-        async def __aexit__(self, *args: Any) -> None:
-            await self.inner.__aexit__(*args)
 
     return AsyncMonitoringTransport
 

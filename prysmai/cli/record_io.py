@@ -417,21 +417,14 @@ def _dump_string(text: str) -> str:
 _LINE_BREAK_ESCAPES: Final = {0x85: "\\u0085", 0x2028: "\\u2028", 0x2029: "\\u2029"}
 
 
-def string_fields(value: Any, path: str = "") -> Iterator[tuple[str, str]]:
-    """Yield (dotted path, text) for every string inside a JSON value.
+def labelled_fields(value: Any, path: str = "") -> Iterator[tuple[str, str, str]]:
+    """Yield (dotted path, label, text) for every string inside a JSON value.
 
     Besides string values, object keys that may hold personal data (path ending ``#key``) and
     numbers long enough to be a card, phone or account number (as written) are fields too. A
-    key that may hold personal data is named by position in paths (``<key 2>``), so that a path
+    key that holds personal data is named by position in paths (``<key 2>``), so that a path
     never prints it. The walk is iterative, in document order, so no nesting depth can exhaust
     the stack.
-    """
-    for here, _, text in labelled_fields(value, path):
-        yield here, text
-
-
-def labelled_fields(value: Any, path: str = "") -> Iterator[tuple[str, str, str]]:
-    """Yield (dotted path, label, text) for the fields of :func:`string_fields`.
 
     The label is what the value's key says it holds, as a scanner's cue (``"phone: "`` for a
     key ``mobileNumber``; see :func:`key_label`), or ``""``: a bare ``4155550134`` is no phone
@@ -545,16 +538,6 @@ def select_nodes(value: Any, selector: str) -> list[tuple[str, Any]]:
     for part in selector.split("."):
         nodes = [child for path, node in nodes for child in _children(path, node, part)]
     return nodes
-
-
-def select_fields(value: Any, selector: str) -> Iterator[tuple[str, str]]:
-    """Yield the strings at a dotted path such as ``messages.0.content`` (``*`` = every item).
-
-    A selected list or object contributes every string inside it, so ``messages.*.content``
-    also covers content given as a list of parts (``[{"type": "text", "text": ...}]``).
-    """
-    for path, node in select_nodes(value, selector):
-        yield from string_fields(node, path)
 
 
 def _children(path: str, node: Any, part: str) -> Iterator[tuple[str, Any]]:

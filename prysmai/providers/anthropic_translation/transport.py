@@ -8,7 +8,6 @@ answer, so recording, redaction and blocking work unchanged. Built per HTTP libr
 
 from __future__ import annotations
 
-import copy
 import functools
 from collections.abc import AsyncIterator, Iterator
 from types import ModuleType
@@ -17,6 +16,7 @@ from typing import Any
 from prysmai.call import TRANSLATED_USAGE
 from prysmai.providers.anthropic_translation import exchange
 from prysmai.providers.anthropic_translation.stream import StreamTranslator
+from prysmai.transport import AsyncDelegatingTransport, DelegatingTransport
 
 
 class _Translation:
@@ -106,7 +106,7 @@ def sync_transport_class(http_module: ModuleType) -> type[Any]:
     """Build the translating transport for ``httpx`` or ``httpx2`` sync clients."""
     stream_class = _sync_stream_class(http_module)
 
-    class AnthropicTranslatingTransport(http_module.BaseTransport):  # type: ignore[name-defined,misc]
+    class AnthropicTranslatingTransport(DelegatingTransport, http_module.BaseTransport):  # type: ignore[name-defined,misc]
         """Sends OpenAI chat-completions requests to Anthropic's Messages API."""
 
         def __init__(self, inner: Any) -> None:
@@ -129,16 +129,6 @@ def sync_transport_class(http_module: ModuleType) -> type[Any]:
                 response.close()
             return exchange.whole_answer(http_module, request, response, body, plan.translated)
 
-        def close(self) -> None:
-            self.inner.close()
-
-        def __enter__(self) -> Any:
-            self.inner.__enter__()
-            return self
-
-        def __exit__(self, *args: Any) -> None:
-            self.inner.__exit__(*args)
-
     return AnthropicTranslatingTransport
 
 
@@ -147,7 +137,9 @@ def async_transport_class(http_module: ModuleType) -> type[Any]:
     """Build the translating transport for ``httpx`` or ``httpx2`` async clients."""
     stream_class = _async_stream_class(http_module)
 
-    class AsyncAnthropicTranslatingTransport(http_module.AsyncBaseTransport):  # type: ignore[name-defined,misc]
+    base = http_module.AsyncBaseTransport
+
+    class AsyncAnthropicTranslatingTransport(AsyncDelegatingTransport, base):  # type: ignore[misc,valid-type]
         """Sends OpenAI chat-completions requests to Anthropic's Messages API."""
 
         def __init__(self, inner: Any) -> None:
@@ -170,16 +162,6 @@ def async_transport_class(http_module: ModuleType) -> type[Any]:
                 await response.aclose()
             return exchange.whole_answer(http_module, request, response, body, plan.translated)
 
-        async def aclose(self) -> None:
-            await self.inner.aclose()
-
-        async def __aenter__(self) -> Any:
-            await self.inner.__aenter__()
-            return self
-
-        async def __aexit__(self, *args: Any) -> None:
-            await self.inner.__aexit__(*args)
-
     return AsyncAnthropicTranslatingTransport
 
 
@@ -190,22 +172,9 @@ def translating_http_client(http_client: Any) -> Any:
     included, are wrapped); pass it to the SDK client with ``with_options(http_client=...)``.
     """
     # Imported here: prysmai.monitor imports the provider readers, which import this package.
-    from prysmai.monitor import http_module_of
+    from prysmai.monitor import clone_http_client
 
-    module = http_module_of(http_client)
-    is_async = isinstance(http_client, module.AsyncClient)
-    wrapper = async_transport_class(module) if is_async else sync_transport_class(module)
-    client_class = type(http_client)
-    if client_class.__name__ in ("SyncHttpxClientWrapper", "AsyncHttpxClientWrapper"):
-        # The SDK's wrapper closes its pool when collected; the copy shares that pool.
-        client_class = module.AsyncClient if is_async else module.Client
-    clone: Any = object.__new__(client_class)
-    clone.__dict__.update(copy.copy(http_client.__dict__))
-    clone._transport = wrapper(http_client._transport)
-    clone._mounts = {
-        pattern: None if transport is None else wrapper(transport)
-        for pattern, transport in http_client._mounts.items()
-    }
-    # Keep the original alive, for the same reason; prysmai.monitor honours this attribute.
-    clone._prysm_origin = getattr(http_client, "_prysm_origin", http_client)
-    return clone
+    def translating(module: ModuleType, is_async: bool) -> Any:
+        return async_transport_class(module) if is_async else sync_transport_class(module)
+
+    return clone_http_client(http_client, translating)
