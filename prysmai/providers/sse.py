@@ -37,12 +37,7 @@ def parse_sse(body: bytes) -> list[SseEvent]:
                 events.append(SseEvent(event_name, "\n".join(data_lines), offset))
             event_name, data_lines = None, []
             continue
-        if line.startswith(b":"):
-            continue
-        field, _, value = line.partition(b":")
-        if value.startswith(b" "):
-            value = value[1:]
-        text = value.decode("utf-8", errors="replace")
+        field, text = sse_field(line)
         if field == b"data":
             data_lines.append(text)
         elif field == b"event":
@@ -50,6 +45,16 @@ def parse_sse(body: bytes) -> list[SseEvent]:
     if data_lines or event_name is not None:
         events.append(SseEvent(event_name, "\n".join(data_lines), offset))
     return events
+
+
+def sse_field(line: bytes) -> tuple[bytes, str]:
+    """Split a non-empty SSE line into its field name and value (a comment has no name)."""
+    if line.startswith(b":"):
+        return b"", ""
+    field, _, value = line.partition(b":")
+    if value.startswith(b" "):
+        value = value[1:]
+    return field, value.decode("utf-8", errors="replace")
 
 
 def json_objects(events: Iterable[SseEvent]) -> Iterator[tuple[SseEvent, dict[str, Any]]]:

@@ -19,6 +19,7 @@ from prysmai.providers.anthropic_translation.answer import (
     tool_call,
 )
 from prysmai.providers.anthropic_translation.errors import openai_error_body
+from prysmai.providers.sse import sse_field
 
 _LINE_END: Final = re.compile(rb"\r\n|\r|\n")
 _DONE: Final = b"data: [DONE]\n\n"
@@ -86,12 +87,7 @@ class SseDecoder:
             self._event, self._data, self._pending = None, [], 0
             return
         self._pending += len(line)
-        if line.startswith(b":"):
-            return
-        name, _, value = line.partition(b":")
-        if value.startswith(b" "):
-            value = value[1:]
-        text = value.decode("utf-8", errors="replace")
+        name, text = sse_field(line)
         if name == b"data":
             self._data.append(text)
         elif name == b"event":
