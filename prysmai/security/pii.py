@@ -105,11 +105,10 @@ _INTL_RANGES: Final = (
 _ZERO_WIDTH: Final = "\u00ad\u200b\u200c\u200d\u2060\ufeff"
 """Invisible characters that may sit inside an address to break it up; they are part of it."""
 _WITHOUT_ZERO_WIDTH: Final = str.maketrans(dict.fromkeys(_ZERO_WIDTH))
-_HIDING: Final = INVISIBLE_CHARACTERS
-_WITHOUT_HIDING: Final = str.maketrans(dict.fromkeys(_HIDING))
+_WITHOUT_INVISIBLE: Final = str.maketrans(dict.fromkeys(INVISIBLE_CHARACTERS))
 _SPLIT_NUMBER_RE: Final = re2.compile(f"[0-9]{INVISIBLE_RE2_CLASS}|{INVISIBLE_RE2_CLASS}[0-9]")
 """An invisible character next to a digit: maybe a number someone broke up to hide it."""
-_HIDING_SET: Final = frozenset(_HIDING)
+_INVISIBLE_SET: Final = frozenset(INVISIBLE_CHARACTERS)
 _SPLIT_NUMBER: Final = "split_number"
 _INTL_LETTERS: Final = (
     "".join(f"{chr(first)}-{chr(last)}" for first, last in _INTL_RANGES) + _ZERO_WIDTH
@@ -295,10 +294,10 @@ def _find_split_numbers(text: str) -> list[Candidate]:
 
     Overlap resolution later merges a number that was also found in the text as written.
     """
-    compact = text.translate(_WITHOUT_HIDING)
+    compact = text.translate(_WITHOUT_INVISIBLE)
     if "number" not in _GATE.find(compact):
         return []
-    kept = [index for index, char in enumerate(text) if char not in _HIDING_SET]
+    kept = [index for index, char in enumerate(text) if char not in _INVISIBLE_SET]
     return [
         candidate._replace(start=kept[candidate.start], end=kept[candidate.end - 1] + 1)
         for candidate in find_numbers(compact)
