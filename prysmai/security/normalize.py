@@ -25,6 +25,7 @@ from typing import Final
 
 import re2
 
+from prysmai.security.split_words import join_split_words
 from prysmai.security.text_safety import without_surrogates
 
 # Format and filler characters that render as nothing; removed before matching.
@@ -137,6 +138,7 @@ _CONFUSABLE_SIGN: Final = 1
 _ACCENT_SIGN: Final = 2
 _MARK_SIGN: Final = 3
 _DECORATION_SIGN: Final = 4
+_LETTER_SYMBOL_SIGN: Final = 5
 # Combining marks that decorate letters (underline, strike-through, "zalgo" stacks) rather than
 # spell them: left over after NFKC on a Latin, Greek or Cyrillic letter, they are dropped, as
 # accents are folded, so that "I̲g̲n̲o̲r̲e̲" reads as "ignore".
@@ -163,6 +165,15 @@ ASCII character (an underline runs under the spaces too)."""
 # one syllable under NFKC; decomposed Korean must compose before matching.
 _LEADING_JAMO: Final = ((0x1100, 0x115E), (0xA960, 0xA97C))
 _FOLLOWING_JAMO: Final = ((0x1161, 0x11FF), (0xD7B0, 0xD7FF))
+_LETTER_SYMBOL_RANGES: Final = ((0x1F150, 0x1F169), (0x1F170, 0x1F189), (0x1F1E6, 0x1F1FF))
+"""Negative circled and negative squared Latin capitals and the regional indicator letters:
+symbols that spell words ("🅸🅶🅽🅾🆁🅴") but that NFKC, unlike the circled and squared ones,
+leaves as they are."""
+_LETTER_SYMBOLS: Final = {
+    code: chr(ord("a") + code - lo)
+    for lo, hi in _LETTER_SYMBOL_RANGES
+    for code in range(lo, hi + 1)
+}
 
 
 def _signs() -> re2._Regexp:
@@ -175,6 +186,7 @@ def _signs() -> re2._Regexp:
     # A mark on an ASCII, Latin, Greek or Cyrillic character: decoration to drop.
     signs.Add(r"[\x00-\x7f\p{Latin}\p{Greek}\p{Cyrillic}]\p{M}")
     signs.Add("[" + "".join(f"{chr(lo)}-{chr(hi)}" for lo, hi in _DECORATION_MARK_RANGES) + "]")
+    signs.Add("[" + "".join(f"{chr(lo)}-{chr(hi)}" for lo, hi in _LETTER_SYMBOL_RANGES) + "]")
     signs.Compile()
     return signs
 
@@ -278,6 +290,35 @@ class _Builder:
 def normalize(source: str) -> NormalizedText:
     """Normalise ``source`` for matching.
 
+    Characters are folded by :func:`_fold_characters`; then rule words split by punctuation
+    inside them ("ign-ore") are joined again (see :mod:`prysmai.security.split_words`).
+
+    Args:
+        source: Any text.
+
+    Returns:
+        The folded, lower-cased text with its offset map and the obfuscation signals found.
+    """
+    folded = _fold_characters(source)
+    joined = join_split_words(folded.text)
+    if joined is None:
+        return folded
+    text, kept = joined
+    starts: list[int] = []
+    ends: list[int] = []
+    for first, last in kept:
+        if folded.starts is None or folded.ends is None:
+            starts.extend(range(first, last))
+            ends.extend(range(first + 1, last + 1))
+        else:
+            starts.extend(folded.starts[first:last])
+            ends.extend(folded.ends[first:last])
+    return dataclasses.replace(folded, text=text, starts=starts, ends=ends)
+
+
+def _fold_characters(source: str) -> NormalizedText:
+    """Fold ``source`` character by character: case, look-alikes, invisible characters, NFKC.
+
     Plain ASCII is only lower-cased. Other text that is already NFKC and holds no invisible or
     look-alike characters is lower-cased and accent-folded character for character; only the
     rest takes the character walk that builds an offset map.
@@ -303,10 +344,13 @@ def normalize(source: str) -> NormalizedText:
             return NormalizedText(text=latin.translate(table).decode("latin-1"), source=source)
     cleaned = without_surrogates(source)
     if cleaned is not source:  # RE2 cannot take lone surrogates; U+FFFD keeps every offset
-        return dataclasses.replace(normalize(cleaned), source=source)
+        return dataclasses.replace(_fold_characters(cleaned), source=source)
     is_nfkc = unicodedata.is_normalized("NFKC", source)
     signs = _SIGNS.Match(source.encode("utf-8", "surrogatepass")) or ()
-    needs_walk = _INVISIBLE_SIGN in signs or _MARK_SIGN in signs or _DECORATION_SIGN in signs
+    needs_walk = any(
+        sign in signs
+        for sign in (_INVISIBLE_SIGN, _MARK_SIGN, _DECORATION_SIGN, _LETTER_SYMBOL_SIGN)
+    )
     if is_nfkc and not needs_walk:
         cleaned, homoglyphs = (
             _fold_confusables(source) if _CONFUSABLE_SIGN in signs else (source, [])
@@ -442,6 +486,8 @@ def _walk_cluster(source: str, index: int, builder: _Builder, *, apply_nfkc: boo
     # cap, further marks are kept as they are (a real cluster has a handful).
     head_end = min(end, index + _MAX_CLUSTER_CHARS)
     cluster = source[index:head_end]
+    if code in _LETTER_SYMBOLS:
+        cluster = _LETTER_SYMBOLS[code] + cluster[1:]
     if apply_nfkc and not cluster.isascii():
         cluster = unicodedata.normalize("NFKC", cluster)
     cluster += source[head_end:end]
@@ -493,6 +539,7 @@ def _changing_characters(*, apply_nfkc: bool) -> dict[int, str]:
     :func:`unicodedata.normalize`.
     """
     codes = set(_INVISIBLE)
+    codes.update(_LETTER_SYMBOLS)
     codes.update(map(ord, _MARKS))
     codes.update(map(ord, _DECORATION_MARKS | _ENCLOSING_MARKS))
     if apply_nfkc:

@@ -62,3 +62,19 @@ def test_url_escapes_that_are_not_utf8_scan_without_error(text: str) -> None:
     actual = scan(text)
 
     assert actual.score == 0
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("unit", ["a-", "ig-no-re-", "i.g.n.o.r.e."])
+def test_punctuation_chains_scan_in_linear_time(unit: str) -> None:
+    def seconds(copies: int) -> float:
+        started = time.perf_counter()
+        scan(unit * copies)
+        return time.perf_counter() - started
+
+    seconds(100)  # compile everything first
+    small = seconds(4_000)
+    large = seconds(64_000)
+
+    # 16 times the input: a linear scan takes about 16 times as long, a quadratic one 256.
+    assert large < max(small, 0.005) * 64
