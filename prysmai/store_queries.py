@@ -254,17 +254,26 @@ class TraceStore:
         ).fetchone()
         return None if row is None else to_trace_row(row, with_documents=True)
 
-    def stats(self, window_s: float | None = None, *, now_ns: int | None = None) -> Stats:
+    def stats(
+        self,
+        window_s: float | None = None,
+        *,
+        now_ns: int | None = None,
+        model: str | None = None,
+        provider: str | None = None,
+    ) -> Stats:
         """Aggregate the model calls that started within the last ``window_s`` seconds.
 
         Args:
             window_s: Window length; ``None`` covers every stored call.
             now_ns: End of the window as Unix time in nanoseconds (default: now).
+            model: Only calls whose requested or response model is exactly this.
+            provider: Only calls to this provider (``gen_ai.provider.name``).
         """
         since_ns = None
         if window_s is not None:
             since_ns = (now_ns if now_ns is not None else time.time_ns()) - int(window_s * 1e9)
-        where, params = _filters(since_ns, None, None)
+        where, params = _filters(since_ns, model, None, provider)
         connection = self._connect()
         rows: list[tuple[object, ...]] = []
         if connection is not None:
@@ -302,7 +311,7 @@ class TraceStore:
 
 
 def _filters(
-    since_ns: int | None, model: str | None, user: str | None
+    since_ns: int | None, model: str | None, user: str | None, provider: str | None = None
 ) -> tuple[list[str], list[object]]:
     where = ["operation IS NOT NULL"]
     params: list[object] = []
@@ -315,6 +324,9 @@ def _filters(
     if user is not None:
         where.append("user_id = ?")
         params.append(user)
+    if provider is not None:
+        where.append("provider = ?")
+        params.append(provider)
     return where, params
 
 

@@ -108,6 +108,51 @@ CREATE TABLE IF NOT EXISTS api_keys (
 )
 """
 
+_CREATE_ALERT_RULES: Final = """
+CREATE TABLE IF NOT EXISTS alert_rules (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    name TEXT NOT NULL UNIQUE,
+    metric TEXT NOT NULL,
+    operator TEXT NOT NULL,
+    threshold REAL NOT NULL,
+    window_s INTEGER NOT NULL,
+    model TEXT,
+    provider TEXT,
+    channels TEXT NOT NULL,
+    repeat_s INTEGER NOT NULL,
+    enabled INTEGER NOT NULL,
+    created_ns INTEGER NOT NULL
+)
+"""
+
+_CREATE_ALERT_STATE: Final = """
+CREATE TABLE IF NOT EXISTS alert_state (
+    rule_id INTEGER PRIMARY KEY,
+    state TEXT NOT NULL,
+    since_ns INTEGER NOT NULL,
+    last_value REAL,
+    evaluated_ns INTEGER NOT NULL,
+    event TEXT,
+    event_ns INTEGER,
+    notified_ns INTEGER,
+    pending TEXT NOT NULL
+)
+"""
+
+_CREATE_ALERT_HISTORY: Final = """
+CREATE TABLE IF NOT EXISTS alert_history (
+    id INTEGER PRIMARY KEY,
+    rule_id INTEGER NOT NULL,
+    rule_name TEXT NOT NULL,
+    time_ns INTEGER NOT NULL,
+    event TEXT NOT NULL,
+    value REAL,
+    channel TEXT NOT NULL,
+    delivered INTEGER NOT NULL,
+    error TEXT
+)
+"""
+
 MIGRATIONS: Final[tuple[tuple[str, ...], ...]] = (
     (
         _CREATE_SPANS,
@@ -121,6 +166,15 @@ MIGRATIONS: Final[tuple[tuple[str, ...], ...]] = (
     (
         # Collector API keys (``prysmai serve``); only the SHA-256 of a key is ever stored.
         _CREATE_API_KEYS,
+    ),
+    (
+        # Collector alerts: rules (written by ``prysmai alerts``), their state and the
+        # notifications sent (written by the evaluator in ``prysmai serve``). Channels are
+        # stored as JSON and may hold webhook URLs (secrets), never SMTP passwords.
+        _CREATE_ALERT_RULES,
+        _CREATE_ALERT_STATE,
+        _CREATE_ALERT_HISTORY,
+        "CREATE INDEX IF NOT EXISTS alert_history_rule ON alert_history (rule_id, time_ns)",
     ),
 )
 """Step ``i`` brings the file from schema version ``i`` to ``i + 1``."""

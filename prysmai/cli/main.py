@@ -26,6 +26,7 @@ COMMAND_MODULES: Final = (
     "prysmai.cli.redact_cmd",
     "prysmai.cli.serve_cmd",
     "prysmai.cli.keys_cmd",
+    "prysmai.cli.alerts_cmd",
 )
 """Modules that each add one subcommand, in the order ``--help`` lists them."""
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import urllib.parse
 from pathlib import Path
 
+from prysmai.collector.alert_scheduler import DEFAULT_INTERVAL_S
 from prysmai.collector.server import DEFAULT_HOST, DEFAULT_PORT, CollectorServer, CollectorSettings
 from prysmai.store_schema import resolve_db_path
 
@@ -51,6 +53,21 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
         dest="dashboard_auth",
         help="serve the dashboard without a key (loopback addresses only)",
     )
+    parser.add_argument(
+        "--alert-interval",
+        type=_alert_interval,
+        default=DEFAULT_INTERVAL_S,
+        metavar="SECONDS",
+        help=f"evaluate alert rules every SECONDS (default: {DEFAULT_INTERVAL_S:g}; 0: never)",
+    )
+    parser.add_argument(
+        "--public-url",
+        type=_public_url,
+        default=None,
+        metavar="URL",
+        help="the dashboard's address as people reach it, for links in alerts "
+        "(default: the listening address)",
+    )
     parser.set_defaults(func=run)
 
 
@@ -68,6 +85,8 @@ def run(args: argparse.Namespace) -> int:
         host=args.host,
         port=args.port,
         dashboard_auth=args.dashboard_auth,
+        alert_interval_s=args.alert_interval or None,
+        public_url=args.public_url,
         **options,
     )
     server = CollectorServer(settings)
@@ -80,6 +99,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"  exporters: monitor(client, prysm_key=KEY, base_url={server.url!r})")
         auth = "any user name, an API key as password" if settings.dashboard_auth else "no key"
         print(f"  dashboard: {server.url}/ ({auth})")
+        if settings.alert_interval_s is not None:
+            print(f"  alerts: rules evaluated every {settings.alert_interval_s:g} s")
         print("Press Ctrl-C to stop.", flush=True)
         server.serve_forever()
     finally:
@@ -105,3 +126,25 @@ def _positive_mib(text: str) -> int:
     if not 0 < value <= 4096:
         raise argparse.ArgumentTypeError(f"expected a size in MB from 0 to 4096, got {text!r}")
     return int(value * _MIB)
+
+
+def _alert_interval(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not (value == 0 or 1 <= value <= 86_400):
+        raise argparse.ArgumentTypeError(
+            f"expected 0 (no alerts) or seconds from 1 to 86400, got {text!r}"
+        )
+    return value
+
+
+def _public_url(text: str) -> str:
+    try:
+        split = urllib.parse.urlsplit(text.strip())
+    except ValueError:
+        split = urllib.parse.urlsplit("")
+    if split.scheme not in ("http", "https") or not split.netloc:
+        raise argparse.ArgumentTypeError(f"expected an http:// or https:// URL, got {text!r}")
+    return text.strip().rstrip("/")

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from typing import Final
 
 from prysmai import semconv
+from prysmai.collector.alert_rules import AlertRule
+from prysmai.collector.alert_store import AlertState, Delivery
 from prysmai.collector.queries import BLOCKED_ACTIONS
 from prysmai.store_queries import JsonValue, Stats, TraceRow
 
@@ -110,4 +112,47 @@ def overview_payload(overview: Overview) -> dict[str, JsonValue]:
         "window": overview.window,
         **overview.stats.as_dict(),
         "threats": {level: overview.threats.get(level, 0) for level in ("low", "medium", "high")},
+    }
+
+
+def alert_rule_summary(rule: AlertRule, state: AlertState | None) -> dict[str, JsonValue]:
+    """A rule with its state; channels as :meth:`~UrlChannel.describe` shows them (masked).
+
+    ``state`` is ``None`` until the rule's first evaluation.
+    """
+    return {
+        "id": rule.id,
+        "name": rule.name,
+        "metric": rule.metric,
+        "operator": rule.operator,
+        "threshold": rule.threshold,
+        "window": rule.window,
+        "window_s": rule.window_s,
+        "model": rule.model,
+        "provider": rule.provider,
+        "repeat_s": rule.repeat_s,
+        "enabled": rule.enabled,
+        "channels": [channel.describe() for channel in rule.channels],
+        "state": state.state if state is not None else None,
+        "since_ns": state.since_ns if state is not None else None,
+        "last_value": state.last_value if state is not None else None,
+        "evaluated_ns": state.evaluated_ns if state is not None else None,
+        "last_event": state.event if state is not None else None,
+        "notified_ns": state.notified_ns if state is not None else None,
+        "pending_channels": len(state.pending) if state is not None else 0,
+    }
+
+
+def alert_delivery_summary(delivery: Delivery) -> dict[str, JsonValue]:
+    """One notification of the history (the channel is stored masked)."""
+    return {
+        "id": delivery.id,
+        "rule_id": delivery.rule_id,
+        "rule_name": delivery.rule_name,
+        "time_ns": delivery.time_ns,
+        "event": delivery.event,
+        "value": delivery.value,
+        "channel": delivery.channel,
+        "delivered": delivery.delivered,
+        "error": delivery.error,
     }

@@ -1,8 +1,9 @@
 """The dashboard's routes: HTML pages and the JSON endpoints behind them (all ``GET``).
 
-``/`` overview, ``/calls/<span_id>`` one call, ``/security`` security log; ``/api/stats``,
-``/api/calls`` (``?after=<rowid>`` for the live feed), ``/api/calls/<span_id>``,
-``/api/security``; ``/healthz`` for liveness checks (no key, no data).
+``/`` overview, ``/calls/<span_id>`` one call, ``/security`` security log, ``/alerts`` alert
+rules and notifications; ``/api/stats``, ``/api/calls`` (``?after=<rowid>`` for the live
+feed), ``/api/calls/<span_id>``, ``/api/security``, ``/api/alerts``; ``/healthz`` for liveness
+checks (no key, no data).
 
 Stored prompts are as sensitive as the application's traffic, so by default every route but
 ``/healthz`` needs an API key (HTTP Basic password or bearer token). A dashboard opened
@@ -22,10 +23,13 @@ from pathlib import Path
 from typing import Final
 
 from prysmai.collector import queries, views
+from prysmai.collector.alert_store import AlertStore
 from prysmai.collector.api import (
     DEFAULT_WINDOW,
     WINDOWS,
     Overview,
+    alert_delivery_summary,
+    alert_rule_summary,
     call_detail,
     call_summary,
     finite_json,
@@ -123,6 +127,11 @@ class Dashboard:
         if path == "/security":
             page = views.security_page(queries.security_log(self._db_path, MAX_LIMIT), nonce)
             return self._html(200, page, nonce)
+        if path == "/alerts":
+            with AlertStore(self._db_path, read_only=True) as alerts:
+                rules, states = alerts.rules(), alerts.states()
+                history = alerts.history(DEFAULT_LIMIT)
+            return self._html(200, views.alerts_page(rules, states, history, nonce), nonce)
         if path.startswith("/calls/"):
             return self._html(
                 200, views.call_page(_call(store, path[len("/calls/") :]), nonce), nonce
@@ -152,6 +161,17 @@ class Dashboard:
                 call_summary(row) for row in queries.security_log(self._db_path, limit)
             ]
             return _json(200, {"calls": flagged})
+        if path == "/api/alerts":
+            limit = _int_param(request, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT)
+            with AlertStore(self._db_path, read_only=True) as alerts:
+                states = alerts.states()
+                rules: list[JsonValue] = [
+                    alert_rule_summary(rule, states.get(rule.id)) for rule in alerts.rules()
+                ]
+                history: list[JsonValue] = [
+                    alert_delivery_summary(item) for item in alerts.history(limit)
+                ]
+            return _json(200, {"rules": rules, "history": history})
         raise RequestError(404, "no such endpoint")
 
     def _overview(self, store: TraceStore, window: str) -> Overview:

@@ -25,6 +25,8 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, Final, Self
 
+from prysmai.collector.alert_engine import AlertEvaluator
+from prysmai.collector.alert_scheduler import DEFAULT_INTERVAL_S, AlertScheduler
 from prysmai.collector.auth import is_loopback
 from prysmai.collector.body import BodyError
 from prysmai.collector.dashboard import Dashboard
@@ -74,10 +76,17 @@ class CollectorSettings:
     """Whether the dashboard needs a key; may only be off on a loopback address."""
     max_connections: int = MAX_CONNECTIONS
     request_deadline_s: float = REQUEST_DEADLINE_S
+    alert_interval_s: float | None = DEFAULT_INTERVAL_S
+    """Seconds between evaluations of the alert rules; ``None`` evaluates none."""
+    public_url: str | None = None
+    """The dashboard's address as people reach it, for links in alerts (default: :attr:`url`
+    of the server)."""
 
     def __post_init__(self) -> None:
         if self.max_connections < 1 or not self.request_deadline_s > 0:
             raise ValueError("max_connections and request_deadline_s must be positive")
+        if self.alert_interval_s is not None and not self.alert_interval_s > 0:
+            raise ValueError("alert_interval_s must be positive (or None for no alerts)")
         if not self.dashboard_auth and not is_loopback(self.host):
             raise ValueError(
                 "the dashboard can only be served without a key on a loopback address "
@@ -89,7 +98,8 @@ class CollectorServer:
     """The collector: receiver, storage and dashboard behind one address.
 
     Use :meth:`serve_forever` in the foreground or :meth:`start` for a background thread (or
-    ``with CollectorServer(...) as server``); :meth:`close` stops it.
+    ``with CollectorServer(...) as server``); :meth:`close` stops it. While it serves, a
+    second thread evaluates the alert rules (see :mod:`prysmai.collector.alert_engine`).
 
     Args:
         settings: Address, store and limits.
@@ -116,6 +126,14 @@ class CollectorServer:
             self.keys.close()
             raise
         self._thread: threading.Thread | None = None
+        self.alerts = AlertEvaluator(
+            settings.db_path, dashboard_url=settings.public_url or self.url
+        )
+        self._scheduler = (
+            AlertScheduler(self.alerts, settings.alert_interval_s)
+            if settings.alert_interval_s is not None
+            else None
+        )
 
     @property
     def port(self) -> int:
@@ -135,8 +153,14 @@ class CollectorServer:
         return f"http://{shown}:{self.port}"
 
     def serve_forever(self) -> None:
-        """Answer requests until :meth:`close` is called from another thread."""
-        self._httpd.serve_forever(poll_interval=0.2)
+        """Answer requests and evaluate alerts until another thread calls :meth:`close`."""
+        if self._scheduler is not None:
+            self._scheduler.start()
+        try:
+            self._httpd.serve_forever(poll_interval=0.2)
+        finally:
+            if self._scheduler is not None:
+                self._scheduler.stop()
 
     def start(self) -> Self:
         """Answer requests on a background thread."""

@@ -17,6 +17,8 @@ from datetime import UTC, datetime
 from typing import Final
 
 from prysmai import semconv
+from prysmai.collector.alert_rules import AlertRule, format_value
+from prysmai.collector.alert_store import AlertState, Delivery
 from prysmai.collector.api import WINDOWS, Overview, call_status, security_action
 from prysmai.store_queries import JsonValue, TraceRow
 
@@ -44,7 +46,8 @@ pre{white-space:pre-wrap;word-break:break-word;background:#fff;border:1px solid 
 padding:8px;margin:0;max-height:480px;overflow:auto}
 .windows a{margin-right:8px}.windows a.active{font-weight:700;text-decoration:none;color:#000}
 .s-error,.s-blocked,.t-high{color:#b42318;font-weight:600}.t-medium,.s-cut{color:#b54708}
-.t-low{color:#8a6d00}.muted{color:#5b6474}
+.t-low{color:#8a6d00}.muted{color:#5b6474}.a-firing{color:#b42318;font-weight:600}
+.a-ok{color:#067647}
 """
 
 # Builds rows with textContent only: values from the API never become markup.
@@ -109,7 +112,7 @@ def _page(title: str, body: str, nonce: str, script: str = "") -> bytes:
         f"<title>{_e(title)} - prysmai</title>"
         f'<style nonce="{_e(nonce)}">{_STYLE}</style></head><body>'
         '<header><strong>prysmai</strong><a href="/">Overview</a>'
-        '<a href="/security">Security log</a></header>'
+        '<a href="/security">Security log</a><a href="/alerts">Alerts</a></header>'
         f"<main>{body}</main>{script_tag}</body></html>\n"
     )
     return document.encode("utf-8")
@@ -368,3 +371,61 @@ def _pretty(value: JsonValue) -> str:
 def message_page(title: str, message: str, nonce: str) -> bytes:
     """A page that only says something (not found, bad request)."""
     return _page(title, f"<h1>{_e(title)}</h1><p>{_e(message)}</p>", nonce)
+
+
+def alerts_page(
+    rules: list[AlertRule],
+    states: Mapping[int, AlertState],
+    history: list[Delivery],
+    nonce: str,
+) -> bytes:
+    """The alert rules with their state, and the latest notifications."""
+    rows = []
+    for rule in rules:
+        state = states.get(rule.id)
+        if not rule.enabled:
+            status = '<td class="muted">disabled</td>'
+        elif state is None:
+            status = '<td class="muted">not evaluated yet</td>'
+        else:
+            status = f'<td class="a-{_e(state.state)}">{_e(state.state)}</td>'
+        value = format_value(rule.metric, state.last_value) if state is not None else "-"
+        notified = "-"
+        if state is not None and state.event is not None:
+            notified = f"{state.event} {_time(state.event_ns)}"
+            if state.pending:
+                notified += f" ({len(state.pending)} channel(s) failed, retrying)"
+        channels = "<br>".join(_e(channel.describe()) for channel in rule.channels)
+        rows.append(
+            f"<tr><td>{_e(rule.id)}</td><td>{_e(rule.name)}</td>"
+            f"<td>{_e(rule.condition)}</td><td>{_e(rule.window)}</td><td>{_e(rule.scope)}</td>"
+            f"{status}<td>{_e(_time(state.since_ns) if state else '-')}</td>"
+            f'<td class="num">{_e(value)}</td><td>{_e(notified)}</td><td>{channels}</td></tr>'
+        )
+    table = (
+        "<table><thead><tr><th>id</th><th>name</th><th>condition</th><th>window</th>"
+        "<th>calls</th><th>state</th><th>since (UTC)</th><th>last value</th>"
+        "<th>last notification (UTC)</th><th>channels</th></tr></thead>"
+        f"<tbody>{''.join(rows)}</tbody></table>"
+        if rules
+        else "<p>No alert rules. Add one with <code>prysmai alerts add</code>.</p>"
+    )
+    sent = "".join(
+        f"<tr><td>{_e(_time(item.time_ns))}</td><td>{_e(item.rule_name)}</td>"
+        f"<td>{_e(item.event)}</td><td>{_e(item.channel)}</td>"
+        f'<td class="{"a-ok" if item.delivered else "a-firing"}">'
+        f"{'delivered' if item.delivered else 'failed'}</td><td>{_e(item.error or '-')}</td></tr>"
+        for item in history
+    )
+    notifications = (
+        "<table><thead><tr><th>time (UTC)</th><th>rule</th><th>event</th><th>channel</th>"
+        f"<th>result</th><th>error</th></tr></thead><tbody>{sent}</tbody></table>"
+        if history
+        else "<p>No notifications sent yet.</p>"
+    )
+    body = (
+        '<h1>Alerts</h1><p class="muted">Rules are managed with <code>prysmai alerts</code>; '
+        "the collector evaluates them in the background.</p>"
+        f"{table}<h2>Latest notifications</h2>{notifications}"
+    )
+    return _page("Alerts", body, nonce)

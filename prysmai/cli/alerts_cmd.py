@@ -1,0 +1,319 @@
+"""``prysmai alerts add|list|remove|enable|disable|test``: alert rules of the collector.
+
+Rules live in the collector's store; ``prysmai serve`` evaluates them in the background. Webhook
+URLs (Slack and Discord ones are credentials) are stored as given but only ever shown masked.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import datetime
+from pathlib import Path
+from typing import Final
+
+from rich import box
+from rich.table import Table
+from rich.text import Text
+
+from prysmai.cli.common import make_console, printable
+from prysmai.collector.alert_engine import AlertEvaluator
+from prysmai.collector.alert_rules import (
+    METRICS,
+    OPERATORS,
+    AlertRule,
+    Channel,
+    RuleError,
+    email_channel,
+    format_duration,
+    format_value,
+    parse_metric,
+    parse_name,
+    parse_operator,
+    parse_repeat,
+    parse_threshold,
+    parse_window,
+    url_channel,
+)
+from prysmai.collector.alert_store import AlertState, AlertStore
+from prysmai.collector.api import alert_rule_summary
+from prysmai.collector.server import DEFAULT_HOST, DEFAULT_PORT
+from prysmai.store_schema import resolve_db_path
+
+_DEFAULT_DASHBOARD: Final = f"http://{DEFAULT_HOST}:{DEFAULT_PORT}"
+
+
+def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add the ``alerts`` subcommand and its actions."""
+    parser = subparsers.add_parser(
+        "alerts",
+        help="add, list, remove and test the collector's alert rules",
+        description=(
+            "Manage the alert rules 'prysmai serve' evaluates over the stored calls. A rule "
+            "fires when METRIC OPERATOR THRESHOLD holds over its window, and notifies its "
+            "channels when it fires, when it resolves, and again every repeat interval while "
+            "it keeps firing."
+        ),
+    )
+    actions = parser.add_subparsers(title="actions", metavar="ACTION", required=True)
+
+    add = actions.add_parser(
+        "add",
+        help="add a rule",
+        description=(
+            "Add an alert rule, e.g.: prysmai alerts add errors --metric error_rate --op '>' "
+            "--threshold 5% --window 5m --slack https://hooks.slack.com/services/..."
+        ),
+    )
+    add.add_argument("name", metavar="NAME", help="a unique name for the rule")
+    add.add_argument("--metric", required=True, help=f"one of {', '.join(METRICS)}")
+    add.add_argument(
+        "--op", "--operator", dest="operator", required=True, help=f"one of {' '.join(OPERATORS)}"
+    )
+    add.add_argument(
+        "--threshold",
+        required=True,
+        help="error_rate: 0.05 or 5%%; latency_*: milliseconds; total_cost: US dollars; "
+        "request_count: calls",
+    )
+    add.add_argument("--window", default="5m", help="evaluation window, 10s to 30d (default: 5m)")
+    add.add_argument("--model", default=None, help="only calls to this model")
+    add.add_argument("--provider", default=None, help="only calls to this provider (openai...)")
+    add.add_argument(
+        "--repeat",
+        default=format_duration(3600),
+        help="notify again after this long while firing; 0 for never (default: 1h)",
+    )
+    add.add_argument("--disabled", action="store_true", help="add the rule switched off")
+    channels = add.add_argument_group("channels (at least one; each may be repeated)")
+    channels.add_argument("--webhook", action="append", default=[], metavar="URL")
+    channels.add_argument("--slack", action="append", default=[], metavar="URL")
+    channels.add_argument("--discord", action="append", default=[], metavar="URL")
+    channels.add_argument("--email", action="append", default=[], metavar="ADDRESS")
+    smtp = add.add_argument_group("email over SMTP")
+    smtp.add_argument("--smtp-host", default=None, metavar="HOST")
+    smtp.add_argument(
+        "--smtp-port",
+        type=int,
+        default=None,
+        metavar="PORT",
+        help="default: 587, or 25 without TLS",
+    )
+    smtp.add_argument("--smtp-from", default=None, metavar="ADDRESS", help="the sender")
+    smtp.add_argument("--smtp-starttls", action="store_true", help="upgrade to TLS (STARTTLS)")
+    smtp.add_argument("--smtp-user", default=None, metavar="USER", help="log in as USER")
+    smtp.add_argument(
+        "--smtp-password-env",
+        default=None,
+        metavar="VAR",
+        help="environment variable holding the SMTP password (read by 'serve' when sending; "
+        "the password is never stored)",
+    )
+    _add_db(add)
+    add.set_defaults(func=_add)
+
+    listing = actions.add_parser("list", help="list rules with their state (URLs masked)")
+    listing.add_argument("--json", action="store_true", dest="as_json", help="print JSON lines")
+    _add_db(listing)
+    listing.set_defaults(func=_list)
+
+    for action, summary, func in (
+        ("remove", "remove a rule (its notification history stays)", _remove),
+        ("enable", "switch a rule on", _enable),
+        ("disable", "switch a rule off (its state is forgotten)", _disable),
+    ):
+        sub = actions.add_parser(action, help=summary)
+        sub.add_argument("which", metavar="ID|NAME")
+        _add_db(sub)
+        sub.set_defaults(func=func)
+
+    test = actions.add_parser(
+        "test", help="send a test notification to a rule's channels and report each result"
+    )
+    test.add_argument("which", metavar="ID|NAME")
+    test.add_argument(
+        "--dashboard-url",
+        default=_DEFAULT_DASHBOARD,
+        metavar="URL",
+        help=f"the dashboard the message links to (default: {_DEFAULT_DASHBOARD})",
+    )
+    _add_db(test)
+    test.set_defaults(func=_test)
+
+
+def _add_db(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--db",
+        type=Path,
+        default=None,
+        metavar="PATH",
+        help="the collector's SQLite store (default: $PRYSM_DB_PATH or the user data directory)",
+    )
+
+
+def _open(db: Path | None) -> AlertStore:
+    path = resolve_db_path(db)
+    if path.is_dir():
+        raise IsADirectoryError(f"{path} is a directory, not a database file")
+    return AlertStore(path)
+
+
+def build_rule(args: argparse.Namespace) -> AlertRule:
+    """Turn ``alerts add`` arguments into a checked rule.
+
+    Raises:
+        RuleError: a value cannot be used; the message says which and what is accepted.
+    """
+    metric = parse_metric(args.metric)
+    channels: list[Channel] = [
+        *(url_channel("webhook", url) for url in args.webhook),
+        *(url_channel("slack", url) for url in args.slack),
+        *(url_channel("discord", url) for url in args.discord),
+    ]
+    smtp_given = any(
+        value is not None
+        for value in (args.smtp_host, args.smtp_port, args.smtp_from, args.smtp_user)
+    )
+    if args.email:
+        channels.append(
+            email_channel(
+                args.email,
+                host=args.smtp_host,
+                port=args.smtp_port,
+                sender=args.smtp_from,
+                starttls=args.smtp_starttls,
+                username=args.smtp_user,
+                password_env=args.smtp_password_env,
+            )
+        )
+    elif smtp_given or args.smtp_starttls or args.smtp_password_env:
+        raise RuleError("SMTP options need at least one --email recipient")
+    if not channels:
+        raise RuleError(
+            "a rule needs at least one channel: --webhook, --slack, --discord or --email"
+        )
+    return AlertRule(
+        name=parse_name(args.name),
+        metric=metric,
+        operator=parse_operator(args.operator),
+        threshold=parse_threshold(metric, args.threshold),
+        window_s=parse_window(args.window),
+        channels=tuple(channels),
+        repeat_s=parse_repeat(args.repeat),
+        model=args.model or None,
+        provider=args.provider or None,
+        enabled=not args.disabled,
+    )
+
+
+def _add(args: argparse.Namespace) -> int:
+    rule = build_rule(args)
+    alerts = _open(args.db)
+    try:
+        stored = alerts.add(rule)
+    finally:
+        alerts.close()
+    channels = "; ".join(channel.describe() for channel in stored.channels)
+    state = "" if stored.enabled else " (disabled)"
+    print(
+        f"Added alert rule {stored.id} ({printable(stored.name)}){state}: {stored.condition} "
+        f"over {stored.window}, {printable(stored.scope)}. Channels: {channels}."
+    )
+    return 0
+
+
+def _list(args: argparse.Namespace) -> int:
+    alerts = _open(args.db)
+    try:
+        rules = alerts.rules()
+        states = alerts.states()
+    finally:
+        alerts.close()
+    if args.as_json:
+        for rule in rules:
+            sys.stdout.write(json.dumps(alert_rule_summary(rule, states.get(rule.id))) + "\n")
+        return 0
+    if not rules:
+        print("No alert rules yet: add one with 'prysmai alerts add'.")
+        return 0
+    make_console().print(_table(rules, states))
+    return 0
+
+
+def _table(rules: list[AlertRule], states: dict[int, AlertState]) -> Table:
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
+    for column in ("id", "name", "condition", "window", "calls", "repeat", "state", "last value"):
+        table.add_column(column)
+    table.add_column("channels", overflow="fold")
+    for rule in rules:
+        state = states.get(rule.id)
+        if not rule.enabled:
+            shown_state = "disabled"
+        elif state is None:
+            shown_state = "not evaluated"
+        else:
+            shown_state = f"{state.state} since {_when(state.since_ns)}"
+        table.add_row(
+            str(rule.id),
+            Text(printable(rule.name)),
+            rule.condition,
+            rule.window,
+            Text(printable(rule.scope)),
+            format_duration(rule.repeat_s) if rule.repeat_s else "never",
+            shown_state,
+            format_value(rule.metric, state.last_value) if state is not None else "-",
+            Text("\n".join(channel.describe() for channel in rule.channels)),
+        )
+    return table
+
+
+def _when(time_ns: int | None) -> str:
+    if time_ns is None:
+        return "-"
+    return datetime.fromtimestamp(time_ns / 1e9).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def _remove(args: argparse.Namespace) -> int:
+    alerts = _open(args.db)
+    try:
+        rule = alerts.remove(args.which)
+    finally:
+        alerts.close()
+    print(f"Removed alert rule {rule.id} ({printable(rule.name)}).")
+    return 0
+
+
+def _enable(args: argparse.Namespace) -> int:
+    return _switch(args, enabled=True)
+
+
+def _disable(args: argparse.Namespace) -> int:
+    return _switch(args, enabled=False)
+
+
+def _switch(args: argparse.Namespace, *, enabled: bool) -> int:
+    alerts = _open(args.db)
+    try:
+        rule = alerts.set_enabled(args.which, enabled)
+    finally:
+        alerts.close()
+    print(f"Alert rule {rule.id} ({printable(rule.name)}) is {'on' if enabled else 'off'}.")
+    return 0
+
+
+def _test(args: argparse.Namespace) -> int:
+    alerts = _open(args.db)
+    try:
+        rule = alerts.find(args.which)
+    finally:
+        alerts.close()
+    evaluator = AlertEvaluator(resolve_db_path(args.db), dashboard_url=args.dashboard_url)
+    results = evaluator.test(rule)
+    for result in results:
+        outcome = "ok    " if result.delivered else "FAILED"
+        detail = f" ({result.error})" if result.error else ""
+        print(f"{outcome} {result.channel}{detail}")
+    failed = sum(not result.delivered for result in results)
+    print(f"{len(results) - failed} of {len(results)} channels took the test notification.")
+    return 1 if failed else 0

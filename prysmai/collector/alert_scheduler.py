@@ -1,0 +1,85 @@
+"""The background thread of ``prysmai serve`` that evaluates alert rules every few seconds.
+
+It shares nothing with the request threads but the database file (its own connections, WAL
+mode), so a slow webhook or a slow evaluation never delays the receiver; the next evaluation
+simply starts later. Any failure is logged and the thread carries on.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from typing import Final
+
+from prysmai.collector.alert_engine import AlertEvaluator
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_INTERVAL_S: Final = 30.0
+FAILURE_LOG_INTERVAL_S: Final = 600.0
+"""At most one error log per this many seconds while evaluations keep failing."""
+
+
+class AlertScheduler:
+    """Runs :meth:`AlertEvaluator.evaluate` every ``interval_s`` seconds on a daemon thread.
+
+    The first evaluation happens one interval after :meth:`start`.
+
+    Args:
+        evaluator: What to run.
+        interval_s: Seconds between the end of one evaluation and the start of the next.
+    """
+
+    def __init__(self, evaluator: AlertEvaluator, interval_s: float = DEFAULT_INTERVAL_S) -> None:
+        if not interval_s > 0:
+            raise ValueError("the alert interval must be positive")
+        self.evaluator = evaluator
+        self.interval_s = interval_s
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._last_failure_log: float | None = None
+        self._failures = 0
+
+    def start(self) -> None:
+        """Start the thread (once)."""
+        if self._thread is not None:
+            return
+        self._stop.clear()
+        self._thread = threading.Thread(target=self._run, name="prysmai-alerts", daemon=True)
+        self._thread.start()
+
+    def stop(self, timeout_s: float = 2.0) -> None:
+        """Ask the thread to stop and wait up to ``timeout_s`` for it.
+
+        A delivery in flight is not cut short; the daemon thread ends with the process if it
+        outlives the wait.
+        """
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout_s)
+            self._thread = None
+
+    def run_once(self) -> None:
+        """Evaluate once; never raises."""
+        try:
+            self.evaluator.evaluate()
+        except Exception as exc:  # the server must outlive a broken store or a bug here
+            self._failures += 1
+            now = time.monotonic()
+            last = self._last_failure_log
+            if last is None or now - last >= FAILURE_LOG_INTERVAL_S:
+                self._last_failure_log = now
+                logger.error(
+                    "Alert evaluation failed (%d times so far): %s: %s",
+                    self._failures,
+                    type(exc).__name__,
+                    exc,
+                )
+        else:
+            self._failures = 0
+            self._last_failure_log = None
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.interval_s):
+            self.run_once()
