@@ -12,8 +12,7 @@ lists and aggregates model calls only.
 Layout and migrations live in :mod:`prysmai.store_schema`, queries in
 :mod:`prysmai.store_queries`.
 
-Limitations:
-    The store keeps every span until the file is deleted; there is no retention yet.
+Spans are kept for the retention (see :mod:`prysmai.retention`; 30 days by default).
 """
 
 from __future__ import annotations
@@ -32,6 +31,7 @@ from opentelemetry.sdk.trace import ReadableSpan
 from opentelemetry.sdk.trace.export import SpanExporter, SpanExportResult
 
 from prysmai import semconv
+from prysmai.retention import RetentionSchedule, retention_from_env
 from prysmai.store_queries import (
     JsonValue,
     ModelCost,
@@ -94,12 +94,22 @@ class SqliteSpanExporter(SpanExporter):
     lock held past the busy timeout, a corrupt file) it logs a rate-limited WARNING, drops the
     batch and returns ``FAILURE``; the next batch tries again with a fresh connection.
 
+    Spans older than the retention (``$PRYSM_RETENTION``, 30 days unless set) are deleted on
+    this same thread, at most every ten minutes (see :mod:`prysmai.retention`).
+
     Args:
         path: The SQLite file; ``None`` means ``$PRYSM_DB_PATH`` or ``data_dir()/traces.db``,
             resolved on the first export.
+        retention: How long spans are kept; ``None`` reads ``$PRYSM_RETENTION``.
+
+    Raises:
+        ConfigurationError: ``$PRYSM_RETENTION`` is set to something else than a retention.
     """
 
-    def __init__(self, path: str | Path | None = None) -> None:
+    def __init__(
+        self, path: str | Path | None = None, *, retention: RetentionSchedule | None = None
+    ) -> None:
+        self._retention = retention or RetentionSchedule(retention_from_env())
         self._requested_path = path
         self._path: Path | None = None
         self._connection: sqlite3.Connection | None = None
@@ -146,6 +156,7 @@ class SqliteSpanExporter(SpanExporter):
                 self._path = resolve_db_path(self._requested_path)
             self._connection = connect_for_writing(self._path)
         write_rows(self._connection, rows)
+        self._retention.after_write(self._connection)
 
     def _close_connection(self) -> None:
         if self._connection is not None:

@@ -13,6 +13,7 @@ from opentelemetry.trace import Span, Status, set_span_in_context
 from opentelemetry.util.types import AttributeValue
 
 from prysmai import semconv
+from prysmai.retention import RetentionSchedule
 from prysmai.store import SqliteSpanExporter
 
 _CLEARED_PREFIXES = ("PRYSM_", "OPENAI_", "ANTHROPIC_", "OTEL_")
@@ -63,7 +64,8 @@ class SpanRecorder:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self.exporter = SqliteSpanExporter(path)
+        # Spans are stamped in 2023 (BASE_TIME_NS): a retention would delete them at once.
+        self.exporter = SqliteSpanExporter(path, retention=RetentionSchedule(None))
         self.provider = TracerProvider(
             resource=Resource.create({"service.name": "tests"}), shutdown_on_exit=False
         )

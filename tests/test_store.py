@@ -16,6 +16,7 @@ from opentelemetry.trace import SpanContext, Status, StatusCode
 
 from prysmai import semconv, store, store_schema
 from prysmai.paths import DATA_DIR_ENV
+from prysmai.retention import RETENTION_ENV, RetentionSchedule
 from prysmai.store import (
     DB_PATH_ENV,
     ModelCost,
@@ -34,6 +35,10 @@ if TYPE_CHECKING:
 
 BASE_TIME_NS = 1_700_000_000_000_000_000  # the recorder's default start time
 MINUTE_NS = 60 * 10**9
+
+
+KEEP_EVERY_SPAN = RetentionSchedule(None)
+"""The recorded spans are stamped in 2023: any retention would delete them at once."""
 
 
 def span_ids(span: ReadableSpan) -> tuple[str, str]:
@@ -495,7 +500,7 @@ def test_two_exporters_write_concurrently_from_two_threads(recorder: SpanRecorde
     results: list[SpanExportResult] = []
 
     def write(span: ReadableSpan, offset: int) -> None:
-        exporter = SqliteSpanExporter(target)
+        exporter = SqliteSpanExporter(target, retention=KEEP_EVERY_SPAN)
         for i in range(50):
             # Fresh span ids so that every write is a new row.
             clone = ReadableSpan(
@@ -575,6 +580,7 @@ def test_default_exporter_writes_to_env_path(
 ) -> None:
     span = recorder.call()
     monkeypatch.setenv(DB_PATH_ENV, str(tmp_path / "env.db"))
+    monkeypatch.setenv(RETENTION_ENV, "forever")  # the span is from 2023
     exporter = SqliteSpanExporter()
 
     exporter.export([span])

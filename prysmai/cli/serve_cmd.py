@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import argparse
 import urllib.parse
+from dataclasses import dataclass
 from pathlib import Path
 
 from prysmai.collector.alert_scheduler import DEFAULT_INTERVAL_S
 from prysmai.collector.server import DEFAULT_HOST, DEFAULT_PORT, CollectorServer, CollectorSettings
+from prysmai.durations import format_duration
+from prysmai.retention import RETENTION_ENV, parse_retention, retention_from_env
 from prysmai.store_schema import resolve_db_path
 
 _MIB = 1024 * 1024
@@ -68,6 +71,14 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
         help="the dashboard's address as people reach it, for links in alerts "
         "(default: the listening address)",
     )
+    parser.add_argument(
+        "--retention",
+        type=_retention,
+        default=None,
+        metavar="DURATION",
+        help="delete spans older than this, e.g. 30d or 12h; 'forever' keeps every span "
+        f"(default: ${RETENTION_ENV} or 30d)",
+    )
     parser.set_defaults(func=run)
 
 
@@ -79,6 +90,7 @@ def run(args: argparse.Namespace) -> int:
         ValueError: ``--no-dashboard-auth`` with a non-loopback ``--host``.
     """
     db_path = resolve_db_path(args.db)
+    retention_s = args.retention.seconds if args.retention is not None else retention_from_env()
     options = {} if args.max_body_mb is None else {"max_body_bytes": args.max_body_mb}
     settings = CollectorSettings(
         db_path=db_path,
@@ -87,6 +99,7 @@ def run(args: argparse.Namespace) -> int:
         dashboard_auth=args.dashboard_auth,
         alert_interval_s=args.alert_interval or None,
         public_url=args.public_url,
+        retention_s=retention_s,
         **options,
     )
     server = CollectorServer(settings)
@@ -99,6 +112,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"  exporters: monitor(client, prysm_key=KEY, base_url={server.url!r})")
         auth = "any user name, an API key as password" if settings.dashboard_auth else "no key"
         print(f"  dashboard: {server.url}/ ({auth})")
+        kept = "forever" if retention_s is None else f"for {format_duration(retention_s)}"
+        print(f"  retention: spans kept {kept}")
         if settings.alert_interval_s is not None:
             print(f"  alerts: rules evaluated every {settings.alert_interval_s:g} s")
         print("Press Ctrl-C to stop.", flush=True)
@@ -148,3 +163,15 @@ def _public_url(text: str) -> str:
     if split.scheme not in ("http", "https") or not split.netloc:
         raise argparse.ArgumentTypeError(f"expected an http:// or https:// URL, got {text!r}")
     return text.strip().rstrip("/")
+
+
+@dataclass(frozen=True, slots=True)
+class _Retention:
+    seconds: float | None
+
+
+def _retention(text: str) -> _Retention:
+    try:
+        return _Retention(parse_retention(text))
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None

@@ -34,6 +34,7 @@ from prysmai.collector.http_types import SECURITY_HEADERS, Request, Response, te
 from prysmai.collector.keys import KeyStore
 from prysmai.collector.receiver import DEFAULT_MAX_BODY_BYTES, Receiver
 from prysmai.collector.writer import SpanWriter
+from prysmai.retention import DEFAULT_RETENTION_S, RetentionSchedule
 
 logger = logging.getLogger(__name__)
 
@@ -81,6 +82,8 @@ class CollectorSettings:
     public_url: str | None = None
     """The dashboard's address as people reach it, for links in alerts (default: :attr:`url`
     of the server)."""
+    retention_s: float | None = DEFAULT_RETENTION_S
+    """How long spans are kept; ``None`` keeps every span."""
 
     def __post_init__(self) -> None:
         if self.max_connections < 1 or not self.request_deadline_s > 0:
@@ -112,7 +115,7 @@ class CollectorServer:
     def __init__(self, settings: CollectorSettings) -> None:
         self.settings = settings
         self.keys = KeyStore(settings.db_path)
-        self.writer = SpanWriter(settings.db_path)
+        self.writer = SpanWriter(settings.db_path, RetentionSchedule(settings.retention_s))
         self.receiver = Receiver(self.keys, self.writer, settings.max_body_bytes)
         self.dashboard = Dashboard(
             settings.db_path,

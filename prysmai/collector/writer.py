@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from contextlib import suppress
 from pathlib import Path
 
+from prysmai.retention import RetentionSchedule
 from prysmai.store import Row, write_rows
 from prysmai.store_schema import connect_for_writing
 
@@ -19,11 +20,15 @@ class SpanWriter:
     other processes writing the same file are waited for through the busy timeout. After a
     failure the connection is reopened on the next write.
 
+    Spans older than the retention are deleted after a write, at most every ten minutes.
+
     Args:
         path: The SQLite file, created and migrated on the first write if needed.
+        retention: When to delete expired spans; ``None`` keeps every span.
     """
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, retention: RetentionSchedule | None = None) -> None:
+        self._retention = retention or RetentionSchedule(None)
         self._path = path
         self._lock = threading.Lock()
         self._connection: sqlite3.Connection | None = None
@@ -50,6 +55,7 @@ class SpanWriter:
             except BaseException:
                 self._close()
                 raise
+            self._retention.after_write(self._connection)
 
     def close(self) -> None:
         """Close the connection."""

@@ -259,7 +259,7 @@ def test_error_bodies_are_rpc_status_messages_in_the_request_encoding(collector)
 
 
 def test_span_kind_enum_is_accepted_as_an_integer_or_a_name(collector):
-    base = {"traceId": TRACE_ID.hex(), "name": "x", "startTimeUnixNano": "1"}
+    base = {"traceId": TRACE_ID.hex(), "name": "x", "startTimeUnixNano": str(NOW_NS)}
     spans = [
         {**base, "spanId": "0a" * 8, "kind": Span.SPAN_KIND_CLIENT},
         {**base, "spanId": "0b" * 8, "kind": "SPAN_KIND_SERVER"},
