@@ -16,6 +16,7 @@ from prysmai.client import PrysmClient
 from prysmai.context import prysm_context
 from prysmai.errors import ConfigurationError, PrysmError
 from prysmai.instrument import instrument, uninstrument
+from prysmai.limits import UsageLimit
 from prysmai.monitor import is_monitored, monitor
 from prysmai.telemetry import flush
 
@@ -23,6 +24,7 @@ __all__ = [
     "ConfigurationError",
     "PrysmClient",
     "PrysmError",
+    "UsageLimit",
     "__version__",
     "flush",
     "instrument",

@@ -42,6 +42,7 @@ class CallRecord:
         "is_closed_early",
         "is_exhausted",
         "kept_bytes",
+        "limit_refusal",
         "otel_context",
         "recorder",
         "request_body",
@@ -53,6 +54,7 @@ class CallRecord:
         "status_code",
         "answer_extensions",
         "tail",
+        "usage_limit_counters",
     )
 
     def __init__(
@@ -72,6 +74,10 @@ class CallRecord:
         self.otel_context = otel_context
         self.header_overrides: dict[str, str] | None = None
         self.scan: Any = None
+        self.limit_refusal: Any = None
+        """The usage limit that refused the call (a ``prysmai.limits.Refusal``), if one did."""
+        self.usage_limit_counters: list[tuple[str, float, str]] | None = None
+        """Token and cost counters the call adds its usage to once it is parsed."""
         self.status_code = 0
         self.response_headers: Any = None
         self.answer_extensions: dict[str, Any] | None = None

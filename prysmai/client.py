@@ -6,8 +6,9 @@ import os
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final
 
+from prysmai.config import usage_limits_from_env
 from prysmai.errors import ConfigurationError
-from prysmai.monitor import monitor
+from prysmai.monitor import monitor, open_limits_store
 
 if TYPE_CHECKING:
     # Aliased: the methods below are named ``openai``, which would shadow the module.
@@ -92,7 +93,8 @@ class PrysmClient:
         api_key: the provider's key; by default read from its usual environment variable.
         provider_base_url: override the provider's address (for ``anthropic``, the API root
             that ``/v1/messages`` is appended to, as ``ANTHROPIC_BASE_URL``).
-        **monitor_settings: passed to :func:`prysmai.monitor` (security, pricing, ...).
+        **monitor_settings: passed to :func:`prysmai.monitor` (security, pricing, limits,
+            ...). The clients built by one ``PrysmClient`` share their usage-limit counters.
     """
 
     def __init__(
@@ -114,6 +116,12 @@ class PrysmClient:
         self.api_key = api_key or _first_env(self._preset.key_env) or self._preset.default_key
         self._settings = monitor_settings
         self._settings.setdefault("provider_name", self._preset.provider_name)
+        limits = self._settings.get("limits")
+        if self._settings.get("limits_store") is None and (
+            limits or (limits is None and usage_limits_from_env())
+        ):
+            # One store for every client built here: .openai() and .async_openai() share a budget.
+            self._settings["limits_store"] = open_limits_store(None)
 
     def _client_kwargs(self) -> dict[str, Any]:
         if self.api_key is None:

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from opentelemetry.trace import TracerProvider
 
     from prysmai.cost import PriceBook
+    from prysmai.limits import CounterStore, UsageLimit
     from prysmai.security.config import SecurityConfig
 
 API_KEY_ENV: Final = "PRYSM_API_KEY"
@@ -29,6 +30,13 @@ CAPTURE_CONTENT_ENV: Final = "OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT
 
 MAX_CONTENT_CHARS_ENV: Final = "PRYSM_MAX_CONTENT_CHARS"
 """Cap on the characters of captured prompt or completion text per attribute."""
+
+USAGE_LIMITS_ENV: Final = "PRYSM_USAGE_LIMITS"
+"""Usage limits as JSON: a list of objects such as
+``{"metric": "requests", "limit": 100, "window": "minute", "scope": "user"}``."""
+
+USAGE_LIMITS_STORE_ENV: Final = "PRYSM_USAGE_LIMITS_STORE"
+"""Where usage counters live: ``memory`` (default) or ``sqlite:///PATH`` (shared by processes)."""
 
 DEFAULT_MAX_CONTENT_CHARS: Final = 16_384
 
@@ -103,6 +111,10 @@ class MonitorOptions:
     """Override the ``gen_ai.provider.name`` worked out from the client."""
     extra_attributes: Mapping[str, Any] = field(default_factory=dict)
     """Attributes added to every span of this client."""
+    limits: tuple[UsageLimit, ...] = ()
+    """Usage limits applied to every call; none when empty."""
+    limits_store: CounterStore | None = None
+    """Where the limits' counters live; ``None`` when there are no limits."""
 
 
 def resolve_destination(
@@ -146,3 +158,20 @@ def max_content_chars_from_env() -> int:
         msg = f"{MAX_CONTENT_CHARS_ENV}={raw!r} must be a non-negative integer"
         raise ConfigurationError(msg)
     return value
+
+
+def usage_limits_from_env() -> tuple[UsageLimit, ...]:
+    """Return the limits in ``PRYSM_USAGE_LIMITS`` (none when unset or empty).
+
+    Raises:
+        ConfigurationError: the variable is not a JSON list of valid limits.
+    """
+    from prysmai.limits.spec import limits_from_json
+
+    raw = os.environ.get(USAGE_LIMITS_ENV, "").strip()
+    return limits_from_json(raw, USAGE_LIMITS_ENV) if raw else ()
+
+
+def limits_store_from_env() -> str | None:
+    """Return ``PRYSM_USAGE_LIMITS_STORE`` (``None`` when unset or empty)."""
+    return os.environ.get(USAGE_LIMITS_STORE_ENV, "").strip() or None

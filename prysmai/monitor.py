@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 import copy
+import dataclasses
 import math
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from types import ModuleType
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from prysmai.config import MonitorOptions, max_content_chars_from_env, resolve_destination
+from prysmai.config import (
+    USAGE_LIMITS_STORE_ENV,
+    MonitorOptions,
+    limits_store_from_env,
+    max_content_chars_from_env,
+    resolve_destination,
+    usage_limits_from_env,
+)
 from prysmai.cost import PriceBook, default_price_book
 from prysmai.errors import ConfigurationError
 from prysmai.recorder import ClientInfo, Recorder
@@ -17,6 +25,7 @@ from prysmai.telemetry import get_pipeline
 from prysmai.transport import async_transport_class, is_monitoring_transport, sync_transport_class
 
 if TYPE_CHECKING:
+    from prysmai.limits import CounterStore, UsageLimit
     from prysmai.security.config import SecurityConfig
 
 ClientT = TypeVar("ClientT")
@@ -39,6 +48,8 @@ def monitor(
     meter_provider: Any = None,
     provider_name: str | None = None,
     attributes: Mapping[str, Any] | None = None,
+    limits: Iterable[UsageLimit | Mapping[str, Any]] | None = None,
+    limits_store: str | CounterStore | None = None,
 ) -> ClientT:
     """Return a new client of the same type whose every model call is scanned and recorded.
 
@@ -62,6 +73,13 @@ def monitor(
         meter_provider: record metrics with this provider instead of prysmai's own.
         provider_name: override the ``gen_ai.provider.name`` worked out from the client.
         attributes: extra attributes added to every span of this client.
+        limits: usage limits (``UsageLimit`` or mappings of its fields, camelCase or
+            snake_case); a call over one is answered with the SDK's ``RateLimitError``
+            and not sent. ``PRYSM_USAGE_LIMITS`` (JSON) if unset; ``[]`` for none.
+        limits_store: where the limits' counters live: ``"memory"`` (this client only, the
+            default), ``"sqlite:///PATH"`` (shared by every process using the file) or a
+            store from :mod:`prysmai.limits` (share one between clients).
+            ``PRYSM_USAGE_LIMITS_STORE`` if unset.
 
     Returns:
         A client of the same type as ``client``.
@@ -90,6 +108,7 @@ def monitor(
         provider_name,
         attributes,
     )
+    options = _with_limits(options, limits, limits_store)
     recorder = make_recorder(options, client)
     monitored_http = wrap_http_client(http_client, recorder)
     monitored: ClientT = client.with_options(http_client=monitored_http)
@@ -144,6 +163,29 @@ def _options(
     )
 
 
+def _with_limits(options: MonitorOptions, limits: Any, limits_store: Any) -> MonitorOptions:
+    """Add the resolved usage limits and their counter store to ``options``."""
+    from prysmai.limits.spec import limits_from
+
+    resolved = usage_limits_from_env() if limits is None else limits_from(limits)
+    if not resolved:
+        return options
+    store = open_limits_store(limits_store)
+    return dataclasses.replace(options, limits=resolved, limits_store=store)
+
+
+def open_limits_store(limits_store: str | CounterStore | None) -> CounterStore:
+    """Return the counter store ``limits_store`` names, else ``PRYSM_USAGE_LIMITS_STORE``'s."""
+    from prysmai.limits.stores import open_store
+
+    if limits_store is not None:
+        return open_store(limits_store)
+    try:
+        return open_store(limits_store_from_env())
+    except ConfigurationError as exc:
+        raise ConfigurationError(f"{USAGE_LIMITS_STORE_ENV}: {exc}") from None
+
+
 def _security_config(security: Any) -> Any:
     if security is None or security is False:
         return security
@@ -176,12 +218,18 @@ def make_recorder(options: MonitorOptions, client: Any) -> Recorder:
     from prysmai.guard import make_guard
 
     guard = make_guard(options.security)
+    limits = None
+    if options.limits and options.limits_store is not None:
+        from prysmai.limits.enforcer import LimitEnforcer
+
+        limits = LimitEnforcer(options.limits, options.limits_store)
     return Recorder(
         options,
         client_info(client, options.provider_name),
         pipeline,
         options.price_book or default_price_book(),
         guard=guard,
+        limits=limits,
     )
 
 
@@ -273,6 +321,12 @@ def _unwrap(transport: Any) -> Any:
     while is_monitoring_transport(transport):
         transport = transport.inner
     return transport
+
+
+def recorder_of(client: Any) -> Recorder | None:
+    """Return the recorder a monitored SDK client reports to (``None`` if not monitored)."""
+    recorder: Recorder | None = getattr(getattr(client, "_client", None), _MARKER, None)
+    return recorder
 
 
 def is_monitored(client: Any) -> bool:

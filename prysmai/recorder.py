@@ -19,14 +19,16 @@ from prysmai import jsonutil
 from prysmai.call import TRANSLATED_USAGE, CallRecord
 from prysmai.context import ContextValues, resolve_snapshot
 from prysmai.faults import report_fault
+from prysmai.limits.refusal import ERROR_TYPE as USAGE_LIMIT_ERROR_TYPE
 from prysmai.providers import CallDetails, decode_body, read_call
 from prysmai.providers.openai_response import usage_from_openai
-from prysmai.span_attributes import Outcome, Timings, build_attributes
+from prysmai.span_attributes import Outcome, Timings, build_attributes, usage_limit_attributes
 from prysmai.worker import get_worker
 
 if TYPE_CHECKING:
     from prysmai.config import MonitorOptions
     from prysmai.cost import CallCost, PriceBook
+    from prysmai.limits import LimitEnforcer
     from prysmai.telemetry import TelemetryPipeline
 
 logger = logging.getLogger(__name__)
@@ -62,12 +64,15 @@ class Recorder:
         pipeline: TelemetryPipeline,
         price_book: PriceBook,
         guard: Any = None,
+        limits: LimitEnforcer | None = None,
     ) -> None:
         self.options = options
         self.client_info = client_info
         self.pipeline = pipeline
         self.price_book = price_book
         self.guard = guard
+        self.limits = limits
+        """Usage limits checked by the transport before each call leaves; ``None`` if none."""
         self.capture_content = (
             options.capture_content
             if options.capture_content is not None
@@ -107,6 +112,8 @@ class Recorder:
         timings = _timings(call, details, len(body))
         outcome = _outcome(call, details)
         cost = self._price(details, call)
+        if call.usage_limit_counters and self.limits is not None:
+            self._count_usage(call, details, cost)
         attributes = build_attributes(
             operation=endpoint.operation,
             endpoint_name=endpoint.name,
@@ -122,11 +129,31 @@ class Recorder:
             max_content_chars=self.options.max_content_chars,
             extra=self.options.extra_attributes,
         )
+        if call.limit_refusal is not None:
+            attributes.update(usage_limit_attributes(call.limit_refusal))
         if self.guard is not None:
             attributes.update(self.guard.span_attributes(call, details, self.capture_content))
             self.guard.redact_attributes(attributes)
         self._emit_span(call, endpoint.operation, details, attributes, outcome)
         self.pipeline.record_metrics(attributes, timings, details, cost)
+
+    def _count_usage(self, call: CallRecord, details: CallDetails, cost: CallCost | None) -> None:
+        """Add the call's tokens and cost to its usage-limit counters."""
+        assert self.limits is not None and call.usage_limit_counters is not None
+        usage = details.usage
+        tokens: int | None = None
+        if usage is not None:
+            tokens = usage.input_tokens + usage.output_tokens
+            if details.input_excludes_cache:
+                # Tokens count as the span reports them: cached input inside the input.
+                tokens += usage.cache_read_tokens + usage.cache_write_tokens
+        try:
+            self.limits.add_usage(
+                call.usage_limit_counters, tokens, cost.total_usd if cost else None
+            )
+        except Exception:
+            # The span is still emitted; only this call's usage is missing from the counters.
+            report_fault("adding usage to usage-limit counters", in_background=True)
 
     def _price(self, details: CallDetails, call: CallRecord) -> CallCost | None:
         if details.usage is None:
@@ -209,6 +236,9 @@ def _outcome(call: CallRecord, details: CallDetails) -> Outcome:
     if call.error is not None:
         error_type = _exception_error_type(call.error)
         message = message or type(call.error).__name__
+    elif call.limit_refusal is not None:
+        # prysmai answered for the provider: say why rather than which SDK class it became.
+        error_type = USAGE_LIMIT_ERROR_TYPE
     elif status >= 400:
         error_type = _status_error_type(status, call.endpoint.wire_format)
     elif details.error_message and details.is_stream:

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any, Final
 
 from prysmai import jsonutil, semconv
 from prysmai.context import ContextValues
 from prysmai.cost import CallCost
 from prysmai.providers.details import CallDetails
+
+if TYPE_CHECKING:
+    from prysmai.limits.refusal import Refusal
 
 AttributeValue = str | bool | int | float | list[str] | list[int] | list[float]
 
@@ -213,3 +216,24 @@ def _output_message(choice: Any) -> dict[str, Any]:
     if choice.finish_reason:
         message["finish_reason"] = choice.finish_reason
     return message
+
+
+USAGE_LIMIT_PREFIX: Final = "prysm.usage_limit."
+"""Attributes of a call refused by a usage limit: ``metric``, ``limit``, ``used``, ``window``,
+``scope``, ``resets_at`` (ISO 8601, UTC) and ``retry_after_s``. The user or session the limit
+applies to is already in ``user.id`` / ``session.id``."""
+
+
+def usage_limit_attributes(refusal: Refusal) -> dict[str, AttributeValue]:
+    """Return the ``prysm.usage_limit.*`` attributes of a refused call."""
+    details = refusal.details()
+    return {
+        USAGE_LIMIT_PREFIX + "metric": details["metric"],
+        USAGE_LIMIT_PREFIX + "limit": details["limit"],
+        USAGE_LIMIT_PREFIX + "used": details["used"],
+        # A window is a name or a number of seconds; one attribute type for both.
+        USAGE_LIMIT_PREFIX + "window": str(details["window"]),
+        USAGE_LIMIT_PREFIX + "scope": details["scope"],
+        USAGE_LIMIT_PREFIX + "resets_at": details["resets_at"],
+        USAGE_LIMIT_PREFIX + "retry_after_s": details["retry_after_s"],
+    }

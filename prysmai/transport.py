@@ -19,6 +19,7 @@ from prysmai.call import TRANSLATED_ANSWER, CallRecord
 from prysmai.context import prysm_context
 from prysmai.endpoints import match_endpoint
 from prysmai.faults import report_fault
+from prysmai.limits.refusal import refusal_response
 from prysmai.streams import async_stream_class, sync_stream_class
 
 if TYPE_CHECKING:
@@ -88,24 +89,43 @@ def _observe_response(call: CallRecord, response: Any, stream_class: type[Any]) 
 def _prepare(
     recorder: Recorder, request: Any, http_module: ModuleType
 ) -> tuple[CallRecord | None, Any, Any]:
-    """Start recording a request and apply inline security.
+    """Start recording a request, apply inline security, then the usage limits.
 
     Returns the call (``None`` when the request is not a model call or recording failed), the
-    request to send (possibly redacted), and an answer to return instead of sending (a block).
+    request to send (possibly redacted), and an answer to return instead of sending (a block
+    or a usage-limit refusal).
     """
     try:
         call = _begin_call(recorder, request)
-        if call is None or recorder.guard is None:
-            return call, request, None
-        outcome = recorder.guard.before_send(call, request, http_module)
+        if call is None:
+            return None, request, None
+        if recorder.guard is not None:
+            outcome = recorder.guard.before_send(call, request, http_module)
+            if isinstance(outcome, http_module.Response):
+                # A blocked request is never sent, so it does not count against any limit.
+                return call, request, outcome
+            if outcome is not None:
+                request = outcome
     except Exception:
         report_fault("reading a request")
         return None, request, None
-    if outcome is None:
-        return call, request, None
-    if isinstance(outcome, http_module.Response):
-        return call, request, outcome
-    return call, outcome, None
+    if recorder.limits is not None:
+        return call, request, _check_limits(recorder, call, request, http_module)
+    return call, request, None
+
+
+def _check_limits(recorder: Recorder, call: CallRecord, request: Any, http_module: Any) -> Any:
+    """Count the call against its usage limits; return a 429 answer when one is reached."""
+    assert recorder.limits is not None
+    try:
+        refusal = recorder.limits.admit(call)
+        if refusal is None:
+            return None
+        return refusal_response(call, refusal, request, http_module)
+    except Exception:
+        # The store is locked, full or unreadable: the call goes, unlimited this time.
+        report_fault("checking usage limits")
+        return None
 
 
 def _needs_answer_check(recorder: Recorder, response: Any) -> bool:

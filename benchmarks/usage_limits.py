@@ -1,0 +1,174 @@
+"""What usage limits cost a call: the whole call on loopback, and the check on its own.
+
+Four clients call the same loopback fake OpenAI server (``FakeOpenAIServer`` on 127.0.0.1):
+unmonitored, monitored without limits, monitored with three limits counted in memory, and the
+same limits counted in a SQLite file. Rounds alternate between the clients so that drift in
+the machine's speed is shared. Limits are set high enough never to refuse.
+
+A loopback call takes about a millisecond, so the check's few microseconds are within the
+noise of the whole call; the second table times ``LimitEnforcer.admit`` alone, the work the
+limits add to the caller's thread.
+
+Run: python benchmarks/usage_limits.py [--calls 400] [--rounds 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import gc
+import statistics
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import openai
+from opentelemetry import context as otel_context
+from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.sdk.trace.export import BatchSpanProcessor, SpanExporter, SpanExportResult
+
+import prysmai
+from prysmai.call import CallRecord
+from prysmai.context import prysm_context
+from prysmai.endpoints import CHAT_COMPLETIONS
+from prysmai.limits import LimitEnforcer, MemoryCounterStore, SqliteCounterStore, UsageLimit
+from prysmai.monitor import recorder_of
+from prysmai.testing import FakeOpenAIServer
+from prysmai.worker import get_worker
+
+MESSAGES = [{"role": "user", "content": "Summarise the quarterly report in plain words."}]
+LIMITS = [
+    UsageLimit("requests", 10**12, "minute"),
+    UsageLimit("requests", 10**12, "day", scope="user"),
+    UsageLimit("tokens", 10**15, "month"),
+]
+
+
+class NullExporter(SpanExporter):
+    """Drops spans: every monitored client pays for building them, none for shipping them."""
+
+    def export(self, spans: Any) -> SpanExportResult:
+        return SpanExportResult.SUCCESS
+
+
+def sample_us(call: Callable[[], Any], calls: int) -> list[float]:
+    """Time ``calls`` calls; return each one's microseconds."""
+    gc.collect()
+    samples = []
+    for _ in range(calls):
+        start = time.perf_counter_ns()
+        call()
+        samples.append((time.perf_counter_ns() - start) / 1000)
+    return samples
+
+
+def ask(client: openai.OpenAI) -> None:
+    client.chat.completions.create(model="gpt-4o-mini", messages=MESSAGES)
+
+
+def admit_us(
+    enforcer: LimitEnforcer, make_call: Callable[[], CallRecord], calls: int
+) -> list[float]:
+    """Time ``enforcer.admit`` alone on ``calls`` fresh calls; return each one's microseconds."""
+    records = [make_call() for _ in range(calls)]
+    gc.collect()
+    samples = []
+    for call in records:
+        start = time.perf_counter_ns()
+        refusal = enforcer.admit(call)
+        samples.append((time.perf_counter_ns() - start) / 1000)
+        assert refusal is None
+    return samples
+
+
+def clients(server: FakeOpenAIServer, folder: Path) -> dict[str, openai.OpenAI]:
+    tracer_provider = TracerProvider(shutdown_on_exit=False)
+    tracer_provider.add_span_processor(BatchSpanProcessor(NullExporter()))
+
+    def sdk() -> openai.OpenAI:
+        return openai.OpenAI(base_url=server.base_url, api_key="bench", max_retries=0)
+
+    def watched(**settings: Any) -> openai.OpenAI:
+        return prysmai.monitor(sdk(), tracer_provider=tracer_provider, **settings)
+
+    return {
+        "unmonitored": sdk(),
+        "monitored, no limits": watched(),
+        "monitored, 3 limits in memory": watched(limits=LIMITS),
+        "monitored, 3 limits in SQLite": watched(
+            limits=LIMITS, limits_store=f"sqlite:///{folder / 'counters.db'}"
+        ),
+    }
+
+
+def whole_calls(calls: int, rounds: int, folder: Path) -> None:
+    with FakeOpenAIServer() as server:
+        contestants = clients(server, folder)
+        samples: dict[str, list[float]] = {name: [] for name in contestants}
+        with prysm_context(user_id="bench-user"):
+            for client in contestants.values():  # warm-up: connections, imports, files
+                sample_us(functools.partial(ask, client), 50)
+            names = list(contestants)
+            for round_index in range(rounds):
+                # Each round starts with another client, so no one always follows the same.
+                shift = round_index % len(names)
+                for name in names[shift:] + names[:shift]:
+                    samples[name] += sample_us(functools.partial(ask, contestants[name]), calls)
+                    get_worker().flush(30)
+        base = statistics.median(samples["unmonitored"])
+        print(f"Whole call on loopback, {calls * rounds} calls each (median, p90):")
+        for name, values in samples.items():
+            median = statistics.median(values)
+            p90 = statistics.quantiles(values, n=10)[-1]
+            print(f"  {name:32} {median:8.1f} us  p90 {p90:8.1f} us  (+{median - base:6.1f})")
+        for client in contestants.values():
+            used = recorder_of(client)
+            if used is not None and used.limits is not None:
+                count = used.limits.used(LIMITS[0])
+                assert count >= calls * rounds, "the limits did not count every call"
+            client.close()
+
+
+def check_alone(calls: int, folder: Path) -> None:
+    recorder = recorder_of(prysmai.monitor(openai.OpenAI(api_key="bench"), limits=LIMITS))
+    assert recorder is not None
+    body = b'{"model":"gpt-4o-mini","messages":[{"role":"user","content":"Hi"}]}'
+    stores = {
+        "memory": MemoryCounterStore(),
+        "SQLite (WAL, synchronous=NORMAL)": SqliteCounterStore(folder / "alone.db"),
+    }
+    print(f"LimitEnforcer.admit alone, 3 limits, {calls} calls (median, p99):")
+    with prysm_context(user_id="bench-user"):
+        for name, store in stores.items():
+            enforcer = LimitEnforcer(LIMITS, store)
+
+            def fresh_call() -> CallRecord:
+                return CallRecord(
+                    recorder,
+                    CHAT_COMPLETIONS,
+                    body,
+                    prysm_context.snapshot(),
+                    otel_context.get_current(),
+                )
+
+            admit_us(enforcer, fresh_call, 1000)
+            values = admit_us(enforcer, fresh_call, calls)
+            p99 = statistics.quantiles(values, n=100)[-1]
+            print(f"  {name:32} {statistics.median(values):8.2f} us  p99 {p99:8.2f} us")
+            store.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--calls", type=int, default=400, help="calls per client per round")
+    parser.add_argument("--rounds", type=int, default=5)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="prysm-limits-bench-") as folder:
+        whole_calls(args.calls, args.rounds, Path(folder))
+        check_alone(args.calls * args.rounds * 5, Path(folder))
+
+
+if __name__ == "__main__":
+    main()
