@@ -4,9 +4,10 @@ Each connection gets a thread (``ThreadingHTTPServer``), up to a cap: a connecti
 is answered 503 with ``Retry-After`` by the accepting thread and closed a second later.
 HTTP/1.1 keep-alive lets exporters reuse their connection. Each request must arrive whole
 (request line, headers and body) within an overall deadline, so a client trickling bytes
-cannot keep its thread. Bodies need a ``Content-Length`` (what OTLP exporters send), are read
-only when a handler asks, and are drained within a bound otherwise, so an early answer (401,
-413) reaches the client instead of a connection reset.
+cannot keep its thread. Bodies come with a ``Content-Length`` (what most OTLP exporters send)
+or chunked, are read only when a handler asks, and are drained within a bound otherwise, so an
+early answer (401, 413) reaches the client instead of a connection reset (an unread chunked
+body closes the connection after the answer).
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from prysmai.collector.alert_engine import AlertEvaluator
 from prysmai.collector.alert_scheduler import DEFAULT_INTERVAL_S, AlertScheduler
 from prysmai.collector.auth import is_loopback
 from prysmai.collector.body import BodyError
+from prysmai.collector.chunked import read_chunked
 from prysmai.collector.dashboard import Dashboard
 from prysmai.collector.http_types import SECURITY_HEADERS, Request, Response, text_response
 from prysmai.collector.keys import KeyStore
@@ -383,7 +385,7 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(text_response(exc.status, exc.message))
             return
         response = self.server.collector.answer(request)
-        if body.remaining and not body.drain():
+        if body.is_unread and not body.drain():
             self.close_connection = True
         self._send(response)
 
@@ -404,14 +406,21 @@ class _Handler(BaseHTTPRequestHandler):
         query: dict[str, str] = {}
         for name, value in pairs:
             query.setdefault(name, value)
-        if self.headers.get("Transfer-Encoding"):
-            raise BodyError(411, "send the body with a Content-Length, not chunked")
         lengths = self.headers.get_all("Content-Length") or []
+        codings = self.headers.get_all("Transfer-Encoding") or []
+        if codings:
+            # Both headers, or a coding other than plain chunked, are how requests are
+            # smuggled past a proxy that reads the body differently: refused, never guessed.
+            if lengths:
+                raise BodyError(400, "a request cannot have both Content-Length and chunking")
+            if [coding.strip().lower() for coding in codings] != ["chunked"]:
+                raise BodyError(501, "only 'Transfer-Encoding: chunked' is supported")
+            body.is_chunked = True
         if len(set(lengths)) > 1 or not all(_is_length(value) for value in lengths):
             raise BodyError(400, "invalid Content-Length")
         content_length = int(lengths[0]) if lengths else None
-        if content_length is None and self.command in ("POST", "PUT", "PATCH"):
-            raise BodyError(411, "Content-Length required")
+        if content_length is None and not codings and self.command in ("POST", "PUT", "PATCH"):
+            raise BodyError(411, "Content-Length or chunked Transfer-Encoding required")
         body.remaining = content_length or 0
         return Request(
             method=self.command,
@@ -459,13 +468,19 @@ class _Body:
     def __init__(self, handler: _Handler) -> None:
         self._handler = handler
         self.remaining = 0
+        self.is_chunked = False
+        """Sent with ``Transfer-Encoding: chunked``; unread, the connection is closed."""
 
     def read(self) -> bytes:
-        """Read the whole declared body.
+        """Read the whole declared (or chunked) body.
 
         Raises:
-            BodyError: 400 when the client sent less than it declared.
+            BodyError: 400 when the client sent less than it declared or malformed chunks,
+                408 when it did not arrive in time, 413 for a chunked body past the limit.
         """
+        if self.is_chunked:
+            self.is_chunked = False
+            return self._read_chunked()
         wanted, self.remaining = self.remaining, 0
         try:
             data = self._handler.rfile.read(wanted) if wanted else b""
@@ -480,9 +495,28 @@ class _Body:
             raise BodyError(400, "request body is shorter than its Content-Length")
         return data
 
+    def _read_chunked(self) -> bytes:
+        limit = self._handler.server.collector.settings.max_body_bytes
+        try:
+            return read_chunked(self._handler.rfile, limit)
+        except BodyError:
+            self._handler.close_connection = True  # the rest of the body is still unread
+            raise
+        except TimeoutError as exc:
+            self._handler.close_connection = True
+            raise BodyError(408, "the request body did not arrive in time") from exc
+        except OSError as exc:  # the client went away
+            self._handler.close_connection = True
+            raise BodyError(400, "request body could not be read") from exc
+
+    @property
+    def is_unread(self) -> bool:
+        """Whether body bytes are still on the connection."""
+        return self.is_chunked or self.remaining > 0
+
     def drain(self) -> bool:
         """Read and drop the unread body; return whether the connection can be reused."""
-        if self.remaining > DRAIN_LIMIT_BYTES:
+        if self.is_chunked or self.remaining > DRAIN_LIMIT_BYTES:
             return False
         reader = self._handler._reader
         drain_deadline = time.monotonic() + _DRAIN_TIMEOUT_S

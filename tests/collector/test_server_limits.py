@@ -68,7 +68,7 @@ def test_fifty_exporters_connecting_at_once_are_all_stored(collector):
     assert len(collector.rows()) == count
 
 
-def test_a_post_without_content_length_is_411(collector):
+def test_a_post_without_content_length_or_chunking_is_411(collector):
     head = (
         "POST /v1/traces HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-protobuf\r\n"
         f"Authorization: Bearer {collector.key}\r\n\r\n"
@@ -77,7 +77,7 @@ def test_a_post_without_content_length_is_411(collector):
     answer = _raw(collector, head.encode())
 
     assert answer.startswith(b"HTTP/1.1 411 ")
-    assert answer.endswith(b"Content-Length required\n")
+    assert answer.endswith(b"Content-Length or chunked Transfer-Encoding required\n")
     assert collector.rows() == []
 
 
