@@ -31,12 +31,15 @@ def parse_duration(text: str) -> float:
 
 
 def format_duration(seconds: float) -> str:
-    """Write ``seconds`` in the largest unit that divides it (``86400`` is ``1d``)."""
-    whole = int(seconds)
-    if whole != seconds or whole <= 0:
+    """Write ``seconds`` in days, hours, minutes and seconds: ``5400`` is ``1h30m``."""
+    if seconds != int(seconds):
         return f"{seconds:g}s"
-    for unit in ("d", "h", "m"):
-        size = UNIT_SECONDS[unit]
-        if whole % size == 0:
-            return f"{whole // size}{unit}"
-    return f"{whole}s"
+    remaining = int(seconds)
+    if remaining <= 0:
+        return "0s"
+    parts = []
+    for unit in ("d", "h", "m", "s"):
+        count, remaining = divmod(remaining, UNIT_SECONDS[unit])
+        if count:
+            parts.append(f"{count}{unit}")
+    return "".join(parts)

@@ -194,3 +194,14 @@ def test_purge_command_names_a_missing_store(
 ) -> None:
     assert main(["purge", "--older-than", "1d", "--db", str(tmp_path / "typo.db")]) == 1
     assert "typo.db: the file does not exist" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("seconds", "text"),
+    [(86_400, "1d"), (5_400, "1h30m"), (90_061, "1d1h1m1s"), (0, "0s"), (1.5, "1.5s")],
+)
+def test_durations_are_written_in_the_largest_units(seconds: float, text: str) -> None:
+    from prysmai.durations import format_duration, parse_duration
+
+    assert format_duration(seconds) == text
+    assert parse_duration(text) == seconds

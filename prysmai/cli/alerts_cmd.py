@@ -26,7 +26,6 @@ from prysmai.collector.alert_rules import (
     Channel,
     RuleError,
     email_channel,
-    format_duration,
     format_value,
     parse_metric,
     parse_name,
@@ -39,6 +38,7 @@ from prysmai.collector.alert_rules import (
 from prysmai.collector.alert_store import AlertState, AlertStore
 from prysmai.collector.api import alert_rule_summary
 from prysmai.collector.server import DEFAULT_HOST, DEFAULT_PORT
+from prysmai.durations import format_duration
 from prysmai.store_schema import resolve_db_path
 
 _DEFAULT_DASHBOARD: Final = f"http://{DEFAULT_HOST}:{DEFAULT_PORT}"

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import math
-import re
 import sqlite3
 import sys
 from dataclasses import dataclass
@@ -12,6 +11,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
 from rich.console import Console
+
+from prysmai import durations
 
 if TYPE_CHECKING:
     from prysmai.store import TraceStore
@@ -21,9 +22,6 @@ PIPE_WIDTH: Final = 200
 
 MAX_DURATION_S: Final = 36_500 * 86_400
 """The longest duration accepted (100 years); longer ones would overflow a nanosecond time."""
-
-_DURATION: Final = re.compile(r"(\d+(?:\.\d+)?)([smhd])")
-_UNIT_S: Final = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
 
 class UsageError(ValueError):
@@ -41,18 +39,18 @@ class Window:
 
 
 def parse_duration(text: str) -> float:
-    """Parse ``30s``, ``10m``, ``2h`` or ``1d`` into seconds.
+    """Parse ``30s``, ``10m``, ``2h``, ``1d`` or a sum such as ``1h30m`` into seconds.
 
     Raises:
-        argparse.ArgumentTypeError: ``text`` is not a number followed by s, m, h or d.
+        argparse.ArgumentTypeError: ``text`` is not a positive duration of at most 100 years.
     """
-    match = _DURATION.fullmatch(text.strip().lower())
-    if match is None or float(match.group(1)) <= 0:
-        raise argparse.ArgumentTypeError(
-            f"invalid duration {text!r}: use a number and a unit, e.g. 30s, 10m, 2h or 1d"
-        )
-    seconds = float(match.group(1)) * _UNIT_S[match.group(2)]
-    if not seconds <= MAX_DURATION_S:  # also catches inf from a number with 400 digits
+    try:
+        seconds = durations.parse_duration(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+    if seconds <= 0:
+        raise argparse.ArgumentTypeError(f"invalid duration {text!r}: it must be more than 0")
+    if seconds > MAX_DURATION_S:
         raise argparse.ArgumentTypeError(
             f"invalid duration {text!r}: at most {MAX_DURATION_S // 86_400}d (100 years)"
         )

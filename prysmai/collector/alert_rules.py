@@ -13,6 +13,8 @@ import urllib.parse
 from dataclasses import dataclass
 from typing import Final, Literal, TypeAlias
 
+from prysmai import durations
+from prysmai.durations import format_duration
 from prysmai.store_queries import JsonValue
 
 METRICS: Final = (
@@ -45,8 +47,6 @@ DEFAULT_REPEAT_S: Final = 3600
 DEFAULT_SMTP_PORT: Final = 25
 DEFAULT_STARTTLS_PORT: Final = 587
 
-_DURATION: Final = re.compile(r"(\d{1,9})([smhd])")
-_UNIT_S: Final = {"d": 86_400, "h": 3600, "m": 60, "s": 1}
 # Deliberately plain: one @, no spaces or line breaks (which would let a value add headers).
 _EMAIL: Final = re.compile(
     r"[^@\s<>,;\"']+@[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?\.[A-Za-z]{2,}"
@@ -219,18 +219,21 @@ def parse_duration(text: str, *, what: str, lowest: int, highest: int) -> int:
     """Parse ``30s``, ``5m``, ``1h`` or ``2d`` (or combinations such as ``1h30m``) to seconds.
 
     Raises:
-        RuleError: not a duration, or outside ``lowest`` .. ``highest`` seconds.
+        RuleError: not a whole number of seconds, or outside ``lowest`` .. ``highest``.
     """
-    raw = text.strip().lower()
-    parts = _DURATION.findall(raw)
-    if not raw or "".join(number + unit for number, unit in parts) != raw:
-        raise RuleError(f"invalid {what} {text!r}: use a number and a unit, e.g. 30s, 5m, 1h, 1d")
-    seconds = sum(int(number) * _UNIT_S[unit] for number, unit in parts)
+    try:
+        seconds = durations.parse_duration(text)
+    except ValueError:
+        raise RuleError(
+            f"invalid {what} {text!r}: use a number and a unit, e.g. 30s, 5m, 1h, 1d"
+        ) from None
+    if not seconds.is_integer():
+        raise RuleError(f"invalid {what} {text!r}: use whole seconds")
     if not lowest <= seconds <= highest:
         raise RuleError(
             f"invalid {what} {text!r}: from {format_duration(lowest)} to {format_duration(highest)}"
         )
-    return seconds
+    return int(seconds)
 
 
 def parse_window(text: str) -> int:
@@ -409,19 +412,6 @@ def compare(value: float, operator: Operator, threshold: float) -> bool:
     if operator == "<=":
         return value <= threshold
     return math.isclose(value, threshold, rel_tol=1e-9, abs_tol=1e-12)
-
-
-def format_duration(seconds: int) -> str:
-    """Format seconds as the largest units that divide them: ``300`` is ``5m``."""
-    if seconds <= 0:
-        return "0s"
-    parts = []
-    remaining = seconds
-    for unit, size in _UNIT_S.items():
-        if remaining >= size:
-            count, remaining = divmod(remaining, size)
-            parts.append(f"{count}{unit}")
-    return "".join(parts)
 
 
 def format_value(metric: str, value: float | None) -> str:

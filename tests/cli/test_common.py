@@ -38,13 +38,14 @@ def test_format_cost_keeps_six_significant_digits(cost: float | None, expected: 
         pytest.param("2h", 7200.0, id="hours"),
         pytest.param("1.5d", 129600.0, id="fractional-days"),
         pytest.param(" 24H ", 86400.0, id="upper-case-and-spaces"),
+        pytest.param("1h30m", 5400.0, id="sum-of-units"),
     ],
 )
 def test_parse_duration_reads_units(text: str, expected: float) -> None:
     assert parse_duration(text) == expected
 
 
-@pytest.mark.parametrize("text", ["", "10", "m", "0h", "-1h", "1w", "1h30m"])
+@pytest.mark.parametrize("text", ["", "10", "m", "0h", "-1h", "1w", "1h 30m", "36501d"])
 def test_parse_duration_rejects_other_text(text: str) -> None:
     with pytest.raises(argparse.ArgumentTypeError):
         parse_duration(text)
