@@ -127,6 +127,10 @@ _EAST_ASIAN_ID_CUE: Final = re.compile(
 )
 """Order, waybill, invoice or reference number (Chinese, Japanese, Korean, Thai) before it."""
 _EAST_ASIAN_ID_WINDOW: Final = 16
+_CHINESE_MOBILE: Final = re.compile(r"1[3-9]\d{9}")
+_HAN: Final = re.compile(r"[\u4e00-\u9fff\u3400-\u4dbf]")
+_HAN_CONTEXT_CHARS: Final = 12
+"""Han characters this close to a bare eleven-digit number make it a Chinese mobile number."""
 _UNIT_AFTER: Final = re.compile(
     r"\s?(?:ns|µs|us|ms|s|sec|secs|seconds|bytes|kb|mb|gb|usd|eur|km|kg|원|บาท|円|元|台|件|個"
     r"|个|명|개|timestamp|时间戳|時間戳|タイムスタンプ|타임스탬프)(?![A-Za-z])",
@@ -368,7 +372,42 @@ def _classify_phone(
         return None  # "phone: 2023-01-01 12:34", "电话 20230101123456": when, not a number
     if _has_phone_cue(text, text[max(0, start - _CUE_WINDOW - _MAX_NOTE_CHARS) : start], end):
         return Candidate(PHONE, "phone", start, end)
+    if _is_chinese_mobile(text, raw, start, end):
+        return Candidate(PHONE, "phone", start, end)
     return None
+
+
+def _is_chinese_mobile(text: str, raw: str, start: int, end: int) -> bool:
+    """A mainland Chinese mobile number written bare ("13812345678") in Chinese text.
+
+    Written without a cue word or spaces, these eleven digits are how such numbers are usually
+    shared; beside Han characters and valid as a mobile number (operator prefix included), they
+    are one. Elsewhere the same digits may be any identifier, so they are left alone.
+    """
+    if not _CHINESE_MOBILE.fullmatch(raw):
+        return False
+    context = text[max(0, start - _HAN_CONTEXT_CHARS) : end + _HAN_CONTEXT_CHARS]
+    if _HAN.search(context) is None:
+        return False
+    return _is_mobile_in_china(raw)
+
+
+@functools.lru_cache(maxsize=4096)
+def _is_mobile_in_china(raw: str) -> bool:
+    phonenumbers = _phone_library()
+    if phonenumbers is None:  # pragma: no cover - phonenumbers is a declared dependency
+        return False
+    try:
+        number = phonenumbers.parse(raw, "CN")
+    except phonenumbers.NumberParseException:  # pragma: no cover - eleven digits always parse
+        return False
+    mobile_types = (
+        phonenumbers.PhoneNumberType.MOBILE,
+        phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
+    )
+    return bool(phonenumbers.is_valid_number(number)) and (
+        phonenumbers.number_type(number) in mobile_types
+    )
 
 
 def _cue_words_before(text: str, start: int) -> tuple[bool, bool]:

@@ -6,6 +6,8 @@ issuer test numbers or made up with a valid check digit, addresses use reserved 
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from prysmai.security.findings import FindingKind
@@ -434,6 +436,34 @@ def test_phone_cue_words_of_east_asian_languages_mark_bare_numbers(text: str, nu
     ],
 )
 def test_bare_eleven_digit_numbers_without_a_phone_cue_stay_clean(text: str) -> None:
+    assert found(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("请联系我13812345678，谢谢", id="glued-to-han"),
+        pytest.param("有问题请拨打 15912345678 或发邮件", id="between-han-words"),
+        pytest.param("user 18612345678 登录失败", id="han-after"),
+    ],
+)
+def test_bare_chinese_mobile_numbers_in_chinese_text_are_phones(text: str) -> None:
+    [number] = re.findall(r"1[3-9]\d{9}", text)
+
+    assert [(category, value) for category, _, value in found(text)] == [("PHONE", number)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("id 13812345678 in the log", id="no-han-nearby"),
+        pytest.param("我的号码：10012345678", id="no-operator-prefix"),
+        pytest.param("共有13812345678个", id="a-count"),
+        pytest.param("订单号 13812345678", id="order-number"),
+        pytest.param("请联系我138123456789，谢谢", id="twelve-digits"),
+    ],
+)
+def test_other_bare_eleven_digit_numbers_in_chinese_text_stay_clean(text: str) -> None:
     assert found(text) == []
 
 
