@@ -2,7 +2,7 @@
 
 :class:`SqliteSpanExporter` writes finished spans into a SQLite file (by default
 ``prysmai.paths.data_dir() / "traces.db"``, or ``$PRYSM_DB_PATH``); :class:`TraceStore` reads
-them back for ``prysmai traces``, ``prysmai stats`` and the dashboard.
+them back for ``prysmai traces``, ``prysmai stats`` and the dashboard (cards and charts).
 
 Every span is stored, so trace trees stay whole, but only spans that carry
 ``gen_ai.operation.name`` (model calls) get the typed columns (model, tokens, cost, ...)
@@ -36,6 +36,8 @@ from prysmai.store_queries import (
     JsonValue,
     ModelCost,
     Percentiles,
+    Series,
+    SeriesBucket,
     Stats,
     TraceRow,
     TraceStore,
@@ -55,6 +57,8 @@ __all__ = [
     "JsonValue",
     "ModelCost",
     "Percentiles",
+    "Series",
+    "SeriesBucket",
     "SqliteSpanExporter",
     "Stats",
     "TraceRow",

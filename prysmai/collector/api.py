@@ -10,7 +10,7 @@ from prysmai import semconv
 from prysmai.collector.alert_rules import AlertRule
 from prysmai.collector.alert_store import AlertState, Delivery
 from prysmai.collector.queries import BLOCKED_ACTIONS
-from prysmai.store_queries import JsonValue, Stats, TraceRow
+from prysmai.store_queries import JsonValue, Series, Stats, TraceRow
 
 WINDOWS: Final[dict[str, float | None]] = {
     "15m": 15 * 60.0,
@@ -113,6 +113,11 @@ def overview_payload(overview: Overview) -> dict[str, JsonValue]:
         **overview.stats.as_dict(),
         "threats": {level: overview.threats.get(level, 0) for level in ("low", "medium", "high")},
     }
+
+
+def series_payload(window: str, series: Series) -> dict[str, JsonValue]:
+    """The window cut into buckets, oldest first, as JSON (what the overview's charts draw)."""
+    return {"window": window, **series.as_dict()}
 
 
 def alert_rule_summary(rule: AlertRule, state: AlertState | None) -> dict[str, JsonValue]:

@@ -1,9 +1,10 @@
 """The dashboard's routes: HTML pages and the JSON endpoints behind them (all ``GET``).
 
-``/`` overview, ``/calls/<span_id>`` one call, ``/security`` security log, ``/alerts`` alert
-rules and notifications; ``/api/stats``, ``/api/calls`` (``?after=<rowid>`` for the live
-feed), ``/api/calls/<span_id>``, ``/api/security``, ``/api/alerts``; ``/healthz`` for liveness
-checks (no key, no data).
+``/`` overview, ``/overview/charts`` its charts alone (what its script reloads them from),
+``/calls/<span_id>`` one call, ``/security`` security log, ``/alerts`` alert rules and
+notifications; ``/api/stats``, ``/api/series`` (the charts' buckets), ``/api/calls``
+(``?after=<rowid>`` for the live feed), ``/api/calls/<span_id>``, ``/api/security``,
+``/api/alerts``; ``/healthz`` for liveness checks (no key, no data).
 
 Stored prompts are as sensitive as the application's traffic, so by default every route but
 ``/healthz`` needs an API key (HTTP Basic password or bearer token). A dashboard opened
@@ -22,7 +23,7 @@ import time
 from pathlib import Path
 from typing import Final
 
-from prysmai.collector import queries, views
+from prysmai.collector import charts, queries, views
 from prysmai.collector.alert_store import AlertStore
 from prysmai.collector.api import (
     DEFAULT_WINDOW,
@@ -34,11 +35,12 @@ from prysmai.collector.api import (
     call_summary,
     finite_json,
     overview_payload,
+    series_payload,
 )
 from prysmai.collector.auth import BASIC_CHALLENGE, host_header_is_local, is_authorised
 from prysmai.collector.http_types import Request, Response, text_response
 from prysmai.collector.keys import KeyStore
-from prysmai.store_queries import JsonValue, TraceRow, TraceStore
+from prysmai.store_queries import JsonValue, Series, TraceRow, TraceStore
 
 logger = logging.getLogger(__name__)
 
@@ -120,9 +122,17 @@ class Dashboard:
         path = request.path
         if path == "/":
             window = _window(request)
+            # One "now" for cards and charts, so that their numbers add up.
+            now_ns = time.time_ns()
+            overview = self._overview(store, window, now_ns)
+            series = _series(store, window, now_ns)
             recent = store.recent(DEFAULT_LIMIT, include_attributes=True)
             last_rowid = store.last_rowid()
-            page = views.overview_page(self._overview(store, window), recent, last_rowid, nonce)
+            page = views.overview_page(overview, recent, last_rowid, nonce, series)
+            return self._html(200, page, nonce)
+        if path == charts.CHARTS_PATH:
+            window = _window(request)
+            page = views.charts_page(window, _series(store, window, time.time_ns()), nonce)
             return self._html(200, page, nonce)
         if path == "/security":
             page = views.security_page(queries.security_log(self._db_path, MAX_LIMIT), nonce)
@@ -142,6 +152,9 @@ class Dashboard:
         path = request.path
         if path == "/api/stats":
             return _json(200, overview_payload(self._overview(store, _window(request))))
+        if path == "/api/series":
+            window = _window(request)
+            return _json(200, series_payload(window, _series(store, window, time.time_ns())))
         if path == "/api/calls":
             limit = _int_param(request, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT)
             model = request.query.get("model") or None
@@ -174,9 +187,9 @@ class Dashboard:
             return _json(200, {"rules": rules, "history": history})
         raise RequestError(404, "no such endpoint")
 
-    def _overview(self, store: TraceStore, window: str) -> Overview:
+    def _overview(self, store: TraceStore, window: str, now_ns: int | None = None) -> Overview:
         seconds = WINDOWS[window]
-        now_ns = time.time_ns()
+        now_ns = now_ns if now_ns is not None else time.time_ns()
         since_ns = None if seconds is None else now_ns - int(seconds * 1e9)
         return Overview(
             window=window,
@@ -202,6 +215,10 @@ def _window(request: Request) -> str:
     if window not in WINDOWS:
         raise RequestError(400, f"window must be one of {', '.join(WINDOWS)}")
     return window
+
+
+def _series(store: TraceStore, window: str, now_ns: int) -> Series:
+    return store.series(WINDOWS[window], now_ns=now_ns)
 
 
 def _int_param(request: Request, name: str, default: int, lowest: int, highest: int) -> int:

@@ -3,7 +3,7 @@
 Stored values come from applications and their users (a prompt can hold any markup), so every
 value goes through :func:`_e` before it reaches the page, and the page's Content-Security-Policy
 only runs the one inline script carrying this response's nonce: markup that slipped through
-would still not run.
+would still not run. The overview's charts are drawn by :mod:`prysmai.collector.charts`.
 """
 
 from __future__ import annotations
@@ -17,10 +17,11 @@ from datetime import UTC, datetime
 from typing import Final
 
 from prysmai import semconv
+from prysmai.collector import charts
 from prysmai.collector.alert_rules import AlertRule, format_value
 from prysmai.collector.alert_store import AlertState, Delivery
 from prysmai.collector.api import WINDOWS, Overview, call_status, security_action
-from prysmai.store_queries import JsonValue, TraceRow
+from prysmai.store_queries import JsonValue, Series, TraceRow
 
 _CONTENT_ATTRIBUTES: Final = (
     ("System instructions", semconv.SYSTEM_INSTRUCTIONS),
@@ -49,6 +50,7 @@ padding:8px;margin:0;max-height:480px;overflow:auto}
 .t-low{color:#8a6d00}.muted{color:#5b6474}.a-firing{color:#b42318;font-weight:600}
 .a-ok{color:#067647}
 """
+_PAGE_STYLE: Final = _STYLE + charts.STYLE
 
 # Builds rows with textContent only: values from the API never become markup.
 _LIVE_SCRIPT: Final = """
@@ -97,6 +99,33 @@ _LIVE_SCRIPT: Final = """
 })();
 """.replace("%(max_rows)d", str(_LIVE_ROWS))
 
+# Reloads the charts: the server renders them again (escaped like the page itself); the answer
+# is parsed into an inert document (DOMParser runs no script) and only its #charts section is
+# moved into the page. Skipped while the tab is hidden.
+_CHARTS_SCRIPT: Final = """
+(function () {
+  var charts = document.getElementById("charts");
+  function refresh() {
+    if (document.hidden) { setTimeout(refresh, %(refresh_ms)d); return; }
+    var shown = charts.getAttribute("data-window");
+    fetch("%(path)s?window=" + encodeURIComponent(shown), {credentials: "same-origin"})
+      .then(function (r) { return r.ok ? r.text() : null; })
+      .then(function (text) {
+        if (text === null) { return; }
+        var fresh = new DOMParser().parseFromString(text, "text/html").getElementById("charts");
+        if (fresh) {
+          fresh = document.adoptNode(fresh);
+          charts.replaceWith(fresh);
+          charts = fresh;
+        }
+      })
+      .catch(function () {})
+      .then(function () { setTimeout(refresh, %(refresh_ms)d); });
+  }
+  if (charts) { setTimeout(refresh, %(refresh_ms)d); }
+})();
+""".replace("%(refresh_ms)d", str(charts.REFRESH_S * 1000)).replace("%(path)s", charts.CHARTS_PATH)
+
 
 def _e(value: object) -> str:
     """Escape any value for HTML text and quoted attributes."""
@@ -110,7 +139,7 @@ def _page(title: str, body: str, nonce: str, script: str = "") -> bytes:
         '<html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{_e(title)} - prysmai</title>"
-        f'<style nonce="{_e(nonce)}">{_STYLE}</style></head><body>'
+        f'<style nonce="{_e(nonce)}">{_PAGE_STYLE}</style></head><body>'
         '<header><strong>prysmai</strong><a href="/">Overview</a>'
         '<a href="/security">Security log</a><a href="/alerts">Alerts</a></header>'
         f"<main>{body}</main>{script_tag}</body></html>\n"
@@ -213,8 +242,17 @@ def _card(label: str, value: str, detail: str = "") -> str:
     )
 
 
-def overview_page(overview: Overview, recent: list[TraceRow], last_rowid: int, nonce: str) -> bytes:
-    """The overview: cards for the window, and the recent calls, refreshed live."""
+def overview_page(
+    overview: Overview,
+    recent: list[TraceRow],
+    last_rowid: int,
+    nonce: str,
+    series: Series | None = None,
+) -> bytes:
+    """The overview: cards and charts for the window, and the recent calls, refreshed live.
+
+    Without ``series`` the page has no charts.
+    """
     stats = overview.stats
     windows = " ".join(_window_link(label, label == overview.window) for label in WINDOWS)
     cards = "".join(
@@ -242,13 +280,24 @@ def overview_page(overview: Overview, recent: list[TraceRow], last_rowid: int, n
             ),
         )
     )
+    over_time = (
+        ""
+        if series is None
+        else "<h2>Over time</h2>" + charts.overview_charts(overview.window, series)
+    )
     body = (
         f'<h1>Overview</h1><p class="windows">Window: {windows}</p>'
         f'<div class="cards">{cards}</div>'
+        f"{over_time}"
         f'<h2>Recent calls <span class="muted">(live)</span></h2>'
         f"{_calls_table(recent, live_after=last_rowid)}"
     )
-    return _page("Overview", body, nonce, _LIVE_SCRIPT)
+    return _page("Overview", body, nonce, _LIVE_SCRIPT + ("" if series is None else _CHARTS_SCRIPT))
+
+
+def charts_page(window: str, series: Series, nonce: str) -> bytes:
+    """The overview's charts alone: what the overview's script reloads them from."""
+    return _page("Charts", f"<h2>Over time</h2>{charts.overview_charts(window, series)}", nonce)
 
 
 def security_page(rows: list[TraceRow], nonce: str) -> bytes:
