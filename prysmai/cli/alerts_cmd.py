@@ -17,7 +17,7 @@ from rich import box
 from rich.table import Table
 from rich.text import Text
 
-from prysmai.cli.common import make_console, printable
+from prysmai.cli.common import add_db_argument, make_console, printable, store_path
 from prysmai.collector.alert_engine import AlertEvaluator
 from prysmai.collector.alert_rules import (
     METRICS,
@@ -39,7 +39,6 @@ from prysmai.collector.alert_store import AlertState, AlertStore
 from prysmai.collector.api import alert_rule_summary
 from prysmai.collector.server import DEFAULT_HOST, DEFAULT_PORT
 from prysmai.durations import format_duration
-from prysmai.store_schema import resolve_db_path
 
 _DEFAULT_DASHBOARD: Final = f"http://{DEFAULT_HOST}:{DEFAULT_PORT}"
 
@@ -110,12 +109,12 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
         help="environment variable holding the SMTP password (read by 'serve' when sending; "
         "the password is never stored)",
     )
-    _add_db(add)
+    add_db_argument(add, role="of the collector")
     add.set_defaults(func=_add)
 
     listing = actions.add_parser("list", help="list rules with their state (URLs masked)")
     listing.add_argument("--json", action="store_true", dest="as_json", help="print JSON lines")
-    _add_db(listing)
+    add_db_argument(listing, role="of the collector")
     listing.set_defaults(func=_list)
 
     for action, summary, func in (
@@ -125,7 +124,7 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
     ):
         sub = actions.add_parser(action, help=summary)
         sub.add_argument("which", metavar="ID|NAME")
-        _add_db(sub)
+        add_db_argument(sub, role="of the collector")
         sub.set_defaults(func=func)
 
     test = actions.add_parser(
@@ -138,25 +137,12 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
         metavar="URL",
         help=f"the dashboard the message links to (default: {_DEFAULT_DASHBOARD})",
     )
-    _add_db(test)
+    add_db_argument(test, role="of the collector")
     test.set_defaults(func=_test)
 
 
-def _add_db(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--db",
-        type=Path,
-        default=None,
-        metavar="PATH",
-        help="the collector's SQLite store (default: $PRYSM_DB_PATH or the user data directory)",
-    )
-
-
 def _open(db: Path | None) -> AlertStore:
-    path = resolve_db_path(db)
-    if path.is_dir():
-        raise IsADirectoryError(f"{path} is a directory, not a database file")
-    return AlertStore(path)
+    return AlertStore(store_path(db))
 
 
 def build_rule(args: argparse.Namespace) -> AlertRule:
@@ -308,7 +294,7 @@ def _test(args: argparse.Namespace) -> int:
         rule = alerts.find(args.which)
     finally:
         alerts.close()
-    evaluator = AlertEvaluator(resolve_db_path(args.db), dashboard_url=args.dashboard_url)
+    evaluator = AlertEvaluator(store_path(args.db), dashboard_url=args.dashboard_url)
     results = evaluator.test(rule)
     for result in results:
         outcome = "ok    " if result.delivered else "FAILED"

@@ -80,15 +80,34 @@ def positive_int(text: str) -> int:
     return value
 
 
-def add_db_argument(parser: argparse.ArgumentParser) -> None:
-    """Add ``--db PATH`` (default: ``$PRYSM_DB_PATH`` or the data directory's traces.db)."""
+def add_db_argument(parser: argparse.ArgumentParser, *, role: str = "to read") -> None:
+    """Add ``--db PATH`` (default: ``$PRYSM_DB_PATH`` or the data directory's traces.db).
+
+    Args:
+        parser: The subcommand's parser.
+        role: What the store is, for the help text ("to read", "of the collector").
+    """
     parser.add_argument(
         "--db",
         type=Path,
         default=None,
         metavar="PATH",
-        help="the SQLite store to read (default: $PRYSM_DB_PATH or the user data directory)",
+        help=f"the SQLite store {role} (default: $PRYSM_DB_PATH or the user data directory)",
     )
+
+
+def store_path(db: Path | None) -> Path:
+    """Return the store file that ``--db`` (or the default) names; it need not exist yet.
+
+    Raises:
+        IsADirectoryError: the path is a directory.
+    """
+    from prysmai.store_schema import resolve_db_path
+
+    path = resolve_db_path(db)
+    if path.is_dir():
+        raise IsADirectoryError(f"{path} is a directory, not a database file")
+    return path
 
 
 def open_store(db: Path | None, *, allow_missing: bool = False) -> TraceStore:

@@ -12,9 +12,8 @@ from rich import box
 from rich.table import Table
 from rich.text import Text
 
-from prysmai.cli.common import make_console, printable
+from prysmai.cli.common import add_db_argument, make_console, printable, store_path
 from prysmai.collector.keys import KeyInfo, KeyStore
-from prysmai.store_schema import resolve_db_path
 
 
 def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -31,35 +30,22 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
 
     create = actions.add_parser("create", help="create a key and print it once")
     create.add_argument("--name", default=None, help="a label to recognise the key by")
-    _add_db(create)
+    add_db_argument(create, role="of the collector")
     create.set_defaults(func=_create)
 
     listing = actions.add_parser("list", help="list keys: id, prefix, name, created, status")
     listing.add_argument("--json", action="store_true", dest="as_json", help="print JSON lines")
-    _add_db(listing)
+    add_db_argument(listing, role="of the collector")
     listing.set_defaults(func=_list)
 
     revoke = actions.add_parser("revoke", help="revoke a key by id, prefix or name")
     revoke.add_argument("which", metavar="ID|PREFIX|NAME")
-    _add_db(revoke)
+    add_db_argument(revoke, role="of the collector")
     revoke.set_defaults(func=_revoke)
 
 
-def _add_db(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--db",
-        type=Path,
-        default=None,
-        metavar="PATH",
-        help="the collector's SQLite store (default: $PRYSM_DB_PATH or the user data directory)",
-    )
-
-
 def _open(db: Path | None) -> KeyStore:
-    path = resolve_db_path(db)
-    if path.is_dir():
-        raise IsADirectoryError(f"{path} is a directory, not a database file")
-    return KeyStore(path)
+    return KeyStore(store_path(db))
 
 
 def _create(args: argparse.Namespace) -> int:
