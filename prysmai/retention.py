@@ -18,11 +18,11 @@ import os
 import sqlite3
 import time
 from collections.abc import Callable
-from contextlib import suppress
 from typing import Final
 
 from prysmai.durations import format_duration, parse_duration
 from prysmai.errors import ConfigurationError
+from prysmai.store_schema import immediate_transaction
 
 logger = logging.getLogger(__name__)
 
@@ -79,19 +79,12 @@ def purge_spans(
     """
     deleted = 0
     while True:
-        connection.execute("BEGIN IMMEDIATE")
-        try:
+        with immediate_transaction(connection):
             cursor = connection.execute(
                 "DELETE FROM spans WHERE rowid IN "
                 "(SELECT rowid FROM spans WHERE start_time_ns < ? LIMIT ?)",
                 (older_than_ns, batch_rows),
             )
-            connection.execute("COMMIT")
-        except BaseException:
-            if connection.in_transaction:
-                with suppress(sqlite3.Error):
-                    connection.execute("ROLLBACK")
-            raise
         deleted += cursor.rowcount
         if cursor.rowcount < batch_rows:
             return deleted

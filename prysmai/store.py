@@ -49,6 +49,7 @@ from prysmai.store_schema import (
     SPAN_COLUMNS,
     connect_for_writing,
     default_db_path,
+    immediate_transaction,
     resolve_db_path,
 )
 
@@ -201,15 +202,8 @@ def write_rows(connection: sqlite3.Connection, rows: Sequence[Row]) -> None:
     Raises:
         sqlite3.Error: the write failed; the transaction was rolled back.
     """
-    connection.execute("BEGIN IMMEDIATE")
-    try:
+    with immediate_transaction(connection):
         connection.executemany(_INSERT_SQL, rows)
-        connection.execute("COMMIT")
-    except BaseException:
-        if connection.in_transaction:
-            with suppress(sqlite3.Error):
-                connection.execute("ROLLBACK")
-        raise
 
 
 def span_to_row(span: ReadableSpan) -> Row:

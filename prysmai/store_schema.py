@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import os
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Final
 
@@ -225,14 +227,36 @@ def connect_for_writing(path: Path) -> sqlite3.Connection:
     return connection
 
 
+@contextmanager
+def immediate_transaction(connection: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """Run the block in a ``BEGIN IMMEDIATE`` transaction: committed, or rolled back on error.
+
+    ``IMMEDIATE`` takes the write lock at the start (waiting up to the busy timeout), so a
+    transaction that reads then writes cannot fail half-way on another writer. The block's
+    exception is raised again after the rollback.
+
+    Connections must be in autocommit mode (``isolation_level=None``), as every connection
+    of the store is.
+    """
+    connection.execute("BEGIN IMMEDIATE")
+    try:
+        yield connection
+        connection.execute("COMMIT")
+    except BaseException:
+        # Some errors (a full disk) already rolled the transaction back.
+        if connection.in_transaction:
+            with suppress(sqlite3.Error):
+                connection.execute("ROLLBACK")
+        raise
+
+
 def migrate(connection: sqlite3.Connection) -> int:
     """Run the migrations ``connection``'s file has not had yet; return its schema version.
 
     Runs in one ``BEGIN IMMEDIATE`` transaction so that two processes opening a fresh file at
     the same time do not both apply a step. A file from a newer prysmai is left as it is.
     """
-    connection.execute("BEGIN IMMEDIATE")
-    try:
+    with immediate_transaction(connection):
         connection.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
         row = connection.execute("SELECT MAX(version) FROM schema_version").fetchone()
         current = int(row[0]) if row and row[0] is not None else 0
@@ -243,12 +267,6 @@ def migrate(connection: sqlite3.Connection) -> int:
             # One row per upgrade, naming the version reached: the table is a history of
             # upgrades, and readers only look at its maximum.
             connection.execute("INSERT INTO schema_version (version) VALUES (?)", (SCHEMA_VERSION,))
-        connection.execute("COMMIT")
-    except BaseException:
-        # Some errors (a full disk) already rolled the transaction back.
-        if connection.in_transaction:
-            connection.execute("ROLLBACK")
-        raise
     return max(current, SCHEMA_VERSION)
 
 

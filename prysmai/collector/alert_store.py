@@ -27,7 +27,7 @@ from prysmai.collector.alert_rules import (
     parse_operator,
 )
 from prysmai.store_queries import dump_json
-from prysmai.store_schema import connect_for_reading, connect_for_writing
+from prysmai.store_schema import connect_for_reading, connect_for_writing, immediate_transaction
 
 HISTORY_LIMIT: Final = 10_000
 """Notifications kept in ``alert_history``; older ones are deleted as new ones arrive."""
@@ -291,17 +291,9 @@ class AlertStore:
 
     def _write_many(self, statements: Iterable[tuple[str, tuple[object, ...]]]) -> None:
         with self._lock:
-            connection = self._writable()
-            connection.execute("BEGIN IMMEDIATE")
-            try:
+            with immediate_transaction(self._writable()) as connection:
                 for sql, params in statements:
                     connection.execute(sql, params)
-                connection.execute("COMMIT")
-            except BaseException:
-                if connection.in_transaction:
-                    with suppress(sqlite3.Error):
-                        connection.execute("ROLLBACK")
-                raise
 
     def _writable(self) -> sqlite3.Connection:
         if self._connection is None:
