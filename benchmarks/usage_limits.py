@@ -7,7 +7,10 @@ the machine's speed is shared. Limits are set high enough never to refuse.
 
 A loopback call takes about a millisecond, so the check's few microseconds are within the
 noise of the whole call; the second table times ``LimitEnforcer.admit`` alone, the work the
-limits add to the caller's thread.
+limits add to the caller's thread, with counters in memory, in SQLite and in Redis (a
+redis-server this script starts on a free loopback port, without persistence, and stops; the
+Redis row is left out when redis-server or the redis package is missing). On loopback the
+Redis figure is one round trip; over a network add the network's round trip.
 
 Run: python benchmarks/usage_limits.py [--calls 400] [--rounds 5]
 """
@@ -15,12 +18,17 @@ Run: python benchmarks/usage_limits.py [--calls 400] [--rounds 5]
 from __future__ import annotations
 
 import argparse
+import contextlib
 import functools
 import gc
+import importlib.util
+import shutil
+import socket
 import statistics
+import subprocess
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -33,7 +41,14 @@ import prysmai
 from prysmai.call import CallRecord
 from prysmai.context import prysm_context
 from prysmai.endpoints import CHAT_COMPLETIONS
-from prysmai.limits import LimitEnforcer, MemoryCounterStore, SqliteCounterStore, UsageLimit
+from prysmai.limits import (
+    CounterStore,
+    LimitEnforcer,
+    MemoryCounterStore,
+    RedisCounterStore,
+    SqliteCounterStore,
+    UsageLimit,
+)
 from prysmai.monitor import recorder_of
 from prysmai.testing import FakeOpenAIServer
 from prysmai.worker import get_worker
@@ -131,14 +146,56 @@ def whole_calls(calls: int, rounds: int, folder: Path) -> None:
             client.close()
 
 
+@contextlib.contextmanager
+def redis_server(folder: Path) -> Iterator[str | None]:
+    """Run redis-server on a free loopback port; yield its URL (``None`` if it cannot run)."""
+    binary = shutil.which("redis-server")
+    if binary is None or importlib.util.find_spec("redis") is None:
+        yield None
+        return
+    import redis
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    command = [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly"]
+    command += ["no", "--dir", str(folder), "--logfile", str(folder / "redis.log")]
+    process = subprocess.Popen(command, stdin=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 15
+        client = redis.Redis(host="127.0.0.1", port=port, socket_timeout=1)
+        while True:
+            try:
+                client.ping()
+                break
+            except redis.ConnectionError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.02)
+        client.close()
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
 def check_alone(calls: int, folder: Path) -> None:
     recorder = recorder_of(prysmai.monitor(openai.OpenAI(api_key="bench"), limits=LIMITS))
     assert recorder is not None
     body = b'{"model":"gpt-4o-mini","messages":[{"role":"user","content":"Hi"}]}'
-    stores = {
-        "memory": MemoryCounterStore(),
-        "SQLite (WAL, synchronous=NORMAL)": SqliteCounterStore(folder / "alone.db"),
-    }
+    with redis_server(folder) as redis_url:
+        stores: dict[str, CounterStore] = {
+            "memory": MemoryCounterStore(),
+            "SQLite (WAL, synchronous=NORMAL)": SqliteCounterStore(folder / "alone.db"),
+        }
+        if redis_url is not None:
+            stores["Redis (loopback, 1 script run)"] = RedisCounterStore(redis_url)
+        time_stores(stores, recorder, body, calls)
+    if redis_url is None:
+        print("  (no Redis row: it needs redis-server and the redis package)")
+
+
+def time_stores(stores: dict[str, CounterStore], recorder: Any, body: bytes, calls: int) -> None:
     print(f"LimitEnforcer.admit alone, 3 limits, {calls} calls (median, p99):")
     with prysm_context(user_id="bench-user"):
         for name, store in stores.items():

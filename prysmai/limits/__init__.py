@@ -2,12 +2,14 @@
 
 A call over a limit is not sent: the caller gets the SDK's own ``RateLimitError`` (a 429 the
 SDK does not retry) whose body says which limit, how much was used and when it resets.
-Counters live in this process (default) or in a SQLite file several processes share.
+Counters live in this process (default), in a SQLite file several processes share, or in
+Redis, shared by processes on several machines.
 """
 
 from __future__ import annotations
 
 from prysmai.limits.enforcer import LimitEnforcer
+from prysmai.limits.redis_store import RedisCounterStore
 from prysmai.limits.refusal import ERROR_TYPE, Refusal
 from prysmai.limits.spec import CALENDAR_WINDOWS, Metric, Scope, UsageLimit
 from prysmai.limits.stores import CounterStore, MemoryCounterStore, SqliteCounterStore, open_store
@@ -19,6 +21,7 @@ __all__ = [
     "LimitEnforcer",
     "MemoryCounterStore",
     "Metric",
+    "RedisCounterStore",
     "Refusal",
     "Scope",
     "SqliteCounterStore",

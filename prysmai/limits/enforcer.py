@@ -63,7 +63,8 @@ class LimitEnforcer:
         """Check ``call`` against every limit and count it; return a refusal if one is reached.
 
         Raises:
-            sqlite3.Error, OSError: the counter store failed; the caller lets the call go.
+            sqlite3.Error, redis.RedisError, OSError: the counter store failed; the caller
+                lets the call go.
         """
         now = self.clock()
         checks: list[Check] = []

@@ -1,8 +1,9 @@
-"""Where usage counters live: in this process, or in a SQLite file shared by processes.
+"""Where usage counters live: in this process, in a SQLite file shared by processes, or in Redis.
 
 A counter is keyed by limit name, window start and scope value, so a new window starts from
-zero without anyone resetting it. Both stores check every limit and count a request in one
-atomic step, so concurrent callers cannot all slip past a limit of N.
+zero without anyone resetting it. Every store checks every limit and counts a request in one
+atomic step, so concurrent callers cannot all slip past a limit of N. The Redis store lives in
+:mod:`prysmai.limits.redis_store`.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from typing import Final, NamedTuple, Protocol
 from prysmai.errors import ConfigurationError
 
 SQLITE_URL_PREFIX: Final = "sqlite:///"
+REDIS_URL_PREFIXES: Final = ("redis://", "rediss://")
 
 DEFAULT_BUSY_TIMEOUT_S: Final = 0.5
 """How long a check waits for another process's write before giving up (and letting the call
@@ -289,28 +291,46 @@ class SqliteCounterStore:
 
 MEMORY: Final = "memory"
 
+_STORE_FORMS: Final = "'memory', 'sqlite:///PATH' or 'redis://HOST[:PORT][/DB]'"
+
 
 def open_store(spec: str | CounterStore | None) -> CounterStore:
-    """Return the store ``spec`` names: ``memory``, ``sqlite:///PATH`` or a store itself.
+    """Return the store ``spec`` names: ``memory``, ``sqlite:///PATH``, a Redis URL or a store.
 
     ``sqlite:///counters.db`` is relative to the working directory and
-    ``sqlite:////var/lib/app/counters.db`` absolute, as in SQLAlchemy URLs. Nothing is opened
-    yet: a file that cannot be used shows up as faults at call time, never as a failed call.
+    ``sqlite:////var/lib/app/counters.db`` absolute, as in SQLAlchemy URLs.
+    ``redis://[[user]:password@]host[:port][/db]`` (``rediss://`` for TLS) opens a
+    :class:`~prysmai.limits.redis_store.RedisCounterStore`. Nothing is opened yet: a file or
+    server that cannot be used shows up as faults at call time, never as a failed call.
 
     Raises:
-        ConfigurationError: ``spec`` is neither.
+        ConfigurationError: ``spec`` is none of these, a Redis URL is bad, or the ``redis``
+            package is missing for one.
     """
     if spec is None or spec == MEMORY:
         return MemoryCounterStore()
     if isinstance(spec, str):
         if spec.startswith(SQLITE_URL_PREFIX) and spec[len(SQLITE_URL_PREFIX) :].strip():
             return SqliteCounterStore(spec[len(SQLITE_URL_PREFIX) :])
+        if spec.lower().startswith(REDIS_URL_PREFIXES):
+            from prysmai.limits.redis_store import RedisCounterStore
+
+            return RedisCounterStore(spec)
         msg = (
-            f"usage limit store {spec!r} is not 'memory' or 'sqlite:///PATH' "
-            "(sqlite:///relative.db, sqlite:////absolute/path.db)"
+            f"usage limit store {_shown(spec)!r} is not {_STORE_FORMS} "
+            "(sqlite:///relative.db, sqlite:////absolute/path.db, redis://localhost:6379/0)"
         )
         raise ConfigurationError(msg)
     if all(hasattr(spec, name) for name in ("admit", "add", "value")):
         return spec
-    msg = f"limits_store must be 'memory', 'sqlite:///PATH' or a counter store, got {spec!r}"
+    msg = f"limits_store must be {_STORE_FORMS} or a counter store, got {spec!r}"
     raise ConfigurationError(msg)
+
+
+def _shown(spec: str) -> str:
+    """``spec`` for an error message: a URL's password (``scheme://user:pw@host``) hidden."""
+    scheme, sep, rest = spec.partition("://")
+    userinfo, at, host = rest.rpartition("@")
+    if sep and at and ":" in userinfo:
+        return f"{scheme}://{userinfo.partition(':')[0]}:***@{host}"
+    return spec

@@ -65,8 +65,12 @@ def test_bad_arguments_to_monitor(client):
         monitor(client, limits={"metric": "requests", "limit": 1, "window": "day"})
     with pytest.raises(ConfigurationError, match="must be a mapping or a UsageLimit"):
         monitor(client, limits=["requests"])
-    with pytest.raises(ConfigurationError, match="is not 'memory' or 'sqlite:///PATH'"):
-        monitor(client, limits=[UsageLimit("requests", 1, "day")], limits_store="redis://x")
+    with pytest.raises(ConfigurationError, match="is not 'memory', 'sqlite:///PATH' or 'redis:"):
+        monitor(client, limits=[UsageLimit("requests", 1, "day")], limits_store="memcached://x")
+    with pytest.raises(ConfigurationError, match=r"'postgres://app:\*\*\*@db/x' is not"):
+        monitor(
+            client, limits=[UsageLimit("requests", 1, "day")], limits_store="postgres://app:pw@db/x"
+        )
     with pytest.raises(ConfigurationError, match="limits_store must be"):
         monitor(client, limits=[UsageLimit("requests", 1, "day")], limits_store=42)
 
