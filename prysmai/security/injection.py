@@ -9,6 +9,7 @@ concatenation).
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import re
 import unicodedata
@@ -28,7 +29,7 @@ from prysmai.security.injection_patterns import (
     expand,
 )
 from prysmai.security.literal_prefilter import CandidateSet
-from prysmai.security.normalize import View, fold_look_alikes
+from prysmai.security.normalize import View, fold_look_alikes, with_split_words_joined
 from prysmai.security.repetition import find_repetition
 
 logger = logging.getLogger(__name__)
@@ -149,6 +150,16 @@ class InjectionDetector:
         findings: list[Finding] = []
         for view in views:
             view_findings = self._detect_view(view)
+            joined = with_split_words_joined(view.normalized)
+            if joined is not None:
+                # Rule words split by punctuation ("ign-ore") are read joined, in a second
+                # pass: the first keeps "system_prompt" two words, as the rules expect.
+                found = {finding.rule for finding in view_findings}
+                view_findings.extend(
+                    finding
+                    for finding in self._detect_view(dataclasses.replace(view, normalized=joined))
+                    if finding.rule not in found
+                )
             view_findings.extend(_obfuscation_findings(view))
             if view.depth > 0 and view.fixed_span is not None and view_findings:
                 start, end = view.fixed_span

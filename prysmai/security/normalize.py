@@ -165,10 +165,11 @@ ASCII character (an underline runs under the spaces too)."""
 # one syllable under NFKC; decomposed Korean must compose before matching.
 _LEADING_JAMO: Final = ((0x1100, 0x115E), (0xA960, 0xA97C))
 _FOLLOWING_JAMO: Final = ((0x1161, 0x11FF), (0xD7B0, 0xD7FF))
-_LETTER_SYMBOL_RANGES: Final = ((0x1F150, 0x1F169), (0x1F170, 0x1F189), (0x1F1E6, 0x1F1FF))
-"""Negative circled and negative squared Latin capitals and the regional indicator letters:
-symbols that spell words ("🅸🅶🅽🅾🆁🅴") but that NFKC, unlike the circled and squared ones,
-leaves as they are."""
+_LETTER_SYMBOL_RANGES: Final = ((0x1F150, 0x1F169), (0x1F170, 0x1F189))
+"""Negative circled and negative squared Latin capitals: symbols that spell words
+("🅸🅶🅽🅾🆁🅴") but that NFKC, unlike the circled and squared ones, leaves as they are. Regional
+indicator letters are left alone: paired, they are flags, and two flags side by side would
+spell words no one wrote (Peru and the Dominican Republic, 🇵🇪🇩🇴)."""
 _LETTER_SYMBOLS: Final = {
     code: chr(ord("a") + code - lo)
     for lo, hi in _LETTER_SYMBOL_RANGES
@@ -288,36 +289,7 @@ class _Builder:
 
 
 def normalize(source: str) -> NormalizedText:
-    """Normalise ``source`` for matching.
-
-    Characters are folded by :func:`_fold_characters`; then rule words split by punctuation
-    inside them ("ign-ore") are joined again (see :mod:`prysmai.security.split_words`).
-
-    Args:
-        source: Any text.
-
-    Returns:
-        The folded, lower-cased text with its offset map and the obfuscation signals found.
-    """
-    folded = _fold_characters(source)
-    joined = join_split_words(folded.text)
-    if joined is None:
-        return folded
-    text, kept = joined
-    starts: list[int] = []
-    ends: list[int] = []
-    for first, last in kept:
-        if folded.starts is None or folded.ends is None:
-            starts.extend(range(first, last))
-            ends.extend(range(first + 1, last + 1))
-        else:
-            starts.extend(folded.starts[first:last])
-            ends.extend(folded.ends[first:last])
-    return dataclasses.replace(folded, text=text, starts=starts, ends=ends)
-
-
-def _fold_characters(source: str) -> NormalizedText:
-    """Fold ``source`` character by character: case, look-alikes, invisible characters, NFKC.
+    """Normalise ``source`` for matching: case, look-alikes, invisible characters, NFKC.
 
     Plain ASCII is only lower-cased. Other text that is already NFKC and holds no invisible or
     look-alike characters is lower-cased and accent-folded character for character; only the
@@ -344,7 +316,7 @@ def _fold_characters(source: str) -> NormalizedText:
             return NormalizedText(text=latin.translate(table).decode("latin-1"), source=source)
     cleaned = without_surrogates(source)
     if cleaned is not source:  # RE2 cannot take lone surrogates; U+FFFD keeps every offset
-        return dataclasses.replace(_fold_characters(cleaned), source=source)
+        return dataclasses.replace(normalize(cleaned), source=source)
     is_nfkc = unicodedata.is_normalized("NFKC", source)
     signs = _SIGNS.Match(source.encode("utf-8", "surrogatepass")) or ()
     needs_walk = any(
@@ -361,6 +333,30 @@ def _fold_characters(source: str) -> NormalizedText:
             text = _ACCENT_RE.sub(_accent_for, lowered) if _ACCENT_SIGN in signs else lowered
             return NormalizedText(text=text, source=source, obfuscations=obfuscations)
     return _normalize_slow(source, apply_nfkc=not is_nfkc)
+
+
+def with_split_words_joined(normalized: NormalizedText) -> NormalizedText | None:
+    """Return ``normalized`` with rule words split by punctuation joined ("ign-ore").
+
+    A second reading for the injection rules, next to the text as written (where "system_prompt"
+    is still two words); see :mod:`prysmai.security.split_words`. ``None`` when nothing joins.
+    Offsets still map to the source; obfuscation signals and hidden text stay with the text as
+    written.
+    """
+    joined = join_split_words(normalized.text)
+    if joined is None:
+        return None
+    text, kept = joined
+    starts: list[int] = []
+    ends: list[int] = []
+    for first, last in kept:
+        if normalized.starts is None or normalized.ends is None:
+            starts.extend(range(first, last))
+            ends.extend(range(first + 1, last + 1))
+        else:
+            starts.extend(normalized.starts[first:last])
+            ends.extend(normalized.ends[first:last])
+    return NormalizedText(text=text, source=normalized.source, starts=starts, ends=ends)
 
 
 def lower_case(text: str) -> str:

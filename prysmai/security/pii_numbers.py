@@ -61,7 +61,8 @@ _PHONE_CUE_BEFORE: Final = re.compile(
     r"|(?:desk|office|home|work|direct|main)\s*:"
     # Chinese, Japanese, Korean and Thai: phone, mobile, call, contact number; not inside
     # "conference call", "phone model / case", "telephone set" or "television".
-    r"|电话(?!会议)|電話(?!会議|會議)|手机(?!型号|壳)|手機(?!型號|殼)|联系方式|聯繫方式|致电"
+    r"|电话(?!会议)|電話(?!会議|會議)|手机(?!型号|壳)|手機(?!型號|殼)|联系|聯繫|联络|聯絡|致电"
+    r"|致電|打给|打給|短信|簡訊|简讯"
     r"|拨打|撥打|携帯(?!ケース)|전화(?!기)|휴대폰(?!\s?케이스)|핸드폰|연락처|โทร(?!ทัศน์)|เบอร์)"
 )
 _PHONE_CUE_AFTER: Final = re.compile(
@@ -127,10 +128,11 @@ _EAST_ASIAN_ID_CUE: Final = re.compile(
 )
 """Order, waybill, invoice or reference number (Chinese, Japanese, Korean, Thai) before it."""
 _EAST_ASIAN_ID_WINDOW: Final = 16
-_CHINESE_MOBILE: Final = re.compile(r"1[3-9]\d{9}")
-_HAN: Final = re.compile(r"[\u4e00-\u9fff\u3400-\u4dbf]")
-_HAN_CONTEXT_CHARS: Final = 12
-"""Han characters this close to a bare eleven-digit number make it a Chinese mobile number."""
+_CJK_CONTACT_RIGHT_BEFORE: Final = re.compile(
+    r"(?:联系|聯繫|联络|聯絡|拨打|撥打|致电|致電|打给|打給|电话|電話|手机|手機)[^0-9]{0,3}$"
+)
+""""Please contact", "call", "phone" just before a number: a phone number, even when an order
+word comes earlier in the sentence ("订单有问题请联系13812345678")."""
 _UNIT_AFTER: Final = re.compile(
     r"\s?(?:ns|µs|us|ms|s|sec|secs|seconds|bytes|kb|mb|gb|usd|eur|km|kg|원|บาท|円|元|台|件|個"
     r"|个|명|개|timestamp|时间戳|時間戳|タイムスタンプ|타임스탬프)(?![A-Za-z])",
@@ -364,50 +366,17 @@ def _classify_phone(
             return None
     if _is_strong_phone(raw, sizes, kinds):
         return Candidate(PHONE, "phone", start, end)
-    if _EAST_ASIAN_ID_CUE.search(text, max(0, start - _EAST_ASIAN_ID_WINDOW), start):
-        return None  # an order, invoice or reference number
     if _UNIT_AFTER.match(text, end):
         return None  # a quantity: "took 12345678 ns", "1290000원"
     if _DATE_SHAPE.match(raw) or _is_compact_date_time(raw):
         return None  # "phone: 2023-01-01 12:34", "电话 20230101123456": when, not a number
+    if _CJK_CONTACT_RIGHT_BEFORE.search(text, max(0, start - 8), start):
+        return Candidate(PHONE, "phone", start, end)
+    if _EAST_ASIAN_ID_CUE.search(text, max(0, start - _EAST_ASIAN_ID_WINDOW), start):
+        return None  # an order, invoice or reference number
     if _has_phone_cue(text, text[max(0, start - _CUE_WINDOW - _MAX_NOTE_CHARS) : start], end):
         return Candidate(PHONE, "phone", start, end)
-    if _is_chinese_mobile(text, raw, start, end):
-        return Candidate(PHONE, "phone", start, end)
     return None
-
-
-def _is_chinese_mobile(text: str, raw: str, start: int, end: int) -> bool:
-    """A mainland Chinese mobile number written bare ("13812345678") in Chinese text.
-
-    Written without a cue word or spaces, these eleven digits are how such numbers are usually
-    shared; beside Han characters and valid as a mobile number (operator prefix included), they
-    are one. Elsewhere the same digits may be any identifier, so they are left alone.
-    """
-    if not _CHINESE_MOBILE.fullmatch(raw):
-        return False
-    context = text[max(0, start - _HAN_CONTEXT_CHARS) : end + _HAN_CONTEXT_CHARS]
-    if _HAN.search(context) is None:
-        return False
-    return _is_mobile_in_china(raw)
-
-
-@functools.lru_cache(maxsize=4096)
-def _is_mobile_in_china(raw: str) -> bool:
-    phonenumbers = _phone_library()
-    if phonenumbers is None:  # pragma: no cover - phonenumbers is a declared dependency
-        return False
-    try:
-        number = phonenumbers.parse(raw, "CN")
-    except phonenumbers.NumberParseException:  # pragma: no cover - eleven digits always parse
-        return False
-    mobile_types = (
-        phonenumbers.PhoneNumberType.MOBILE,
-        phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
-    )
-    return bool(phonenumbers.is_valid_number(number)) and (
-        phonenumbers.number_type(number) in mobile_types
-    )
 
 
 def _cue_words_before(text: str, start: int) -> tuple[bool, bool]:
