@@ -57,8 +57,8 @@ def validate_prysm_key(key: str) -> str:
     shown = key[:9] + "..." if len(key) > 9 else key
     msg = (
         f"prysm_key {shown!r} is not a Prysm key: expected 'sk-prysm-' followed by 64 hex "
-        f"digits. Create one with the collector's dashboard (API keys) and pass it as "
-        f"prysm_key=... or set {API_KEY_ENV}; leave both unset to keep traces locally."
+        f"digits. Create one with 'prysmai keys create' (the collector's key store) and pass "
+        f"it as prysm_key=... or set {API_KEY_ENV}; leave both unset to keep traces locally."
     )
     raise ConfigurationError(msg)
 

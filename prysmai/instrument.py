@@ -9,7 +9,13 @@ from typing import Any
 import wrapt
 
 from prysmai.faults import report_fault
-from prysmai.monitor import _options, is_monitored, make_recorder, wrap_http_client
+from prysmai.monitor import (
+    _options,
+    _with_limits,
+    is_monitored,
+    make_recorder,
+    wrap_http_client,
+)
 
 _CLIENT_CLASSES = (
     ("openai", "OpenAI"),
@@ -33,7 +39,8 @@ def instrument(
     """Monitor every OpenAI and Anthropic client constructed after this call.
 
     Takes the same arguments as :func:`prysmai.monitor`. Clients created earlier are not
-    changed; wrap those with ``monitor()``. Calling it again replaces the settings.
+    changed; wrap those with ``monitor()``. Calling it again replaces the settings. Usage
+    limits (``limits=`` or ``PRYSM_USAGE_LIMITS``) are one budget for all those clients.
     """
     options = _options(
         prysm_key,
@@ -47,6 +54,10 @@ def instrument(
         settings.pop("meter_provider", None),
         settings.pop("provider_name", None),
         settings.pop("attributes", None),
+    )
+    # One counter store for every client made from now on: they share one budget.
+    options = _with_limits(
+        options, settings.pop("limits", None), settings.pop("limits_store", None)
     )
     if settings:
         msg = f"instrument() got unexpected arguments: {', '.join(sorted(settings))}"

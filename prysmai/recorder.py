@@ -104,6 +104,11 @@ class Recorder:
             # A translated stream the caller read without a usage chunk: the translation
             # kept the usage the provider sent.
             details.usage = usage_from_openai(call.answer_extensions.get(TRANSLATED_USAGE))
+        cost = self._price(details, call)
+        if call.usage_limit_counters and self.limits is not None:
+            # Before the scan: the first scan of a process waits for the scanners to compile
+            # (under a second), and the next call's limit check should not wait with it.
+            self._count_usage(call, details, cost)
         if self.guard is not None:
             self.guard.after_call(call, details)
         values = resolve_snapshot(call.context_snapshot).merged_with(
@@ -111,9 +116,6 @@ class Recorder:
         )
         timings = _timings(call, details, len(body))
         outcome = _outcome(call, details)
-        cost = self._price(details, call)
-        if call.usage_limit_counters and self.limits is not None:
-            self._count_usage(call, details, cost)
         attributes = build_attributes(
             operation=endpoint.operation,
             endpoint_name=endpoint.name,

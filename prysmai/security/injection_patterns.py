@@ -293,7 +293,10 @@ ENGLISH_RULES: Final = (
     InjectionRule(
         "injection.jailbreak_phrase.jailbreak_token",
         _JB, 9,
-        r"/jailbr(?:oken|eak)|\[(?:🔓|\W*)jailbreak\]|jailbroken (?:ai|chatgpt|version|"
+        # "/jailbroken" as a chat command (whitespace or a quote before it, not a path or a URL:
+        # "docs/jailbreak.md", "r/jailbreak", "/api/jailbreak/report" are no commands).
+        r"(?:^|[\s\"'(\[>*])/jailbr(?:oken|eak)(?:$|[^a-z0-9/_.-]|\.(?:\s|$))"
+        r"|\[(?:🔓|\W*)jailbreak\]|jailbroken (?:ai|chatgpt|version|"
         r"response|mode)|(?:you are|you're|you have been|you've been|act as an?) "
         r"(?:now )?(?:jailbroken|freed|liberated|unshackled)",
     ),

@@ -323,11 +323,17 @@ def _find_emails(text: str) -> Iterator[Candidate]:
         has_scheme = end is not None and text.find("://", floor, start) != -1
         if has_scheme and _URL_USERINFO.search(text, floor, start):
             end = None  # "scheme://user:secret@host" is a URL, not an address
+        if end is not None and _SCP_PATH.match(text, end):
+            end = None  # "git@github.com:org/repo.git" is an SSH remote, not an address
         if end is not None and ".." not in text[start:at] and text[at - 1] != ".":
             yield Candidate("EMAIL", "email", start, end)
             at = text.find("@", end)
         else:
             at = text.find("@", at + 1)
+
+
+_SCP_PATH: Final = re.compile(r":[A-Za-z0-9_~./-]")
+"""A colon and a path right after ``user@host``: the scp and git remote form."""
 
 
 def _has_ascii_alnum(text: str) -> bool:

@@ -129,7 +129,7 @@ def _start_serve(db: Path) -> tuple[subprocess.Popen[str], list[str]]:
 def _stop(process: subprocess.Popen[str]) -> int:
     process.send_signal(signal.SIGINT)
     try:
-        return process.wait(10)
+        return process.wait(30)  # a loaded machine can take a while to exit
     finally:
         if process.poll() is None:
             process.kill()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import openai
 import pytest
 
@@ -51,6 +53,30 @@ def test_uninstrument_stops_monitoring_new_clients(capture, server):
 
     assert not prysmai.is_monitored(client)
     assert capture.spans() == []
+
+
+@pytest.mark.parametrize("from_env", [False, True], ids=["argument", "environment"])
+def test_instrument_holds_every_new_client_to_one_usage_budget(
+    capture, server, monkeypatch, from_env
+):
+    limit = {"metric": "requests", "limit": 2, "window": "hour"}
+    if from_env:
+        monkeypatch.setenv("PRYSM_USAGE_LIMITS", f"[{json.dumps(limit)}]")
+        prysmai.instrument(tracer_provider=capture.tracer_provider)
+    else:
+        prysmai.instrument(tracer_provider=capture.tracer_provider, limits=[limit])
+    try:
+        first = openai.OpenAI(base_url=server.base_url, api_key="k", max_retries=0)
+        second = openai.OpenAI(base_url=server.base_url, api_key="k", max_retries=0)
+        first.chat.completions.create(model="gpt-4o", messages=MESSAGES)
+        second.chat.completions.create(model="gpt-4o", messages=MESSAGES)
+        with pytest.raises(openai.RateLimitError) as refused:
+            first.chat.completions.create(model="gpt-4o", messages=MESSAGES)
+    finally:
+        prysmai.uninstrument()
+
+    assert refused.value.code == "usage_limit_exceeded"
+    assert len(server.requests) == 2
 
 
 def test_instrument_rejects_unknown_settings():

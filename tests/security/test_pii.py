@@ -487,6 +487,8 @@ def test_short_numbers_with_invisible_characters_stay_clean() -> None:
         pytest.param("load weights@v1.onnx and model@best.ckpt", id="model-files"),
         pytest.param("y = mat@vec.norm", id="matrix-product"),
         pytest.param("<script src=bundle@2.min.css>", id="minified-bundle"),
+        pytest.param("git clone git@github.com:org/repo.git", id="git-remote"),
+        pytest.param("scp backup.tgz admin@files.example.com:/srv/backups/", id="scp-target"),
     ],
 )
 def test_file_names_with_an_at_sign_are_no_address(text: str) -> None:
