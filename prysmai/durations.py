@@ -7,8 +7,8 @@ import re
 from typing import Final
 
 UNIT_SECONDS: Final = {"s": 1, "m": 60, "h": 3600, "d": 86_400}
-_PART: Final = re.compile(r"(\d{1,12}(?:\.\d{1,9})?)([smhd])")
-_WHOLE: Final = re.compile(r"(?:\d{1,12}(?:\.\d{1,9})?[smhd])+")
+_PART: Final = re.compile(r"([0-9]{1,12}(?:\.[0-9]{1,9})?)([smhd])")
+_WHOLE: Final = re.compile(r"(?:[0-9]{1,12}(?:\.[0-9]{1,9})?[smhd])+")
 
 
 def parse_duration(text: str) -> float:

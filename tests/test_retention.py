@@ -20,6 +20,7 @@ from prysmai.retention import (
     retention_from_env,
 )
 from prysmai.store import SqliteSpanExporter, TraceStore
+from prysmai.store_schema import connect_for_writing
 from tests.conftest import SpanRecorder
 
 DAY_NS = 86_400 * 10**9
@@ -55,14 +56,22 @@ def test_retention_is_a_duration(text: str, seconds: float) -> None:
     assert parse_retention(text) == seconds
 
 
-@pytest.mark.parametrize("text", ["forever", "never", "off", "NONE", "0"])
-def test_words_for_keeping_everything(text: str) -> None:
+@pytest.mark.parametrize("text", ["forever", " FOREVER "])
+def test_forever_keeps_everything(text: str) -> None:
     assert parse_retention(text) is None
 
 
-@pytest.mark.parametrize("text", ["", "30", "d", "-1d", "5s", "1 day", "30d garbage", "1e9d"])
+@pytest.mark.parametrize("text", ["0", "none", "off", "never"])
+def test_words_that_could_mean_keep_nothing_are_refused(text: str) -> None:
+    with pytest.raises(ValueError, match="ambiguous: write 'forever'"):
+        parse_retention(text)
+
+
+@pytest.mark.parametrize(
+    "text", ["", "30", "d", "-1d", "5s", "1 day", "30d garbage", "1e9d", "200000d", "١٢h"]
+)
 def test_bad_retention_is_refused_with_a_reason(text: str) -> None:
-    with pytest.raises(ValueError, match="duration|shorter than 1m"):
+    with pytest.raises(ValueError, match="duration|shorter than 1m|longer than 100 years"):
         parse_retention(text)
 
 
@@ -205,3 +214,66 @@ def test_durations_are_written_in_the_largest_units(seconds: float, text: str) -
 
     assert format_duration(seconds) == text
     assert parse_duration(text) == seconds
+
+
+def insert_spans(path: Path, count: int, start_ns: int) -> None:
+    connection = connect_for_writing(path)
+    with connection:
+        connection.executemany(
+            "INSERT INTO spans (trace_id, span_id, name, start_time_ns, status_code, attributes,"
+            " resource, events) VALUES (?, ?, 'x', ?, 'UNSET', '{}', '{}', '[]')",
+            [("t", f"{index:016x}", start_ns) for index in range(count)],
+        )
+    connection.close()
+
+
+def test_a_backlog_is_purged_one_bounded_step_per_write(tmp_path: Path) -> None:
+    path = tmp_path / "backlog.db"
+    insert_spans(path, 2_500, time.time_ns() - 40 * DAY_NS)
+    clock = FakeClock()
+    schedule = RetentionSchedule(86_400, interval_s=600, monotonic=clock)
+    connection = sqlite3.connect(path, isolation_level=None)
+
+    steps = [schedule.after_write(connection) for _ in range(4)]
+    backlog_after_last = schedule.has_backlog
+    clock.now += 599
+    later = schedule.after_write(connection)
+
+    connection.close()
+    assert steps == [1_000, 1_000, 500, 0]
+    assert (backlog_after_last, later) == (False, 0)
+
+
+def test_the_collector_cleans_an_idle_store(make_recorder, tmp_path: Path) -> None:
+    from prysmai.collector.server import CollectorServer, CollectorSettings
+    from tests.collector.conftest import wait_for
+
+    path = tmp_path / "idle.db"
+    insert_spans(path, 1_500, time.time_ns() - 40 * DAY_NS)
+    server = CollectorServer(CollectorSettings(db_path=path, port=0, retention_s=86_400)).start()
+    try:
+
+        def remaining() -> int:
+            with sqlite3.connect(path) as connection:
+                return int(connection.execute("SELECT COUNT(*) FROM spans").fetchone()[0])
+
+        wait_for(lambda: remaining() == 0)
+    finally:
+        server.close()
+
+
+def test_purge_refuses_a_file_that_is_no_store(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    other = tmp_path / "other.db"
+    sqlite3.connect(other).execute("CREATE TABLE counters (key TEXT)").connection.close()
+    size = other.stat().st_size
+
+    assert main(["purge", "--older-than", "1d", "--db", str(other)]) == 1
+    assert "is not a prysmai store (it has no spans table)" in capsys.readouterr().err
+    assert other.stat().st_size == size
+
+
+def test_purge_refuses_more_than_a_hundred_years(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["purge", "--older-than", "20000000d"]) == 1
+    assert "at most 36500d (100 years)" in capsys.readouterr().err

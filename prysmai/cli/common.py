@@ -132,12 +132,14 @@ def open_store(db: Path | None, *, allow_missing: bool = False) -> TraceStore:
     return store
 
 
-def store_error(path: Path, exc: sqlite3.Error) -> sqlite3.Error:
+def store_error(path: Path, exc: sqlite3.Error, *, action: str = "read") -> sqlite3.Error:
     """Return ``exc`` reworded to name the store's ``path``, of the same type."""
     reason = " ".join(str(exc).split())
     if "not a database" in reason:
         return type(exc)(f"{path} is not a database file")
-    return type(exc)(f"cannot read {path}: {reason}")
+    if str(path) in reason:
+        return type(exc)(reason)
+    return type(exc)(f"cannot {action} {path}: {reason}")
 
 
 def make_console() -> Console:

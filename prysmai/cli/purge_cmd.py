@@ -8,8 +8,8 @@ import time
 
 from prysmai.cli.common import add_db_argument, open_store, store_error
 from prysmai.durations import format_duration, parse_duration
-from prysmai.retention import purge_spans
-from prysmai.store_schema import connect_for_writing
+from prysmai.retention import MAX_RETENTION_S, purge_spans
+from prysmai.store_schema import connect_for_reading, connect_for_writing
 
 
 def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -55,6 +55,10 @@ def run(args: argparse.Namespace) -> int:
         return 0
     cutoff_ns = int((time.time() - args.older_than) * 1e9)
     try:
+        reader = connect_for_reading(path)
+        if reader is None:  # no spans table: another SQLite file, or an empty one
+            raise sqlite3.DatabaseError(f"{path} is not a prysmai store (it has no spans table)")
+        reader.close()
         connection = connect_for_writing(path)
         try:
             deleted = purge_spans(connection, cutoff_ns)
@@ -65,7 +69,7 @@ def run(args: argparse.Namespace) -> int:
         finally:
             connection.close()
     except sqlite3.Error as exc:
-        raise store_error(path, exc) from None
+        raise store_error(path, exc, action="write") from None
     age = format_duration(args.older_than)
     print(f"Deleted {deleted} spans older than {age} from {path}.")
     if args.vacuum:
@@ -75,6 +79,9 @@ def run(args: argparse.Namespace) -> int:
 
 def _duration(text: str) -> float:
     try:
-        return parse_duration(text)
+        seconds = parse_duration(text)
     except ValueError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from None
+    if seconds > MAX_RETENTION_S:
+        raise argparse.ArgumentTypeError(f"invalid duration {text!r}: at most 36500d (100 years)")
+    return seconds

@@ -35,6 +35,7 @@ from prysmai.collector.dashboard import Dashboard
 from prysmai.collector.http_types import SECURITY_HEADERS, Request, Response, text_response
 from prysmai.collector.keys import KeyStore
 from prysmai.collector.receiver import DEFAULT_MAX_BODY_BYTES, Receiver
+from prysmai.collector.retention_timer import RetentionTimer
 from prysmai.collector.writer import SpanWriter
 from prysmai.retention import DEFAULT_RETENTION_S, RetentionSchedule
 
@@ -161,9 +162,12 @@ class CollectorServer:
         """Answer requests and evaluate alerts until another thread calls :meth:`close`."""
         if self._scheduler is not None:
             self._scheduler.start()
+        retention = RetentionTimer(self.writer)
+        retention.start()
         try:
             self._httpd.serve_forever(poll_interval=0.2)
         finally:
+            retention.stop()
             if self._scheduler is not None:
                 self._scheduler.stop()
 

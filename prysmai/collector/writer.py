@@ -20,7 +20,9 @@ class SpanWriter:
     other processes writing the same file are waited for through the busy timeout. After a
     failure the connection is reopened on the next write.
 
-    Spans older than the retention are deleted after a write, at most every ten minutes.
+    Spans older than the retention are deleted a batch at a time after a write, and by
+    :meth:`purge_step`, which ``prysmai serve`` calls on a timer so that an idle store is
+    cleaned too.
 
     Args:
         path: The SQLite file, created and migrated on the first write if needed.
@@ -56,6 +58,24 @@ class SpanWriter:
                 self._close()
                 raise
             self._retention.after_write(self._connection)
+
+    def purge_step(self) -> int:
+        """Run one retention step if one is due; return the spans deleted. Never raises."""
+        with self._lock:
+            try:
+                if self._connection is None:
+                    if not self._path.exists():
+                        return 0  # nothing stored yet; the first write creates the store
+                    self._connection = connect_for_writing(self._path)
+            except (sqlite3.Error, OSError):
+                self._close()
+                return 0
+            return self._retention.after_write(self._connection)
+
+    @property
+    def has_purge_backlog(self) -> bool:
+        """Whether the last retention step left expired spans behind."""
+        return self._retention.has_backlog
 
     def close(self) -> None:
         """Close the connection."""
