@@ -284,6 +284,10 @@ def _typed_columns(attributes: Mapping[str, object], start_ns: int, end_ns: int 
     latency_ms = _as_float(attributes.get(semconv.LATENCY_MS))
     if latency_ms is None and end_ns is not None:
         latency_ms = (end_ns - start_ns) / 1e6
+    if latency_ms is not None and not latency_ms >= 0:
+        # A negative (or NaN) latency is a clock or instrumentation error, not a duration:
+        # stored, it would drag percentiles below zero.
+        latency_ms = None
     ttft_ms = _as_float(attributes.get(semconv.TIME_TO_FIRST_TOKEN_MS))
     first_chunk_s = _as_float(attributes.get(semconv.RESPONSE_TIME_TO_FIRST_CHUNK))
     if ttft_ms is None and first_chunk_s is not None:

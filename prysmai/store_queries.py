@@ -34,6 +34,20 @@ _FLAGGED_LEVELS: Final = ("low", "medium", "high")
 """Threat levels a series counts: those the collector's security log lists."""
 _SCAN_SHARE: Final = 3
 """A range holding more than 1/3 of the stored spans is read by scanning the table."""
+CLOCK_SKEW_NS: Final = 3600 * 1_000_000_000
+"""How far ahead of now a call's start may be and still count in stats, series and alerts.
+
+A client whose clock runs a little ahead is counted; a call stamped further in the future
+(up to 2262, a 64-bit maximum) would otherwise count in every window forever. Such calls still
+show in the call lists."""
+EMPTY_SERIES_S: Final = 3600
+"""The window of an "all" series when the store holds no call to start it from."""
+_INT64_MAX: Final = 2**63 - 1
+
+
+def window_end(now_ns: int) -> int:
+    """Return the exclusive upper bound of the start times a window ending at ``now_ns`` counts."""
+    return min(now_ns + CLOCK_SKEW_NS, _INT64_MAX)
 
 
 def dump_json(value: JsonValue) -> str:
@@ -159,7 +173,7 @@ class SeriesBucket:
     start_ns: int
     end_ns: int
     """Exclusive. The last bucket also holds calls stamped after it (a client whose clock is
-    ahead), as :meth:`TraceStore.stats` counts them."""
+    ahead, by up to :data:`CLOCK_SKEW_NS`), as :meth:`TraceStore.stats` counts them."""
     count: int
     error_count: int
     latency_ms: Percentiles
@@ -199,7 +213,15 @@ def percentile(sorted_values: Sequence[float], q: float) -> float | None:
     lower = math.floor(rank)
     upper = min(lower + 1, len(sorted_values) - 1)
     fraction = rank - lower
-    return sorted_values[lower] + (sorted_values[upper] - sorted_values[lower]) * fraction
+    low, high = sorted_values[lower], sorted_values[upper]
+    if fraction == 0:
+        return low
+    value = low + (high - low) * fraction
+    if not math.isfinite(value):
+        # high - low overflowed (e.g. -1e308 and 1e308): weigh the two ends instead, which
+        # stays finite for finite values.
+        value = low * (1 - fraction) + high * fraction
+    return value
 
 
 def _percentiles(values: list[float]) -> Percentiles:
@@ -311,16 +333,22 @@ class TraceStore:
     ) -> Stats:
         """Aggregate the model calls that started within the last ``window_s`` seconds.
 
+        Calls stamped more than :data:`CLOCK_SKEW_NS` after ``now_ns`` are left out, whatever
+        the window.
+
         Args:
             window_s: Window length; ``None`` covers every stored call.
             now_ns: End of the window as Unix time in nanoseconds (default: now).
             model: Only calls whose requested or response model is exactly this.
             provider: Only calls to this provider (``gen_ai.provider.name``).
         """
+        now_ns = now_ns if now_ns is not None else time.time_ns()
         since_ns = None
         if window_s is not None:
-            since_ns = (now_ns if now_ns is not None else time.time_ns()) - int(window_s * 1e9)
+            since_ns = now_ns - int(window_s * 1e9)
         where, params = _filters(since_ns, model, None, provider)
+        where.append("start_time_ns < ?")
+        params.append(window_end(now_ns))
         connection = self._connect()
         rows: list[tuple[object, ...]] = []
         if connection is not None:
@@ -347,7 +375,8 @@ class TraceStore:
 
         Args:
             window_s: Window length ending at ``now_ns``; ``None`` covers every stored call,
-                from the oldest one's start.
+                from the oldest one's start (the last :data:`EMPTY_SERIES_S` seconds when no
+                call started before ``now_ns``).
             buckets: How many buckets, 1 to :data:`MAX_SERIES_BUCKETS`.
             now_ns: End of the window as Unix time in nanoseconds (default: now).
 
@@ -359,6 +388,7 @@ class TraceStore:
         if window_s is not None and not window_s > 0:
             raise ValueError("window_s must be positive (or None for every stored call)")
         now_ns = now_ns if now_ns is not None else time.time_ns()
+        end_ns = window_end(now_ns)  # calls stamped further ahead are left out, as by stats()
         connection = self._connect()
         if window_s is not None:
             # The same start as stats(), so the buckets cover exactly the calls it counts.
@@ -368,8 +398,15 @@ class TraceStore:
             if connection is not None:
                 first = connection.execute(
                     "SELECT MIN(start_time_ns) FROM spans WHERE operation IS NOT NULL"
+                    " AND start_time_ns < ?",
+                    (end_ns,),
                 ).fetchone()[0]
-            start_ns = int(first) if first is not None else now_ns
+            # Without a call before now (an empty store, or only calls a little ahead), the
+            # buckets would be a nanosecond long: the last hour is shown instead.
+            if first is not None and int(first) < now_ns:
+                start_ns = int(first)
+            else:
+                start_ns = now_ns - EMPTY_SERIES_S * 1_000_000_000
         bucket_ns = max(1, -(-(now_ns - start_ns) // buckets))  # ceiling division
         rows: list[tuple[object, ...]] = []
         if connection is not None:
@@ -384,8 +421,9 @@ class TraceStore:
                 " (status_code = 'ERROR' OR error_type IS NOT NULL)"
                 f" + 2 * (threat_level IN ({', '.join('?' * len(_FLAGGED_LEVELS))}) IS 1),"
                 " cost_usd, input_tokens, output_tokens"
-                f" FROM {table} WHERE operation IS NOT NULL AND start_time_ns >= ?",
-                (start_ns, bucket_ns, buckets - 1, *_FLAGGED_LEVELS, start_ns),
+                f" FROM {table} WHERE operation IS NOT NULL AND start_time_ns >= ?"
+                " AND start_time_ns < ?",
+                (start_ns, bucket_ns, buckets - 1, *_FLAGGED_LEVELS, start_ns, end_ns),
             ).fetchall()
         return _bucketed(window_s, start_ns, bucket_ns, buckets, rows)
 

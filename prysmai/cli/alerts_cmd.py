@@ -1,7 +1,8 @@
 """``prysmai alerts add|list|remove|enable|disable|test``: alert rules of the collector.
 
 Rules live in the collector's store; ``prysmai serve`` evaluates them in the background. Webhook
-URLs (Slack and Discord ones are credentials) are stored as given but only ever shown masked.
+URLs (Slack and Discord ones are credentials, and other webhooks often carry a token) are stored
+as given but only ever shown masked.
 """
 
 from __future__ import annotations
@@ -200,7 +201,7 @@ def _add(args: argparse.Namespace) -> int:
         stored = alerts.add(rule)
     finally:
         alerts.close()
-    channels = "; ".join(channel.describe() for channel in stored.channels)
+    channels = "; ".join(printable(channel.describe()) for channel in stored.channels)
     state = "" if stored.enabled else " (disabled)"
     print(
         f"Added alert rule {stored.id} ({printable(stored.name)}){state}: {stored.condition} "
@@ -249,7 +250,7 @@ def _table(rules: list[AlertRule], states: dict[int, AlertState]) -> Table:
             format_duration(rule.repeat_s) if rule.repeat_s else "never",
             shown_state,
             format_value(rule.metric, state.last_value) if state is not None else "-",
-            Text("\n".join(channel.describe() for channel in rule.channels)),
+            Text("\n".join(printable(channel.describe()) for channel in rule.channels)),
         )
     return table
 
@@ -298,8 +299,10 @@ def _test(args: argparse.Namespace) -> int:
     results = evaluator.test(rule)
     for result in results:
         outcome = "ok    " if result.delivered else "FAILED"
-        detail = f" ({result.error})" if result.error else ""
-        print(f"{outcome} {result.channel}{detail}")
+        # Both are sanitised by the delivery already; a reason phrase or an address read
+        # from elsewhere must still not drive the terminal.
+        detail = f" ({printable(result.error)})" if result.error else ""
+        print(f"{outcome} {printable(result.channel)}{detail}")
     failed = sum(not result.delivered for result in results)
     print(f"{len(results) - failed} of {len(results)} channels took the test notification.")
     return 1 if failed else 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import urllib.parse
 from dataclasses import dataclass
 from pathlib import Path
@@ -48,7 +49,8 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
         type=_positive_mib,
         default=None,
         metavar="MB",
-        help="largest request body accepted, as sent and decompressed (default: 64)",
+        help="largest request body accepted, as sent and decompressed (default: 20, the "
+        "OpenTelemetry Collector's)",
     )
     parser.add_argument(
         "--no-dashboard-auth",
@@ -102,7 +104,7 @@ def run(args: argparse.Namespace) -> int:
         retention_s=retention_s,
         **options,
     )
-    server = CollectorServer(settings)
+    server = _bind(settings)
     try:
         if not server.keys.has_active():
             key = server.keys.create(name="created by serve")
@@ -121,6 +123,20 @@ def run(args: argparse.Namespace) -> int:
     finally:
         server.close()
     return 0
+
+
+def _bind(settings: CollectorSettings) -> CollectorServer:
+    """Start the collector, naming the address when it is taken."""
+    try:
+        return CollectorServer(settings)
+    except OSError as exc:
+        if exc.errno not in (errno.EADDRINUSE, getattr(errno, "WSAEADDRINUSE", None)):
+            raise
+        raise OSError(
+            exc.errno,
+            f"cannot listen on {settings.host}:{settings.port}: the address is already in use "
+            "(another collector?); choose another port with --port",
+        ) from None
 
 
 def _port(text: str) -> int:

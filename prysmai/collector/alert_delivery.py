@@ -17,8 +17,11 @@ import os
 import smtplib
 import socket
 import ssl
+import threading
 import time
 import urllib.parse
+from collections.abc import Callable
+from contextlib import suppress
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
@@ -34,6 +37,10 @@ DEFAULT_TIMEOUT_S: Final = 10.0
 _MAX_ANSWER_BYTES: Final = 64 * 1024
 _USER_AGENT: Final = "prysmai-alerts"
 _MAX_ERROR_CHARS: Final = 300
+MAX_SMTP_REPLY_LINES: Final = 100
+"""Lines one SMTP reply may have (an EHLO answer has a dozen)."""
+_MAX_SMTP_LINE_BYTES: Final = 8192
+"""smtplib's own cap on one reply line."""
 
 
 class DeliveryError(Exception):
@@ -60,8 +67,65 @@ def deliver(
         else:
             post_json(channel.url, _payload(channel, notification), timeout_s=timeout_s)
     except Exception as exc:  # any failure is the channel's result, never the caller's
-        return Result(channel.describe(), False, _describe(exc, channel))
-    return Result(channel.describe(), True)
+        return Result(printable(channel.describe()), False, _describe(exc, channel))
+    return Result(printable(channel.describe()), True)
+
+
+def printable(text: str) -> str:
+    """Return ``text`` with control characters replaced: safe to print and to log."""
+    if text.isprintable():
+        return text
+    return "".join(char if char.isprintable() else "\ufffd" for char in text)
+
+
+class _Watchdog:
+    """Shuts the delivery's current socket down once its deadline has passed.
+
+    ``current`` is asked for the socket when the timer fires (SMTP replaces its socket on
+    STARTTLS). Use as a context manager around the whole delivery; leaving it stops the timer,
+    and a failure after the deadline passed is reported as a timeout.
+    """
+
+    def __init__(self, timeout_s: float, current: Callable[[], socket.socket | None]) -> None:
+        self.deadline = time.monotonic() + timeout_s
+        self._current = current
+        self._lock = threading.Lock()
+        self._done = False
+        self.expired = False
+        self._timer = threading.Timer(timeout_s, self._fire)
+        self._timer.daemon = True
+
+    def _fire(self) -> None:
+        with self._lock:
+            if self._done:
+                return
+            self.expired = True
+            sock = self._current()
+            if sock is not None:
+                # Shutting down (not closing) wakes any thread blocked on the socket, and
+                # leaves closing (and the file descriptor) to that thread.
+                try:
+                    sock.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+
+    def remaining(self) -> float:
+        """What is left of the deadline; raises ``TimeoutError`` when nothing is."""
+        left = self.deadline - time.monotonic()
+        if left <= 0 or self.expired:
+            raise TimeoutError("timed out")
+        return left
+
+    def __enter__(self) -> _Watchdog:
+        self._timer.start()
+        return self
+
+    def __exit__(self, exc_type: object, exc: object, traceback: object) -> None:
+        with self._lock:
+            self._done = True
+        self._timer.cancel()
+        if exc is not None and isinstance(exc, Exception) and self.expired:
+            raise TimeoutError("timed out") from exc
 
 
 def _payload(channel: UrlChannel, notification: Notification) -> dict[str, JsonValue]:
@@ -80,7 +144,6 @@ def post_json(url: str, payload: dict[str, JsonValue], *, timeout_s: float) -> N
         OSError: the host could not be reached, or did not answer in time.
         http.client.HTTPException: the answer was not HTTP.
     """
-    deadline = time.monotonic() + timeout_s
     split = urllib.parse.urlsplit(url)
     host = split.hostname or ""
     connection: http.client.HTTPConnection
@@ -93,31 +156,77 @@ def post_json(url: str, payload: dict[str, JsonValue], *, timeout_s: float) -> N
     target = (split.path or "/") + (f"?{split.query}" if split.query else "")
     body = json.dumps(payload, ensure_ascii=False, allow_nan=False).encode("utf-8")
     try:
-        connection.connect()
-        _shorten(connection, deadline)
-        connection.request(
-            "POST",
-            target,
-            body=body,
-            headers={"Content-Type": "application/json", "User-Agent": _USER_AGENT},
-        )
-        _shorten(connection, deadline)
-        response = connection.getresponse()
-        _shorten(connection, deadline)
-        response.read(_MAX_ANSWER_BYTES)  # the answer is not used; a bounded read is polite
-        if not 200 <= response.status < 300:
-            raise DeliveryError(f"HTTP {response.status} {response.reason}".strip())
+        with _Watchdog(timeout_s, lambda: connection.sock) as watchdog:
+            connection.connect()
+            _shorten(connection.sock, watchdog)
+            connection.request(
+                "POST",
+                target,
+                body=body,
+                headers={"Content-Type": "application/json", "User-Agent": _USER_AGENT},
+            )
+            _shorten(connection.sock, watchdog)
+            response = connection.getresponse()
+            _shorten(connection.sock, watchdog)
+            response.read(_MAX_ANSWER_BYTES)  # the answer is not used; a bounded read is polite
+            if not 200 <= response.status < 300:
+                raise DeliveryError(f"HTTP {response.status} {response.reason}".strip())
     finally:
         connection.close()
 
 
-def _shorten(connection: http.client.HTTPConnection, deadline: float) -> None:
-    """Give the next socket operation only what is left of the delivery's time."""
-    remaining = deadline - time.monotonic()
-    if remaining <= 0:
-        raise TimeoutError("timed out")
-    if connection.sock is not None:
-        connection.sock.settimeout(remaining)
+def _shorten(sock: socket.socket | None, watchdog: _Watchdog) -> None:
+    """Give the next socket operation at most what is left of the delivery's time.
+
+    The watchdog bounds the whole delivery anyway; this makes a single blocked step fail as
+    a plain timeout when it can.
+    """
+    remaining = watchdog.remaining()
+    if sock is not None:
+        sock.settimeout(remaining)
+
+
+class _BoundedSMTP(smtplib.SMTP):
+    """smtplib's client with a cap on the lines of a reply.
+
+    ``SMTP.getreply`` collects continuation lines (``250-...``) until the last one, without
+    limit: a server sending them forever would fill memory.
+    """
+
+    def getreply(self) -> tuple[int, bytes]:
+        lines: list[bytes] = []
+        if self.file is None:
+            if self.sock is None:
+                raise smtplib.SMTPServerDisconnected("not connected")
+            self.file = self.sock.makefile("rb")
+        while True:
+            try:
+                line = self.file.readline(_MAX_SMTP_LINE_BYTES + 1)
+            except OSError as exc:
+                self.close()
+                raise smtplib.SMTPServerDisconnected(
+                    f"Connection unexpectedly closed: {exc}"
+                ) from exc
+            if not line:
+                self.close()
+                raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
+            if len(line) > _MAX_SMTP_LINE_BYTES:
+                self.close()
+                raise smtplib.SMTPResponseException(500, b"reply line too long")
+            lines.append(line[4:].strip(b" \t\r\n"))
+            try:
+                code = int(line[:3])
+            except ValueError:
+                code = -1
+                break
+            if line[3:4] != b"-":
+                break
+            if len(lines) >= MAX_SMTP_REPLY_LINES:
+                self.close()
+                raise smtplib.SMTPResponseException(
+                    500, f"reply of more than {MAX_SMTP_REPLY_LINES} lines".encode()
+                )
+        return code, b"\n".join(lines)
 
 
 def send_email(channel: EmailChannel, notification: Notification, *, timeout_s: float) -> None:
@@ -143,15 +252,22 @@ def send_email(channel: EmailChannel, notification: Notification, *, timeout_s: 
     # Named domain: make_msgid's default looks up this machine's name in DNS.
     message["Message-ID"] = make_msgid(domain="prysmai.alerts")
     message.set_content(alert_messages.text(notification))
-    # gethostname() for EHLO: smtplib's default, getfqdn(), may wait on a DNS lookup.
-    with smtplib.SMTP(
-        channel.host, channel.port, timeout=timeout_s, local_hostname=socket.gethostname()
-    ) as smtp:
-        if channel.starttls:
-            smtp.starttls(context=ssl.create_default_context())
-        if channel.username is not None and password is not None:
-            smtp.login(channel.username, password)
-        smtp.send_message(message, from_addr=channel.sender, to_addrs=list(channel.to))
+    # gethostname() for EHLO: smtplib's default, getfqdn(), may wait on a DNS lookup. No host
+    # given to the constructor: it would connect (and read the greeting) before the watchdog
+    # could know the object.
+    smtp = _BoundedSMTP(timeout=timeout_s, local_hostname=socket.gethostname())
+    try:
+        with _Watchdog(timeout_s, lambda: smtp.sock):
+            smtp.connect(channel.host, channel.port)
+            if channel.starttls:
+                smtp.starttls(context=ssl.create_default_context())
+            if channel.username is not None and password is not None:
+                smtp.login(channel.username, password)
+            smtp.send_message(message, from_addr=channel.sender, to_addrs=list(channel.to))
+            with suppress(smtplib.SMTPException, OSError):  # the mail is taken; QUIT is polite
+                smtp.quit()
+    finally:
+        smtp.close()
 
 
 def _describe(exc: Exception, channel: Channel) -> str:
@@ -173,4 +289,4 @@ def _describe(exc: Exception, channel: Channel) -> str:
         password = os.environ.get(channel.password_env)
         if password:
             message = message.replace(password, "***")
-    return message[:_MAX_ERROR_CHARS]
+    return printable(message)[:_MAX_ERROR_CHARS]

@@ -297,10 +297,13 @@ def email_address(text: str) -> str:
     """Return an email address after a plain syntax check.
 
     Raises:
-        RuleError: not ``local@domain.tld``, or holds spaces, line breaks or separators.
+        RuleError: not ``local@domain.tld``, or holds spaces, line breaks, control characters
+            or separators.
     """
     address = text.strip()
-    if not _EMAIL.fullmatch(address) or len(address) > 254:
+    # isprintable() is False for every control character, DEL included, which the pattern
+    # alone lets through (it excludes only whitespace).
+    if not address.isprintable() or not _EMAIL.fullmatch(address) or len(address) > 254:
         raise RuleError(f"invalid email address {text!r}: expected name@example.com")
     return address
 
@@ -318,8 +321,8 @@ def email_channel(
     """Return an email channel after checking every field.
 
     Raises:
-        RuleError: a missing SMTP host or sender, a bad address, port or variable name, or a
-            user name without the variable that holds its password.
+        RuleError: a missing SMTP host or sender, a bad address, port, user or variable name,
+            or a user name without the variable that holds its password.
     """
     if not host or not _HOST_NAME.fullmatch(host.strip()):
         raise RuleError("email alerts need an SMTP host (--smtp-host), e.g. smtp.example.com")
@@ -333,6 +336,12 @@ def email_channel(
         raise RuleError(
             f"invalid environment variable name {password_env!r}: letters, digits and _"
         )
+    if username is not None and (
+        not username or len(username) > 254 or not username.isprintable()
+    ):
+        # A line break would end the AUTH command early; control characters would reach
+        # terminals and logs.
+        raise RuleError("invalid SMTP user: 1 to 254 printable characters, no line breaks")
     if username is not None and password_env is None:
         raise RuleError(
             "an SMTP user needs --smtp-password-env: the name of the environment variable "

@@ -40,7 +40,7 @@ from prysmai.collector.api import (
 from prysmai.collector.auth import BASIC_CHALLENGE, host_header_is_local, is_authorised
 from prysmai.collector.http_types import Request, Response, text_response
 from prysmai.collector.keys import KeyStore
-from prysmai.store_queries import JsonValue, Series, TraceRow, TraceStore
+from prysmai.store_queries import JsonValue, Series, TraceRow, TraceStore, window_end
 
 logger = logging.getLogger(__name__)
 
@@ -194,7 +194,8 @@ class Dashboard:
         return Overview(
             window=window,
             stats=store.stats(seconds, now_ns=now_ns),
-            threats=queries.threat_counts(self._db_path, since_ns),
+            # Bounded above as the stats are: calls stamped far ahead are left out.
+            threats=queries.threat_counts(self._db_path, since_ns, window_end(now_ns)),
         )
 
     @staticmethod

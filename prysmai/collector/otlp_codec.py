@@ -70,6 +70,11 @@ bytes written as hex."""
 # google.rpc.Code values; OTLP lets clients ignore them, but they make errors self-describing.
 _RPC_CODES: Final = {400: 3, 401: 16, 404: 5, 405: 12, 411: 3, 413: 8, 415: 3, 500: 13, 503: 14}
 _MAX_ERROR_CHARS: Final = 300
+MAX_JSON_CONTAINERS: Final = 2_000_000
+"""Most objects and arrays an OTLP JSON body may hold (counted as ``{`` and ``[`` bytes, so
+strings holding them count too). Each costs ~60 bytes or more once parsed, and 3 bytes (``{},``)
+on the wire: without a cap, 63 MiB of ``[{},{},...]`` took 3.25 GB. A real export of 20 MiB
+has a few hundred thousand."""
 
 
 def request_encoding(content_type: str | None) -> Encoding | None:
@@ -88,13 +93,21 @@ def parse_request(signal: Signal, body: bytes, encoding: Encoding) -> Message:
     compatibility).
 
     Raises:
-        BodyError: 400 with the reason, when ``body`` is not a valid message.
+        BodyError: 400 with the reason, when ``body`` is not a valid message; 413 for JSON of
+            more than :data:`MAX_JSON_CONTAINERS` objects and arrays.
     """
     message = signal.request_type()
     try:
         if encoding is Encoding.PROTOBUF:
             message.ParseFromString(body)
         else:
+            # Counted in C before anything is allocated per element.
+            if body.count(b"{") + body.count(b"[") > MAX_JSON_CONTAINERS:
+                raise BodyError(
+                    413,
+                    f"OTLP JSON body has more than {MAX_JSON_CONTAINERS:,} objects and arrays: "
+                    "send smaller batches",
+                )
             document = json.loads(body)
             if not isinstance(document, dict):
                 raise BodyError(400, "OTLP JSON body must be an object")

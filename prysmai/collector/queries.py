@@ -25,8 +25,12 @@ _SECURITY_CONDITION: Final = (
 )
 
 
-def threat_counts(path: Path, since_ns: int | None) -> dict[str, int]:
-    """Return the number of model calls per threat level since ``since_ns`` (all if ``None``).
+def threat_counts(
+    path: Path, since_ns: int | None, until_ns: int | None = None
+) -> dict[str, int]:
+    """Return the number of model calls per threat level from ``since_ns`` to ``until_ns``.
+
+    ``None`` leaves that end of the range open.
 
     Raises:
         sqlite3.Error: the store cannot be read.
@@ -37,8 +41,12 @@ def threat_counts(path: Path, since_ns: int | None) -> dict[str, int]:
     with closing(connection):
         rows = connection.execute(
             "SELECT threat_level, COUNT(*) FROM spans WHERE operation IS NOT NULL"
-            " AND threat_level IS NOT NULL AND start_time_ns >= ? GROUP BY threat_level",
-            (since_ns if since_ns is not None else -(2**63),),
+            " AND threat_level IS NOT NULL AND start_time_ns >= ? AND start_time_ns <= ?"
+            " GROUP BY threat_level",
+            (
+                since_ns if since_ns is not None else -(2**63),
+                until_ns - 1 if until_ns is not None else 2**63 - 1,
+            ),
         ).fetchall()
     return {str(level): int(count) for level, count in rows}
 

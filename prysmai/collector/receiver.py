@@ -36,9 +36,17 @@ from prysmai.collector.writer import SpanWriter
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_MAX_BODY_BYTES: Final = 64 * 1024 * 1024
-"""The OTLP/HTTP exporter's own request cap (64 MiB before compression), so any request it
-sends is accepted; applies to the body both as sent and decompressed."""
+DEFAULT_MAX_BODY_BYTES: Final = 20 * 1024 * 1024
+"""20 MiB, the OpenTelemetry Collector's default request cap; applies to the body both as sent
+and decompressed.
+
+Parsing multiplies a body's size in memory, so the cap is what bounds a request's memory.
+OTLP JSON is refused past :data:`~prysmai.collector.otlp_codec.MAX_JSON_CONTAINERS` objects and
+arrays (a list of empty objects cost ~50 times its size as Python objects). What remains, for
+hostile bodies (measured): JSON arrays of short strings ~20 times (10 MB parsed to 190 MB), and
+protobuf of many empty messages ~85 times (each 2 bytes on the wire, ~170 bytes once parsed by
+protobuf's C parser: 4 MB took 340 MB), i.e. up to ~1.7 GB for one request at the default cap.
+Lower ``--max-body-mb`` on a small machine."""
 
 RETRY_AFTER_S: Final = "5"
 

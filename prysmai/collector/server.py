@@ -12,6 +12,7 @@ body closes the connection after the answer).
 
 from __future__ import annotations
 
+import email.errors
 import io
 import logging
 import socket
@@ -34,6 +35,7 @@ from prysmai.collector.chunked import read_chunked
 from prysmai.collector.dashboard import Dashboard
 from prysmai.collector.http_types import SECURITY_HEADERS, Request, Response, text_response
 from prysmai.collector.keys import KeyStore
+from prysmai.collector.otlp_codec import Encoding, encode_status, request_encoding
 from prysmai.collector.receiver import DEFAULT_MAX_BODY_BYTES, Receiver
 from prysmai.collector.retention_timer import RetentionTimer
 from prysmai.collector.writer import SpanWriter
@@ -386,14 +388,41 @@ class _Handler(BaseHTTPRequestHandler):
             request = self._request(body)
         except BodyError as exc:
             self.close_connection = True
-            self._send(text_response(exc.status, exc.message))
+            self._send(self._refusal(exc))
             return
         response = self.server.collector.answer(request)
         if body.is_unread and not body.drain():
             self.close_connection = True
         self._send(response)
 
+    def _refusal(self, exc: BodyError) -> Response:
+        """The answer to a request refused before routing: OTLP's error format on ``/v1/``."""
+        path = self.path.split("?", 1)[0]
+        if path.startswith("/v1/"):
+            content_type = self.headers.get("Content-Type") if self.headers else None
+            encoding = request_encoding(content_type) or Encoding.JSON
+            return Response(
+                exc.status,
+                encode_status(exc.status, exc.message, encoding),
+                encoding.value,
+            )
+        return text_response(exc.status, exc.message)
+
     def _request(self, body: _Body) -> Request:
+        # http.server stops reading headers at a line it cannot parse (no colon, a space
+        # before the colon) and keeps the rest as a "payload": a header dropped that way
+        # (Transfer-Encoding) would make the body read as a second request. Only that defect
+        # counts: the email parser also reports some for a multipart Content-Type, and
+        # parses a message/* one into a list.
+        payload = self.headers.get_payload()
+        if any(
+            isinstance(defect, email.errors.MissingHeaderBodySeparatorDefect)
+            for defect in self.headers.defects
+        ) or (isinstance(payload, str) and payload):
+            raise BodyError(400, "malformed header line")
+        if any("\r" in value or "\n" in value for value in self.headers.values()):
+            # Obsolete line folding (RFC 9112, section 5.2: rejected or unfolded; rejected).
+            raise BodyError(400, "folded header line")
         for name in ("Host", "Authorization"):
             # With two, one check could read one and another check the other.
             if len(self.headers.get_all(name) or []) > 1:
@@ -417,7 +446,12 @@ class _Handler(BaseHTTPRequestHandler):
             # smuggled past a proxy that reads the body differently: refused, never guessed.
             if lengths:
                 raise BodyError(400, "a request cannot have both Content-Length and chunking")
-            if [coding.strip().lower() for coding in codings] != ["chunked"]:
+            if self.request_version == "HTTP/1.0":
+                # HTTP/1.0 has no transfer codings (RFC 9112, section 6.1).
+                raise BodyError(400, "Transfer-Encoding is not allowed in an HTTP/1.0 request")
+            # Only spaces and tabs are whitespace around a field value: str.strip() would also
+            # take vertical tabs and other characters a proxy would keep.
+            if [coding.strip(" \t").lower() for coding in codings] != ["chunked"]:
                 raise BodyError(501, "only 'Transfer-Encoding: chunked' is supported")
             body.is_chunked = True
         if len(set(lengths)) > 1 or not all(_is_length(value) for value in lengths):

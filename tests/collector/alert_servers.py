@@ -136,3 +136,74 @@ class _SmtpHandler(socketserver.StreamRequestHandler):
                 return
             else:
                 self._say("502 Command not implemented")
+
+
+class ScriptedServer:
+    """A raw TCP server on 127.0.0.1 that misbehaves as told: ``script(conn, stop)`` runs on a
+    thread for each connection, and should return once ``stop`` is set (by :meth:`close`,
+    which also shuts every accepted connection down)."""
+
+    def __init__(self, script: Any) -> None:
+        self._script = script
+        self.stop = threading.Event()
+        self._listener = socket.create_server(("127.0.0.1", 0))
+        self._listener.settimeout(0.1)
+        self._connections: list[socket.socket] = []
+        self._thread = threading.Thread(target=self._accept, daemon=True)
+        self._thread.start()
+
+    @property
+    def port(self) -> int:
+        return int(self._listener.getsockname()[1])
+
+    def url(self, path: str = SECRET_PATH) -> str:
+        return f"http://127.0.0.1:{self.port}{path}"
+
+    def _accept(self) -> None:
+        while not self.stop.is_set():
+            try:
+                conn, _ = self._listener.accept()
+            except TimeoutError:
+                continue
+            except OSError:
+                return
+            self._connections.append(conn)
+            threading.Thread(target=self._run, args=(conn,), daemon=True).start()
+
+    def _run(self, conn: socket.socket) -> None:
+        try:
+            self._script(conn, self.stop)
+        except OSError:  # the client hung up: what these servers wait for
+            pass
+
+    def close(self) -> None:
+        self.stop.set()
+        self._thread.join(2)
+        self._listener.close()
+        for conn in self._connections:
+            try:
+                conn.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+            conn.close()
+
+
+def read_request(conn: socket.socket) -> bytes:
+    """Read an HTTP request's head (and whatever body came with it)."""
+    conn.settimeout(5)
+    data = b""
+    while b"\r\n\r\n" not in data:
+        piece = conn.recv(65536)
+        if not piece:
+            break
+        data += piece
+    return data
+
+
+def trickle(conn: socket.socket, stop: threading.Event, data: bytes, every_s: float) -> None:
+    """Send ``data`` one byte every ``every_s`` seconds, until it or the test ends."""
+    for byte in data:
+        if stop.wait(every_s):
+            return
+        conn.sendall(bytes([byte]))
+    stop.wait()

@@ -7,6 +7,8 @@ import socket
 import threading
 import time
 
+from google.rpc.status_pb2 import Status  # type: ignore[import-untyped]
+
 from tests.collector.conftest import make_span, trace_request, wait_for
 
 BODY = trace_request(make_span()).SerializeToString()
@@ -77,7 +79,10 @@ def test_a_post_without_content_length_or_chunking_is_411(collector):
     answer = _raw(collector, head.encode())
 
     assert answer.startswith(b"HTTP/1.1 411 ")
-    assert answer.endswith(b"Content-Length or chunked Transfer-Encoding required\n")
+    # An OTLP path answers in OTLP's error format: a google.rpc.Status in the request's encoding.
+    assert b"Content-Type: application/x-protobuf\r\n" in answer
+    status = Status.FromString(answer.split(b"\r\n\r\n", 1)[1])
+    assert status.message == "Content-Length or chunked Transfer-Encoding required"
     assert collector.rows() == []
 
 
