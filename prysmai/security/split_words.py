@@ -2,7 +2,7 @@
 
 A hyphen, dot, underscore or slash inside a word leaves it readable to a person and to a model,
 but turns it into two words for a word-bounded phrase rule. Only splits that rebuild a word the
-injection and content-policy rules look for are joined: "well-known", "e.g." or "file.py" stay
+injection rules look for are joined: "well-known", "e.g." or "file.py" stay
 as they are, while "instruc-tions" and "i-g-n-o-r-e" become "instructions" and "ignore".
 
 Joining works on normalised (lower-case) text and keeps a map to the source, like the rest of
@@ -20,7 +20,6 @@ import re2
 
 from prysmai.security.injection_multilingual import RULES as MULTILINGUAL_RULES
 from prysmai.security.injection_patterns import ENGLISH_RULES
-from prysmai.security.policy_patterns import RULES as POLICY_RULES
 
 SEPARATORS: Final = "-._/\\*~^|+"
 """Punctuation that can sit inside a word without making it unreadable."""
@@ -33,12 +32,22 @@ _SEPARATOR_RE: Final = re.compile(f"([{re.escape(SEPARATORS)}]{{1,3}})")
 
 @functools.cache
 def vocabulary() -> frozenset[str]:
-    """The words of the Latin-script injection and policy rules, four letters or more."""
+    """The words of the Latin-script injection rules, four letters or more."""
     words: set[str] = set()
-    for rule in (*ENGLISH_RULES, *MULTILINGUAL_RULES, *POLICY_RULES):
+    for rule in (*ENGLISH_RULES, *MULTILINGUAL_RULES):
         if not rule.raw:
             words.update(re.findall(f"[a-z]{{{_MIN_WORD_CHARS},}}", rule.pattern))
     return frozenset(words)
+
+
+@functools.cache
+def _written_split() -> frozenset[str]:
+    """Words the rules already match as written with their hyphen ("e-mail", "jail-broken")."""
+    found: set[str] = set()
+    for rule in (*ENGLISH_RULES, *MULTILINGUAL_RULES):
+        if not rule.raw:
+            found.update(re.findall(r"[a-z]+(?:-[a-z]+)+", rule.pattern))
+    return frozenset(found)
 
 
 @functools.cache
@@ -60,8 +69,11 @@ def join_split_words(text: str) -> tuple[str, list[tuple[int, int]]] | None:
     words = vocabulary()
     removed: list[int] = []
     is_ascii = text.isascii()
+    written_split = _written_split()
     for chain in _CHAIN_RE.finditer(text.encode("ascii") if is_ascii else text):
         start, end = chain.span()
+        if text[start:end] in written_split:
+            continue  # the rules read it as it stands: a second reading would find nothing new
         removed.extend(_separators_to_drop(text, start, end, words))
     if not removed:
         return None
