@@ -15,6 +15,15 @@ logger = logging.getLogger("prysmai")
 
 _LOG_INTERVAL_S: Final = 60.0
 
+CALL_UNOBSERVED: Final = "the application's call goes on unobserved"
+"""What follows most faults: prysmai steps aside and the call is not recorded."""
+CALL_UNLIMITED: Final = "the call goes on without its usage limits this time (it is still recorded)"
+"""What follows a usage-limit counter store failing during the check before a call."""
+USAGE_UNCOUNTED: Final = (
+    "the call's tokens and cost are missing from its usage-limit counters (it is still recorded)"
+)
+"""What follows a usage-limit counter store failing when a finished call's usage is added."""
+
 _lock = threading.Lock()
 _last_logged: dict[str, float] = {}
 _counts: dict[str, int] = {}
@@ -47,12 +56,14 @@ def take_strict_errors() -> list[BaseException]:
     return errors
 
 
-def report_fault(what: str, *, in_background: bool = False) -> None:
+def report_fault(what: str, *, in_background: bool = False, outcome: str = CALL_UNOBSERVED) -> None:
     """Record an internal fault; call it inside ``except``.
 
-    The first occurrence of each kind per minute is logged with its traceback; the rest are
-    only counted. In strict mode the active exception is raised again, or, for faults in a
-    background thread (which must keep running), kept for :func:`take_strict_errors`.
+    ``what`` names the fault (its count's key; logged as "prysmai failed while <what>") and
+    ``outcome`` says what that means for the application's call. The first occurrence of each
+    kind per minute is logged with its traceback; the rest are only counted. In strict mode the
+    active exception is raised again, or, for faults in a background thread (which must keep
+    running), kept for :func:`take_strict_errors`.
     """
     now = time.monotonic()
     with _lock:
@@ -63,8 +74,9 @@ def report_fault(what: str, *, in_background: bool = False) -> None:
             _last_logged[what] = now
     if should_log:
         logger.warning(
-            "prysmai failed while %s; the application's call goes on unobserved",
+            "prysmai failed while %s; %s",
             what,
+            outcome,
             exc_info=sys.exc_info()[0] is not None,
         )
     error = sys.exc_info()[1]

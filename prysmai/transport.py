@@ -13,12 +13,13 @@ import time
 from types import ModuleType
 from typing import TYPE_CHECKING, Any, Final
 
+import anyio.to_thread
 from opentelemetry import context as otel_context
 
 from prysmai.call import TRANSLATED_ANSWER, CallRecord
 from prysmai.context import prysm_context
 from prysmai.endpoints import match_endpoint
-from prysmai.faults import report_fault
+from prysmai.faults import CALL_UNLIMITED, report_fault
 from prysmai.limits.refusal import refusal_response
 from prysmai.streams import async_stream_class, sync_stream_class
 
@@ -87,13 +88,13 @@ def _observe_response(call: CallRecord, response: Any, stream_class: type[Any]) 
 
 
 def _prepare(
-    recorder: Recorder, request: Any, http_module: ModuleType
+    recorder: Recorder, request: Any, http_module: ModuleType, *, check_limits: bool = True
 ) -> tuple[CallRecord | None, Any, Any]:
     """Start recording a request, apply inline security, then the usage limits.
 
     Returns the call (``None`` when the request is not a model call or recording failed), the
     request to send (possibly redacted), and an answer to return instead of sending (a block
-    or a usage-limit refusal).
+    or a usage-limit refusal). With ``check_limits=False`` the caller checks the limits.
     """
     try:
         call = _begin_call(recorder, request)
@@ -109,7 +110,7 @@ def _prepare(
     except Exception:
         report_fault("reading a request")
         return None, request, None
-    if recorder.limits is not None:
+    if check_limits and recorder.limits is not None:
         return call, request, _check_limits(recorder, call, request, http_module)
     return call, request, None
 
@@ -123,9 +124,26 @@ def _check_limits(recorder: Recorder, call: CallRecord, request: Any, http_modul
             return None
         return refusal_response(call, refusal, request, http_module)
     except Exception:
-        # The store is locked, full or unreadable: the call goes, unlimited this time.
-        report_fault("checking usage limits")
+        # The store is busy, full or unreadable: the call goes, unlimited this time.
+        report_fault("checking usage limits", outcome=CALL_UNLIMITED)
         return None
+
+
+async def _check_limits_async(
+    recorder: Recorder, call: CallRecord | None, request: Any, http_module: Any
+) -> Any:
+    """:func:`_check_limits` for async clients, off the event loop when the store does I/O.
+
+    A SQLite or Redis check may wait (for another process's write, for the network); it runs
+    in a worker thread so that the loop's other tasks keep running meanwhile. A check in
+    memory takes microseconds and runs inline.
+    """
+    limits = recorder.limits
+    if call is None or limits is None:
+        return None
+    if not limits.store_does_io:
+        return _check_limits(recorder, call, request, http_module)
+    return await anyio.to_thread.run_sync(_check_limits, recorder, call, request, http_module)
 
 
 def _needs_answer_check(recorder: Recorder, response: Any) -> bool:
@@ -228,7 +246,11 @@ def async_transport_class(http_module: ModuleType) -> type[Any]:
             self.recorder = recorder
 
         async def handle_async_request(self, request: Any) -> Any:
-            call, request, answer = _prepare(self.recorder, request, http_module)
+            call, request, answer = _prepare(
+                self.recorder, request, http_module, check_limits=False
+            )
+            if answer is None:
+                answer = await _check_limits_async(self.recorder, call, request, http_module)
             if answer is not None:
                 return answer
             if call is None:

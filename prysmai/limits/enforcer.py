@@ -1,8 +1,9 @@
-"""Applies one client's usage limits: a check on the caller's thread, usage added afterwards.
+"""Applies one client's usage limits: a check before each request leaves, usage added afterwards.
 
-On the caller's thread, just before a request leaves, :meth:`LimitEnforcer.admit` checks every
-limit and counts the request in one atomic step of the counter store. Tokens and cost are only
-known once the call has been parsed, so the recorder's worker adds them with
+Just before a request leaves, :meth:`LimitEnforcer.admit` checks every limit and counts the
+request in one atomic step of the counter store: on the caller's thread, or for async clients
+whose store does I/O (SQLite, Redis) in a worker thread, off the event loop. Tokens and cost
+are only known once the call has been parsed, so the recorder's worker adds them with
 :meth:`LimitEnforcer.add_usage`: the call that crosses a token or cost limit completes, and the
 calls after it are refused.
 """
@@ -10,14 +11,16 @@ calls after it are refused.
 from __future__ import annotations
 
 import math
+import re
 import time
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Final
 
 from prysmai import jsonutil
+from prysmai.faults import USAGE_UNCOUNTED, report_fault
 from prysmai.limits.refusal import Refusal
 from prysmai.limits.spec import Metric, Scope, UsageLimit
-from prysmai.limits.stores import Check, CounterStore
+from prysmai.limits.stores import Check, CounterStore, MemoryCounterStore
 
 if TYPE_CHECKING:
     from prysmai.call import CallRecord
@@ -25,6 +28,8 @@ if TYPE_CHECKING:
 _GLOBAL: Final = str(Scope.GLOBAL)
 _USER: Final = str(Scope.USER)
 _SESSION: Final = str(Scope.SESSION)
+
+_SURROGATE: Final = re.compile("[\ud800-\udfff]")
 
 UsageCounter = tuple[str, float, str]
 """A token or cost counter a sent call adds to later: key, window end, metric."""
@@ -48,6 +53,9 @@ class LimitEnforcer:
         self.limits = tuple(limits)
         self.store = store
         self.clock = clock
+        self.store_does_io = not isinstance(store, MemoryCounterStore)
+        """Whether a check may wait on a file or the network (async clients run it off the
+        event loop then); checks in memory take microseconds and run inline."""
         # Per limit, what admit() needs as plain values (enum lookups cost on every call).
         self._plan = [
             (str(limit.scope), limit.limit, limit.metric == Metric.REQUESTS)
@@ -87,6 +95,8 @@ class LimitEnforcer:
             if value is None:
                 # Calls without a user (session, model) are not held to per-user limits.
                 continue
+            if not value.isascii():
+                value = safe_scope_value(value)
             window = windows[index]
             if not window[0] <= now < window[1]:
                 window = self._enter_window(index, now)
@@ -97,13 +107,15 @@ class LimitEnforcer:
         reached = self.store.admit(checks, now)
         if not reached:
             if self._tracks_usage:
-                counters = [
-                    (check.key, check.window_end, str(self.limits[placed[i][0]].metric))
+                # Two limits with one name (say 1M and 5M tokens a day) share one counter: the
+                # call's tokens are added to it once.
+                counters = {
+                    check.key: (check.key, check.window_end, str(self.limits[placed[i][0]].metric))
                     for i, check in enumerate(checks)
                     if not check.counts_request
-                ]
+                }
                 if counters:
-                    call.usage_limit_counters = counters
+                    call.usage_limit_counters = list(counters.values())
             return None
         # Name the limit that holds the call back longest: its end is when a retry can pass.
         position, used = max(reached, key=lambda item: placed[item[0]][2][1])
@@ -134,8 +146,15 @@ class LimitEnforcer:
             amount = tokens if metric == Metric.TOKENS else cost_usd
             if amount:
                 amounts.append((key, window_end, float(amount)))
-        if amounts:
+        if not amounts:
+            return
+        try:
             self.store.add(amounts, self.clock())
+        except Exception:
+            # The span is still emitted; only this call's usage is missing from the counters.
+            report_fault(
+                "adding usage to usage-limit counters", in_background=True, outcome=USAGE_UNCOUNTED
+            )
 
     # --- inspection --------------------------------------------------------------------------
     def used(self, limit: UsageLimit, scope_value: str | None = None) -> float:
@@ -146,8 +165,19 @@ class LimitEnforcer:
             scope_value: the user, session or model for a scoped limit.
         """
         start, _ = limit.window_bounds(self.clock())
-        value = "" if limit.scope == Scope.GLOBAL else scope_value
+        value = scope_value if scope_value is None else safe_scope_value(scope_value)
+        if limit.scope == Scope.GLOBAL:
+            value = ""
         return self.store.value(f"{_key_prefix(limit, start)}{value}")
+
+
+def safe_scope_value(value: str) -> str:
+    r"""``value`` with lone surrogates (``json.loads('"\\ud800"')``) replaced by U+FFFD.
+
+    They cannot be encoded as UTF-8, so a SQLite bind, a Redis key or a 429 body holding one
+    would fail, and a failing check lets the call through unlimited.
+    """
+    return _SURROGATE.sub("\ufffd", value)
 
 
 def _key_prefix(limit: UsageLimit, window_start: float) -> str:

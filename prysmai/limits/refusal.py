@@ -25,8 +25,18 @@ ERROR_TYPE: Final = "usage_limit_exceeded"
 """Error type and code in the 429 body, and ``error.type`` of the refused call's span."""
 
 
+_EARLIEST: Final = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+_LATEST: Final = dt.datetime(9999, 12, 31, 23, 59, 59, tzinfo=dt.UTC)
+
+
 def _iso(seconds: float) -> str:
-    moment = dt.datetime.fromtimestamp(seconds, dt.UTC)
+    """``seconds`` as an ISO 8601 UTC time; never fails (out of range is clamped)."""
+    if not seconds < _LATEST.timestamp():  # NaN too
+        moment = _LATEST
+    elif seconds < 0:
+        moment = _EARLIEST
+    else:
+        moment = dt.datetime.fromtimestamp(seconds, dt.UTC)
     return moment.isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
@@ -54,7 +64,8 @@ class Refusal:
     @property
     def retry_after_s(self) -> int:
         """Whole seconds until the window ends, at least 1."""
-        return max(1, math.ceil(self.window_end - self.now))
+        remaining = self.window_end - self.now
+        return max(1, math.ceil(remaining)) if math.isfinite(remaining) else 1
 
     def details(self) -> dict[str, Any]:
         """The limit's details, as put in the 429 body."""
@@ -82,7 +93,8 @@ class Refusal:
         whom = "" if limit.scope == Scope.GLOBAL else f" for {limit.scope} {self.scope_value!r}"
         return (
             f"prysmai usage limit reached: {amount} {per}{whom} (used {_number(self.used)}); "
-            f"the call was not sent. The limit resets at {_iso(self.window_end)}, "
+            "this request was not sent (earlier attempts of an SDK retry may have been). "
+            f"The limit resets at {_iso(self.window_end)}, "
             f"in {self.retry_after_s} s."
         )
 
@@ -112,7 +124,8 @@ def refusal_response(
     call: CallRecord, refusal: Refusal, request: Any, http_module: ModuleType
 ) -> Any:
     """Build the 429 answer for ``call`` and record the call as refused."""
-    body = jsonutil.dumps(refusal.body(call.endpoint.wire_format)).encode()
+    # "replace": a scope value is made safe before it gets here; the 429 must never fail.
+    body = jsonutil.dumps(refusal.body(call.endpoint.wire_format)).encode(errors="replace")
     headers = {
         "content-type": "application/json",
         # The SDKs retry 429s by default; this one would be refused again.

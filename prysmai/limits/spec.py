@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, Final
 
+from prysmai.durations import parse_duration
 from prysmai.errors import ConfigurationError
 
 
@@ -47,6 +48,15 @@ CALENDAR_WINDOWS: Final = ("minute", "hour", "day", "month")
 
 _FIXED_SECONDS: Final = {"minute": 60, "hour": 3600, "day": 86_400}
 
+MAX_WINDOW_SECONDS: Final = 3_155_760_000
+"""The longest window: 100 years of 365.25 days. Longer ones would end after year 9999, which
+dates (and a refusal's ``resets_at``) cannot hold."""
+
+_MAX_LIMIT: Final = 1e300
+"""Limits above this are refused: they must stay finite once counters add to them."""
+
+_SHOWN_CHARS: Final = 80
+
 _KEY_NAMES: Final = {
     "metric": "metric",
     "limit": "limit",
@@ -73,8 +83,10 @@ class UsageLimit:
     Args:
         metric: ``requests``, ``tokens`` (input + output) or ``cost_usd``.
         limit: the ceiling, a number >= 0 (0 refuses every call).
-        window: ``minute``, ``hour``, ``day``, ``month`` (UTC calendar periods) or a whole
-            number of seconds (windows aligned on multiples of it since the Unix epoch).
+        window: ``minute``, ``hour``, ``day``, ``month`` (UTC calendar periods), or a whole
+            number of seconds, as a number or a duration such as ``"90"``, ``"30s"``, ``"5m"``,
+            ``"1h30m"`` or ``"1d"`` (windows aligned on multiples of it since the Unix epoch),
+            at most 100 years.
         scope: ``global``, ``user``, ``session`` or ``model``.
 
     Raises:
@@ -108,13 +120,19 @@ class UsageLimit:
             msg = f"a usage limit must be a mapping or a UsageLimit, got {type(mapping).__name__}"
             raise ConfigurationError(msg)
         values: dict[str, Any] = {}
+        given: dict[str, str] = {}
         for key, value in mapping.items():
-            name = _KEY_NAMES.get(key)
+            name = _KEY_NAMES.get(key) if isinstance(key, str) else None
             if name is None:
                 known = ", ".join(sorted(k for k in _KEY_NAMES if "_" not in k))
-                msg = f"unknown usage limit setting {key!r}: use {known}"
+                msg = f"unknown usage limit setting {_shown(key)}: use {known}"
+                raise ConfigurationError(msg)
+            if name in values:
+                # windowSeconds and window_seconds: one setting written twice.
+                msg = f"give a usage limit's {given[name]} or {key}, not both"
                 raise ConfigurationError(msg)
             values[name] = value
+            given[name] = key
         seconds = values.pop("window_seconds", None)
         if seconds is not None:
             if "window" in values:
@@ -123,7 +141,7 @@ class UsageLimit:
             values["window"] = seconds
         missing = [name for name in ("metric", "limit", "window") if name not in values]
         if missing:
-            msg = f"usage limit {dict(mapping)!r} lacks {', '.join(missing)}"
+            msg = f"usage limit {_shown(dict(mapping))} lacks {', '.join(missing)}"
             raise ConfigurationError(msg)
         return cls(**values)
 
@@ -166,7 +184,7 @@ def _choice(kind: type[StrEnum], value: Any, what: str) -> Any:
         return kind(value)
     except ValueError:
         choices = ", ".join(member.value for member in kind)
-        msg = f"usage limit {what} must be one of {choices}, not {value!r}"
+        msg = f"usage limit {what} must be one of {choices}, not {_shown(value)}"
         raise ConfigurationError(msg) from None
 
 
@@ -177,27 +195,60 @@ def _metric(value: Any) -> Metric:
     return metric
 
 
+def _shown(value: Any) -> str:
+    """``repr(value)`` for an error message, cut short: a bad value may be huge."""
+    try:
+        text = repr(value)
+    except (ValueError, RecursionError):  # an int of more than 4300 digits, deep nesting
+        return f"<a {type(value).__name__} too large to show>"
+    if len(text) > _SHOWN_CHARS:
+        return f"{text[: _SHOWN_CHARS - 5]}...{text[-2:]}"
+    return text
+
+
 def _limit(value: Any) -> float:
-    if not _is_number(value) or not math.isfinite(value) or value < 0:
-        msg = f"usage limit must be a finite number >= 0, got {value!r}"
-        raise ConfigurationError(msg)
-    # Whole numbers stay ints so that bodies and attributes read "100", not "100.0".
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    result: float = value
-    return result
+    if _is_number(value) and isinstance(value, int):
+        # An int too large for a float would overflow the counters' arithmetic.
+        if 0 <= value <= _MAX_LIMIT:
+            return value
+    elif _is_number(value) and math.isfinite(value) and 0 <= value <= _MAX_LIMIT:
+        # Whole numbers stay ints so that bodies and attributes read "100", not "100.0".
+        if value.is_integer():
+            return int(value)
+        result: float = value
+        return result
+    msg = f"usage limit must be a finite number >= 0 (at most 1e300), got {_shown(value)}"
+    raise ConfigurationError(msg)
 
 
 def _window(value: Any) -> str | int:
-    if isinstance(value, str) and value in CALENDAR_WINDOWS:
-        return value
-    if isinstance(value, str) and value.strip().isdigit():
-        value = int(value.strip())
-    if _is_number(value) and math.isfinite(value) and value >= 1 and float(value).is_integer():
-        return int(value)
+    if isinstance(value, str):
+        text = value.strip()
+        if text in CALENDAR_WINDOWS:
+            return text
+        # Only ASCII digits: str.isdigit() and int() also take "²" or "٣".
+        if text.isascii() and text.isdigit() and len(text) <= 12:
+            value = int(text)
+        elif text.isascii() and text and not text.isdigit():
+            try:
+                value = parse_duration(text)
+            except ValueError:
+                pass
+    if isinstance(value, float) and math.isfinite(value) and value.is_integer():
+        value = int(value)
+    if _is_number(value) and isinstance(value, int):
+        if value > MAX_WINDOW_SECONDS:
+            msg = (
+                f"usage limit window must be at most 100 years ({MAX_WINDOW_SECONDS} s), "
+                f"got {_shown(value)}"
+            )
+            raise ConfigurationError(msg)
+        if value >= 1:
+            return value
     msg = (
-        f"usage limit window must be minute, hour, day, month or a whole number of seconds "
-        f">= 1, got {value!r}"
+        "usage limit window must be minute, hour, day, month, or a whole number of seconds "
+        f'>= 1 written as a number or a duration (90, "30s", "5m", "1h30m", "1d"), '
+        f"got {_shown(value)}"
     )
     raise ConfigurationError(msg)
 
@@ -225,7 +276,13 @@ def limits_from_json(text: str, source: str) -> tuple[UsageLimit, ...]:
         ConfigurationError: the text is not JSON or holds a bad limit.
     """
     try:
-        data = json.loads(text)
+        data = json.loads(text, object_pairs_hook=_object_without_duplicates)
+    except _DuplicateKey as exc:
+        msg = f"{source} gives {exc} twice in one usage limit object"
+        raise ConfigurationError(msg) from None
+    except RecursionError:
+        msg = f"{source} is nested too deeply; expected a list of usage limit objects"
+        raise ConfigurationError(msg) from None
     except ValueError as exc:
         msg = f"{source} is not valid JSON ({exc}); expected a list of usage limit objects"
         raise ConfigurationError(msg) from None
@@ -238,3 +295,16 @@ def limits_from_json(text: str, source: str) -> tuple[UsageLimit, ...]:
         return limits_from(data)
     except ConfigurationError as exc:
         raise ConfigurationError(f"{source}: {exc}") from None
+
+
+class _DuplicateKey(Exception):
+    """A JSON object names one key twice (the standard library would keep the last)."""
+
+
+def _object_without_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in result:
+            raise _DuplicateKey(_shown(key))
+        result[key] = value
+    return result

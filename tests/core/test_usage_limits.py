@@ -6,6 +6,7 @@ Every test talks to the loopback fake provider and counts the requests that reac
 from __future__ import annotations
 
 import asyncio
+import json
 import threading
 import time
 from typing import Any
@@ -471,3 +472,75 @@ def test_prysm_client_for_anthropic_refuses_in_openai_format_and_shares_one_budg
     assert [r.path for r in server.requests] == ["/v1/messages", "/v1/messages"]
     assert enforcer(sync_client).store is enforcer(async_client).store
     sync_client.close()
+
+
+# --- hostile values ----------------------------------------------------------------------------
+
+LAST_DAY_OF_9999 = 253_402_300_000.0
+"""9999-12-31T23:46:40Z: the day's window ends in year 10000, which no date can hold."""
+
+
+def test_a_window_ending_after_year_9999_still_refuses(capture, client, server):
+    watched = capture.monitor(client, limits=[UsageLimit("requests", 0, "day")])
+    enforcer(watched).clock = FakeClock(LAST_DAY_OF_9999)
+
+    with pytest.raises(openai.RateLimitError) as caught:
+        chat(watched)
+
+    assert server.requests == []
+    assert caught.value.body["usage_limit"]["resets_at"] == "9999-12-31T23:59:59Z"
+    assert caught.value.body["usage_limit"]["window_start"] == "9999-12-31T00:00:00Z"
+    assert caught.value.response.headers["retry-after"] == "800"
+
+
+@pytest.mark.parametrize("kind", ["memory", "sqlite"])
+def test_a_lone_surrogate_in_a_user_id_cannot_escape_the_limits(
+    capture, client, server, tmp_path, kind
+):
+    evil = json.loads('"evil\\ud800"')  # what a JSON request body can hand an application
+    store = "memory" if kind == "memory" else f"sqlite:///{tmp_path / 'counters.db'}"
+    user_limit = UsageLimit("requests", 1, "day", scope="user")
+    watched = capture.monitor(
+        client,
+        limits=[UsageLimit("requests", 2, "day"), user_limit],
+        limits_store=store,
+    )
+
+    with prysm_context(user_id=evil):
+        chat(watched)
+        with pytest.raises(openai.RateLimitError) as by_user:
+            chat(watched)
+    with prysm_context(user_id="other\udfff", session_id="\ud83d"):
+        chat(watched)
+        with pytest.raises(openai.RateLimitError) as by_global:
+            chat(watched)
+
+    assert by_user.value.body["usage_limit"]["scope_value"] == "evil\ufffd"
+    assert "for user 'evil\ufffd'" in by_user.value.message
+    assert by_global.value.body["usage_limit"]["scope"] == "global"
+    assert len(server.requests) == 2
+    assert enforcer(watched).used(user_limit, evil) == 1
+    assert enforcer(watched).used(user_limit, "evil\udfff") == 1  # also "evil\ufffd"
+
+
+def test_the_refusal_says_this_attempt_was_not_sent(capture, server):
+    sdk = openai.OpenAI(base_url=server.base_url, api_key="k", max_retries=1)
+    watched = capture.monitor(sdk, limits=[UsageLimit("requests", 1, "day")])
+    server.enqueue_fault("status", status=500, headers={"retry-after-ms": "1"})
+
+    with pytest.raises(openai.RateLimitError) as caught:
+        chat(watched)  # the first attempt is sent (a 500), its retry is refused
+
+    assert len(server.requests) == 1
+    assert "this request was not sent" in caught.value.message
+    assert "earlier attempts" in caught.value.message
+    assert "the call was not sent" not in caught.value.message
+    sdk.close()
+
+
+def test_two_token_limits_with_one_name_add_a_calls_tokens_once(capture, client, server):
+    low, high = UsageLimit("tokens", 10**6, "day"), UsageLimit("tokens", 10**7, "day")
+    watched = capture.monitor(client, limits=[low, high])
+    answer = chat(watched)
+    capture.spans()
+    assert enforcer(watched).used(low) == answer.usage.total_tokens

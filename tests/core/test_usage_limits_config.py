@@ -146,3 +146,93 @@ def test_prysm_client_reads_limits_from_the_environment(monkeypatch, server):
 )
 def test_window_bounds(now, window, bounds):
     assert UsageLimit("requests", 1, window).window_bounds(now) == bounds
+
+
+# --- values that used to escape as plain Python errors -----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("values", "message"),
+    [
+        ({"metric": "requests", "limit": 10**400, "window": "minute"}, "finite number >= 0"),
+        ({"metric": "requests", "limit": 1, "window": 10**400}, "at most 100 years"),
+        ({"metric": "requests", "limit": 0, "window": 10**12}, "at most 100 years"),
+        ({"metric": "requests", "limit": 0, "window": 3_155_760_001}, "at most 100 years"),
+        ({"metric": "requests", "limit": 1, "window": "²"}, "whole number of seconds >= 1"),
+        ({"metric": "requests", "limit": 1, "window": "١٢"}, "whole number of seconds >= 1"),
+        ({"metric": "requests", "limit": 1, "window": "６０"}, "whole number of seconds >= 1"),
+        ({"metric": "requests", "limit": 1, "window": "١h"}, "whole number of seconds >= 1"),
+        ({"metric": "requests", "limit": 1, "window": "9" * 5000}, "whole number of seconds"),
+        ({"metric": "requests", "limit": 1, "window": "1.5s"}, "whole number of seconds >= 1"),
+        ({"metric": "requests", "limit": 1, "window": "0s"}, "whole number of seconds >= 1"),
+        ({"metric": "requests", "limit": 1, "window": "101000d"}, "at most 100 years"),
+        (
+            {"metric": "requests", "limit": 1, "window_seconds": 60, "windowSeconds": 60},
+            "window_seconds or windowSeconds, not both",
+        ),
+    ],
+)
+def test_extreme_values_are_configuration_errors(values, message):
+    with pytest.raises(ConfigurationError, match=message) as caught:
+        UsageLimit.from_mapping(values)
+    assert len(str(caught.value)) < 400  # a huge value is not copied whole into the message
+
+
+def test_a_window_of_at_most_100_years_is_accepted():
+    assert UsageLimit("requests", 0, 3_155_760_000).window == 3_155_760_000
+    with pytest.raises(ConfigurationError, match="at most 100 years"):
+        UsageLimit("requests", 0, 10**12)
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("[" * 50_000, "nested too deeply"),
+        ('[{"metric": "requests", "limit": 1, "limit": 100, "window": "day"}]', "'limit' twice"),
+        ('[{"metric": "requests", "limit": 1, "window": 60, "windowSeconds": 60}]', "not both"),
+        ('[{"metric": "requests", "limit": 1, "window": "²"}]', "whole number of seconds"),
+    ],
+)
+def test_bad_json_in_the_environment_is_a_configuration_error(client, monkeypatch, value, message):
+    monkeypatch.setenv("PRYSM_USAGE_LIMITS", value)
+    with pytest.raises(ConfigurationError, match=message) as caught:
+        monitor(client)
+    assert str(caught.value).startswith("PRYSM_USAGE_LIMITS")
+
+
+# --- windows written as durations --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("window", "seconds"),
+    [("30s", 30), ("5m", 300), ("1h", 3600), ("1h30m", 5400), ("1d", 86_400), (" 2H ", 7200)],
+)
+def test_a_window_may_be_a_duration(window, seconds):
+    limit = UsageLimit.from_mapping({"metric": "requests", "limit": 5, "window": window})
+    assert limit.window == seconds
+    assert limit.name == f"requests/{seconds}/global"
+
+
+def test_duration_windows_are_epoch_aligned_like_hour_and_day():
+    now = 1_700_000_010.0
+    assert UsageLimit("requests", 1, "1h").window_bounds(now) == UsageLimit(
+        "requests", 1, "hour"
+    ).window_bounds(now)
+    assert UsageLimit("requests", 1, "1d").window_bounds(now) == UsageLimit(
+        "requests", 1, "day"
+    ).window_bounds(now)
+
+
+def test_a_duration_window_from_the_environment_refuses_through_the_sdk(
+    client, server, monkeypatch
+):
+    monkeypatch.setenv(
+        "PRYSM_USAGE_LIMITS", '[{"metric": "requests", "limit": 1, "window": "1h30m"}]'
+    )
+    watched = monitor(client)
+    watched.chat.completions.create(model="gpt-4o-mini", messages=HELLO)
+    with pytest.raises(openai.RateLimitError) as caught:
+        watched.chat.completions.create(model="gpt-4o-mini", messages=HELLO)
+    assert caught.value.body["usage_limit"]["window"] == 5400
+    assert "per 5400 s" in caught.value.message
+    assert len(server.requests) == 1

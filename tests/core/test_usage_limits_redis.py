@@ -25,7 +25,7 @@ from typing import Any
 import openai
 import pytest
 
-from prysmai import ConfigurationError, PrysmClient, UsageLimit, monitor, semconv
+from prysmai import ConfigurationError, PrysmClient, UsageLimit, monitor, prysm_context, semconv
 from prysmai.faults import fault_counts
 from prysmai.limits import RedisCounterStore
 from prysmai.limits.stores import Check
@@ -657,3 +657,28 @@ def test_without_the_redis_package_a_redis_url_is_a_clear_error(client, monkeypa
     # The other stores do not need it.
     watched = monitor(client, limits=[UsageLimit("requests", 1, "day")], limits_store="memory")
     assert recorder_of(watched) is not None
+
+
+def test_a_lone_surrogate_in_a_user_id_cannot_escape_redis_limits(
+    capture, client, server, redis_server
+):
+    evil = json.loads('"evil\\ud800"')
+    watched = capture.monitor(
+        client,
+        limits=[UsageLimit("requests", 2, "day"), UsageLimit("requests", 1, "day", scope="user")],
+        limits_store=redis_server.url,
+    )
+    with prysm_context(user_id=evil):
+        chat(watched)
+        with pytest.raises(openai.RateLimitError) as by_user:
+            chat(watched)
+    with prysm_context(session_id="s\udfff"):
+        chat(watched)
+        with pytest.raises(openai.RateLimitError) as by_global:
+            chat(watched)
+
+    assert by_user.value.body["usage_limit"]["scope_value"] == "evil\ufffd"
+    assert by_global.value.body["usage_limit"]["scope"] == "global"
+    assert len(server.requests) == 2
+    start = window_start(UsageLimit("requests", 1, "day"), time.time())
+    assert keys_and_values(redis_server)[f"prysmai:limit:requests/day/user|{start}|evil\ufffd"] == 1

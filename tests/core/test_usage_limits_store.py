@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
+import os
 import sqlite3
+import stat
 import subprocess
 import sys
 import threading
+import time
 from typing import Any
 
 import openai
 import pytest
 
-from prysmai import UsageLimit, monitor
+from prysmai import ConfigurationError, UsageLimit, monitor
 from prysmai.faults import fault_counts
 from prysmai.limits import SqliteCounterStore
 from prysmai.limits.stores import Check, MemoryCounterStore
@@ -259,3 +263,255 @@ def test_monitoring_with_a_sqlite_url_writes_nothing_before_the_first_call(clien
     path = tmp_path / "later" / "counters.db"
     monitor(client, limits=[UsageLimit("requests", 1, "day")], limits_store=f"sqlite:///{path}")
     assert not path.exists()
+
+
+# --- many processes, each with many threads --------------------------------------------------
+
+THREADED_CHILD = """
+import json, sys, threading
+import openai
+from prysmai import monitor
+
+base_url, store, limit, threads, calls = sys.argv[1:6]
+client = monitor(
+    openai.OpenAI(base_url=base_url, api_key="k", max_retries=0),
+    limits=[{"metric": "requests", "limit": int(limit), "window": "1000000000"}],
+    limits_store=store,
+)
+outcomes = []
+
+def run():
+    for _ in range(int(calls)):
+        try:
+            client.chat.completions.create(
+                model="gpt-4o-mini", messages=[{"role": "user", "content": "hi"}]
+            )
+            outcomes.append("sent")
+        except openai.RateLimitError:
+            outcomes.append("refused")
+
+workers = [threading.Thread(target=run) for _ in range(int(threads))]
+print("ready", flush=True)
+sys.stdin.readline()  # every process starts calling at once
+for worker in workers:
+    worker.start()
+for worker in workers:
+    worker.join()
+print(json.dumps({"sent": outcomes.count("sent"), "refused": outcomes.count("refused")}))
+"""
+
+
+def run_threaded_children(
+    server: Any, store: str, *, processes: int, threads: int, calls: int, limit: int
+) -> list[dict[str, int]]:
+    """Run processes x threads x calls against ``store``; return each process's outcomes."""
+    arguments = [server.base_url, store, str(limit), str(threads), str(calls)]
+    children = [
+        subprocess.Popen(
+            [sys.executable, "-c", THREADED_CHILD, *arguments],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(processes)
+    ]
+    for child in children:
+        assert child.stdout is not None
+        assert child.stdout.readline().strip() == "ready", child.communicate()[1]
+    results = []
+    for child in children:
+        assert child.stdin is not None
+        child.stdin.write("go\n")
+        child.stdin.flush()
+    for child in children:
+        out, err = child.communicate(timeout=180)
+        assert child.returncode == 0, err
+        results.append(json.loads(out))
+    return results
+
+
+def test_processes_with_threads_send_exactly_the_limit_through_a_sqlite_file(server, tmp_path):
+    # 8 processes x 4 threads keep a small machine busy: a process may wait long for its turn
+    # at the file. A busy file used to let every call of the next second through unlimited
+    # (232 to 597 sent of a limit of 100 in 8 x 4 x 40; about 300 of 30 here).
+    processes, threads, calls = 8, 4, 20
+    results = run_threaded_children(
+        server,
+        f"sqlite:///{tmp_path / 'counters.db'}",
+        processes=processes,
+        threads=threads,
+        calls=calls,
+        limit=30,
+    )
+
+    assert sum(r["sent"] for r in results) == 30
+    assert sum(r["refused"] for r in results) == processes * threads * calls - 30
+    assert len(server.requests) == 30
+    [(value,)] = sqlite3.connect(tmp_path / "counters.db").execute(
+        "SELECT value FROM prysm_usage_counters"
+    )
+    assert value == 30
+
+
+def test_a_busy_store_fails_that_call_only(client, server, tmp_path):
+    path = tmp_path / "counters.db"
+    store = SqliteCounterStore(path, busy_timeout_s=0.05)
+    limit = UsageLimit("requests", 5, LONG_WINDOW)
+    with capture_calls(strict=False) as capture:
+        watched = capture.monitor(client, limits=[limit], limits_store=store)
+        chat(watched)
+        holder = sqlite3.connect(path, isolation_level=None)
+        holder.execute("BEGIN IMMEDIATE")
+        try:
+            chat(watched)  # busy: sent, not counted
+        finally:
+            holder.execute("ROLLBACK")
+            holder.close()
+        chat(watched)  # at once: a busy file is no reason to leave the store alone for a second
+        capture.spans()
+
+    assert len(server.requests) == 3
+    with sqlite3.connect(path) as reader:
+        assert reader.execute("SELECT value FROM prysm_usage_counters").fetchall() == [(2.0,)]
+
+
+def test_a_broken_store_is_left_alone_for_a_second(client, server, tmp_path):
+    path = tmp_path / "counters.db"
+    path.write_bytes(b"not a database " * 100)
+    store = SqliteCounterStore(path)
+    with capture_calls(strict=False) as capture:
+        watched = capture.monitor(
+            client, limits=[UsageLimit("requests", 0, "day")], limits_store=store
+        )
+        chat(watched)  # the file is opened and found broken
+        path.unlink()  # a usable file from now on, but the store waits a second to look
+        chat(watched)
+        capture.spans()
+    assert len(server.requests) == 2
+    assert not path.exists()
+
+
+def test_the_counter_file_and_its_wal_are_private(capture, client, server, tmp_path):
+    previous = os.umask(0o022)
+    try:
+        path = tmp_path / "counters.db"
+        watched = capture.monitor(
+            client, limits=[UsageLimit("requests", 5, "day")], limits_store=f"sqlite:///{path}"
+        )
+        chat(watched)
+    finally:
+        os.umask(previous)
+    files = [path, tmp_path / "counters.db-wal", tmp_path / "counters.db-shm"]
+    assert {f.name: stat.S_IMODE(f.stat().st_mode) for f in files} == {
+        "counters.db": 0o600,
+        "counters.db-wal": 0o600,
+        "counters.db-shm": 0o600,
+    }
+
+
+def test_a_failing_store_logs_that_the_call_goes_unlimited_not_unobserved(
+    client, server, tmp_path, caplog, fresh_fault_log, monkeypatch
+):
+    monkeypatch.setattr("prysmai.faults._last_logged", {})
+    path = tmp_path / "counters.db"
+    path.write_bytes(b"not a database " * 100)
+    with capture_calls(strict=False) as capture, caplog.at_level(logging.WARNING, "prysmai"):
+        watched = capture.monitor(
+            client, limits=[UsageLimit("requests", 1, "day")], limits_store=f"sqlite:///{path}"
+        )
+        chat(watched)
+        [span] = capture.spans()
+
+    [logged] = [r.getMessage() for r in caplog.records if "usage limits" in r.getMessage()]
+    assert "unobserved" not in logged
+    assert "without its usage limits" in logged
+    assert "still recorded" in logged
+    assert span.name  # and it is recorded
+
+
+def test_a_store_that_cannot_add_usage_says_so(client, server, caplog, monkeypatch):
+    monkeypatch.setattr("prysmai.faults._last_logged", {})
+
+    class DiskFull(MemoryCounterStore):
+        def add(self, amounts: Any, now: float) -> None:
+            raise OSError(28, "No space left on device")
+
+    with capture_calls(strict=False) as capture, caplog.at_level(logging.WARNING, "prysmai"):
+        watched = capture.monitor(
+            client, limits=[UsageLimit("tokens", 1000, "day")], limits_store=DiskFull()
+        )
+        chat(watched)
+        assert len(capture.spans()) == 1
+
+    [logged] = [r.getMessage() for r in caplog.records if "adding usage" in r.getMessage()]
+    assert "unobserved" not in logged
+    assert "tokens and cost are missing" in logged
+
+
+def test_sqlite_memory_is_no_counter_store(client):
+    with pytest.raises(ConfigurationError, match="in-memory database is not shared"):
+        monitor(
+            client, limits=[UsageLimit("requests", 1, "day")], limits_store="sqlite:///:memory:"
+        )
+    with pytest.raises(ConfigurationError, match="in-memory database is not shared"):
+        SqliteCounterStore(":memory:")
+
+
+# --- async clients -----------------------------------------------------------------------------
+
+LOCK_HOLDER = """
+import sqlite3, sys, time
+holder = sqlite3.connect(sys.argv[1], isolation_level=None)
+holder.execute("BEGIN IMMEDIATE")
+print("locked", flush=True)
+time.sleep(float(sys.argv[2]))
+holder.execute("ROLLBACK")
+"""
+
+
+async def test_an_async_check_waiting_for_the_file_does_not_block_the_event_loop(
+    capture, async_client, server, tmp_path
+):
+    path = tmp_path / "counters.db"
+    limit = UsageLimit("requests", 5, LONG_WINDOW)
+    watched = capture.monitor(async_client, limits=[limit], limits_store=f"sqlite:///{path}")
+    await watched.chat.completions.create(model="gpt-4o-mini", messages=HELLO)
+    holder = subprocess.Popen(
+        [sys.executable, "-c", LOCK_HOLDER, str(path), "0.6"], stdout=subprocess.PIPE, text=True
+    )
+    assert holder.stdout is not None
+    assert holder.stdout.readline().strip() == "locked"
+
+    ticks: list[float] = []
+
+    async def ticker() -> None:
+        while True:
+            ticks.append(time.monotonic())
+            await asyncio.sleep(0.005)
+
+    ticking = asyncio.create_task(ticker())
+    await asyncio.sleep(0.02)
+    started = time.monotonic()
+    await watched.chat.completions.create(model="gpt-4o-mini", messages=HELLO)
+    waited = time.monotonic() - started
+    ticking.cancel()
+    holder.communicate(timeout=30)
+    assert holder.returncode == 0
+
+    gaps = [later - earlier for earlier, later in zip(ticks, ticks[1:], strict=False)]
+    assert waited > 0.3  # the check did wait for the other process
+    assert max(gaps) < 0.2  # meanwhile the loop kept running other tasks
+    assert len(server.requests) == 2
+    limits: Any = recorder_of(watched).limits  # type: ignore[union-attr]
+    assert limits.used(limit) == 2  # counted once the file was free
+
+
+def test_a_limit_too_large_for_a_sqlite_integer_still_counts(capture, client, server, tmp_path):
+    limit = UsageLimit("requests", 10**20, "day")  # beyond SQLite integers: bound as a float
+    watched = capture.monitor(
+        client, limits=[limit], limits_store=f"sqlite:///{tmp_path / 'counters.db'}"
+    )
+    chat(watched)
+    limits: Any = recorder_of(watched).limits  # type: ignore[union-attr]
+    assert limits.used(limit) == 1
