@@ -94,17 +94,7 @@ def webhook_payload(notification: Notification) -> dict[str, JsonValue]:
     return {
         "event": notification.event,
         "state": notification.state,
-        "rule": {
-            "id": rule.id,
-            "name": rule.name,
-            "metric": rule.metric,
-            "operator": rule.operator,
-            "threshold": rule.threshold,
-            "window": rule.window,
-            "window_s": rule.window_s,
-            "model": rule.model,
-            "provider": rule.provider,
-        },
+        "rule": rule.describe_json(),
         "metric": rule.metric,
         "value": _finite(notification.value),
         "threshold": rule.threshold,

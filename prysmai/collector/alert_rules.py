@@ -150,6 +150,20 @@ class AlertRule:
         """E.g. ``error_rate > 0.05``."""
         return f"{self.metric} {self.operator} {format_value(self.metric, self.threshold)}"
 
+    def describe_json(self) -> dict[str, JsonValue]:
+        """What the rule watches, as JSON: id, name, metric, operator, threshold, window, filter."""
+        return {
+            "id": self.id,
+            "name": self.name,
+            "metric": self.metric,
+            "operator": self.operator,
+            "threshold": self.threshold,
+            "window": self.window,
+            "window_s": self.window_s,
+            "model": self.model,
+            "provider": self.provider,
+        }
+
     @property
     def scope(self) -> str:
         """The filter in words: ``all calls`` or ``model gpt-4o, provider openai``."""
@@ -336,9 +350,7 @@ def email_channel(
         raise RuleError(
             f"invalid environment variable name {password_env!r}: letters, digits and _"
         )
-    if username is not None and (
-        not username or len(username) > 254 or not username.isprintable()
-    ):
+    if username is not None and (not username or len(username) > 254 or not username.isprintable()):
         # A line break would end the AUTH command early; control characters would reach
         # terminals and logs.
         raise RuleError("invalid SMTP user: 1 to 254 printable characters, no line breaks")

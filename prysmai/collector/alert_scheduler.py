@@ -8,11 +8,11 @@ simply starts later. Any failure is logged and the thread carries on.
 from __future__ import annotations
 
 import logging
-import threading
 import time
 from typing import Final
 
 from prysmai.collector.alert_engine import AlertEvaluator
+from prysmai.collector.periodic import PeriodicThread
 
 logger = logging.getLogger(__name__)
 
@@ -21,7 +21,7 @@ FAILURE_LOG_INTERVAL_S: Final = 600.0
 """At most one error log per this many seconds while evaluations keep failing."""
 
 
-class AlertScheduler:
+class AlertScheduler(PeriodicThread):
     """Runs :meth:`AlertEvaluator.evaluate` every ``interval_s`` seconds on a daemon thread.
 
     The first evaluation happens one interval after :meth:`start`.
@@ -34,31 +34,16 @@ class AlertScheduler:
     def __init__(self, evaluator: AlertEvaluator, interval_s: float = DEFAULT_INTERVAL_S) -> None:
         if not interval_s > 0:
             raise ValueError("the alert interval must be positive")
+        super().__init__("prysmai-alerts", first_delay_s=interval_s)
         self.evaluator = evaluator
         self.interval_s = interval_s
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
         self._last_failure_log: float | None = None
         self._failures = 0
 
-    def start(self) -> None:
-        """Start the thread (once)."""
-        if self._thread is not None:
-            return
-        self._stop.clear()
-        self._thread = threading.Thread(target=self._run, name="prysmai-alerts", daemon=True)
-        self._thread.start()
-
-    def stop(self, timeout_s: float = 2.0) -> None:
-        """Ask the thread to stop and wait up to ``timeout_s`` for it.
-
-        A delivery in flight is not cut short; the daemon thread ends with the process if it
-        outlives the wait.
-        """
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout_s)
-            self._thread = None
+    def step(self) -> float:
+        """Evaluate once; the next evaluation is one interval after this one ends."""
+        self.run_once()
+        return self.interval_s
 
     def run_once(self) -> None:
         """Evaluate once; never raises."""
@@ -79,7 +64,3 @@ class AlertScheduler:
         else:
             self._failures = 0
             self._last_failure_log = None
-
-    def _run(self) -> None:
-        while not self._stop.wait(self.interval_s):
-            self.run_once()

@@ -126,15 +126,7 @@ def alert_rule_summary(rule: AlertRule, state: AlertState | None) -> dict[str, J
     ``state`` is ``None`` until the rule's first evaluation.
     """
     return {
-        "id": rule.id,
-        "name": rule.name,
-        "metric": rule.metric,
-        "operator": rule.operator,
-        "threshold": rule.threshold,
-        "window": rule.window,
-        "window_s": rule.window_s,
-        "model": rule.model,
-        "provider": rule.provider,
+        **rule.describe_json(),
         "repeat_s": rule.repeat_s,
         "enabled": rule.enabled,
         "channels": [channel.describe() for channel in rule.channels],

@@ -25,9 +25,7 @@ _SECURITY_CONDITION: Final = (
 )
 
 
-def threat_counts(
-    path: Path, since_ns: int | None, until_ns: int | None = None
-) -> dict[str, int]:
+def threat_counts(path: Path, since_ns: int | None, until_ns: int | None = None) -> dict[str, int]:
     """Return the number of model calls per threat level from ``since_ns`` to ``until_ns``.
 
     ``None`` leaves that end of the range open.

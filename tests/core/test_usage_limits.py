@@ -45,6 +45,27 @@ def chat(client: Any, **kwargs: Any) -> Any:
     return client.chat.completions.create(model="gpt-4o-mini", messages=HELLO, **kwargs)
 
 
+def race(watched: Any, callers: int) -> list[str]:
+    """Start ``callers`` threads at once, each making one call; return "sent" or "refused" each."""
+    outcomes: list[str] = []
+    start = threading.Barrier(callers)
+
+    def call() -> None:
+        start.wait()
+        try:
+            chat(watched)
+            outcomes.append("sent")
+        except openai.RateLimitError:
+            outcomes.append("refused")
+
+    threads = [threading.Thread(target=call) for _ in range(callers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return outcomes
+
+
 class RetrySpy:
     """Counts the SDK's own retry sleeps (the real method runs; only the count is added)."""
 
@@ -206,22 +227,8 @@ async def test_async_anthropic_refusal(capture, server):
 
 def test_threads_racing_cannot_slip_past_the_limit(capture, client, server):
     watched = capture.monitor(client, limits=[UsageLimit("requests", 5, "day")])
-    outcomes: list[str] = []
-    start = threading.Barrier(12)
 
-    def call() -> None:
-        start.wait()
-        try:
-            chat(watched)
-            outcomes.append("sent")
-        except openai.RateLimitError:
-            outcomes.append("refused")
-
-    threads = [threading.Thread(target=call) for _ in range(12)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    outcomes = race(watched, 12)
 
     assert sorted(outcomes) == ["refused"] * 7 + ["sent"] * 5
     assert len(server.requests) == 5

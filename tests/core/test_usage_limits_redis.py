@@ -16,7 +16,6 @@ import signal
 import socket
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -31,7 +30,7 @@ from prysmai.limits import RedisCounterStore
 from prysmai.limits.stores import Check
 from prysmai.monitor import recorder_of
 from prysmai.testing import capture_calls
-from tests.core.test_usage_limits import T0, FakeClock, chat, enforcer
+from tests.core.test_usage_limits import T0, FakeClock, chat, enforcer, race
 from tests.core.test_usage_limits_store import CHILD, LONG_WINDOW
 
 REDIS_SERVER = shutil.which("redis-server")
@@ -220,22 +219,8 @@ def test_threads_racing_on_redis_cannot_slip_past_any_limit(capture, client, ser
         limits=[UsageLimit("requests", 4, LONG_WINDOW), UsageLimit("requests", 9, LONG_WINDOW)],
         limits_store=redis_server.url,
     )
-    outcomes: list[str] = []
-    start = threading.Barrier(10)
 
-    def call() -> None:
-        start.wait()
-        try:
-            chat(watched)
-            outcomes.append("sent")
-        except openai.RateLimitError:
-            outcomes.append("refused")
-
-    threads = [threading.Thread(target=call) for _ in range(10)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    outcomes = race(watched, 10)
 
     assert sorted(outcomes) == ["refused"] * 6 + ["sent"] * 4
     assert len(server.requests) == 4

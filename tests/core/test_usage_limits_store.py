@@ -10,7 +10,6 @@ import sqlite3
 import stat
 import subprocess
 import sys
-import threading
 import time
 from typing import Any
 
@@ -23,6 +22,7 @@ from prysmai.limits import SqliteCounterStore
 from prysmai.limits.stores import Check, MemoryCounterStore
 from prysmai.monitor import recorder_of
 from prysmai.testing import capture_calls
+from tests.core.test_usage_limits import chat, race
 
 HELLO = [{"role": "user", "content": "Say hello"}]
 
@@ -53,10 +53,6 @@ for _ in range(calls):
         refused.append(error.body["usage_limit"]["used"])
 print(json.dumps({"sent": sent, "refused": refused}))
 """
-
-
-def chat(client: Any) -> Any:
-    return client.chat.completions.create(model="gpt-4o-mini", messages=HELLO)
 
 
 def test_two_processes_share_one_budget_through_a_sqlite_file(server, tmp_path):
@@ -125,22 +121,8 @@ def test_threads_racing_on_a_sqlite_store_cannot_slip_past(capture, client, serv
         limits=[UsageLimit("requests", 4, LONG_WINDOW), UsageLimit("requests", 9, LONG_WINDOW)],
         limits_store=f"sqlite:///{tmp_path / 'c.db'}",
     )
-    outcomes: list[str] = []
-    start = threading.Barrier(10)
 
-    def call() -> None:
-        start.wait()
-        try:
-            chat(watched)
-            outcomes.append("sent")
-        except openai.RateLimitError:
-            outcomes.append("refused")
-
-    threads = [threading.Thread(target=call) for _ in range(10)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    outcomes = race(watched, 10)
 
     assert outcomes.count("sent") == 4
     assert len(server.requests) == 4
