@@ -66,12 +66,14 @@ def test_instrument_holds_every_new_client_to_one_usage_budget(
     else:
         prysmai.instrument(tracer_provider=capture.tracer_provider, limits=[limit])
     try:
-        first = openai.OpenAI(base_url=server.base_url, api_key="k", max_retries=0)
-        second = openai.OpenAI(base_url=server.base_url, api_key="k", max_retries=0)
-        first.chat.completions.create(model="gpt-4o", messages=MESSAGES)
-        second.chat.completions.create(model="gpt-4o", messages=MESSAGES)
-        with pytest.raises(openai.RateLimitError) as refused:
+        with (
+            openai.OpenAI(base_url=server.base_url, api_key="k", max_retries=0) as first,
+            openai.OpenAI(base_url=server.base_url, api_key="k", max_retries=0) as second,
+        ):
             first.chat.completions.create(model="gpt-4o", messages=MESSAGES)
+            second.chat.completions.create(model="gpt-4o", messages=MESSAGES)
+            with pytest.raises(openai.RateLimitError) as refused:
+                first.chat.completions.create(model="gpt-4o", messages=MESSAGES)
     finally:
         prysmai.uninstrument()
 

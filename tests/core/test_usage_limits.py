@@ -45,6 +45,20 @@ def chat(client: Any, **kwargs: Any) -> Any:
     return client.chat.completions.create(model="gpt-4o-mini", messages=HELLO, **kwargs)
 
 
+def raised_by_transport(call: Any) -> BaseException:
+    """Run ``call``, which must fail in prysmai's transport; return prysmai's own exception.
+
+    openai 1.x (httpx) wraps an exception raised in a transport in ``APIConnectionError``,
+    openai 3.x (httpx2) lets it through: the original is the wrapper's cause.
+    """
+    with pytest.raises(Exception) as raised:
+        call()
+    error = raised.value
+    if isinstance(error, openai.APIConnectionError) and error.__cause__ is not None:
+        return error.__cause__
+    return error
+
+
 def race(watched: Any, callers: int) -> list[str]:
     """Start ``callers`` threads at once, each making one call; return "sent" or "refused" each."""
     outcomes: list[str] = []

@@ -22,7 +22,7 @@ from prysmai.limits import SqliteCounterStore
 from prysmai.limits.stores import Check, MemoryCounterStore
 from prysmai.monitor import recorder_of
 from prysmai.testing import capture_calls
-from tests.core.test_usage_limits import chat, race
+from tests.core.test_usage_limits import chat, race, raised_by_transport
 
 HELLO = [{"role": "user", "content": "Say hello"}]
 
@@ -204,8 +204,7 @@ def test_under_test_a_store_failure_raises(capture, client, tmp_path):
     watched = capture.monitor(
         client, limits=[UsageLimit("requests", 1, "day")], limits_store=f"sqlite:///{path}"
     )
-    with pytest.raises(sqlite3.DatabaseError):
-        chat(watched)
+    assert isinstance(raised_by_transport(lambda: chat(watched)), sqlite3.DatabaseError)
 
 
 # --- the stores themselves ---------------------------------------------------------------------
