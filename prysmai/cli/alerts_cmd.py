@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from datetime import datetime
 from pathlib import Path
 from typing import Final
 
@@ -18,7 +17,13 @@ from rich import box
 from rich.table import Table
 from rich.text import Text
 
-from prysmai.cli.common import add_db_argument, make_console, printable, store_path
+from prysmai.cli.common import (
+    add_db_argument,
+    local_time,
+    make_console,
+    printable,
+    store_path,
+)
 from prysmai.collector.alert_engine import AlertEvaluator
 from prysmai.collector.alert_rules import (
     METRICS,
@@ -240,7 +245,7 @@ def _table(rules: list[AlertRule], states: dict[int, AlertState]) -> Table:
         elif state is None:
             shown_state = "not evaluated"
         else:
-            shown_state = f"{state.state} since {_when(state.since_ns)}"
+            shown_state = f"{state.state} since {local_time(state.since_ns)}"
         table.add_row(
             str(rule.id),
             Text(printable(rule.name)),
@@ -253,12 +258,6 @@ def _table(rules: list[AlertRule], states: dict[int, AlertState]) -> Table:
             Text("\n".join(printable(channel.describe()) for channel in rule.channels)),
         )
     return table
-
-
-def _when(time_ns: int | None) -> str:
-    if time_ns is None:
-        return "-"
-    return datetime.fromtimestamp(time_ns / 1e9).strftime("%Y-%m-%d %H:%M:%S")
 
 
 def _remove(args: argparse.Namespace) -> int:

@@ -7,6 +7,7 @@ import math
 import sqlite3
 import sys
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
@@ -140,6 +141,13 @@ def store_error(path: Path, exc: sqlite3.Error, *, action: str = "read") -> sqli
     if str(path) in reason:
         return type(exc)(reason)
     return type(exc)(f"cannot {action} {path}: {reason}")
+
+
+def local_time(time_ns: int | None) -> str:
+    """Unix time in nanoseconds as local ``YYYY-MM-DD HH:MM:SS``; ``-`` for none."""
+    if time_ns is None:
+        return "-"
+    return datetime.fromtimestamp(time_ns / 1e9).strftime("%Y-%m-%d %H:%M:%S")
 
 
 def make_console() -> Console:

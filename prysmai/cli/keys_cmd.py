@@ -5,14 +5,19 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from datetime import datetime
 from pathlib import Path
 
 from rich import box
 from rich.table import Table
 from rich.text import Text
 
-from prysmai.cli.common import add_db_argument, make_console, printable, store_path
+from prysmai.cli.common import (
+    add_db_argument,
+    local_time,
+    make_console,
+    printable,
+    store_path,
+)
 from prysmai.collector.keys import KeyInfo, KeyStore
 
 
@@ -90,21 +95,15 @@ def _table(infos: list[KeyInfo]) -> Table:
     for column in ("id", "prefix", "name", "created", "status"):
         table.add_column(column)
     for info in infos:
-        status = "active" if info.is_active else f"revoked {_when(info.revoked_ns)}"
+        status = "active" if info.is_active else f"revoked {local_time(info.revoked_ns)}"
         table.add_row(
             str(info.id),
             f"{info.prefix}...",
             Text(printable(info.name)),
-            _when(info.created_ns),
+            local_time(info.created_ns),
             status,
         )
     return table
-
-
-def _when(time_ns: int | None) -> str:
-    if time_ns is None:
-        return "-"
-    return datetime.fromtimestamp(time_ns / 1e9).strftime("%Y-%m-%d %H:%M:%S")
 
 
 def _revoke(args: argparse.Namespace) -> int:
