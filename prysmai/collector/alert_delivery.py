@@ -37,6 +37,7 @@ DEFAULT_TIMEOUT_S: Final = 10.0
 _MAX_ANSWER_BYTES: Final = 64 * 1024
 _USER_AGENT: Final = "prysmai-alerts"
 _MAX_ERROR_CHARS: Final = 300
+_MIN_MASKED_PASSWORD_CHARS: Final = 6
 MAX_SMTP_REPLY_LINES: Final = 100
 """Lines one SMTP reply may have (an EHLO answer has a dozen)."""
 _MAX_SMTP_LINE_BYTES: Final = 8192
@@ -287,6 +288,8 @@ def _describe(exc: Exception, channel: Channel) -> str:
                 message = message.replace(secret, mask_url(channel.url))
     if isinstance(channel, EmailChannel) and channel.password_env is not None:
         password = os.environ.get(channel.password_env)
-        if password:
+        # A password of a few characters would be masked inside unrelated words of the
+        # server's answer, garbling it and showing where the password's letters occur.
+        if password and len(password) >= _MIN_MASKED_PASSWORD_CHARS:
             message = message.replace(password, "***")
     return printable(message)[:_MAX_ERROR_CHARS]

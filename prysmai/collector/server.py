@@ -350,6 +350,35 @@ class _DeadlineReader(io.RawIOBase):
         return self._sock.recv_into(buffer)
 
 
+class _LineRecordingReader(io.BufferedReader):
+    """A buffered reader that keeps the raw lines of a request's head while asked to.
+
+    The standard library parses the head from these lines; keeping them lets the handler check
+    what that parsing hides (a bare CR inside a line reads as a line break there).
+    """
+
+    _MAX_RECORDED_LINES: Final = 256
+
+    def __init__(self, raw: io.RawIOBase) -> None:
+        super().__init__(raw)
+        self._lines: list[bytes] | None = None
+
+    def start_recording(self) -> None:
+        """Keep the lines read from now on (the request line and headers)."""
+        self._lines = []
+
+    def stop_recording(self) -> list[bytes]:
+        """Stop keeping lines and return those kept."""
+        lines, self._lines = self._lines or [], None
+        return lines
+
+    def readline(self, size: int | None = -1, /) -> bytes:
+        line = super().readline(size)
+        if self._lines is not None and len(self._lines) < self._MAX_RECORDED_LINES:
+            self._lines.append(line)
+        return line
+
+
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "prysmai-collector"
@@ -363,10 +392,12 @@ class _Handler(BaseHTTPRequestHandler):
         # the request's deadline.
         self.rfile.close()
         self._reader = _DeadlineReader(self.connection)
-        self.rfile = io.BufferedReader(self._reader)
+        self.rfile = _LineRecordingReader(self._reader)
 
     def handle_one_request(self) -> None:
         self._reader.deadline = time.monotonic() + self.server.collector.settings.request_deadline_s
+        assert isinstance(self.rfile, _LineRecordingReader)
+        self.rfile.start_recording()
         super().handle_one_request()
 
     def version_string(self) -> str:
@@ -409,6 +440,13 @@ class _Handler(BaseHTTPRequestHandler):
         return text_response(exc.status, exc.message)
 
     def _request(self, body: _Body) -> Request:
+        assert isinstance(self.rfile, _LineRecordingReader)
+        head = self.rfile.stop_recording()
+        # The header parser reads a lone CR as a line break, so "X-A: a\rContent-Length: 9"
+        # would become two headers here while a proxy in front saw one (RFC 9112, section 2.2:
+        # a bare CR is rejected). A NUL has no place in a header either.
+        if any(b"\r" in line.rstrip(b"\r\n") or b"\x00" in line for line in head):
+            raise BodyError(400, "bare CR or NUL in the request head")
         # http.server stops reading headers at a line it cannot parse (no colon, a space
         # before the colon) and keeps the rest as a "payload": a header dropped that way
         # (Transfer-Encoding) would make the body read as a second request. Only that defect

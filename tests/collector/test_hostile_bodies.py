@@ -244,3 +244,44 @@ def test_early_errors_elsewhere_stay_plain_text(collector):
 
     assert answer.startswith(b"HTTP/1.1 411 ")
     assert b"Content-Type: text/plain" in answer
+
+
+@pytest.mark.parametrize(
+    "hidden",
+    [
+        pytest.param("X-A: a\rTransfer-Encoding: chunked", id="transfer-encoding"),
+        pytest.param("X-A: a\rContent-Length: 20", id="content-length"),
+        pytest.param("X-A: a\x00b", id="nul"),
+    ],
+)
+def test_a_bare_cr_or_nul_inside_a_header_line_is_refused(collector, hidden: str) -> None:
+    request = (
+        "POST /v1/traces HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-protobuf\r\n"
+        f"Authorization: Bearer {collector.key}\r\n{hidden}\r\nContent-Length: 0\r\n\r\n"
+        "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+    ).encode()
+
+    with socket.create_connection(("127.0.0.1", collector.server.port), timeout=10) as sock:
+        sock.sendall(request)
+        sock.shutdown(socket.SHUT_WR)
+        answer = b""
+        while piece := sock.recv(65536):
+            answer += piece
+
+    assert answer.startswith(b"HTTP/1.1 400 ")
+    assert b"bare CR or NUL in the request head" in answer
+    assert answer.count(b"HTTP/1.1 ") == 1  # the connection closed: nothing read as a request
+
+
+def test_a_hidden_authorization_header_does_not_authenticate(collector) -> None:
+    request = (
+        "GET /api/stats HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+        f"X-A: a\rAuthorization: Bearer {collector.key}\r\n\r\n"
+    ).encode()
+
+    with socket.create_connection(("127.0.0.1", collector.server.port), timeout=10) as sock:
+        sock.sendall(request)
+        sock.shutdown(socket.SHUT_WR)
+        answer = sock.recv(65536)
+
+    assert answer.startswith(b"HTTP/1.1 400 ")
