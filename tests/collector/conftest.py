@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import base64
 import http.client
+import socket
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -110,6 +111,17 @@ def _fresh_pipelines() -> Iterator[None]:
     """Monitored clients of one test export through pipelines stopped when it ends."""
     yield
     shutdown_pipelines(timeout_s=1.0)
+
+
+def send_raw(collector: Collector, data: bytes, *, timeout: float = 10) -> bytes:
+    """Send raw bytes to the collector, say nothing more, and return all it answers."""
+    with socket.create_connection(("127.0.0.1", collector.server.port), timeout=timeout) as sock:
+        sock.sendall(data)
+        sock.shutdown(socket.SHUT_WR)  # nothing more will come: the server must not wait
+        chunks = []
+        while chunk := sock.recv(65536):
+            chunks.append(chunk)
+    return b"".join(chunks)
 
 
 def kv(key: str, value: object) -> KeyValue:

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import gzip
-import socket
 
 import httpx
 import pytest
 
-from tests.collector.conftest import make_span, trace_request
+from tests.collector.conftest import make_span, send_raw, trace_request
 
 BODY = trace_request(make_span()).SerializeToString()
 
@@ -25,18 +24,10 @@ def chunked(data: bytes, size: int = 7) -> bytes:
     return b"".join(b"%x\r\n%s\r\n" % (len(piece), piece) for piece in pieces) + b"0\r\n\r\n"
 
 
-def raw(collector, data: bytes) -> bytes:
-    with socket.create_connection(("127.0.0.1", collector.server.port), timeout=10) as sock:
-        sock.sendall(data)
-        sock.shutdown(socket.SHUT_WR)
-        answer = b""
-        while piece := sock.recv(65536):
-            answer += piece
-    return answer
-
-
 def test_a_chunked_export_is_stored(collector):
-    answer = raw(collector, head(collector, "Transfer-Encoding: chunked\r\n\r\n") + chunked(BODY))
+    request = head(collector, "Transfer-Encoding: chunked\r\n\r\n") + chunked(BODY)
+
+    answer = send_raw(collector, request)
 
     assert answer.startswith(b"HTTP/1.1 200 ")
     [row] = collector.rows()
@@ -68,7 +59,7 @@ def test_extensions_and_trailers_are_read_and_the_connection_is_reused(collector
     body = b"%x;name=value\r\n%s\r\n0\r\nX-Checksum: abc\r\n\r\n" % (len(BODY), BODY)
     request = head(collector, "Transfer-Encoding: chunked\r\n\r\n") + body
 
-    answer = raw(collector, request + request)
+    answer = send_raw(collector, request + request)
 
     assert answer.count(b"HTTP/1.1 200 ") == 2
 
@@ -77,7 +68,7 @@ def test_a_chunked_body_past_the_limit_is_413_and_not_stored(make_collector):
     collector = make_collector(max_body_bytes=1000)
     big = trace_request(make_span({"gen_ai.prompt": "x" * 5000})).SerializeToString()
 
-    answer = raw(
+    answer = send_raw(
         collector, head(collector, "Transfer-Encoding: chunked\r\n\r\n") + chunked(big, 400)
     )
 
@@ -102,7 +93,7 @@ def test_a_chunked_body_past_the_limit_is_413_and_not_stored(make_collector):
     ],
 )
 def test_malformed_chunking_is_400_with_the_reason(collector, body: bytes, reason: bytes):
-    answer = raw(collector, head(collector, "Transfer-Encoding: chunked\r\n\r\n") + body)
+    answer = send_raw(collector, head(collector, "Transfer-Encoding: chunked\r\n\r\n") + body)
 
     assert answer.startswith(b"HTTP/1.1 400 ")
     assert reason in answer
@@ -114,7 +105,7 @@ def test_chunked_with_a_content_length_is_refused(collector):
         collector, f"Content-Length: {len(BODY)}\r\nTransfer-Encoding: chunked\r\n\r\n"
     ) + chunked(BODY)
 
-    answer = raw(collector, request)
+    answer = send_raw(collector, request)
 
     assert answer.startswith(b"HTTP/1.1 400 ")
     assert b"both Content-Length and chunking" in answer
@@ -123,7 +114,9 @@ def test_chunked_with_a_content_length_is_refused(collector):
 
 @pytest.mark.parametrize("coding", ["gzip, chunked", "chunked, chunked", "identity", "xchunked"])
 def test_other_transfer_codings_are_501(collector, coding: str):
-    answer = raw(collector, head(collector, f"Transfer-Encoding: {coding}\r\n\r\n") + chunked(BODY))
+    request = head(collector, f"Transfer-Encoding: {coding}\r\n\r\n") + chunked(BODY)
+
+    answer = send_raw(collector, request)
 
     assert answer.startswith(b"HTTP/1.1 501 ")
     assert collector.rows() == []
@@ -135,7 +128,9 @@ def test_an_unauthorised_chunked_export_is_401_and_closes(collector):
         b"Authorization: Bearer sk-prysm-" + b"0" * 64 + b"\r\nTransfer-Encoding: chunked\r\n\r\n"
     )
 
-    answer = raw(collector, request + chunked(BODY) + head(collector, "Content-Length: 0\r\n\r\n"))
+    pipelined = head(collector, "Content-Length: 0\r\n\r\n")
+
+    answer = send_raw(collector, request + chunked(BODY) + pipelined)
 
     assert answer.startswith(b"HTTP/1.1 401 ")
     assert b"Connection: close" in answer

@@ -8,7 +8,6 @@ from __future__ import annotations
 import gzip
 import io
 import json
-import socket
 import tracemalloc
 
 import pytest
@@ -18,20 +17,10 @@ from prysmai.collector.chunked import read_chunked
 from prysmai.collector.otlp_codec import MAX_JSON_CONTAINERS
 from prysmai.collector.receiver import DEFAULT_MAX_BODY_BYTES
 from prysmai.collector.server import CollectorSettings
-from tests.collector.conftest import make_span, trace_request
+from tests.collector.conftest import make_span, send_raw, trace_request
 
 BODY = trace_request(make_span()).SerializeToString()
 MIB = 1024 * 1024
-
-
-def _raw(collector, data: bytes) -> bytes:
-    with socket.create_connection(("127.0.0.1", collector.server.port), timeout=10) as sock:
-        sock.sendall(data)
-        sock.shutdown(socket.SHUT_WR)
-        answer = b""
-        while piece := sock.recv(65536):
-            answer += piece
-    return answer
 
 
 def _head(collector, extra: str = "", *, version: str = "HTTP/1.1") -> bytes:
@@ -114,7 +103,7 @@ def test_a_space_before_the_colon_is_400_and_the_body_is_not_a_second_request(co
         + _chunked(hidden)
     )
 
-    answer = _raw(collector, request)
+    answer = send_raw(collector, request)
 
     assert answer.startswith(b"HTTP/1.1 400 ")
     assert answer.count(b"HTTP/1.1 ") == 1  # one answer: the connection was closed
@@ -128,7 +117,7 @@ def test_a_space_before_the_colon_is_400_and_the_body_is_not_a_second_request(co
 def test_malformed_header_lines_are_400_and_nothing_is_stored(collector, bad_line):
     request = _head(collector, f"{bad_line}Transfer-Encoding: chunked\r\n\r\n") + _chunked(BODY)
 
-    answer = _raw(collector, request)
+    answer = send_raw(collector, request)
 
     assert answer.startswith(b"HTTP/1.1 400 ")
     assert b"Connection: close\r\n" in answer
@@ -138,7 +127,7 @@ def test_malformed_header_lines_are_400_and_nothing_is_stored(collector, bad_lin
 def test_folded_header_lines_are_400(collector):
     request = _head(collector, "Transfer-Encoding: gzip,\r\n chunked\r\n\r\n") + _chunked(BODY)
 
-    answer = _raw(collector, request)
+    answer = send_raw(collector, request)
 
     assert answer.startswith(b"HTTP/1.1 400 ")
     assert b"folded header line" in answer
@@ -154,7 +143,7 @@ def test_content_types_the_header_parser_treats_as_mail_are_not_malformed(
     collector = make_collector(dashboard_auth=False)
     request = f"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: {content_type}\r\n\r\n"
 
-    answer = _raw(collector, request.encode())
+    answer = send_raw(collector, request.encode())
 
     assert answer.startswith(b"HTTP/1.1 200 ")
 
@@ -162,7 +151,7 @@ def test_content_types_the_header_parser_treats_as_mail_are_not_malformed(
 def test_transfer_encoding_on_http_1_0_is_400(collector):
     request = _head(collector, "Transfer-Encoding: chunked\r\n\r\n", version="HTTP/1.0")
 
-    answer = _raw(collector, request + _chunked(BODY))
+    answer = send_raw(collector, request + _chunked(BODY))
 
     assert answer.startswith(b"HTTP/1.1 400 ")
     assert b"not allowed in an HTTP/1.0 request" in answer
@@ -173,7 +162,7 @@ def test_transfer_encoding_on_http_1_0_is_400(collector):
 def test_only_spaces_and_tabs_may_surround_chunked(collector, coding):
     request = _head(collector).decode() + f"Transfer-Encoding: {coding}\r\n\r\n"
 
-    answer = _raw(collector, request.encode("latin-1") + _chunked(BODY))
+    answer = send_raw(collector, request.encode("latin-1") + _chunked(BODY))
 
     assert answer.split(b"\r\n", 1)[0] in (
         b"HTTP/1.1 400 Bad Request",
@@ -183,7 +172,7 @@ def test_only_spaces_and_tabs_may_surround_chunked(collector, coding):
 
 
 def test_spaces_and_tabs_around_chunked_are_fine(collector):
-    answer = _raw(
+    answer = send_raw(
         collector, _head(collector, "Transfer-Encoding: \tchunked \r\n\r\n") + _chunked(BODY)
     )
 
@@ -197,7 +186,7 @@ def test_spaces_and_tabs_around_chunked_are_fine(collector):
 def test_malformed_trailer_fields_are_400(collector, trailer):
     body = b"%x\r\n%s\r\n0\r\n%s\r\n\r\n" % (len(BODY), BODY, trailer)
 
-    answer = _raw(collector, _head(collector, "Transfer-Encoding: chunked\r\n\r\n") + body)
+    answer = send_raw(collector, _head(collector, "Transfer-Encoding: chunked\r\n\r\n") + body)
 
     assert answer.startswith(b"HTTP/1.1 400 ")
     assert b"malformed trailer field" in answer
@@ -207,7 +196,7 @@ def test_malformed_trailer_fields_are_400(collector, trailer):
 def test_well_formed_trailers_are_still_read(collector):
     body = b"%x\r\n%s\r\n0\r\nX-Checksum: abc\r\nX-Empty:\r\n\r\n" % (len(BODY), BODY)
 
-    answer = _raw(collector, _head(collector, "Transfer-Encoding: chunked\r\n\r\n") + body)
+    answer = send_raw(collector, _head(collector, "Transfer-Encoding: chunked\r\n\r\n") + body)
 
     assert answer.startswith(b"HTTP/1.1 200 ")
 
@@ -227,7 +216,7 @@ def test_well_formed_trailers_are_still_read(collector):
 def test_early_errors_on_otlp_paths_are_google_rpc_status(collector, extra, status, content_type):
     head = _head(collector, extra).replace(b"application/x-protobuf", content_type.encode())
 
-    answer = _raw(collector, head)
+    answer = send_raw(collector, head)
     headers, body = answer.split(b"\r\n\r\n", 1)
 
     assert headers.startswith(b"HTTP/1.1 %d " % status)
@@ -240,7 +229,7 @@ def test_early_errors_on_otlp_paths_are_google_rpc_status(collector, extra, stat
 
 
 def test_early_errors_elsewhere_stay_plain_text(collector):
-    answer = _raw(collector, b"POST /api/stats HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+    answer = send_raw(collector, b"POST /api/stats HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
 
     assert answer.startswith(b"HTTP/1.1 411 ")
     assert b"Content-Type: text/plain" in answer
@@ -261,12 +250,7 @@ def test_a_bare_cr_or_nul_inside_a_header_line_is_refused(collector, hidden: str
         "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
     ).encode()
 
-    with socket.create_connection(("127.0.0.1", collector.server.port), timeout=10) as sock:
-        sock.sendall(request)
-        sock.shutdown(socket.SHUT_WR)
-        answer = b""
-        while piece := sock.recv(65536):
-            answer += piece
+    answer = send_raw(collector, request)
 
     assert answer.startswith(b"HTTP/1.1 400 ")
     assert b"bare CR or NUL in the request head" in answer
@@ -279,9 +263,6 @@ def test_a_hidden_authorization_header_does_not_authenticate(collector) -> None:
         f"X-A: a\rAuthorization: Bearer {collector.key}\r\n\r\n"
     ).encode()
 
-    with socket.create_connection(("127.0.0.1", collector.server.port), timeout=10) as sock:
-        sock.sendall(request)
-        sock.shutdown(socket.SHUT_WR)
-        answer = sock.recv(65536)
+    answer = send_raw(collector, request)
 
     assert answer.startswith(b"HTTP/1.1 400 ")

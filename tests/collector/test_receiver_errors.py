@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import gzip
 import json
-import socket
 import threading
 
 import pytest
@@ -12,7 +11,7 @@ from google.rpc import status_pb2
 
 from prysmai.collector.body import MAX_GZIP_MEMBERS, BodyError, decode_content
 from prysmai.collector.keys import generate_key
-from tests.collector.conftest import SPAN_ID, make_span, trace_request
+from tests.collector.conftest import SPAN_ID, make_span, send_raw, trace_request
 
 BODY = trace_request(make_span()).SerializeToString()
 
@@ -182,23 +181,13 @@ def test_wrong_method_and_unknown_signal(collector):
     assert unknown.status == 404
 
 
-def _raw(collector, data: bytes) -> bytes:
-    with socket.create_connection(("127.0.0.1", collector.server.port), timeout=10) as sock:
-        sock.sendall(data)
-        sock.shutdown(socket.SHUT_WR)  # nothing more will come: the server must not wait
-        chunks = []
-        while chunk := sock.recv(65536):
-            chunks.append(chunk)
-    return b"".join(chunks)
-
-
 def test_bad_lengths_are_refused(collector):
     head = (
         "POST /v1/traces HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-protobuf\r\n"
         f"Authorization: Bearer {collector.key}\r\n"
     )
-    bad_length = _raw(collector, (head + "Content-Length: -5\r\n\r\n").encode())
-    short = _raw(collector, (head + "Content-Length: 100\r\n\r\nabc").encode())
+    bad_length = send_raw(collector, (head + "Content-Length: -5\r\n\r\n").encode())
+    short = send_raw(collector, (head + "Content-Length: 100\r\n\r\nabc").encode())
 
     assert bad_length.startswith(b"HTTP/1.1 400")
     # The client stopped sending after 3 of the 100 bytes it announced.
@@ -208,7 +197,7 @@ def test_bad_lengths_are_refused(collector):
 
 
 def test_garbage_request_line_does_not_stop_the_server(collector):
-    answer = _raw(collector, b"\x00\x01\x02 nonsense\r\n\r\n")
+    answer = send_raw(collector, b"\x00\x01\x02 nonsense\r\n\r\n")
 
     # http.server answers an unparseable request line without a status line (HTTP/0.9).
     assert b"400 - Bad request syntax" in answer

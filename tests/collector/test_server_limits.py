@@ -9,19 +9,9 @@ import time
 
 from google.rpc.status_pb2 import Status  # type: ignore[import-untyped]
 
-from tests.collector.conftest import make_span, trace_request, wait_for
+from tests.collector.conftest import make_span, send_raw, trace_request, wait_for
 
 BODY = trace_request(make_span()).SerializeToString()
-
-
-def _raw(collector, data: bytes, *, timeout: float = 10) -> bytes:
-    with socket.create_connection(("127.0.0.1", collector.server.port), timeout=timeout) as sock:
-        sock.sendall(data)
-        sock.shutdown(socket.SHUT_WR)
-        chunks = []
-        while chunk := sock.recv(65536):
-            chunks.append(chunk)
-    return b"".join(chunks)
 
 
 def _status(answer: bytes) -> int:
@@ -76,7 +66,7 @@ def test_a_post_without_content_length_or_chunking_is_411(collector):
         f"Authorization: Bearer {collector.key}\r\n\r\n"
     )
 
-    answer = _raw(collector, head.encode())
+    answer = send_raw(collector, head.encode())
 
     assert answer.startswith(b"HTTP/1.1 411 ")
     # An OTLP path answers in OTLP's error format: a google.rpc.Status in the request's encoding.
@@ -90,11 +80,11 @@ def test_duplicate_host_or_authorization_headers_are_400(make_collector):
     collector = make_collector(dashboard_auth=False)
     bearer = f"Authorization: Bearer {collector.key}"
 
-    two_hosts = _raw(collector, _get_head(collector, "Host: evil.com", "Host: localhost"))
-    two_keys = _raw(
+    two_hosts = send_raw(collector, _get_head(collector, "Host: evil.com", "Host: localhost"))
+    two_keys = send_raw(
         collector, _get_head(collector, "Host: localhost", "Authorization: Bearer x", bearer)
     )
-    one_each = _raw(collector, _get_head(collector, "Host: localhost", bearer))
+    one_each = send_raw(collector, _get_head(collector, "Host: localhost", bearer))
 
     assert two_hosts.startswith(b"HTTP/1.1 400 ")
     assert two_hosts.endswith(b"more than one Host header\n")
@@ -107,16 +97,16 @@ def test_an_absolute_form_target_must_name_the_host_header(make_collector):
     collector = make_collector(dashboard_auth=False)
 
     # The target names another host than the (local) Host header: refused.
-    mismatch = _raw(
+    mismatch = send_raw(
         collector, _get_head(collector, "Host: localhost", target="http://evil.com/api/stats")
     )
     # Both name the other host: the Host check of the dashboard refuses it.
-    evil = _raw(collector, _get_head(collector, "Host: evil.com", target="http://evil.com/"))
-    agreeing = _raw(
+    evil = send_raw(collector, _get_head(collector, "Host: evil.com", target="http://evil.com/"))
+    agreeing = send_raw(
         collector,
         _get_head(collector, "Host: localhost:1", target="http://LOCALHOST:1/api/stats?window=1h"),
     )
-    relative = _raw(collector, _get_head(collector, "Host: localhost", target="api/stats"))
+    relative = send_raw(collector, _get_head(collector, "Host: localhost", target="api/stats"))
 
     assert mismatch.startswith(b"HTTP/1.1 400 ")
     assert mismatch.endswith(b"the request target names another host than the Host header\n")
@@ -210,6 +200,6 @@ def test_connections_over_the_cap_get_503_and_retry_after(make_collector):
 
 
 def test_server_header_has_no_trailing_space(collector):
-    answer = _raw(collector, b"GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r\n")
+    answer = send_raw(collector, b"GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r\n")
 
     assert b"\r\nServer: prysmai-collector\r\n" in answer
