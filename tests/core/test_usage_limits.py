@@ -251,9 +251,8 @@ def test_threads_racing_cannot_slip_past_the_limit(capture, client, server):
 # --- windows, scopes -----------------------------------------------------------------------
 
 
-def test_a_new_window_starts_from_zero(capture, client, server):
-    limit = UsageLimit("requests", 2, "minute")
-    watched = capture.monitor(client, limits=[limit])
+def cross_a_minute(watched: Any) -> None:
+    """Use up a limit of 2 a minute, be refused until 22:13:59.999, then pass at 22:14:00."""
     clock = enforcer(watched).clock = FakeClock()
     chat(watched)
     chat(watched)
@@ -267,6 +266,14 @@ def test_a_new_window_starts_from_zero(capture, client, server):
 
     clock.now = T0 + 30.0  # 22:14:00, a new minute
     chat(watched)
+
+
+def test_a_new_window_starts_from_zero(capture, client, server):
+    limit = UsageLimit("requests", 2, "minute")
+    watched = capture.monitor(client, limits=[limit])
+
+    cross_a_minute(watched)
+
     assert enforcer(watched).used(limit) == 1
     assert len(server.requests) == 3
 

@@ -34,11 +34,12 @@ from tests.core.test_usage_limits import (
     T0,
     FakeClock,
     chat,
+    cross_a_minute,
     enforcer,
     race,
     raised_by_transport,
 )
-from tests.core.test_usage_limits_store import CHILD, LONG_WINDOW
+from tests.core.test_usage_limits_store import LONG_WINDOW, run_children
 
 REDIS_SERVER = shutil.which("redis-server")
 REQUIRED = os.environ.get("PRYSM_REQUIRE_REDIS") == "1"
@@ -195,20 +196,7 @@ def window_start(limit: UsageLimit, now: float) -> str:
 
 
 def test_two_processes_share_one_budget_through_redis(server, redis_server):
-    children = [
-        subprocess.Popen(
-            [sys.executable, "-c", CHILD, server.base_url, redis_server.url, "8"],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        for _ in range(2)
-    ]
-    results = []
-    for child in children:
-        out, err = child.communicate(timeout=60)
-        assert child.returncode == 0, err
-        results.append(json.loads(out))
+    results = run_children(server.base_url, redis_server.url, 8)
 
     assert sum(r["sent"] for r in results) == 10
     assert all(r["sent"] > 0 for r in results)  # both processes took part
@@ -321,18 +309,8 @@ def test_a_counter_is_gone_once_its_window_and_margin_have_passed(redis_server):
 def test_a_new_window_starts_from_zero_in_redis(capture, client, server, redis_server):
     limit = UsageLimit("requests", 2, "minute")
     watched = capture.monitor(client, limits=[limit], limits_store=redis_server.url)
-    clock = enforcer(watched).clock = FakeClock()
-    chat(watched)
-    chat(watched)
-    with pytest.raises(openai.RateLimitError):
-        chat(watched)
-    clock.now = T0 + 29.999  # still 22:13:59.999
-    with pytest.raises(openai.RateLimitError) as caught:
-        chat(watched)
-    assert caught.value.body["usage_limit"]["retry_after_s"] == 1
 
-    clock.now = T0 + 30.0  # 22:14:00, a new minute
-    chat(watched)
+    cross_a_minute(watched)
 
     assert enforcer(watched).used(limit) == 1
     assert len(server.requests) == 3

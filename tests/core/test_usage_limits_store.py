@@ -55,22 +55,32 @@ print(json.dumps({"sent": sent, "refused": refused}))
 """
 
 
-def test_two_processes_share_one_budget_through_a_sqlite_file(server, tmp_path):
-    store = f"sqlite:///{tmp_path / 'shared' / 'counters.db'}"
+def run_children(base_url: str, store: str, calls: int, count: int = 2) -> list[dict[str, Any]]:
+    """Run ``count`` processes at once, each making ``calls`` calls through ``store``.
+
+    Returns each process's ``{"sent": n, "refused": [used, ...]}``.
+    """
     children = [
         subprocess.Popen(
-            [sys.executable, "-c", CHILD, server.base_url, store, "8"],
+            [sys.executable, "-c", CHILD, base_url, store, str(calls)],
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
         )
-        for _ in range(2)
+        for _ in range(count)
     ]
     results = []
     for child in children:
         out, err = child.communicate(timeout=60)
         assert child.returncode == 0, err
         results.append(json.loads(out))
+    return results
+
+
+def test_two_processes_share_one_budget_through_a_sqlite_file(server, tmp_path):
+    store = f"sqlite:///{tmp_path / 'shared' / 'counters.db'}"
+
+    results = run_children(server.base_url, store, 8)
 
     assert sum(r["sent"] for r in results) == 10
     assert sorted(used for r in results for used in r["refused"]) == [10] * 6
