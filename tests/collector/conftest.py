@@ -17,6 +17,7 @@ from opentelemetry.proto.trace.v1.trace_pb2 import ResourceSpans, ScopeSpans, Sp
 from prysmai.collector.server import CollectorServer, CollectorSettings
 from prysmai.store import TraceStore
 from prysmai.telemetry import shutdown_pipelines
+from tests.collector.alert_servers import HookServer
 
 NOW_NS = time.time_ns()
 TRACE_ID = bytes.fromhex("5b8efff798038103d269b633813fc60c")
@@ -99,6 +100,14 @@ def make_collector(tmp_path: Path) -> Iterator[Callable[..., Collector]]:
     yield make
     for server in started:
         server.close()
+
+
+@pytest.fixture
+def hook() -> Iterator[HookServer]:
+    """A webhook receiver on loopback that records what it is sent."""
+    server = HookServer()
+    yield server
+    server.close()
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator
 
 import pytest
 
@@ -13,16 +12,9 @@ from prysmai.collector.alert_rules import mask_url
 from prysmai.collector.alert_store import AlertStore
 from prysmai.collector.keys import KeyStore
 from prysmai.store_schema import MIGRATIONS, SCHEMA_VERSION
-from tests.collector.alert_servers import SECRET_PATH, HookServer, closed_port
+from tests.collector.alert_servers import SECRET_PATH, closed_port
 
 BASE = ["--metric", "error_rate", "--op", ">", "--threshold", "5%", "--window", "5m"]
-
-
-@pytest.fixture
-def hook() -> Iterator[HookServer]:
-    server = HookServer()
-    yield server
-    server.close()
 
 
 def _run(capsys, *args: str) -> tuple[int, str, str]:

@@ -3,24 +3,16 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 
 import pytest
 
 from prysmai.collector.alert_engine import AlertEvaluator
 from prysmai.collector.alert_rules import AlertRule, url_channel
 from prysmai.collector.alert_store import AlertStore
-from tests.collector.alert_servers import SECRET_PATH, HookServer, closed_port
+from tests.collector.alert_servers import SECRET_PATH, closed_port
 from tests.collector.conftest import NOW_NS, call_attributes, make_span, trace_request
 
 NAME = '<script>alert("rule")</script>'
-
-
-@pytest.fixture
-def hook() -> Iterator[HookServer]:
-    server = HookServer()
-    yield server
-    server.close()
 
 
 @pytest.fixture

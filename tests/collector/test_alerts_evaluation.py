@@ -16,7 +16,7 @@ import pytest
 from prysmai.collector.alert_engine import AlertEvaluator
 from prysmai.collector.alert_rules import AlertRule, Channel, email_channel, url_channel
 from prysmai.collector.alert_store import AlertStore
-from tests.collector.alert_servers import SECRET_PATH, HookServer, SmtpServer, closed_port
+from tests.collector.alert_servers import SECRET_PATH, SmtpServer, closed_port
 from tests.collector.conftest import NOW_NS, call_attributes, make_span, trace_request, wait_for
 
 S = 1_000_000_000
@@ -31,13 +31,6 @@ class Clock:
 
     def advance(self, seconds: float) -> None:
         self.now_ns += int(seconds * S)
-
-
-@pytest.fixture
-def hook() -> Iterator[HookServer]:
-    server = HookServer()
-    yield server
-    server.close()
 
 
 @pytest.fixture

@@ -39,7 +39,11 @@ from tests.core.test_usage_limits import (
     race,
     raised_by_transport,
 )
-from tests.core.test_usage_limits_store import LONG_WINDOW, run_children
+from tests.core.test_usage_limits_store import (
+    LONG_WINDOW,
+    check_all_then_count_each_once,
+    run_children,
+)
 
 REDIS_SERVER = shutil.which("redis-server")
 REQUIRED = os.environ.get("PRYSM_REQUIRE_REDIS") == "1"
@@ -356,17 +360,9 @@ def test_the_store_checks_all_and_counts_each_counter_once(redis_server):
 
     own = redis.Redis(host="127.0.0.1", port=redis_server.port)
     store = RedisCounterStore(own, prefix="app-b:")
-    checks = [
-        Check("requests/day/global|0|", 3, 86_400, True),
-        Check("requests/day/global|0|", 10, 86_400, True),  # same counter, higher limit
-        Check("tokens/day/global|0|", 100, 86_400, False),
-    ]
-    assert store.admit(checks, 1.0) == []
-    assert store.admit(checks, 1.0) == []
-    store.add([("tokens/day/global|0|", 86_400, 150.25)], 2.0)
-    assert store.value("requests/day/global|0|") == 2
-    assert store.admit(checks, 3.0) == [(2, 150.25)]
-    assert store.value("requests/day/global|0|") == 2  # a refused call is not counted
+
+    check_all_then_count_each_once(store, tokens=150.25)
+
     assert store.admit([Check("requests/day/user|0|u", 0, 86_400, True)], 3.0) == [(0, 0.0)]
     assert sorted(keys_and_values(redis_server)) == [
         "app-b:requests/day/global|0|",

@@ -223,6 +223,14 @@ def test_under_test_a_store_failure_raises(capture, client, tmp_path):
 @pytest.mark.parametrize("kind", ["memory", "sqlite"])
 def test_stores_check_all_and_count_each_counter_once(kind, tmp_path):
     store: Any = MemoryCounterStore() if kind == "memory" else SqliteCounterStore(tmp_path / "s")
+
+    check_all_then_count_each_once(store, tokens=150.0)
+
+    store.close()
+
+
+def check_all_then_count_each_once(store: Any, *, tokens: float) -> None:
+    """Two limits on one counter and a token limit: admitted twice, then refused uncounted."""
     checks = [
         Check("requests/day/global|0|", 3, 86_400, True),
         Check("requests/day/global|0|", 10, 86_400, True),  # same counter, higher limit
@@ -230,11 +238,10 @@ def test_stores_check_all_and_count_each_counter_once(kind, tmp_path):
     ]
     assert store.admit(checks, 1.0) == []
     assert store.admit(checks, 1.0) == []
-    store.add([("tokens/day/global|0|", 86_400, 150.0)], 2.0)
+    store.add([("tokens/day/global|0|", 86_400, tokens)], 2.0)
     assert store.value("requests/day/global|0|") == 2
-    assert store.admit(checks, 3.0) == [(2, 150.0)]
+    assert store.admit(checks, 3.0) == [(2, tokens)]
     assert store.value("requests/day/global|0|") == 2  # a refused call is not counted
-    store.close()
 
 
 def test_the_memory_store_forgets_counters_of_ended_windows(monkeypatch):
