@@ -22,14 +22,13 @@ from typing import Final
 
 from prysmai.durations import format_duration, parse_duration
 from prysmai.errors import ConfigurationError
-from prysmai.store_schema import immediate_transaction
+from prysmai.store_schema import INT64_MIN, immediate_transaction
 
 logger = logging.getLogger(__name__)
 
 RETENTION_ENV: Final = "PRYSM_RETENTION"
 """How long stored spans are kept, e.g. ``30d`` or ``12h``; ``forever`` keeps every span."""
 DEFAULT_RETENTION_S: Final = 30 * 86_400
-_INT64_MIN: Final = -(2**63)
 MIN_RETENTION_S: Final = 60
 """Shorter would delete calls before anyone could look at them: surely a typing mistake."""
 MAX_RETENTION_S: Final = 36_500 * 86_400
@@ -162,7 +161,7 @@ class RetentionSchedule:
         if recent and not self._has_backlog:
             return 0
         self._last_attempt = now
-        cutoff_ns = max(_INT64_MIN, int((self._wall_clock() - self.retention_s) * 1e9))
+        cutoff_ns = max(INT64_MIN, int((self._wall_clock() - self.retention_s) * 1e9))
         try:
             deleted = purge_spans(connection, cutoff_ns, max_batches=1)
         except sqlite3.Error as exc:

@@ -46,6 +46,8 @@ from prysmai.store_queries import (
 )
 from prysmai.store_schema import (
     DB_PATH_ENV,
+    INT64_MAX,
+    INT64_MIN,
     SPAN_COLUMNS,
     connect_for_writing,
     default_db_path,
@@ -77,8 +79,6 @@ logger = logging.getLogger(__name__)
 WARNING_INTERVAL_S: Final = 60.0
 """At most one write-failure warning per this many seconds; the rest are counted."""
 
-_INT64_MIN: Final = -(2**63)
-_INT64_MAX: Final = 2**63 - 1
 
 _INSERT_SQL: Final = (
     f"INSERT OR REPLACE INTO spans ({', '.join(SPAN_COLUMNS)}) "
@@ -370,7 +370,7 @@ def _as_int(value: object) -> int | None:
         return None
     if isinstance(value, float) and math.isfinite(value) and value.is_integer():
         value = int(value)
-    if isinstance(value, int) and _INT64_MIN <= value <= _INT64_MAX:
+    if isinstance(value, int) and INT64_MIN <= value <= INT64_MAX:
         return value
     return None
 

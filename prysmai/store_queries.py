@@ -18,7 +18,12 @@ from pathlib import Path
 from types import TracebackType
 from typing import Final, TypeAlias, cast
 
-from prysmai.store_schema import SPAN_COLUMNS, connect_for_reading, resolve_db_path
+from prysmai.store_schema import (
+    INT64_MAX,
+    SPAN_COLUMNS,
+    connect_for_reading,
+    resolve_db_path,
+)
 
 JsonValue: TypeAlias = "None | bool | int | float | str | list[JsonValue] | dict[str, JsonValue]"
 """A value that survives a round trip through JSON."""
@@ -42,12 +47,11 @@ A client whose clock runs a little ahead is counted; a call stamped further in t
 show in the call lists."""
 EMPTY_SERIES_S: Final = 3600
 """The window of an "all" series when the store holds no call to start it from."""
-_INT64_MAX: Final = 2**63 - 1
 
 
 def window_end(now_ns: int) -> int:
     """Return the exclusive upper bound of the start times a window ending at ``now_ns`` counts."""
-    return min(now_ns + CLOCK_SKEW_NS, _INT64_MAX)
+    return min(now_ns + CLOCK_SKEW_NS, INT64_MAX)
 
 
 def dump_json(value: JsonValue) -> str:

@@ -63,6 +63,11 @@ SPAN_COLUMNS: Final = (
 )
 """Columns of ``spans`` that the exporter fills, in insertion order (``id`` is implicit)."""
 
+INT64_MIN: Final = -(2**63)
+INT64_MAX: Final = 2**63 - 1
+"""The range of a SQLite INTEGER: nanosecond times and token counts outside it cannot be
+stored or compared with stored ones."""
+
 _CREATE_SPANS: Final = """
 CREATE TABLE IF NOT EXISTS spans (
     id INTEGER PRIMARY KEY,

@@ -41,6 +41,7 @@ from prysmai.collector.auth import BASIC_CHALLENGE, host_header_is_local, is_aut
 from prysmai.collector.http_types import Request, Response, text_response
 from prysmai.collector.keys import KeyStore
 from prysmai.store_queries import JsonValue, Series, TraceRow, TraceStore, window_end
+from prysmai.store_schema import INT64_MAX
 
 logger = logging.getLogger(__name__)
 
@@ -160,7 +161,7 @@ class Dashboard:
             model = request.query.get("model") or None
             user = request.query.get("user") or None
             if "after" in request.query:
-                after = _int_param(request, "after", 0, 0, 2**63 - 1)
+                after = _int_param(request, "after", 0, 0, INT64_MAX)
                 rows = store.after(after, model=model, user=user, include_attributes=True)[:limit]
             else:
                 rows = store.recent(limit, model=model, user=user, include_attributes=True)

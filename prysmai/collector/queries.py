@@ -8,7 +8,7 @@ from typing import Final
 
 from prysmai import semconv
 from prysmai.store_queries import TraceRow, to_trace_row, trace_row_columns
-from prysmai.store_schema import connect_for_reading
+from prysmai.store_schema import INT64_MAX, INT64_MIN, connect_for_reading
 
 FLAGGED_LEVELS: Final = ("low", "medium", "high")
 """Threat levels that put a call in the security log (everything but ``clean``)."""
@@ -42,8 +42,8 @@ def threat_counts(path: Path, since_ns: int | None, until_ns: int | None = None)
             " AND threat_level IS NOT NULL AND start_time_ns >= ? AND start_time_ns <= ?"
             " GROUP BY threat_level",
             (
-                since_ns if since_ns is not None else -(2**63),
-                until_ns - 1 if until_ns is not None else 2**63 - 1,
+                since_ns if since_ns is not None else INT64_MIN,
+                until_ns - 1 if until_ns is not None else INT64_MAX,
             ),
         ).fetchall()
     return {str(level): int(count) for level, count in rows}
@@ -66,7 +66,7 @@ def security_log(path: Path, limit: int, since_ns: int | None = None) -> list[Tr
             (
                 *FLAGGED_LEVELS,
                 *BLOCKED_ACTIONS,
-                since_ns if since_ns is not None else -(2**63),
+                since_ns if since_ns is not None else INT64_MIN,
                 limit,
             ),
         ).fetchall()

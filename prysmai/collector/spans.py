@@ -11,8 +11,8 @@ from opentelemetry.proto.common.v1.common_pb2 import AnyValue, KeyValue
 from opentelemetry.proto.trace.v1.trace_pb2 import Span
 
 from prysmai.store import Row, parts_to_row
+from prysmai.store_schema import INT64_MAX
 
-_INT64_MAX: Final = 2**63 - 1
 _STATUS_NAMES: Final = {0: "UNSET", 1: "OK", 2: "ERROR"}
 
 
@@ -104,6 +104,6 @@ def _id(raw: bytes, size: int, name: str) -> int:
 
 def _time(value: int, name: str) -> int:
     # fixed64 on the wire, but SQLite integers are signed: times past 2262 cannot be stored.
-    if value > _INT64_MAX:
+    if value > INT64_MAX:
         raise InvalidSpan(f"{name} is out of range")
     return value
