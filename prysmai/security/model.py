@@ -112,6 +112,23 @@ def ascii_features(text: str) -> set[str]:
     return found
 
 
+def ascii_feature_candidates(text: str) -> set[str]:
+    """Return a superset of :func:`ascii_features`, about twice as quick to build.
+
+    The extra strings can never be features: the empty string, words cut by a capital letter
+    (they hold its marker), words over the length limit, and "pairs" with a leading or trailing
+    space (a word next to a gap). Looking up weights in it gives exactly what
+    :func:`ascii_features` gives; training must use the exact set.
+    """
+    chains = text.encode("utf-8", "surrogatepass").translate(_TOKEN_BYTES).decode("ascii").split()
+    # Chains joined by two NULs leave an empty word between them, so splitting on NUL gives
+    # the words in order with a gap marked wherever two words were not one space apart.
+    words = "\x00\x00".join(chains).split("\x00")
+    found = set(words)
+    found.update(map(" ".join, zip(words, words[1:], strict=False)))
+    return found
+
+
 def position_features(text: str) -> set[str]:
     """Return the first and last :data:`EDGE_TOKENS` tokens, marked ``^`` and ``$``.
 
@@ -233,7 +250,7 @@ class InjectionModel:
         return best
 
     def _window_probability(self, text: str) -> float:
-        found = ascii_features(text)
+        found = ascii_feature_candidates(text)
         found.update(position_features(text))
         if not text.isascii():
             found.update(self._ngrams.found_in(text))

@@ -51,6 +51,9 @@ _LETTERS_RE: Final = re.compile(
     "[a-zA-Z\u00c0-\u024f\u0370-\u1fff\u3040-\u9fff\uac00-\ud7af]+"
 )  # _LETTER_RANGES in Python's syntax
 _NOT_LETTER: Final = "[^" + _LETTER_RANGES + "]"
+_ASCII_NON_LETTERS_TO_SPACE: Final = bytes(
+    code if chr(code).isascii() and chr(code).isalpha() else 0x20 for code in range(256)
+)
 _HIGH_RUN_RE: Final = re.compile("[\u0e00-\U0010ffff]{2,}")
 """Runs of characters at or above Thai: the only places unspaced letter pairs occur."""
 _CONFIDENT: Final = 0.9
@@ -89,11 +92,22 @@ def features(text: str) -> set[str]:
     return found
 
 
+def words_of(text: str) -> list[str]:
+    """Return the words of :func:`features` in order: runs of letters, bar unspaced scripts."""
+    if text.isascii():
+        # Letters are [a-zA-Z] here: a byte translation and a split find the same runs as the
+        # regex, in a fraction of its time.
+        return text.encode("ascii").translate(_ASCII_NON_LETTERS_TO_SPACE).decode("ascii").split()
+    words = _LETTERS_RE.findall(text)
+    return [word for word in words if not _is_unspaced_letter(word[0])]
+
+
 def word_features(text: str) -> set[str]:
     """Return the words and word pairs of :func:`features` (no unspaced letter pairs)."""
-    words = _LETTERS_RE.findall(text)
-    if not text.isascii():
-        words = [word for word in words if not _is_unspaced_letter(word[0])]
+    return _words_and_pairs(words_of(text))
+
+
+def _words_and_pairs(words: list[str]) -> set[str]:
     found = set(words)
     found.update(map(" ".join, zip(words, words[1:], strict=False)))
     return found
@@ -234,18 +248,19 @@ class PolicyModel:
 
     def is_gated_out(self, text: str) -> bool:
         """True when normalised ``text`` holds none of the gate's words (it is not scored)."""
-        if self._gate is None:
-            return False
-        if not self._gate_words.isdisjoint(_LETTERS_RE.findall(text)):
+        return self._is_gated_out(text, words_of(text))
+
+    def _is_gated_out(self, text: str, words: list[str]) -> bool:
+        if self._gate is None or not self._gate_words.isdisjoint(words):
             return False
         return text.isascii() or not any(pair in text for pair in self._gate_pairs)
 
-    def _features(self, text: str) -> set[str]:
+    def _features(self, text: str, words: list[str] | None = None) -> set[str]:
         """Return :func:`features` as far as the weights go.
 
         Unspaced letter pairs without a weight are not looked for.
         """
-        found = word_features(text)
+        found = _words_and_pairs(words_of(text) if words is None else words)
         if not text.isascii():
             found.update(self._letter_pairs.found_in(text))
         return found
@@ -271,9 +286,10 @@ class PolicyModel:
 
     def classify(self, text: str) -> Verdict | None:
         """Return the verdict on normalised ``text``, or None when gated out or below threshold."""
-        if self.is_gated_out(text):
+        words = words_of(text)  # found once for both the gate and the features
+        if self._is_gated_out(text, words):
             return None
-        indices = self._indices(self._features(text))
+        indices = self._indices(self._features(text, words))
         if not indices:
             return None
         probability = self.probability_of(indices)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import operator
 import re
+from collections import Counter
 from dataclasses import dataclass
 from typing import Final
 
@@ -31,6 +32,7 @@ token. A line break belongs to the tokens on either side of it, so a run ends wh
 ends: a token holding one is never part of a run (logs, code and lists repeat whole lines),
 while a run on one line next to other lines is still found."""
 _LINE_BREAK_MARK: Final = b"\x00"
+_FREQUENT_STRETCH: Final = b"\x01" * MIN_COPIES
 # Tokens are found on UTF-8 bytes: one C-level translate and split, quicker than a regular
 # expression over the string. The expression below finds the same tokens, with character
 # offsets, once a run has been found.
@@ -68,6 +70,11 @@ def find_repetition(text: str) -> Repetition | None:
     # n tokens holding a phrase of p tokens k times in a row hold at most n - (k - 1)p distinct
     # tokens: a cheap way out for nearly every short text.
     if len(tokens) < MIN_COPIES or len(set(tokens)) > len(tokens) - (MIN_COPIES - 1):
+        return None
+    # Every token of a run occurs at least MIN_COPIES times, so a run is a stretch of at least
+    # MIN_COPIES such tokens in a row: two C-level passes rule out nearly every other text.
+    frequent = {token for token, count in Counter(tokens).items() if count >= MIN_COPIES}
+    if bytes(map(frequent.__contains__, tokens)).find(_FREQUENT_STRETCH) == -1:
         return None
     spans: list[tuple[int, int]] = []  # character spans of the tokens, found once if needed
     for size in range(1, MAX_PHRASE_TOKENS + 1):

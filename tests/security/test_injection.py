@@ -13,6 +13,8 @@ from prysmai.security.injection_patterns import InjectionCategory
 from prysmai.security.model import (
     InjectionModel,
     LinearModel,
+    ascii_feature_candidates,
+    ascii_features,
     features,
     pick_threshold,
     position_features,
@@ -371,6 +373,27 @@ def test_features_match_their_definition(text: str) -> None:
     actual = features(text)
 
     assert actual == _reference_features(text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="ab_9 Z.é\n\t\x00\x02\x1f-'", max_size=160))
+def test_scoring_candidates_hold_every_word_feature_and_nothing_that_could_be_one(
+    text: str,
+) -> None:
+    """Scoring looks weights up in a looser set: a superset whose extras are never features."""
+    exact = ascii_features(text)
+    loose = ascii_feature_candidates(text)
+
+    extras = loose - exact
+    assert exact <= loose
+    assert all(
+        extra == ""
+        or extra[0] == " "
+        or extra[-1] == " "
+        or "\x02" in extra
+        or len(extra) > (48 if " " in extra else 24)
+        for extra in extras
+    ), extras
 
 
 def test_position_features_mark_the_ends_of_long_texts_only() -> None:
