@@ -17,6 +17,7 @@ from prysmai.security.literal_prefilter import (
     CandidateSet,
     PatternSyntaxError,
     hyperscan,
+    literal_finder,
     required_literals,
 )
 from prysmai.security.normalize import normalize
@@ -287,3 +288,44 @@ def test_short_trigger_words_must_start_a_word() -> None:
     assert candidates.candidates("please ban it") == [0]
     assert candidates.candidates("éban") == [0]
     assert candidates.candidates("Aban") == [0]
+
+
+def _occurs(literal: str, text: str) -> bool:
+    """The definition: a marked literal must follow the text's start or a non-[a-z0-9] byte."""
+    if not literal.startswith(WORD_START):
+        return literal in text
+    body = literal[len(WORD_START) :]
+    return (
+        re2.search("(?:^|[^a-z0-9])" + "".join(f"\\x{{{ord(char):x}}}" for char in body), text)
+        is not None
+    )
+
+
+@pytest.mark.skipif(hyperscan is None, reason="no hyperscan wheel for this platform")
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.booleans(), st.text(alphabet="ab9 ,'-é\x00", min_size=1, max_size=4)),
+        min_size=1,
+        max_size=6,
+    ),
+    st.text(alphabet="ab9 ,'-é\x00A", max_size=40),
+)
+def test_hyperscan_finds_every_literal_where_it_occurs(
+    marked_literals: list[tuple[bool, str]], text: str
+) -> None:
+    """Plain, squeezed word-start and regex literals: none missed; word starts of [a-z0-9]
+    literals exact (punctuation inside a marked literal may match other punctuation)."""
+    literals = [(WORD_START if marked else "") + body for marked, body in marked_literals]
+    finder = literal_finder(literals, "hyperscan")
+
+    found = finder.present(text)
+
+    expected = {number for number, literal in enumerate(literals) if _occurs(literal, text)}
+    assert expected <= found
+    exact = {
+        number
+        for number, literal in enumerate(literals)
+        if literal.removeprefix(WORD_START).isascii() and literal.removeprefix(WORD_START).isalnum()
+    }
+    assert found & exact == expected & exact
