@@ -417,7 +417,33 @@ ENGLISH_RULES: Final = (
         r"(?:email|e-mail|home|birth|phone|password|location|city|address|initials|full name|"
         r"ssn|social security|credit card|date of birth|birthday|personal|private|current)",
     ),
+    InjectionRule(
+        "injection.extraction_attempt.your_instructions",
+        _EX, 8,
+        r"(?:repeat|print|output|list|show|display|reveal|write out|rewrite|convert|translate|"
+        r"summari[sz]e|paraphrase|dump|echo|recite|spell out) ~ (?:your|all your|all of your|"
+        r"the above|all the above|the previous|the prior|the preceding|your previous|your prior|"
+        r"your initial|your original) (?:entire |full |complete |exact |hidden |secret |"
+        r"initial |original |previous |prior )*(?:instructions|prompt|pre-prompt|preprompt|"
+        r"rules|directives|system message|access code|password|passcode)|"
+        r"(?:instructions|prompt|pre-prompt|rules) so far",
+    ),
+    # Goal hijacking: the attacker names the exact words the model must answer with, as in
+    # password games where the prize is making the model say "access granted".
+    InjectionRule(
+        "injection.context_confusion.forced_answer",
+        _CC, 8,
+        r"(?:say|saying|print|output|respond|reply|answer|write|type|return|begin|start|end|"
+        r"prefix|only|just|simply|exactly|verbatim|the words?|the phrase|following|"
+        r"(?:response|reply|answer|output) (?:is|should be|must be|will be)) ~ access granted",
+    ),
     # Delimiter injection.
+    InjectionRule(
+        "injection.delimiter_injection.percent_fence",
+        _DI, 7,
+        r"%{3,} ?[a-z][^%\n]{0,60}%{3,}|\bend (?:of )?(?:the )?(?:user |input )?ambiguity\b",
+        raw=True,
+    ),
     InjectionRule(
         "injection.delimiter_injection.chat_template_token",
         _DI, 7,
