@@ -119,7 +119,9 @@ class InjectionDetector:
         patterns: list[str] = []
         for index, rule in enumerate(rules):
             pattern = (
-                unicodedata.normalize("NFKC", rule.pattern) if rule.raw else expand(rule.pattern)
+                unicodedata.normalize("NFKC", rule.pattern)
+                if rule.raw
+                else expand(rule.pattern, across_line_breaks=True)
             )
             squashed = re2.compile(rule.squashed, options) if rule.squashed else None
             self._compiled.append(_Compiled(rule, re2.compile(pattern, options), squashed))

@@ -50,19 +50,38 @@ _GAP_SEP: Final = r"[^a-z0-9!?\n]+"
 break. A full stop it may cross: it is as often an abbreviation, a decimal point or an ellipsis
 ("ignore... all previous instructions") as a sentence end."""
 _WORD: Final = r"[a-z0-9'\-]+"
+_LINE_BREAK_SEP: Final = r"[^a-z0-9!?\n]*\n[^a-z0-9!?\n]*"
 
 
-def expand(pattern: str) -> str:
+def _gap(words: int, *, across_line_breaks: bool) -> str:
+    """Return the pattern of a gap of up to ``words`` words between two parts of a phrase.
+
+    On one line; or, if asked, across one line break (hard-wrapped text) with up to half as
+    many words on each side of it, never across a blank line.
+    """
+    on_one_line = f"{_GAP_SEP}(?:{_WORD}{_GAP_SEP}){{0,{words}}}"
+    if not across_line_breaks:
+        return on_one_line
+    half = (words + 1) // 2
+    across = f"(?:{_GAP_SEP}{_WORD}){{0,{half}}}{_LINE_BREAK_SEP}(?:{_WORD}{_GAP_SEP}){{0,{half}}}"
+    return f"(?:{on_one_line}|{across})"
+
+
+def expand(pattern: str, *, across_line_breaks: bool = False) -> str:
     """Expand the Latin-script shorthand into a word-bounded RE2 pattern.
 
     Args:
         pattern: Rule text: spaces separate words, ``~`` and ``~~`` are bounded gaps.
+        across_line_breaks: Let a gap cross one line break. Injected instructions arrive in
+            hard-wrapped documents and e-mails; the content-policy rules keep gaps on one line,
+            where a list's "Process:" and the next line's "1. Pot: pour" would read as a
+            phrase.
 
     Returns:
         The RE2 pattern.
     """
-    gap3 = f"{_GAP_SEP}(?:{_WORD}{_GAP_SEP}){{0,3}}"
-    gap8 = f"{_GAP_SEP}(?:{_WORD}{_GAP_SEP}){{0,8}}"
+    gap3 = _gap(3, across_line_breaks=across_line_breaks)
+    gap8 = _gap(8, across_line_breaks=across_line_breaks)
     body = pattern.replace(" ~~ ", "\x01").replace(" ~ ", "\x02").replace(" ?", "\x03")
     body = body.replace(" ", _SEP).replace("\x01", gap8).replace("\x02", gap3)
     body = body.replace("\x03", f"(?:{_SEP})?")

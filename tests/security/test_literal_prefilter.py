@@ -114,7 +114,9 @@ def test_unknown_engine() -> None:
 
 def _shipped_patterns() -> list[str]:
     injection = [
-        unicodedata.normalize("NFKC", rule.pattern) if rule.raw else expand(rule.pattern)
+        unicodedata.normalize("NFKC", rule.pattern)
+        if rule.raw
+        else expand(rule.pattern, across_line_breaks=True)
         for rule in ALL_RULES
     ]
     return injection + [_pattern(rule) for rule in POLICY_RULES]
