@@ -456,6 +456,89 @@ ENGLISH_RULES: Final = (
         r"prefix|only|just|simply|exactly|verbatim|the words?|the phrase|following|"
         r"(?:response|reply|answer|output) (?:is|should be|must be|will be)) ~ access granted",
     ),
+    # The model told it is no longer an assistant: the first step of most persona swaps.
+    InjectionRule(
+        "injection.role_manipulation.stop_being_assistant",
+        _RM, 8,
+        r"(?:stop being|you are no longer|you're no longer|you will no longer be|cease to be) "
+        r"(?:an? |"
+        r"the |my )?(?:helpful )?(?:ai|assistant|chatbot|language model|ai assistant|ai model)",
+    ),
+    # Questions about what the model was told before the user's message.
+    InjectionRule(
+        "injection.extraction_attempt.given_instructions",
+        _EX, 8,
+        r"(?:what|which) (?:instructions|rules|directions|guidelines|directives|prompt) (?:were|"
+        r"have|did|had) you (?:been )?(?:given|told|receive|received|provided|programmed with)|"
+        r"(?:what|everything) (?:was|is) (?:written|said|stated) (?:at the top|above|before) ~ "
+        r"(?:my message|"
+        r"this message|my question|this conversation|this document)",
+    ),
+    # Requests for the model's configuration or the opening words of its context.
+    InjectionRule(
+        "injection.extraction_attempt.print_configuration",
+        _EX, 7,
+        r"(?:print|show|reveal|output|dump|display|list|leak|expose) ~ your (?:hidden |"
+        r"secret |internal |initial |original |full |entire )*(?:configuration|config|settings|"
+        r"context window|training instructions|initialization)|(?:first|last|opening) (?:\d+|"
+        r"few|hundred|fifty|twenty|ten) (?:words|lines|sentences|characters|tokens) of (?:this|"
+        r"the|your) (?:conversation|prompt|context|instructions|chat|system)",
+    ),
+    # Asking the model to switch its own safeguards off.
+    InjectionRule(
+        "injection.context_confusion.disable_safety",
+        _CC, 8,
+        r"(?:disable|turn off|deactivate|suspend|switch off|lift|remove|circumvent|shut off|"
+        r"shut down|override|drop) ~ (?:your|all your|all of your) (?:safety |content |ethical |"
+        r"moral )?(?:guidelines|filters?|restrictions|safeguards|guardrails|rules|policies|"
+        r"moderation|censorship|limitations|programming|protocols)",
+    ),
+    # Hypotheticals in which the model's rules or filters do not hold.
+    InjectionRule(
+        "injection.role_manipulation.rules_do_not_apply",
+        _RM, 8,
+        r"(?:pretend|imagine|act as if|as if|suppose|assume|hypothetically) (?:that )?(?:the |"
+        r"your |all |any )?(?:rules|restrictions|guidelines|policies|filters|content policy|"
+        r"laws of ethics) (?:don't|do not|no longer|doesn't|does not|never|did not|didn't) "
+        r"(?:apply|"
+        r"exist|matter|count)|(?:as if|pretend|imagine|if) ~ (?:you|you're|you were) (?:had no|"
+        r"have no|were|are|without|with no) (?:content filters?|filters|restrictions|censorship|"
+        r"safety (?:guidelines|rules|filters)|unrestricted|unfiltered|uncensored|jailbroken)",
+    ),
+    # The "deceased grandmother" role play, a known wrapper for forbidden requests.
+    InjectionRule(
+        "injection.role_manipulation.grandma_exploit",
+        _RM, 8,
+        r"(?:act|pretend|roleplay|role-play|play|be|behave) (?:to be |as |like )?my (?:deceased|"
+        r"dead|late|departed) (?:grandma|grandmother|granny|grandpa|grandfather|mother|father|"
+        r"mom|dad|nan|nana)",
+    ),
+    # Loyalty claims: obey the user rather than the model's makers.
+    InjectionRule(
+        "injection.role_manipulation.obey_me",
+        _RM, 8,
+        r"(?:obey|listen to|follow|serve|answer to) (?:only )?(?:me|my (?:commands|orders|"
+        r"instructions)) ~ (?:not|instead of|rather than|over|above|and not) (?:your|the) "
+        r"(?:creators?|"
+        r"developers?|programmers?|makers?|rules|guidelines|openai|anthropic|policies|training)",
+    ),
+    # Role markers written as Markdown links ("[system](#instructions)"), which chat
+    # front ends once rendered as real turns.
+    InjectionRule(
+        "injection.delimiter_injection.markdown_role",
+        _DI, 7,
+        r"\[(?:system|assistant|admin|developer)\]\(#[a-z_\-]+\)",
+        raw=True,
+    ),
+    # Text in a document addressed to the AI reading it: the mark of an indirect injection.
+    InjectionRule(
+        "injection.context_confusion.note_to_ai",
+        _CC, 7,
+        r"(?:ai|llm|assistant|language model|chatbot|bot|gpt|agent)s? (?:reading|processing|"
+        r"summari[sz]ing|parsing|crawling|browsing|analy[sz]ing) (?:this|these)|(?:note|"
+        r"message|instructions?|attention) (?:to|for) (?:the |any |all )?(?:ai|llm|ai assistant|"
+        r"language model|chatbot|gpt|ai agent)s? ?(?::|,|-)",
+    ),
     # Delimiter injection.
     InjectionRule(
         "injection.delimiter_injection.percent_fence",
