@@ -116,12 +116,14 @@ _INTL_LETTERS: Final = (
 """The ranges as the inside of a character class (the same for ``re`` and RE2)."""
 _INTL_TLD: Final = "\u0370-\u03ff\u0400-\u052f"
 
-# No-break and thin spaces (in numbers written by word processors and in French) and fullwidth
-# forms (in Chinese, Japanese and Korean text) stand for a plain space or an ASCII character, one
+# No-break and thin spaces (in numbers written by word processors and in French), typographic
+# dashes and the minus sign ("756–77–5109") and fullwidth forms (in Chinese, Japanese and
+# Korean text) stand for a plain space, a hyphen or an ASCII character, one
 # for one, so they are replaced before matching and every offset still indexes the caller's text.
 _PLAIN_FORMS_TRIGGER: Final = "plain_forms"
 _PLAIN_FORMS: Final = str.maketrans(
     {0x00A0: " ", 0x2007: " ", 0x2009: " ", 0x202F: " ", 0x3000: " "}
+    | dict.fromkeys((0x2010, 0x2011, 0x2012, 0x2013, 0x2014, 0x2212), "-")
     | {code: chr(code - 0xFEE0) for code in range(0xFF01, 0xFF5F)}
 )
 
@@ -133,7 +135,7 @@ _TRIGGERS: Final[tuple[tuple[str, str], ...]] = (
     ("number", r"[0-9](?:[ ().\-/]{0,3}[0-9]){6}|[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}"),
     ("ipv6", r"[0-9A-Fa-f]{0,4}:[0-9A-Fa-f]{0,4}:"),
     ("birth", BIRTH_CUE_PATTERN),
-    (_PLAIN_FORMS_TRIGGER, "[\u00a0\u2007\u2009\u202f\u3000\uff01-\uff5e]"),
+    (_PLAIN_FORMS_TRIGGER, "[\u00a0\u2007\u2009\u202f\u3000\u2010-\u2014\u2212\uff01-\uff5e]"),
     *SECRET_TRIGGERS,
 )
 _SECRET_NAMES: Final = frozenset(name for name, _ in SECRET_TRIGGERS)

@@ -3,9 +3,10 @@
 A date alone is never reported (invoices, releases and log lines are full of dates): it needs a
 cue such as "born", "DOB", "date of birth", "Geburtsdatum", "né le", "fecha de nacimiento" or
 "data di nascita" in the 60 characters before it, and only the first date after each cue counts.
-Numeric (``14.03.1988``, ``3/14/1988``, ``1988-03-14``, ``19880314``) and named-month forms
-(``March 14, 1988``, ``14 mars 1988``, ``14-Mar-88``) are recognised, in English, German,
-French, Spanish and Italian month names.
+Numeric (``14.03.1988``, ``3/14/1988``, ``1988-03-14``, ``19880314``, ``1992年8月15日``) and
+named-month forms (``March 14, 1988``, ``14 mars 1988``, ``14-Mar-88``, ``3rd of May 1987``,
+``1987-May-03``, ``03MAY1987``) are recognised, in English, German, French, Spanish and Italian
+month names.
 """
 
 from __future__ import annotations
@@ -23,7 +24,8 @@ _BIRTH_CUES: Final = (
     r"born|birth|\bdob\b|d\.o\.b|geboren|geburt|\bgeb\.|geboorte|naissance|\bnée? le\b"
     r"|nacimiento|nacid[oa]|naci[óo]|nascita|\bnat[oa] (?:il|a|nel)\b|nascimento|nascid[oa]"
     r"|nasceu|cumpleaños|compleanno|anniversaire|fecha de nac|f\. ?nac|födelse|fødsel"
-    r"|syntymä|urodzon|urodzenia"
+    r"|syntymä|urodzon|urodzenia|\bb-?day\b|जन्म|出生|生年月日|誕生日|生日|생년월일|생일|рожд|родил"
+    r"|doğum|ngày sinh|sinh ngày|tanggal lahir|\blahir\b|วันเกิด"
 )
 BIRTH_CUE_PATTERN: Final = r"(?i:" + _BIRTH_CUES + ")"
 """RE2 pattern of the birth cues (also used as the cheap trigger)."""
@@ -77,10 +79,17 @@ _DATE: Final = re.compile(
     r"(?<![0-9])(?:"
     r"(?P<a>[0-9]{1,2})(?P<sep>[./\-])(?P<b>[0-9]{1,2})(?P=sep)(?P<c>[0-9]{4}|[0-9]{2})"
     r"|(?P<y>[0-9]{4})(?P<sep2>[./\-])(?P<m>[0-9]{1,2})(?P=sep2)(?P<d>[0-9]{1,2})"
-    r"|(?P<d2>[0-9]{1,2})(?:st|nd|rd|th|er)?\.?[ \-](?:de )?(?P<mon2>[^\W\d_]{3,10})\.?,?"
-    r"[ \-](?:de )?(?P<y2>[0-9]{4}|[0-9]{2})"
-    r"|(?P<mon3>[^\W\d_]{3,10})\.? (?P<d3>[0-9]{1,2})(?:st|nd|rd|th)?,? (?P<y3>[0-9]{4})"
+    # "14 March 1988", "3rd of May, 1987", "14-Mar-88", "3/May/1987", "1° gennaio 1990",
+    # "3rd May '87"
+    r"|(?P<d2>[0-9]{1,2})(?:st|nd|rd|th|er|°|º)?\.?[ \-/](?:de |of (?:the )?)?"
+    r"(?P<mon2>[^\W\d_]{3,10})\.?,?[ \-/](?:de )?'?(?P<y2>[0-9]{4}|[0-9]{2})"
+    r"|(?P<mon3>[^\W\d_]{3,10})\.? (?:the )?(?P<d3>[0-9]{1,2})(?:st|nd|rd|th)?,? (?P<y3>[0-9]{4})"
     r"|(?P<y4>(?:19|20)[0-9]{2})(?P<m4>[0-9]{2})(?P<d4>[0-9]{2})"
+    # "1987-May-03" and "03MAY1987"
+    r"|(?P<y5>[0-9]{4})[\-/. ](?P<mon5>[^\W\d_]{3,10})\.?[\-/. ](?P<d5>[0-9]{1,2})"
+    r"|(?P<d6>[0-9]{2})(?P<mon6>[A-Za-z]{3})(?P<y6>(?:19|20)[0-9]{2})"
+    # Chinese, Japanese and Korean: "1992年8月15日", "1992년 8월 15일"
+    r"|(?P<y7>[0-9]{4}) ?[年년] ?(?P<m7>[0-9]{1,2}) ?[月월] ?(?P<d7>[0-9]{1,2}) ?[日일]?"
     r")(?![0-9])"
 )
 
@@ -123,13 +132,15 @@ def _is_birth_date_match(match: re.Match[str]) -> bool:
         return is_birth_date(year, first, second) or is_birth_date(year, second, first)
     if match.group("y"):
         return is_birth_date(int(match.group("y")), int(match.group("m")), int(match.group("d")))
-    if match.group("y4"):
-        return is_birth_date(int(match.group("y4")), int(match.group("m4")), int(match.group("d4")))
-    name = match.group("mon2") or match.group("mon3")
-    month = _month_number(name)
-    day = int(match.group("d2") or match.group("d3"))
-    year = _full_year(match.group("y2") or match.group("y3"))
-    return month is not None and is_birth_date(year, month, day)
+    for numeric in ("4", "7"):
+        if match.group("y" + numeric):
+            year, month, day = (int(match.group(key + numeric)) for key in "ymd")
+            return is_birth_date(year, month, day)
+    named = next(key for key in ("2", "3", "5", "6") if match.group("mon" + key))
+    month_number = _month_number(match.group("mon" + named))
+    day_number = int(match.group("d" + named))
+    year_number = _full_year(match.group("y" + named))
+    return month_number is not None and is_birth_date(year_number, month_number, day_number)
 
 
 def _full_year(year: str) -> int:

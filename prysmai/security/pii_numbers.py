@@ -33,7 +33,7 @@ _MAX_RUN_CHARS: Final = 64
 """Longer than any number worth reporting (a 19-digit card with separators has 23)."""
 _EXTENSION: Final = re.compile(r" ?(?:x|ext\.? ?|#)[0-9]{1,6}(?![0-9A-Za-z])")
 _EXTENSION_STARTS: Final = frozenset(" xe#")
-_SEPARATORS: Final = frozenset({"", " ", "-", ".", "/"})
+_SEPARATORS: Final = frozenset({"", " ", "-", ".", "/", " - "})
 _JOINING: Final = frozenset(
     separator
     for size in (1, 2, 3)
@@ -42,6 +42,9 @@ _JOINING: Final = frozenset(
 )
 """Every separator (of the characters a run holds) that can stand inside one number."""
 _THREE_DOTS: Final = [".", ".", "."]
+_DOTTED_QUAD: Final = re.compile(r"(?<![0-9.])[0-9]{1,3}(?:\.[0-9]{1,3}){3}(?![0-9]|\.[0-9])")
+_ADDRESS_RUN_REST: Final = re.compile(r"(?:/[0-9]{1,2}|[ \-/])*")
+"""What may surround the addresses of a run: prefix lengths, dashes, slashes and spaces."""
 _NO_SEPARATOR: Final = frozenset({""})
 _JOINERS: Final = frozenset("-./_")
 _WORD_CHARS: Final = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_")
@@ -59,6 +62,8 @@ _PHONE_CUE_BEFORE: Final = re.compile(
     r"|telefon|téléphone|teléfono|telefono|handy|portable|numéro|número|(?:my|your) registered"
     r"|messag(?:e|es|ing) (?:me )?(?:at|to|on)\b|text(?:s|ed)? (?:me|to|at)"
     r"|(?:desk|office|home|work|direct|main)\s*:"
+    r"|(?:my|our|his|her|their|your) (?:phone |cell |mobile |contact |home |work )?"
+    r"(?:number|no\.|#)|nomor|no\.? hp\b|मोबाइल|फ़ोन|फोन|संपर्क"
     # Chinese, Japanese, Korean and Thai: phone, mobile, call, contact number; not inside
     # "conference call", "phone model / case", "telephone set" or "television".
     r"|电话(?!会议)|電話(?!会議|會議)|手机(?!型号|壳)|手機(?!型號|殼)|联系|聯繫|联络|聯絡|致电"
@@ -107,7 +112,9 @@ def _reversed_trie(words: Iterable[str]) -> str:
 # "cue, then the end" tries the cue at every position, so each cue is written reversed and
 # matched once, anchored, on the reversed characters; the word boundary that precedes a cue
 # becomes a look-ahead.
-_SSN_CUE: Final = re.compile(r"(?i)(?<![a-z])(?:ssn|social security|soc\.? sec)")
+_SSN_CUE: Final = re.compile(
+    r"(?i)(?<![a-z])(?:ssn|s\.s\.n|social security|soc\.? sec|ss ?(?:#|no\b|num|number))"
+)
 _VERSION_CUE: Final = re.compile(
     r"(?i)(?:(?<![a-z])(?:" + _trie(_VERSION_WORDS) + r")\s*[:=]?|[=<>~!]=)\s*$"
 )
@@ -221,6 +228,10 @@ def _classify_run(text: str, position: int, parts: list[str]) -> list[Candidate]
     if not parts[-1]:
         del parts[-2:]
     separators = parts[1::2]
+    if separators.count(".") >= 3 and len(parts) > 7:
+        addresses = _addresses_in_run(text, position, "".join(parts))
+        if addresses is not None:
+            return addresses
     if _JOINING.issuperset(separators):  # the usual case: the run is one number
         end = position + sum(map(len, parts))
         candidate = _classify(text, position, end, parts[0::2], separators)
@@ -253,18 +264,21 @@ def _classify(
     text: str, start: int, end: int, groups: list[str], separators: list[str]
 ) -> Candidate | None:
     """Classify one number: its digit groups and the separators between them."""
-    start = _extend_left(text, start)
-    if not _is_free_standing(text, start, end):
-        return None
+    start = _extend_left(text, start, end)
     raw = text[start:end]
     count = len(groups)
+    is_dotted_quad = (
+        count == 4 and raw[0] != "+" and separators == _THREE_DOTS and max(map(len, groups)) <= 3
+    )
+    if not _is_free_standing(text, start, end, path_may_follow=is_dotted_quad):
+        return None
 
-    if count == 4 and raw[0] != "+" and separators == _THREE_DOTS:
+    if is_dotted_quad:
         return _classify_ipv4(text, raw, start, end)
     sizes = [len(group) for group in groups]
-    if count == 3 and sizes == [3, 2, 4] and separators[0] == "-":
+    if count == 3 and sizes == [3, 2, 4] and separators[0].strip() == "-":
         # A "(" or "+" pulled in from the left makes it a phone-like token, not an SSN.
-        is_valid = separators[1] == "-" and raw[0].isdigit() and is_ssn(*groups)
+        is_valid = separators[1] == separators[0] and raw[0].isdigit() and is_ssn(*groups)
         return Candidate(SSN, "ssn.dashed", start, end) if is_valid else None
     digits = "".join(groups)
     length = len(digits)
@@ -281,8 +295,10 @@ def _classify(
     return _classify_phone(text, raw, sizes, separators, start, end)
 
 
-def _extend_left(text: str, start: int) -> int:
-    if start and text[start - 1] == "(":
+def _extend_left(text: str, start: int, end: int) -> int:
+    # "(415) 555-0134": the area code's parenthesis belongs to the number; in "(4929 1532 3444
+    # 6935)" or "Gateway (192.168.0.1)" it only encloses it.
+    if start and text[start - 1] == "(" and ")" in text[start:end]:
         start -= 1
     if start and text[start - 1] == "+":
         return start - 1
@@ -291,8 +307,12 @@ def _extend_left(text: str, start: int) -> int:
     return start
 
 
-def _is_free_standing(text: str, start: int, end: int) -> bool:
-    """Reject numbers glued to letters or embedded in a longer token (``ORD-123``, UUIDs)."""
+def _is_free_standing(text: str, start: int, end: int, *, path_may_follow: bool = False) -> bool:
+    """Reject numbers glued to letters or embedded in a longer token (``ORD-123``, UUIDs).
+
+    With ``path_may_follow`` (an IPv4 address), a slash and a word may follow: a URL's path
+    (``http://10.0.0.8/repo.git``).
+    """
     before = text[start - 1] if start else " "
     if before in _WORD_CHARS:
         return False
@@ -303,18 +323,45 @@ def _is_free_standing(text: str, start: int, end: int) -> bool:
         return False
     following = text[end + 1] if end + 1 < len(text) else " "
     if after in _JOINERS and following in _WORD_CHARS:
+        if path_may_follow and after == "/":
+            return True
         return after == "-" and _PHONE_CUE_AFTER.match(text, end + 1) is not None  # "555-1234-Fax"
     return True
 
 
-def _classify_ipv4(text: str, raw: str, start: int, end: int) -> Candidate | None:
-    if not is_public_ipv4(raw):
+def _addresses_in_run(text: str, position: int, raw: str) -> list[Candidate] | None:
+    """IPv4 addresses in a run that holds nothing else but a prefix length and separators.
+
+    ``10.24.0.0/16`` (a CIDR block) and ``10.0.0.100-10.0.0.200`` (a range) are one run of
+    digits and separators; None when the run holds other numbers too.
+    """
+    quads = list(_DOTTED_QUAD.finditer(raw))
+    if not quads or not _ADDRESS_RUN_REST.fullmatch(_DOTTED_QUAD.sub("", raw)):
         return None
-    if _cue_words_before(text, start)[0] and _VERSION_CUE.search(
-        text, max(0, start - _VERSION_WINDOW), start
-    ):  # the cue may start before the window's start, as in text
+    if not _is_free_standing(text, position, position + len(raw), path_may_follow=True):
+        return []
+    if _follows_version_cue(text, position):  # "versions 10.0.0.1-10.0.0.2"
+        return []
+    found: list[Candidate] = []
+    for quad in quads:
+        start, end = position + quad.start(), position + quad.end()
+        candidate = _classify_ipv4(text, quad.group(), start, end)
+        if candidate is not None:
+            found.append(candidate)
+    return found
+
+
+def _classify_ipv4(text: str, raw: str, start: int, end: int) -> Candidate | None:
+    if not is_public_ipv4(raw) or _follows_version_cue(text, start):
         return None
     return Candidate(IP_ADDRESS, "ip_address.v4", start, end)
+
+
+def _follows_version_cue(text: str, start: int) -> bool:
+    # The cue may start before the window's start, as in text.
+    return _cue_words_before(text, start)[0] and (
+        _VERSION_CUE.search(text, max(0, start - _VERSION_WINDOW), start) is not None
+    )
 
 
 def _is_card_shape(raw: str, sizes: list[int], separators: list[str]) -> bool:
@@ -323,11 +370,15 @@ def _is_card_shape(raw: str, sizes: list[int], separators: list[str]) -> bool:
     if not separators:
         return True
     first = separators[0]
-    if first not in (" ", "-") or separators.count(first) != len(separators):
+    if separators.count(first) != len(separators):
+        return False
+    if first in (".", "/"):
+        return sizes == [4, 4, 4, 4]  # "4539.7475.8219.1183", as some forms print it
+    if first not in (" ", "-"):
         return False
     if sizes[:-1] == [4] * (len(sizes) - 1) and 1 <= sizes[-1] <= 4:
         return True
-    return sizes in ([4, 6, 5], [4, 6, 4], [4, 4, 4, 4, 3], [6, 13])
+    return sizes in ([4, 6, 5], [4, 6, 4], [4, 4, 4, 4, 3], [6, 13], [4, 3, 3, 3], [4, 4, 5])
 
 
 def _looks_like_ssn(
@@ -335,8 +386,8 @@ def _looks_like_ssn(
 ) -> bool:
     if sizes != [9] and sizes != [3, 2, 4]:
         return False
-    if any(separator != " " for separator in separators):
-        return False
+    if separators and (separators[0] not in (" ", ".") or len(set(separators)) != 1):
+        return False  # "123 45 6789", "123.45.6789" (a dashed one needs no cue)
     if not is_ssn(digits[:3], digits[3:5], digits[5:]):
         return False
     return _SSN_CUE.search(text, max(0, start - _CUE_WINDOW), start) is not None
@@ -414,7 +465,11 @@ def _is_strong_phone(raw: str, sizes: list[int], kinds: set[str]) -> bool:
     if separator == "/":
         return False
     if len(sizes) == 2:
+        if sizes == [5, 5] and raw[0] in "6789" and separator != ".":
+            return _is_indian_mobile("".join(raw.split(separator)))  # "98765-43210"
         return raw[0] == "0" and sum(sizes) >= 9 and separator != "."
+    if raw[0] == "0" and sizes[0] == 4 and len(sizes) == 3 and separator != ".":
+        return 10 <= sum(sizes) <= 12  # a trunk prefix first: "0812-3456-7890"
     return _is_grouped_phone(sizes, separator)
 
 
@@ -462,6 +517,21 @@ def _is_possible_international(raw: str) -> bool:
     except phonenumbers.NumberParseException:
         return False
     return bool(phonenumbers.is_possible_number(number))
+
+
+@functools.lru_cache(maxsize=1024)
+def _is_indian_mobile(digits: str) -> bool:
+    phonenumbers = _phone_library()
+    if phonenumbers is None:  # pragma: no cover - phonenumbers is a declared dependency
+        return False
+    try:
+        number = phonenumbers.parse(digits, "IN")
+    except phonenumbers.NumberParseException:
+        return False
+    return bool(
+        phonenumbers.is_valid_number(number)
+        and phonenumbers.number_type(number) == phonenumbers.PhoneNumberType.MOBILE
+    )
 
 
 def _has_phone_cue(text: str, window: str, end: int) -> bool:

@@ -221,6 +221,15 @@ _KEY_RULES: Final[tuple[_KeyRule, ...]] = (
     ),
 )
 
+_AWS_SECRET_IN_PROSE: Final = (
+    r"(?:(?i:(?:aws )?secret(?: access)?(?: key)?)(?: is)?:?|(?:AKIA|ASIA)[A-Z0-9]{16}\s*[/:,|])"
+    r"\s*([A-Za-z0-9/+]{40})(?:[^A-Za-z0-9/+=]|$)"
+)
+"""A 40-character AWS secret access key after words ("The AWS secret key is ...", "secret access
+key ...") or right after its access key id ("AKIA... / ..."), where no ``=`` or ``:`` label
+precedes it. One pattern, in RE2 and ``re`` syntax alike."""
+_AWS_SECRET_IN_PROSE_RE: Final = re.compile(_AWS_SECRET_IN_PROSE)
+
 TRIGGERS: Final[tuple[tuple[str, str], ...]] = (
     ("pem", r"-----BEGIN "),
     ("url_credentials", r"://[^\s/@]+:[^\s/@]+@"),
@@ -230,6 +239,7 @@ TRIGGERS: Final[tuple[tuple[str, str], ...]] = (
         r"(?i:secret|key|token|passw(?:or)?d)[A-Za-z0-9_\-]{0,24}[\"']?\s{0,3}[:=]|(?i:bearer)\s",
     ),
     *(("key." + rule.name, rule.trigger) for rule in _KEY_RULES),
+    ("aws_secret_in_prose", _AWS_SECRET_IN_PROSE),
 )
 """(name, RE2 pattern) pairs: a family of detectors runs only when its trigger occurs."""
 
@@ -292,6 +302,12 @@ def find_secrets(text: str, triggered: frozenset[str] | None = None) -> list[Can
         found.extend(_find_url_credentials(text))
     if wanted("labelled"):
         found.extend(_find_labelled_secrets(text))
+    if wanted("aws_secret_in_prose"):
+        for match in _AWS_SECRET_IN_PROSE_RE.finditer(text):
+            value = match.group(1)
+            # Base64 of 30 random bytes: both cases, unlike a 40-digit hex hash (a git SHA).
+            if value.lower() != value != value.upper() and _is_secret_value(value):
+                found.append(Candidate(API_KEY, "api_key.aws_secret_access_key", *match.span(1)))
     return found
 
 

@@ -242,6 +242,69 @@ def test_near_misses_are_not_reported(text: str) -> None:
     assert found(text) == []
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Paid by card (4929 1532 3444 6935)", [("CREDIT_CARD", "4929 1532 3444 6935")]),
+        ("Gateway (192.168.0.1)", [("IP_ADDRESS", "192.168.0.1")]),
+        ("(229-77-4211)", [("SSN", "229-77-4211")]),
+        ("call (415) 555-0134", [("PHONE", "(415) 555-0134")]),
+        ("curl http://192.168.1.20/admin", [("IP_ADDRESS", "192.168.1.20")]),
+        ("allow 10.24.0.0/16;", [("IP_ADDRESS", "10.24.0.0")]),
+        (
+            "DHCP range 10.0.0.100-10.0.0.200",
+            [("IP_ADDRESS", "10.0.0.100"), ("IP_ADDRESS", "10.0.0.200")],
+        ),
+        ("cc: 4539.7475.8219.1183", [("CREDIT_CARD", "4539.7475.8219.1183")]),
+        ("Visa 4625 305 178 899", [("CREDIT_CARD", "4625 305 178 899")]),
+        ("SSN: 465.86.4933", [("SSN", "465.86.4933")]),
+        ("SSN 756\u201377\u20135109", [("SSN", "756\u201377\u20135109")]),
+        ("SSN: 570 - 55 - 2528", [("SSN", "570 - 55 - 2528")]),
+        ("my ss number is 041132185", [("SSN", "041132185")]),
+        ("my number 4155550134, text anytime", [("PHONE", "4155550134")]),
+        ("India office 98765-43210 (Mon-Fri)", [("PHONE", "98765-43210")]),
+        ("No HP: 0812-3456-7890", [("PHONE", "0812-3456-7890")]),
+        ("born on the 3rd of May, 1987", [("DATE_OF_BIRTH", "3rd of May, 1987")]),
+        ("DOB 03MAY1987", [("DATE_OF_BIRTH", "03MAY1987")]),
+        ("DOB 1987-May-03", [("DATE_OF_BIRTH", "1987-May-03")]),
+        ("birth date: 3/May/1987", [("DATE_OF_BIRTH", "3/May/1987")]),
+        ("born 3rd May '87", [("DATE_OF_BIRTH", "3rd May '87")]),
+        ("bday 03/05/1987", [("DATE_OF_BIRTH", "03/05/1987")]),
+        ("nata il 1° gennaio 1990", [("DATE_OF_BIRTH", "1° gennaio 1990")]),
+        ("出生日期：1992年8月15日", [("DATE_OF_BIRTH", "1992年8月15日")]),
+        ("생년월일: 1992년 8월 15일", [("DATE_OF_BIRTH", "1992년 8월 15일")]),
+        ("जन्म तिथि: 15/08/1992", [("DATE_OF_BIRTH", "15/08/1992")]),
+        (
+            "The AWS secret key is dy8n0NvBxc2fvzLHAfKlpb+79UNzV6vYbBMzrW4U",
+            [("API_KEY", "dy8n0NvBxc2fvzLHAfKlpb+79UNzV6vYbBMzrW4U")],
+        ),
+        (
+            "AWS creds: AKIAEM66ESYCAEMX5LKV / XLAsfmhVwlva+byCSEsWAGU0g47kCxhG4rS2A5e7",
+            [
+                ("API_KEY", "AKIAEM66ESYCAEMX5LKV"),
+                ("API_KEY", "XLAsfmhVwlva+byCSEsWAGU0g47kCxhG4rS2A5e7"),
+            ],
+        ),
+        ("pages 100 - 200 - 300", []),
+        ("order 0812-3456-7890", []),
+        ("years 2019\u20132020", []),
+        ("item 465.86.4933", []),
+        ("version 10.0.0.1-10.0.0.2", []),
+        ("Price 1234.5678.9012.3456", []),
+        ("see section 1.2.3.4.5", []),
+        ("commit secret 1234567890abcdef1234567890abcdef12345678", []),
+    ],
+)
+def test_values_in_brackets_paths_and_other_layouts(
+    text: str, expected: list[tuple[str, str]]
+) -> None:
+    """Values enclosed in brackets, before a URL path or prefix length, with dots, typographic
+    dashes or spaced hyphens, after prose cues, and dates of birth in more layouts."""
+    actual = [(finding.category, text[finding.start : finding.end]) for finding in detect_pii(text)]
+
+    assert actual == expected
+
+
 def test_email_is_one_span_without_url_span_inside() -> None:
     text = "mailto:jane.doe@mail.example.com?subject=hi"
 
