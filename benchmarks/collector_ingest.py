@@ -6,7 +6,10 @@ each (the attributes prysmai records, with 1 KB of captured prompt), from severa
 kept-alive connections, as a fleet of exporters would. Plain and gzip bodies are measured in
 turn.
 
-Run: python benchmarks/collector_ingest.py [--requests 200] [--threads 4]
+With ``--db postgresql://...`` (an empty database; needs ``prysmai[postgres]``) the collector
+stores into PostgreSQL instead, by the same method.
+
+Run: python benchmarks/collector_ingest.py [--requests 200] [--threads 4] [--db URL]
 """
 
 from __future__ import annotations
@@ -17,7 +20,6 @@ import http.client
 import os
 import re
 import socket
-import sqlite3
 import statistics
 import subprocess
 import sys
@@ -29,6 +31,9 @@ from pathlib import Path
 from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import ExportTraceServiceRequest
 from opentelemetry.proto.common.v1.common_pb2 import AnyValue, KeyValue
 from opentelemetry.proto.trace.v1.trace_pb2 import ResourceSpans, ScopeSpans, Span
+
+from prysmai.store_location import parse_location
+from prysmai.store_schema import connect_for_reading
 
 SPANS_PER_REQUEST = 100
 PROMPT = ("Summarise the quarterly report for the board in plain words. " * 17)[:1024]
@@ -87,9 +92,9 @@ def prysmai_command() -> list[str]:
     return [sys.executable, "-m", "prysmai"]
 
 
-def start_collector(db: Path, port: int) -> tuple[subprocess.Popen[str], str]:
+def start_collector(db: str, port: int) -> tuple[subprocess.Popen[str], str]:
     created = subprocess.run(
-        [*prysmai_command(), "keys", "create", "--db", str(db)],
+        [*prysmai_command(), "keys", "create", "--db", db],
         capture_output=True,
         text=True,
         check=True,
@@ -98,7 +103,7 @@ def start_collector(db: Path, port: int) -> tuple[subprocess.Popen[str], str]:
     if key is None:
         raise RuntimeError(f"no key in: {created.stdout!r}")
     process = subprocess.Popen(
-        [*prysmai_command(), "serve", "--port", str(port), "--db", str(db)],
+        [*prysmai_command(), "serve", "--port", str(port), "--db", db],
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
@@ -151,15 +156,19 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=200, help="export requests per mode")
     parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument(
+        "--db", default=None, help="an empty postgresql:// database (default: a new SQLite file)"
+    )
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as folder:
-        db = Path(folder) / "collector.db"
+        db = args.db or str(Path(folder) / "collector.db")
         port = free_port()
         process, key = start_collector(db, port)
         try:
             print(
                 f"Python {sys.version.split()[0]}, {os.cpu_count()} cores, {args.threads} "
-                f"exporting threads, {args.requests} requests of {SPANS_PER_REQUEST} spans per mode"
+                f"exporting threads, {args.requests} requests of {SPANS_PER_REQUEST} spans per "
+                f"mode, store: {parse_location(db)}"
             )
             print()
             print("| body | spans/s | MB/s received | request ms p50 | p99 |")
@@ -185,8 +194,10 @@ def main(argv: list[str] | None = None) -> int:
         finally:
             process.terminate()
             process.wait(10)
-        with sqlite3.connect(db) as connection:
-            (stored,) = connection.execute("SELECT count(*) FROM spans").fetchone()
+        connection = connect_for_reading(parse_location(db))
+        assert connection is not None
+        (stored,) = connection.execute("SELECT count(*) FROM spans").fetchone()
+        connection.close()
         sent = (2 * args.requests + 20) * SPANS_PER_REQUEST
         print(f"\nspans stored: {stored:,} of {sent:,} sent")
     return 0

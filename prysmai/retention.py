@@ -8,7 +8,8 @@ an upgrade) is cleaned a step per write, and otherwise a step runs at most once 
 :data:`PURGE_INTERVAL_S`. The collector also steps on a timer, so an idle store is cleaned too.
 
 SQLite reuses the freed pages for new spans, so the file stops growing once the oldest spans
-expire; it only shrinks with ``prysmai purge --vacuum``.
+expire; it only shrinks with ``prysmai purge --vacuum``. PostgreSQL's autovacuum makes the
+freed space reusable in the same way.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from typing import Final
 
 from prysmai.durations import format_duration, parse_duration
 from prysmai.errors import ConfigurationError
+from prysmai.store_dialect import Connection
 from prysmai.store_schema import INT64_MIN, immediate_transaction
 
 logger = logging.getLogger(__name__)
@@ -81,7 +83,7 @@ def retention_from_env() -> float | None:
 
 
 def purge_spans(
-    connection: sqlite3.Connection,
+    connection: Connection,
     older_than_ns: int,
     *,
     batch_rows: int = PURGE_BATCH_ROWS,
@@ -102,9 +104,10 @@ def purge_spans(
     batches = 0
     while max_batches is None or batches < max_batches:
         with immediate_transaction(connection):
+            # id is SQLite's rowid (an INTEGER PRIMARY KEY), and PostgreSQL has no rowid.
             cursor = connection.execute(
-                "DELETE FROM spans WHERE rowid IN "
-                "(SELECT rowid FROM spans WHERE start_time_ns < ? LIMIT ?)",
+                "DELETE FROM spans WHERE id IN "
+                "(SELECT id FROM spans WHERE start_time_ns < ? LIMIT ?)",
                 (older_than_ns, batch_rows),
             )
         deleted += cursor.rowcount
@@ -147,7 +150,7 @@ class RetentionSchedule:
         """Whether the last step deleted a full batch, so more expired spans may be left."""
         return self._has_backlog
 
-    def after_write(self, connection: sqlite3.Connection) -> int:
+    def after_write(self, connection: Connection) -> int:
         """Run one purge step if one is due; return the spans deleted. Never raises.
 
         A step is due when the last one left a backlog, or :data:`PURGE_INTERVAL_S` after the

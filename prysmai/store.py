@@ -10,7 +10,8 @@ filled; other spans keep their ids, name, times, status and full attributes. The
 lists and aggregates model calls only.
 
 Layout and migrations live in :mod:`prysmai.store_schema`, queries in
-:mod:`prysmai.store_queries`.
+:mod:`prysmai.store_queries`. ``$PRYSM_DB_PATH`` may also be a ``postgresql://`` URL: the same
+tables in a PostgreSQL database (``prysmai[postgres]``).
 
 Spans are kept for the retention (see :mod:`prysmai.retention`; 30 days by default).
 """
@@ -31,7 +32,10 @@ from opentelemetry.sdk.trace import ReadableSpan
 from opentelemetry.sdk.trace.export import SpanExporter, SpanExportResult
 
 from prysmai import semconv
+from prysmai.errors import ConfigurationError
 from prysmai.retention import RetentionSchedule, retention_from_env
+from prysmai.store_dialect import POSTGRES, SQLITE, Connection, dialect_of
+from prysmai.store_location import PostgresUrl, StoreLocation
 from prysmai.store_queries import (
     JsonValue,
     ModelCost,
@@ -80,10 +84,11 @@ WARNING_INTERVAL_S: Final = 60.0
 """At most one write-failure warning per this many seconds; the rest are counted."""
 
 
-_INSERT_SQL: Final = (
-    f"INSERT OR REPLACE INTO spans ({', '.join(SPAN_COLUMNS)}) "
-    f"VALUES ({', '.join('?' for _ in SPAN_COLUMNS)})"
-)
+_INSERT_SQL: Final = {
+    dialect: dialect.replace_into("spans", SPAN_COLUMNS, ("trace_id", "span_id"), renumber=True)
+    for dialect in (SQLITE, POSTGRES)
+}
+"""A span re-sent with the same trace and span id replaces the stored one."""
 
 Row = tuple[object, ...]
 
@@ -103,8 +108,8 @@ class SqliteSpanExporter(SpanExporter):
     this same thread, at most every ten minutes (see :mod:`prysmai.retention`).
 
     Args:
-        path: The SQLite file; ``None`` means ``$PRYSM_DB_PATH`` or ``data_dir()/traces.db``,
-            resolved on the first export.
+        path: The SQLite file (or a ``postgresql://`` URL); ``None`` means ``$PRYSM_DB_PATH``
+            or ``data_dir()/traces.db``, resolved on the first export.
         retention: How long spans are kept; ``None`` reads ``$PRYSM_RETENTION``.
 
     Raises:
@@ -112,12 +117,15 @@ class SqliteSpanExporter(SpanExporter):
     """
 
     def __init__(
-        self, path: str | Path | None = None, *, retention: RetentionSchedule | None = None
+        self,
+        path: str | Path | PostgresUrl | None = None,
+        *,
+        retention: RetentionSchedule | None = None,
     ) -> None:
         self._retention = retention or RetentionSchedule(retention_from_env())
         self._requested_path = path
-        self._path: Path | None = None
-        self._connection: sqlite3.Connection | None = None
+        self._path: StoreLocation | None = None
+        self._connection: Connection | None = None
         self._lock = threading.Lock()
         self._is_shut_down = False
         self._last_warning_at: float | None = None
@@ -188,14 +196,18 @@ class SqliteSpanExporter(SpanExporter):
 
 
 def _describe_error(exc: BaseException) -> str:
-    """Name the failure without echoing data: SQLite and OS messages hold no span content."""
-    if isinstance(exc, sqlite3.Error | OSError):
+    """Name the failure without echoing data.
+
+    SQLite, PostgreSQL and OS messages hold no span content; prysmai's own configuration
+    errors name a setting (a URL without its password).
+    """
+    if isinstance(exc, sqlite3.Error | OSError | ConfigurationError):
         return f"{type(exc).__name__}: {exc}"
     return type(exc).__name__
 
 
-def write_rows(connection: sqlite3.Connection, rows: Sequence[Row]) -> None:
-    """Insert (or replace, by trace and span id) ``rows`` in one ``BEGIN IMMEDIATE`` transaction.
+def write_rows(connection: Connection, rows: Sequence[Row]) -> None:
+    """Insert (or replace, by trace and span id) ``rows`` in one write transaction.
 
     Shared by the in-process exporter and the collector (``prysmai serve``).
 
@@ -203,7 +215,7 @@ def write_rows(connection: sqlite3.Connection, rows: Sequence[Row]) -> None:
         sqlite3.Error: the write failed; the transaction was rolled back.
     """
     with immediate_transaction(connection):
-        connection.executemany(_INSERT_SQL, rows)
+        connection.executemany(_INSERT_SQL[dialect_of(connection)], rows)
 
 
 def span_to_row(span: ReadableSpan) -> Row:

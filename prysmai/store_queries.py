@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import math
-import sqlite3
 import time
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
@@ -18,6 +17,8 @@ from pathlib import Path
 from types import TracebackType
 from typing import Final, TypeAlias, cast
 
+from prysmai.store_dialect import SQLITE, Connection, dialect_of
+from prysmai.store_location import PostgresUrl, StoreLocation
 from prysmai.store_schema import (
     INT64_MAX,
     SPAN_COLUMNS,
@@ -240,19 +241,22 @@ class TraceStore:
     Listing and stats cover model calls only (spans with ``gen_ai.operation.name``).
 
     Args:
-        path: The SQLite file; ``None`` means ``$PRYSM_DB_PATH`` or ``data_dir()/traces.db``.
+        path: The SQLite file, or a ``postgresql://`` URL (a read-only session); ``None``
+            means ``$PRYSM_DB_PATH`` or ``data_dir()/traces.db``.
 
     Raises:
-        sqlite3.Error: from any query, when the file is not a readable SQLite database.
+        sqlite3.Error: from any query, when the file is not a readable SQLite database (or the
+            PostgreSQL server cannot be reached).
+        ConfigurationError: a PostgreSQL URL that cannot be used.
     """
 
-    def __init__(self, path: str | Path | None = None) -> None:
+    def __init__(self, path: str | Path | PostgresUrl | None = None) -> None:
         self._path = resolve_db_path(path)
-        self._connection: sqlite3.Connection | None = None
+        self._connection: Connection | None = None
 
     @property
-    def path(self) -> Path:
-        """The SQLite file this store reads."""
+    def path(self) -> StoreLocation:
+        """The SQLite file (or PostgreSQL database) this store reads."""
         return self._path
 
     def __enter__(self) -> TraceStore:
@@ -414,16 +418,20 @@ class TraceStore:
         bucket_ns = max(1, -(-(now_ns - start_ns) // buckets))  # ceiling division
         rows: list[tuple[object, ...]] = []
         if connection is not None:
+            dialect = dialect_of(connection)
             # Past a share of the table, reading it whole is about twice as fast as looking
-            # up each row through the start-time index (measured on 100,000 spans).
-            table = "spans NOT INDEXED" if _mostly_in_range(connection, start_ns) else "spans"
-            # SQLite computes the bucket and the error and threat flags: small integers,
+            # up each row through the start-time index (measured on 100,000 spans in SQLite;
+            # PostgreSQL's planner makes that choice itself).
+            table = "spans"
+            if dialect is SQLITE and _mostly_in_range(connection, start_ns):
+                table = dialect.scan_spans
+            levels = ", ".join("?" * len(_FLAGGED_LEVELS))
+            # The database computes the bucket and the error and threat flags: small integers,
             # which Python does not allocate, make the fetch a quarter faster. Starts are
             # int64 at or after start_ns, so the difference cannot overflow.
             rows = connection.execute(
-                "SELECT MIN((start_time_ns - ?) / ?, ?), latency_ms,"
-                " (status_code = 'ERROR' OR error_type IS NOT NULL)"
-                f" + 2 * (threat_level IN ({', '.join('?' * len(_FLAGGED_LEVELS))}) IS 1),"
+                f"SELECT {dialect.least}((start_time_ns - ?) / ?, ?), latency_ms,"
+                f" {dialect.series_flags.format(levels=levels)},"
                 " cost_usd, input_tokens, output_tokens"
                 f" FROM {table} WHERE operation IS NOT NULL AND start_time_ns >= ?"
                 " AND start_time_ns < ?",
@@ -431,7 +439,7 @@ class TraceStore:
             ).fetchall()
         return _bucketed(window_s, start_ns, bucket_ns, buckets, rows)
 
-    def _connect(self) -> sqlite3.Connection | None:
+    def _connect(self) -> Connection | None:
         if self._connection is None:
             self._connection = connect_for_reading(self._path)
         return self._connection
@@ -476,7 +484,7 @@ def _filters(
     return where, params
 
 
-def _mostly_in_range(connection: sqlite3.Connection, since_ns: int) -> bool:
+def _mostly_in_range(connection: Connection, since_ns: int) -> bool:
     """Whether more than 1/:data:`_SCAN_SHARE` of the stored spans started at ``since_ns`` or later.
 
     Two counts over the start-time index: about a millisecond per 100,000 spans.

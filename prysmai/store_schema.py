@@ -1,4 +1,4 @@
-"""Layout of the embedded span store: the SQLite file, its tables and their migrations.
+"""Layout of the span store: the SQLite file (or PostgreSQL database), its tables, migrations.
 
 The store is one SQLite file in WAL mode, so the writer (the span exporter) and readers
 (``prysmai traces``, ``prysmai stats``, ``prysmai serve``) never block each other. A
@@ -6,6 +6,10 @@ The store is one SQLite file in WAL mode, so the writer (the span exporter) and 
 ``MIGRATIONS`` and older files are brought up to date on the writer's first connect.
 Migrations only ever add tables, columns and indexes, so an older writer keeps working on a
 file a newer one has migrated (it names the columns it writes).
+
+A ``postgresql://`` URL instead of a path puts the same tables in a PostgreSQL database (see
+:mod:`prysmai.store_location`): the migrations are written for SQLite and given PostgreSQL's
+types by :meth:`prysmai.store_dialect.Dialect.schema`.
 """
 
 from __future__ import annotations
@@ -17,11 +21,15 @@ from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Final
 
+from prysmai import store_postgres
 from prysmai.paths import data_dir
+from prysmai.store_dialect import MIGRATION_LOCK_KEY, Connection, dialect_of
+from prysmai.store_location import PostgresUrl, StoreLocation, parse_location
 
 DB_PATH_ENV: Final = "PRYSM_DB_PATH"
 """Overrides the location of the embedded span store (default: ``traces.db`` in
-:func:`prysmai.paths.data_dir`, itself movable with ``PRYSM_DATA_DIR``)."""
+:func:`prysmai.paths.data_dir`, itself movable with ``PRYSM_DATA_DIR``): a file, or a
+``postgresql://`` URL."""
 
 DB_FILE_NAME: Final = "traces.db"
 """File name of the store inside the data directory."""
@@ -190,28 +198,49 @@ SCHEMA_VERSION: Final = len(MIGRATIONS)
 """Schema version this prysmai writes and reads."""
 
 
-def default_db_path() -> Path:
-    """Return where the embedded store lives: ``$PRYSM_DB_PATH`` or ``data_dir()/traces.db``."""
+def default_db_path() -> StoreLocation:
+    """Return where the embedded store lives: ``$PRYSM_DB_PATH`` or ``data_dir()/traces.db``.
+
+    Raises:
+        ConfigurationError: ``$PRYSM_DB_PATH`` is a PostgreSQL URL that cannot be used.
+    """
     override = os.environ.get(DB_PATH_ENV)
     if override:
-        return Path(override).expanduser()
+        return parse_location(override)
     return data_dir() / DB_FILE_NAME
 
 
-def resolve_db_path(path: str | Path | None) -> Path:
-    """Return ``path`` as a :class:`~pathlib.Path`, or the default location when it is ``None``."""
-    return default_db_path() if path is None else Path(path).expanduser()
+def resolve_db_path(path: str | Path | PostgresUrl | None) -> StoreLocation:
+    """Return ``path`` as a store location, or the default location when it is ``None``.
+
+    Text starting with ``postgresql://`` or ``postgres://`` names a PostgreSQL database;
+    anything else is a SQLite file.
+
+    Raises:
+        ConfigurationError: a PostgreSQL URL that cannot be used.
+    """
+    return default_db_path() if path is None else parse_location(path)
 
 
-def connect_for_writing(path: Path) -> sqlite3.Connection:
+def connect_for_writing(path: StoreLocation) -> Connection:
     """Open (creating if needed) the store at ``path`` and bring its schema up to date.
 
-    The file is created with mode 0600 because it holds prompts and completions.
+    A SQLite file is created with mode 0600 because it holds prompts and completions.
 
     Raises:
         OSError: the folder or file cannot be created.
-        sqlite3.Error: the file is not a usable SQLite database, is locked, or the disk is full.
+        sqlite3.Error: the file is not a usable SQLite database, is locked, or the disk is full;
+            or the PostgreSQL server cannot be reached or refused the credentials.
+        ConfigurationError: a PostgreSQL URL without psycopg installed.
     """
+    if isinstance(path, PostgresUrl):
+        database = store_postgres.connect(path)
+        try:
+            migrate(database)
+        except BaseException:
+            database.close()
+            raise
+        return database
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     if not path.exists():
         # SQLite gives the -wal and -shm files the database file's permissions.
@@ -233,17 +262,17 @@ def connect_for_writing(path: Path) -> sqlite3.Connection:
 
 
 @contextmanager
-def immediate_transaction(connection: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
-    """Run the block in a ``BEGIN IMMEDIATE`` transaction: committed, or rolled back on error.
+def immediate_transaction(connection: Connection) -> Iterator[Connection]:
+    """Run the block in a write transaction: committed, or rolled back on error.
 
-    ``IMMEDIATE`` takes the write lock at the start (waiting up to the busy timeout), so a
-    transaction that reads then writes cannot fail half-way on another writer. The block's
-    exception is raised again after the rollback.
+    On SQLite that is ``BEGIN IMMEDIATE``, which takes the write lock at the start (waiting up
+    to the busy timeout), so a transaction that reads then writes cannot fail half-way on
+    another writer. The block's exception is raised again after the rollback.
 
     Connections must be in autocommit mode (``isolation_level=None``), as every connection
     of the store is.
     """
-    connection.execute("BEGIN IMMEDIATE")
+    connection.execute(dialect_of(connection).begin)
     try:
         yield connection
         connection.execute("COMMIT")
@@ -255,18 +284,26 @@ def immediate_transaction(connection: sqlite3.Connection) -> Iterator[sqlite3.Co
         raise
 
 
-def migrate(connection: sqlite3.Connection) -> int:
-    """Run the migrations ``connection``'s file has not had yet; return its schema version.
+def migrate(connection: Connection) -> int:
+    """Run the migrations ``connection``'s store has not had yet; return its schema version.
 
-    Runs in one ``BEGIN IMMEDIATE`` transaction so that two processes opening a fresh file at
-    the same time do not both apply a step. A file from a newer prysmai is left as it is.
+    Runs in one write transaction so that two processes opening a fresh store at the same time
+    do not both apply a step (on PostgreSQL, under an advisory lock that the second one waits
+    for). A store from a newer prysmai is left as it is.
     """
+    dialect = dialect_of(connection)
     with immediate_transaction(connection):
-        connection.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
+        if dialect.migration_lock is not None:
+            connection.execute(dialect.migration_lock, (MIGRATION_LOCK_KEY,))
+        connection.execute(
+            dialect.schema("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
+        )
         row = connection.execute("SELECT MAX(version) FROM schema_version").fetchone()
         current = int(row[0]) if row and row[0] is not None else 0
         for version in range(current, SCHEMA_VERSION):
             for statement in MIGRATIONS[version]:
+                connection.execute(dialect.schema(statement))
+            for statement in dialect.additions.get(version, ()):
                 connection.execute(statement)
         if current < SCHEMA_VERSION:
             # One row per upgrade, naming the version reached: the table is a history of
@@ -275,12 +312,17 @@ def migrate(connection: sqlite3.Connection) -> int:
     return max(current, SCHEMA_VERSION)
 
 
-def connect_for_reading(path: Path) -> sqlite3.Connection | None:
+def connect_for_reading(path: StoreLocation) -> Connection | None:
     """Open the store at ``path`` read-only, or return ``None`` if it holds no spans table yet.
 
     Raises:
-        sqlite3.Error: the file exists but is not a readable SQLite database.
+        sqlite3.Error: the file exists but is not a readable SQLite database; or the PostgreSQL
+            server cannot be reached or refused the credentials.
+        ConfigurationError: a PostgreSQL URL without psycopg installed.
     """
+    if isinstance(path, PostgresUrl):
+        database = store_postgres.connect(path, read_only=True)
+        return database if _has_spans(database) else None
     if not path.exists():
         return None
     connection = sqlite3.connect(
@@ -291,13 +333,20 @@ def connect_for_reading(path: Path) -> sqlite3.Connection | None:
     )
     try:
         connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        found = connection.execute(
-            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'spans'"
-        ).fetchone()
+    except BaseException:
+        connection.close()
+        raise
+    return connection if _has_spans(connection) else None
+
+
+def _has_spans(connection: Connection) -> bool:
+    """Whether the store has a spans table; ``connection`` is closed when it has none."""
+    try:
+        found = connection.execute(dialect_of(connection).table_exists(), ("spans",)).fetchone()
     except BaseException:
         connection.close()
         raise
     if found is None:
         connection.close()
-        return None
-    return connection
+        return False
+    return True

@@ -15,6 +15,7 @@ from opentelemetry.util.types import AttributeValue
 from prysmai import semconv
 from prysmai.retention import RetentionSchedule
 from prysmai.store import SqliteSpanExporter
+from tests.pg_cluster import PostgresCluster, need_postgres
 
 _CLEARED_PREFIXES = ("PRYSM_", "OPENAI_", "ANTHROPIC_", "OTEL_")
 _PROXY_VARS = ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY")
@@ -126,3 +127,21 @@ def make_recorder() -> Iterator[Callable[[Path], SpanRecorder]]:
 def recorder(tmp_path: Path, make_recorder: Callable[[Path], SpanRecorder]) -> SpanRecorder:
     """A recorder on ``tmp_path / "traces.db"``."""
     return make_recorder(tmp_path / "traces.db")
+
+
+# --- PostgreSQL store -----------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def postgres_cluster() -> Iterator[PostgresCluster]:
+    """One private PostgreSQL cluster for the session (skips when PostgreSQL is missing)."""
+    need_postgres()
+    cluster = PostgresCluster()
+    yield cluster
+    cluster.destroy()
+
+
+@pytest.fixture
+def pg_url(postgres_cluster: PostgresCluster) -> str:
+    """The URL (with password) of a fresh, empty database in the session's cluster."""
+    return postgres_cluster.create_database()

@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from pathlib import Path
 from typing import Final
 
 from rich import box
@@ -45,6 +44,7 @@ from prysmai.collector.alert_store import AlertState, AlertStore
 from prysmai.collector.api import alert_rule_summary
 from prysmai.collector.server import DEFAULT_HOST, DEFAULT_PORT
 from prysmai.durations import format_duration
+from prysmai.store_location import StoreLocation
 
 _DEFAULT_DASHBOARD: Final = f"http://{DEFAULT_HOST}:{DEFAULT_PORT}"
 
@@ -147,7 +147,7 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
     test.set_defaults(func=_test)
 
 
-def _open(db: Path | None) -> AlertStore:
+def _open(db: StoreLocation | None) -> AlertStore:
     return AlertStore(store_path(db))
 
 

@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING, Final
 from rich.console import Console
 
 from prysmai import durations
+from prysmai.errors import ConfigurationError
+from prysmai.store_location import PostgresUrl, StoreLocation, parse_location
 
 if TYPE_CHECKING:
     from prysmai.store import TraceStore
@@ -82,7 +84,7 @@ def positive_int(text: str) -> int:
 
 
 def add_db_argument(parser: argparse.ArgumentParser, *, role: str = "to read") -> None:
-    """Add ``--db PATH`` (default: ``$PRYSM_DB_PATH`` or the data directory's traces.db).
+    """Add ``--db PATH|URL`` (default: ``$PRYSM_DB_PATH`` or the data directory's traces.db).
 
     Args:
         parser: The subcommand's parser.
@@ -90,15 +92,29 @@ def add_db_argument(parser: argparse.ArgumentParser, *, role: str = "to read") -
     """
     parser.add_argument(
         "--db",
-        type=Path,
+        type=store_location,
         default=None,
-        metavar="PATH",
-        help=f"the SQLite store {role} (default: $PRYSM_DB_PATH or the user data directory)",
+        metavar="PATH|URL",
+        help=f"the SQLite store {role}, or a postgresql:// URL "
+        "(default: $PRYSM_DB_PATH or the user data directory)",
     )
 
 
-def store_path(db: Path | None) -> Path:
-    """Return the store file that ``--db`` (or the default) names; it need not exist yet.
+def store_location(text: str) -> StoreLocation:
+    """Parse ``--db``: a ``postgresql://`` URL or a file path.
+
+    Raises:
+        argparse.ArgumentTypeError: a PostgreSQL URL that cannot be used (the message shows it
+            without its password; argparse's own would quote the argument whole).
+    """
+    try:
+        return parse_location(text)
+    except ConfigurationError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def store_path(db: StoreLocation | None) -> StoreLocation:
+    """Return the store that ``--db`` (or the default) names; a file need not exist yet.
 
     Raises:
         IsADirectoryError: the path is a directory.
@@ -106,16 +122,17 @@ def store_path(db: Path | None) -> Path:
     from prysmai.store_schema import resolve_db_path
 
     path = resolve_db_path(db)
-    if path.is_dir():
+    if isinstance(path, Path) and path.is_dir():
         raise IsADirectoryError(f"{path} is a directory, not a database file")
     return path
 
 
-def open_store(db: Path | None, *, allow_missing: bool = False) -> TraceStore:
+def open_store(db: StoreLocation | None, *, allow_missing: bool = False) -> TraceStore:
     """Return the store at ``db`` after checking that the path can be one.
 
     A missing file is an error when the user named it (a typo must not read as "no calls"),
     but not at the default location (nothing recorded yet) or when ``allow_missing`` is set.
+    A PostgreSQL database is checked when it is first read.
 
     Raises:
         FileNotFoundError: ``db`` was given, is not the default location and does not exist.
@@ -125,15 +142,18 @@ def open_store(db: Path | None, *, allow_missing: bool = False) -> TraceStore:
 
     store = TraceStore(db)
     path = store.path
+    if isinstance(path, PostgresUrl):
+        return store
     if path.is_dir():
         raise sqlite3.DatabaseError(f"{path} is a directory, not a database file")
     if db is not None and not allow_missing and not path.exists():
-        if path.resolve() != default_db_path().resolve():
+        default = default_db_path()
+        if not isinstance(default, Path) or path.resolve() != default.resolve():
             raise FileNotFoundError(f"{path}: the file does not exist")
     return store
 
 
-def store_error(path: Path, exc: sqlite3.Error, *, action: str = "read") -> sqlite3.Error:
+def store_error(path: StoreLocation, exc: sqlite3.Error, *, action: str = "read") -> sqlite3.Error:
     """Return ``exc`` reworded to name the store's ``path``, of the same type."""
     reason = " ".join(str(exc).split())
     if "not a database" in reason:

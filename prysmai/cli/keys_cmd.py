@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from pathlib import Path
 
 from rich import box
 from rich.table import Table
@@ -19,6 +18,7 @@ from prysmai.cli.common import (
     store_path,
 )
 from prysmai.collector.keys import KeyInfo, KeyStore
+from prysmai.store_location import StoreLocation
 
 
 def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -49,7 +49,7 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
     revoke.set_defaults(func=_revoke)
 
 
-def _open(db: Path | None) -> KeyStore:
+def _open(db: StoreLocation | None) -> KeyStore:
     return KeyStore(store_path(db))
 
 

@@ -1,14 +1,23 @@
-"""``prysmai purge``: delete old spans from a store now, and optionally shrink the file."""
+"""``prysmai purge``: delete old spans from a store now, and optionally shrink the file.
+
+On PostgreSQL, ``--vacuum`` runs ``VACUUM FULL`` on the spans table: it rewrites the table to
+give the freed space back to the disk, holding an exclusive lock on it meanwhile (collectors'
+writes wait up to the lock timeout, then answer 503 and exporters send again). Without it,
+PostgreSQL's autovacuum makes the space reusable, as SQLite reuses its freed pages.
+"""
 
 from __future__ import annotations
 
 import argparse
 import sqlite3
 import time
+from pathlib import Path
 
 from prysmai.cli.common import add_db_argument, open_store, store_error
 from prysmai.durations import format_duration, parse_duration
 from prysmai.retention import MAX_RETENTION_S, purge_spans
+from prysmai.store_dialect import Connection, dialect_of
+from prysmai.store_location import PostgresUrl, StoreLocation
 from prysmai.store_schema import connect_for_reading, connect_for_writing
 
 
@@ -18,8 +27,9 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
         "purge",
         help="delete spans older than a duration from the store",
         description=(
-            "Delete the spans that started longer ago than --older-than from the SQLite store "
-            "(the embedded store or a collector's), in short batches, while applications and "
+            "Delete the spans that started longer ago than --older-than from the store (the "
+            "embedded SQLite file, a collector's, or a PostgreSQL database), in short batches, "
+            "while applications and "
             "the collector keep writing. Stores also purge themselves: see PRYSM_RETENTION "
             "and 'prysmai serve --retention'."
         ),
@@ -35,7 +45,8 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
         "--vacuum",
         action="store_true",
         help="then rebuild the file to give the freed space back to the disk "
-        "(needs free space about the size of the store, and blocks writers while it runs)",
+        "(needs free space about the size of the store, and blocks writers while it runs; "
+        "on PostgreSQL: VACUUM FULL of the spans table)",
     )
     add_db_argument(parser)
     parser.set_defaults(func=run)
@@ -50,7 +61,7 @@ def run(args: argparse.Namespace) -> int:
     """
     store = open_store(args.db)
     path = store.path
-    if not path.exists():
+    if isinstance(path, Path) and not path.exists():
         print(f"No store at {path}: nothing to delete.")
         return 0
     cutoff_ns = int((time.time() - args.older_than) * 1e9)
@@ -63,9 +74,7 @@ def run(args: argparse.Namespace) -> int:
         try:
             deleted = purge_spans(connection, cutoff_ns)
             if args.vacuum:
-                connection.execute("VACUUM")
-                # In WAL mode the rebuilt pages sit in the log until a checkpoint moves them.
-                connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                size = _vacuum(connection, path)
         finally:
             connection.close()
     except sqlite3.Error as exc:
@@ -73,8 +82,20 @@ def run(args: argparse.Namespace) -> int:
     age = format_duration(args.older_than)
     print(f"Deleted {deleted} spans older than {age} from {path}.")
     if args.vacuum:
-        print(f"Store rebuilt: {path.stat().st_size} bytes.")
+        rebuilt = "Table spans rebuilt" if isinstance(path, PostgresUrl) else "Store rebuilt"
+        print(f"{rebuilt}: {size} bytes.")
     return 0
+
+
+def _vacuum(connection: Connection, path: StoreLocation) -> int:
+    """Give the freed space back to the disk; return the store's size after it, in bytes."""
+    # The connection is in autocommit mode: VACUUM cannot run inside a transaction.
+    for statement in dialect_of(connection).vacuum:
+        connection.execute(statement)
+    if isinstance(path, PostgresUrl):
+        row = connection.execute("SELECT pg_total_relation_size('spans')").fetchone()
+        return int(row[0])
+    return path.stat().st_size
 
 
 def _duration(text: str) -> float:

@@ -6,8 +6,8 @@ import argparse
 import errno
 import urllib.parse
 from dataclasses import dataclass
-from pathlib import Path
 
+from prysmai.cli.common import store_location
 from prysmai.collector.alert_scheduler import DEFAULT_INTERVAL_S
 from prysmai.collector.server import DEFAULT_HOST, DEFAULT_PORT, CollectorServer, CollectorSettings
 from prysmai.durations import format_duration
@@ -24,7 +24,8 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
         help="run the Prysm collector: OTLP/HTTP receiver and dashboard",
         description=(
             "Receive spans from monitored clients over OTLP/HTTP (protobuf or JSON, gzip) "
-            "into the SQLite store and serve a dashboard of them. Exporters and the dashboard "
+            "into the store (a SQLite file, or a PostgreSQL database that several collectors "
+            "may share) and serve a dashboard of them. Exporters and the dashboard "
             "need an API key (see 'prysmai keys'); if the store has none, one is created and "
             "printed once."
         ),
@@ -39,10 +40,11 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
     )
     parser.add_argument(
         "--db",
-        type=Path,
+        type=store_location,
         default=None,
-        metavar="PATH",
-        help="the SQLite store (default: $PRYSM_DB_PATH or the user data directory)",
+        metavar="PATH|URL",
+        help="the SQLite store, or a postgresql:// URL (needs prysmai[postgres]) "
+        "(default: $PRYSM_DB_PATH or the user data directory)",
     )
     parser.add_argument(
         "--max-body-mb",

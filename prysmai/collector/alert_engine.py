@@ -21,12 +21,12 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 
 from prysmai.collector.alert_delivery import DEFAULT_TIMEOUT_S, Result, deliver
 from prysmai.collector.alert_messages import Event, Notification
 from prysmai.collector.alert_rules import AlertRule, Channel, compare
 from prysmai.collector.alert_store import AlertState, AlertStore, Delivery, State
+from prysmai.store_location import StoreLocation
 from prysmai.store_queries import TraceStore
 
 logger = logging.getLogger(__name__)
@@ -71,7 +71,8 @@ class AlertEvaluator:
     Safe to call from several threads: evaluations and tests run one at a time.
 
     Args:
-        db_path: The collector's store (spans and alert tables).
+        db_path: The collector's store (spans and alert tables): a SQLite file or a PostgreSQL
+            database, which several collectors may share (they take turns evaluating).
         dashboard_url: The collector's base URL, for the link in every message.
         clock: Returns the current Unix time in nanoseconds (tests pass their own).
         timeout_s: Time each channel gets per notification.
@@ -80,7 +81,7 @@ class AlertEvaluator:
 
     def __init__(
         self,
-        db_path: Path,
+        db_path: StoreLocation,
         *,
         dashboard_url: str,
         clock: Callable[[], int] = time.time_ns,
@@ -103,7 +104,17 @@ class AlertEvaluator:
         with self._lock:
             now_ns = self._clock()
             outcomes = []
-            with AlertStore(self.db_path) as alerts, TraceStore(self.db_path) as spans:
+            with (
+                AlertStore(self.db_path) as alerts,
+                alerts.exclusive_evaluation() as is_ours,
+                TraceStore(self.db_path) as spans,
+            ):
+                if not is_ours:
+                    # Another collector sharing the database is evaluating right now; its
+                    # state is read by the next pass, so nothing is notified twice.
+                    logger.debug("Alert evaluation skipped: another collector is evaluating")
+                    return []
+                # Read under the turn: the state another collector saved counts.
                 states = alerts.states()
                 for rule in alerts.rules(enabled_only=True):
                     try:

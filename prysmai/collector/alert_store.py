@@ -1,4 +1,4 @@
-"""Alert rules, their state and their notification history in the store's SQLite file.
+"""Alert rules, their state and their notification history in the store (SQLite or PostgreSQL).
 
 Rules are written by ``prysmai alerts`` and read by the evaluator in ``prysmai serve``; state
 and history are written by the evaluator only. Each lives in its own table (see
@@ -12,10 +12,9 @@ import json
 import sqlite3
 import threading
 import time
-from collections.abc import Iterable
-from contextlib import suppress
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
-from pathlib import Path
 from types import TracebackType
 from typing import Any, Final, Literal, Self
 
@@ -26,6 +25,13 @@ from prysmai.collector.alert_rules import (
     parse_metric,
     parse_operator,
 )
+from prysmai.store_dialect import (
+    EVALUATION_LOCK_KEY,
+    Connection,
+    dialect_of,
+    is_missing_table,
+)
+from prysmai.store_location import StoreLocation
 from prysmai.store_queries import dump_json
 from prysmai.store_schema import connect_for_reading, connect_for_writing, immediate_transaction
 
@@ -41,6 +47,7 @@ _RULE_COLUMNS: Final = (
 _STATE_COLUMNS: Final = (
     "rule_id, state, since_ns, last_value, evaluated_ns, event, event_ns, notified_ns, pending"
 )
+_STATE_NAMES: Final = tuple(_STATE_COLUMNS.split(", "))
 _HISTORY_COLUMNS: Final = "id, rule_id, rule_name, time_ns, event, value, channel, delivered, error"
 
 
@@ -89,21 +96,26 @@ class AlertStore:
     Safe to share between threads (one connection behind a lock).
 
     Args:
-        path: The SQLite file; created and migrated unless ``read_only``.
-        read_only: Open the file read-only (the dashboard); a file without tables reads as
+        path: The SQLite file or PostgreSQL database; created and migrated unless
+            ``read_only``.
+        read_only: Open the store read-only (the dashboard); a store without tables reads as
             empty and writes raise.
 
     Raises:
         OSError: the file cannot be created.
-        sqlite3.Error: the file is not a usable SQLite database; the message names the file.
+        sqlite3.Error: the file is not a usable SQLite database (or the PostgreSQL server
+            cannot be reached); the message names the store.
     """
 
-    def __init__(self, path: Path, *, read_only: bool = False) -> None:
+    def __init__(self, path: StoreLocation, *, read_only: bool = False) -> None:
         self._lock = threading.Lock()
+        self._connection: Connection | None
         try:
             self._connection = connect_for_reading(path) if read_only else connect_for_writing(path)
         except sqlite3.Error as exc:
             # SQLite's messages ("file is not a database") name no file.
+            if str(path) in str(exc):  # a PostgreSQL connection failure names it already
+                raise
             raise type(exc)(f"cannot use the store {path}: {exc}") from exc
 
     def close(self) -> None:
@@ -136,7 +148,7 @@ class AlertStore:
         created_ns = time.time_ns()
         channels = dump_json([channel.to_json() for channel in rule.channels])
         try:
-            rule_id = self._write(
+            rule_id = self._insert(
                 "INSERT INTO alert_rules (name, metric, operator, threshold, window_s, model,"
                 " provider, channels, repeat_s, enabled, created_ns)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -223,8 +235,9 @@ class AlertStore:
         """Store ``state`` and append ``deliveries`` to the history, in one transaction."""
         statements: list[tuple[str, tuple[object, ...]]] = [
             (
-                f"INSERT OR REPLACE INTO alert_state ({_STATE_COLUMNS})"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                dialect_of(self._writable()).replace_into(
+                    "alert_state", _STATE_NAMES, ("rule_id",)
+                ),
                 (
                     state.rule_id,
                     state.state,
@@ -269,6 +282,32 @@ class AlertStore:
             for row in rows
         ]
 
+    # Evaluation
+
+    @contextmanager
+    def exclusive_evaluation(self) -> Iterator[bool]:
+        """Yield whether this process may evaluate the rules now, and hold that until the end.
+
+        Collectors sharing a PostgreSQL database take turns through an advisory lock: one that
+        finds another evaluating skips its turn (``False``), so no rule is evaluated twice at
+        once and no notification is sent twice. A SQLite store is evaluated by one collector
+        (see the README), so this yields ``True``.
+        """
+        with self._lock:
+            connection = self._writable()
+            dialect = dialect_of(connection)
+            acquired = True
+            if dialect.try_lock is not None:
+                row = connection.execute(dialect.try_lock, (EVALUATION_LOCK_KEY,)).fetchone()
+                acquired = bool(row[0])
+        try:
+            yield acquired
+        finally:
+            if acquired and dialect.unlock is not None:
+                with self._lock, suppress(sqlite3.Error):
+                    # Closing the session would release it too; a pass ends before that.
+                    connection.execute(dialect.unlock, (EVALUATION_LOCK_KEY,))
+
     # Plumbing
 
     def _read(self, sql: str, params: tuple[object, ...]) -> list[tuple[Any, ...]]:
@@ -277,17 +316,20 @@ class AlertStore:
                 return []
             try:
                 return self._connection.execute(sql, params).fetchall()
-            except sqlite3.OperationalError as exc:
-                # A read-only view of a file whose migrations have not run yet: no alerts.
-                if "no such table" in str(exc):
+            except sqlite3.Error as exc:
+                # A read-only view of a store whose migrations have not run yet: no alerts.
+                if is_missing_table(exc):
                     return []
                 raise
 
-    def _write(self, sql: str, params: tuple[object, ...]) -> int:
+    def _insert(self, sql: str, params: tuple[object, ...]) -> int:
+        """Run an ``INSERT`` and return the new row's id."""
         with self._lock:
             connection = self._writable()
-            cursor = connection.execute(sql, params)
-            return int(cursor.lastrowid or 0)
+            if isinstance(connection, sqlite3.Connection):
+                return int(connection.execute(sql, params).lastrowid or 0)
+            # PostgreSQL has no last row id: the statement returns it.
+            return int(connection.execute(f"{sql} RETURNING id", params).fetchone()[0])
 
     def _write_many(self, statements: Iterable[tuple[str, tuple[object, ...]]]) -> None:
         with self._lock:
@@ -295,7 +337,7 @@ class AlertStore:
                 for sql, params in statements:
                     connection.execute(sql, params)
 
-    def _writable(self) -> sqlite3.Connection:
+    def _writable(self) -> Connection:
         if self._connection is None:
             raise sqlite3.OperationalError("the alert store is closed or read-only")
         return self._connection

@@ -20,7 +20,6 @@ import re
 import secrets
 import sqlite3
 import time
-from pathlib import Path
 from typing import Final
 
 from prysmai.collector import charts, queries, views
@@ -40,6 +39,7 @@ from prysmai.collector.api import (
 from prysmai.collector.auth import BASIC_CHALLENGE, host_header_is_local, is_authorised
 from prysmai.collector.http_types import Request, Response, text_response
 from prysmai.collector.keys import KeyStore
+from prysmai.store_location import StoreLocation
 from prysmai.store_queries import JsonValue, Series, TraceRow, TraceStore, window_end
 from prysmai.store_schema import INT64_MAX
 
@@ -63,14 +63,19 @@ class Dashboard:
     """Answers the dashboard's ``GET`` requests from the store.
 
     Args:
-        db_path: The store to read.
+        db_path: The store to read (a SQLite file or a PostgreSQL database).
         keys: The keys that may read it.
         require_key: Whether pages and JSON need a key.
         local_hosts_only: Refuse requests whose ``Host`` is not a loopback name or address.
     """
 
     def __init__(
-        self, db_path: Path, keys: KeyStore, *, require_key: bool, local_hosts_only: bool
+        self,
+        db_path: StoreLocation,
+        keys: KeyStore,
+        *,
+        require_key: bool,
+        local_hosts_only: bool,
     ) -> None:
         self._db_path = db_path
         self._keys = keys
@@ -86,16 +91,20 @@ class Dashboard:
             return _with(text_response(405, "the dashboard only answers GET"), ("Allow", "GET"))
         if self._local_hosts_only and not host_header_is_local(request.headers.get("host")):
             return text_response(403, "this dashboard only answers requests for localhost")
-        if self._require_key and not is_authorised(
-            self._keys, request.headers.get("authorization"), allow_basic=True
-        ):
+        nonce = secrets.token_urlsafe(16)
+        try:
+            allowed = not self._require_key or is_authorised(
+                self._keys, request.headers.get("authorization"), allow_basic=True
+            )
+        except sqlite3.Error as exc:  # no key could ever be read: the store is away
+            return self._unavailable(exc, is_api, nonce)
+        if not allowed:
             response = (
                 _json(401, {"error": "an API key is required"})
                 if is_api
                 else text_response(401, "an API key is required: any user name, key as password")
             )
             return _with(response, ("WWW-Authenticate", BASIC_CHALLENGE))
-        nonce = secrets.token_urlsafe(16)
         try:
             with TraceStore(self._db_path) as store:
                 if is_api:
@@ -108,16 +117,19 @@ class Dashboard:
                 exc.status, views.message_page("Not available", exc.message, nonce), nonce
             )
         except sqlite3.Error as exc:
-            logger.warning(
-                "The dashboard could not read the store %s: %s: %s",
-                self._db_path,
-                type(exc).__name__,
-                exc,
-            )
-            message = "the store cannot be read right now"
-            if is_api:
-                return _json(503, {"error": message})
-            return self._html(503, views.message_page("Unavailable", message, nonce), nonce)
+            return self._unavailable(exc, is_api, nonce)
+
+    def _unavailable(self, exc: sqlite3.Error, is_api: bool, nonce: str) -> Response:
+        logger.warning(
+            "The dashboard could not read the store %s: %s: %s",
+            self._db_path,
+            type(exc).__name__,
+            exc,
+        )
+        message = "the store cannot be read right now"
+        if is_api:
+            return _json(503, {"error": message})
+        return self._html(503, views.message_page("Unavailable", message, nonce), nonce)
 
     def _page(self, request: Request, store: TraceStore, nonce: str) -> Response:
         path = request.path

@@ -15,10 +15,12 @@ import secrets
 import sqlite3
 import threading
 import time
+from contextlib import suppress
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Final
+from typing import Any, Final
 
+from prysmai.store_dialect import Connection
+from prysmai.store_location import StoreLocation
 from prysmai.store_schema import connect_for_writing
 
 KEY_PREFIX: Final = "sk-prysm-"
@@ -64,43 +66,69 @@ def display_prefix(key: str) -> str:
 
 
 class KeyStore:
-    """Keys in the ``api_keys`` table of a store file.
+    """Keys in the ``api_keys`` table of a store file (or PostgreSQL database).
 
     Safe to share between threads. :meth:`verify` rereads the active hashes at most every
-    ``refresh_s`` seconds, so a key revoked from another process (``prysmai keys revoke``)
-    stops working within that time without a query per request.
+    ``refresh_s`` seconds, so a key revoked from another process (``prysmai keys revoke``, or
+    another collector sharing the PostgreSQL database) stops working within that time without
+    a query per request. A failed query drops the connection; the next one opens a new one
+    (a PostgreSQL server that restarted).
 
     Args:
-        path: The SQLite file (created and migrated if needed).
+        path: The SQLite file or PostgreSQL database (created and migrated if needed).
         refresh_s: How long the set of active hashes is cached.
 
     Raises:
         OSError: the file cannot be created.
-        sqlite3.Error: the file is not a usable SQLite database, or cannot be written; the
-            message names the file.
+        sqlite3.Error: the file is not a usable SQLite database, or cannot be written (or the
+            PostgreSQL server cannot be reached); the message names the store.
     """
 
-    def __init__(self, path: Path, *, refresh_s: float = 1.0) -> None:
-        try:
-            self._connection = connect_for_writing(path)
-        except sqlite3.Error as exc:
-            # SQLite's messages ("attempt to write a readonly database") name no file.
-            raise type(exc)(f"cannot use the store {path}: {exc}") from exc
+    def __init__(self, path: StoreLocation, *, refresh_s: float = 1.0) -> None:
+        self._path = path
+        self._connection: Connection | None = self._connect()
         self._lock = threading.Lock()
         self._refresh_s = refresh_s
         self._active: tuple[str, ...] = ()
         self._loaded_at: float | None = None
+        self._is_closed = False
 
     def close(self) -> None:
         """Close the database connection."""
         with self._lock:
-            self._connection.close()
+            self._is_closed = True
+            if self._connection is not None:
+                self._connection.close()
+                self._connection = None
+
+    def _connect(self) -> Connection:
+        try:
+            return connect_for_writing(self._path)
+        except sqlite3.Error as exc:
+            # SQLite's messages ("attempt to write a readonly database") name no file.
+            if str(self._path) in str(exc):  # a PostgreSQL connection failure names it already
+                raise
+            raise type(exc)(f"cannot use the store {self._path}: {exc}") from exc
+
+    def _execute(self, sql: str, params: tuple[object, ...] = ()) -> list[Any]:
+        """Run one statement under the caller's lock; a failure drops the connection."""
+        if self._is_closed:
+            raise sqlite3.ProgrammingError("the key store is closed")
+        if self._connection is None:
+            self._connection = self._connect()
+        try:
+            return self._connection.execute(sql, params).fetchall()
+        except sqlite3.Error:
+            with suppress(sqlite3.Error):
+                self._connection.close()
+            self._connection = None
+            raise
 
     def create(self, name: str | None = None) -> str:
         """Create a key and return it; this is the only time the key is available."""
         key = generate_key()
         with self._lock:
-            self._connection.execute(
+            self._execute(
                 "INSERT INTO api_keys (key_hash, prefix, name, created_ns) VALUES (?, ?, ?, ?)",
                 (hash_key(key), display_prefix(key), name, time.time_ns()),
             )
@@ -110,9 +138,9 @@ class KeyStore:
     def list(self) -> list[KeyInfo]:
         """Return every key, active and revoked, oldest first."""
         with self._lock:
-            rows = self._connection.execute(
+            rows = self._execute(
                 "SELECT id, prefix, name, created_ns, revoked_ns FROM api_keys ORDER BY id"
-            ).fetchall()
+            )
         return [KeyInfo(*row) for row in rows]
 
     def revoke(self, which: str) -> KeyInfo:
@@ -140,11 +168,11 @@ class KeyStore:
         else:
             condition, params = "name = ?", (which,)
         with self._lock:
-            rows = self._connection.execute(
+            rows = self._execute(
                 "SELECT id, prefix, name, created_ns, revoked_ns FROM api_keys"
                 f" WHERE revoked_ns IS NULL AND {condition}",
                 params,
-            ).fetchall()
+            )
             if not rows and condition == "name = ?" and which.startswith(KEY_PREFIX[:-1]):
                 # Meant as a prefix (no name matched it), but too short or not hex.
                 raise LookupError(_PREFIX_FORMS)
@@ -153,7 +181,7 @@ class KeyStore:
                 # The argument is not echoed: it may be a full key.
                 raise LookupError(f"{found} that id, prefix or name (see 'keys list')")
             revoked_ns = time.time_ns()
-            self._connection.execute(
+            self._execute(
                 "UPDATE api_keys SET revoked_ns = ? WHERE id = ?", (revoked_ns, rows[0][0])
             )
             self._loaded_at = None
@@ -183,11 +211,10 @@ class KeyStore:
         with self._lock:
             if self._loaded_at is None or now - self._loaded_at >= self._refresh_s:
                 try:
-                    rows = self._connection.execute(
-                        "SELECT key_hash FROM api_keys WHERE revoked_ns IS NULL"
-                    ).fetchall()
+                    rows = self._execute("SELECT key_hash FROM api_keys WHERE revoked_ns IS NULL")
                 except sqlite3.Error:
-                    # Keep the last known keys while the file is briefly locked or unreadable.
+                    # Keep the last known keys while the file is briefly locked or unreadable
+                    # (or the PostgreSQL server is away).
                     if self._loaded_at is None:
                         raise
                     return self._active

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from contextlib import closing
-from pathlib import Path
 from typing import Final
 
 from prysmai import semconv
+from prysmai.store_dialect import Dialect, dialect_of
+from prysmai.store_location import StoreLocation
 from prysmai.store_queries import TraceRow, to_trace_row, trace_row_columns
 from prysmai.store_schema import INT64_MAX, INT64_MIN, connect_for_reading
 
@@ -14,18 +15,18 @@ FLAGGED_LEVELS: Final = ("low", "medium", "high")
 """Threat levels that put a call in the security log (everything but ``clean``)."""
 BLOCKED_ACTIONS: Final = ("blocked", "response_blocked")
 
-# json_valid first: one row whose attributes are not JSON must not fail the whole query.
-_ACTION_SQL: Final = (
-    "CASE WHEN json_valid(attributes)"
-    f" THEN json_extract(attributes, '$.\"{semconv.SECURITY_ACTION}\"') END"
-)
-_SECURITY_CONDITION: Final = (
-    f"operation IS NOT NULL AND (threat_level IN ({', '.join('?' * len(FLAGGED_LEVELS))})"
-    f" OR {_ACTION_SQL} IN ({', '.join('?' * len(BLOCKED_ACTIONS))}))"
-)
+
+def _security_condition(dialect: Dialect) -> str:
+    action = dialect.json_text("attributes", semconv.SECURITY_ACTION)
+    return (
+        f"operation IS NOT NULL AND (threat_level IN ({', '.join('?' * len(FLAGGED_LEVELS))})"
+        f" OR {action} IN ({', '.join('?' * len(BLOCKED_ACTIONS))}))"
+    )
 
 
-def threat_counts(path: Path, since_ns: int | None, until_ns: int | None = None) -> dict[str, int]:
+def threat_counts(
+    path: StoreLocation, since_ns: int | None, until_ns: int | None = None
+) -> dict[str, int]:
     """Return the number of model calls per threat level from ``since_ns`` to ``until_ns``.
 
     ``None`` leaves that end of the range open.
@@ -49,7 +50,7 @@ def threat_counts(path: Path, since_ns: int | None, until_ns: int | None = None)
     return {str(level): int(count) for level, count in rows}
 
 
-def security_log(path: Path, limit: int, since_ns: int | None = None) -> list[TraceRow]:
+def security_log(path: StoreLocation, limit: int, since_ns: int | None = None) -> list[TraceRow]:
     """Return flagged or blocked model calls, newest first, attributes loaded.
 
     Raises:
@@ -61,7 +62,8 @@ def security_log(path: Path, limit: int, since_ns: int | None = None) -> list[Tr
     columns = trace_row_columns(with_documents=True)
     with closing(connection):
         rows = connection.execute(
-            f"SELECT {', '.join(columns)} FROM spans WHERE {_SECURITY_CONDITION}"
+            f"SELECT {', '.join(columns)} FROM spans"
+            f" WHERE {_security_condition(dialect_of(connection))}"
             " AND start_time_ns >= ? ORDER BY start_time_ns DESC, id DESC LIMIT ?",
             (
                 *FLAGGED_LEVELS,

@@ -77,7 +77,21 @@ class Receiver:
             return _error(404, f"no OTLP endpoint at {request.path[:100]}", reply)
         if request.method != "POST":
             return _error(405, "OTLP export requests use POST", reply, (("Allow", "POST"),))
-        if not is_authorised(self._keys, request.headers.get("authorization"), allow_basic=False):
+        try:
+            allowed = is_authorised(
+                self._keys, request.headers.get("authorization"), allow_basic=False
+            )
+        except sqlite3.Error as exc:
+            # No key could be read yet (the store went away before the first read): the
+            # exporter retries later, as for a failed write.
+            logger.warning(
+                "Could not read the API keys from %s: %s: %s",
+                self._writer.path,
+                type(exc).__name__,
+                exc,
+            )
+            return _unavailable(reply)
+        if not allowed:
             # The header is never echoed or logged: it may hold a real key with a typo.
             return _error(
                 401,
@@ -113,8 +127,9 @@ class Receiver:
             try:
                 self._writer.write(conversion.rows)
             except (sqlite3.Error, OSError) as exc:
-                # 503 tells exporters to retry later (a lock held too long, a full disk). The
-                # message and file say which: "database is locked" and "disk is full" differ.
+                # 503 tells exporters to retry later (a lock held too long, a full disk, a
+                # PostgreSQL server away). The message and store say which: "database is
+                # locked" and "disk is full" differ.
                 logger.warning(
                     "Could not store %d spans in %s: %s: %s",
                     len(conversion.rows),
@@ -122,16 +137,21 @@ class Receiver:
                     type(exc).__name__,
                     exc,
                 )
-                return _error(
-                    503,
-                    "the collector could not store the spans; retry later",
-                    encoding,
-                    (("Retry-After", RETRY_AFTER_S),),
-                )
+                return _unavailable(encoding)
             if conversion.rejected and isinstance(response, ExportTraceServiceResponse):
                 response.partial_success.rejected_spans = conversion.rejected
                 response.partial_success.error_message = conversion.first_error or ""
         return Response(200, encode_message(response, encoding), encoding.value)
+
+
+def _unavailable(encoding: Encoding) -> Response:
+    """503 with ``Retry-After``: exporters keep the spans and send them again."""
+    return _error(
+        503,
+        "the collector could not store the spans; retry later",
+        encoding,
+        (("Retry-After", RETRY_AFTER_S),),
+    )
 
 
 def _error(

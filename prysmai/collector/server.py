@@ -23,7 +23,6 @@ from collections import deque
 from contextlib import suppress
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 from types import TracebackType
 from typing import Any, Final, Self
 
@@ -40,6 +39,7 @@ from prysmai.collector.receiver import DEFAULT_MAX_BODY_BYTES, Receiver
 from prysmai.collector.retention_timer import RetentionTimer
 from prysmai.collector.writer import SpanWriter
 from prysmai.retention import DEFAULT_RETENTION_S, RetentionSchedule
+from prysmai.store_location import StoreLocation
 
 logger = logging.getLogger(__name__)
 
@@ -73,7 +73,8 @@ class CollectorSettings:
         ValueError: the dashboard is opened without a key on a non-loopback address.
     """
 
-    db_path: Path
+    db_path: StoreLocation
+    """A SQLite file, or a PostgreSQL database that several collectors may share."""
     host: str = DEFAULT_HOST
     port: int = DEFAULT_PORT
     """0 picks a free port."""
@@ -114,7 +115,9 @@ class CollectorServer:
 
     Raises:
         OSError: the address is in use or cannot be bound; the store cannot be created.
-        sqlite3.Error: the store is not a usable SQLite database.
+        sqlite3.Error: the store is not a usable SQLite database, or the PostgreSQL server
+            cannot be reached.
+        ConfigurationError: a PostgreSQL store without psycopg installed.
     """
 
     def __init__(self, settings: CollectorSettings) -> None:

@@ -2,7 +2,14 @@ from __future__ import annotations
 
 import base64
 import http.client
+import os
+import queue
+import re
+import signal
 import socket
+import subprocess
+import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -20,6 +27,7 @@ from prysmai.telemetry import shutdown_pipelines
 from tests.collector.alert_servers import HookServer
 
 NOW_NS = time.time_ns()
+KEY_RE = re.compile(r"sk-prysm-[0-9a-f]{64}")
 TRACE_ID = bytes.fromhex("5b8efff798038103d269b633813fc60c")
 SPAN_ID = bytes.fromhex("eee19b7ec3c1b174")
 
@@ -215,3 +223,84 @@ def wait_for(predicate: Callable[[], Any], timeout_s: float = 10.0) -> Any:
         if time.monotonic() > deadline:
             raise AssertionError("condition not met in time")
         time.sleep(0.02)
+
+
+class ServeProcess:
+    """``python -m prysmai serve`` as a child process on a free port, its stdout read as it comes.
+
+    ``db`` is a SQLite file or a PostgreSQL URL.
+    """
+
+    def __init__(self, db: Path | str, *options: str) -> None:
+        env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+        command = [sys.executable, "-m", "prysmai", "serve", "--port", "0", "--db", str(db)]
+        self.process = subprocess.Popen(
+            [*command, *options],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+            cwd=Path(__file__).resolve().parents[2],
+        )
+        self.lines: list[str] = []
+        self.errors: list[str] = []
+        """What it wrote to stderr (read all along, so that a full pipe never blocks it)."""
+        self._queue: queue.Queue[str | None] = queue.Queue()
+        self._readers = [
+            threading.Thread(target=target, daemon=True)
+            for target in (self._pump, self._pump_errors)
+        ]
+        for reader in self._readers:
+            reader.start()
+
+    def _pump(self) -> None:
+        assert self.process.stdout is not None
+        for line in self.process.stdout:
+            self._queue.put(line)
+        self._queue.put(None)
+
+    def _pump_errors(self) -> None:
+        assert self.process.stderr is not None
+        self.errors.extend(self.process.stderr)
+
+    def wait_ready(self, timeout_s: float = 30.0) -> list[str]:
+        """Read stdout up to the "Press Ctrl-C" line; fail with stderr if the process ends."""
+        deadline = time.monotonic() + timeout_s
+        while not self.lines or not self.lines[-1].startswith("Press Ctrl-C"):
+            line = self._queue.get(timeout=max(0.1, deadline - time.monotonic()))
+            if line is None:
+                self.process.wait(10)
+                time.sleep(0.1)  # the last of stderr
+                raise AssertionError(f"serve exited: {''.join(self.errors)}")
+            self.lines.append(line)
+        return self.lines
+
+    @property
+    def url(self) -> str:
+        found = re.search(r"listening on (http://127\.0\.0\.1:\d+)", "".join(self.lines))
+        assert found is not None
+        return found.group(1)
+
+    @property
+    def port(self) -> int:
+        return int(self.url.rsplit(":", 1)[1])
+
+    @property
+    def keys(self) -> list[str]:
+        """Keys the process printed (one when it created the store's first key)."""
+        return [match.group() for line in self.lines for match in KEY_RE.finditer(line)]
+
+    def stop(self) -> int:
+        """Ctrl-C, then wait; returns the exit code."""
+        self.process.send_signal(signal.SIGINT)
+        try:
+            return self.process.wait(30)  # a loaded machine can take a while to exit
+        finally:
+            if self.process.poll() is None:
+                self.process.kill()
+                self.process.wait()
+            for reader in self._readers:
+                reader.join(10)  # both pipes end with the process
+            for stream in (self.process.stdout, self.process.stderr):
+                if stream is not None:
+                    stream.close()

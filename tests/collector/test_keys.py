@@ -4,14 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import queue
-import re
-import signal
 import sqlite3
-import subprocess
-import sys
-import threading
 import urllib.request
 from pathlib import Path
 
@@ -19,9 +12,7 @@ import pytest
 
 from prysmai.cli.main import main
 from prysmai.collector.keys import KeyStore
-from tests.collector.conftest import make_span, trace_request
-
-KEY_RE = re.compile(r"sk-prysm-[0-9a-f]{64}")
+from tests.collector.conftest import KEY_RE, ServeProcess, make_span, trace_request
 
 
 def _db_bytes(db: Path) -> bytes:
@@ -97,68 +88,28 @@ def test_keys_cli_create_list_revoke(tmp_path, capsys):
     assert main(["keys", "revoke", "nope", "--db", str(db)]) == 1
 
 
-def _start_serve(db: Path) -> tuple[subprocess.Popen[str], list[str]]:
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "prysmai", "serve", "--port", "0", "--db", str(db)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-        env=env,
-        cwd=Path(__file__).resolve().parents[2],
-    )
-    lines: queue.Queue[str] = queue.Queue()
-
-    def pump() -> None:
-        assert process.stdout is not None
-        for line in process.stdout:
-            lines.put(line)
-
-    threading.Thread(target=pump, daemon=True).start()
-    seen: list[str] = []
-    try:
-        while not seen or not seen[-1].startswith("Press Ctrl-C"):
-            seen.append(lines.get(timeout=20))
-    except BaseException:
-        process.kill()
-        process.wait()
-        raise
-    return process, seen
-
-
-def _stop(process: subprocess.Popen[str]) -> int:
-    process.send_signal(signal.SIGINT)
-    try:
-        return process.wait(30)  # a loaded machine can take a while to exit
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait()
-        assert process.stdout is not None
-        process.stdout.close()
-
-
 def test_serve_creates_a_key_once_prints_it_once_and_accepts_it(tmp_path):
     db = tmp_path / "serve.db"
-    process, lines = _start_serve(db)
+    first = ServeProcess(db)
     try:
-        [key] = [match.group() for line in lines for match in [KEY_RE.search(line)] if match]
-        url = re.search(r"listening on (http://127\.0\.0\.1:\d+)", "".join(lines)).group(1)
+        first.wait_ready()
+        [key] = first.keys
         request = urllib.request.Request(
-            f"{url}/v1/traces",
+            f"{first.url}/v1/traces",
             data=trace_request(make_span()).SerializeToString(),
             headers={"Content-Type": "application/x-protobuf", "Authorization": f"Bearer {key}"},
         )
         with urllib.request.urlopen(request, timeout=10) as response:
             status = response.status
     finally:
-        first_exit = _stop(process)
-    second, second_lines = _start_serve(db)
-    _stop(second)
+        first_exit = first.stop()
+    second = ServeProcess(db)
+    second.wait_ready()
+    second.stop()
 
     assert status == 200
     assert first_exit == 130  # Ctrl-C
-    assert not any(KEY_RE.search(line) for line in second_lines)
+    assert second.keys == []
     assert key.encode() not in _db_bytes(db)
     store = KeyStore(db)
     assert [info.name for info in store.list()] == ["created by serve"]
