@@ -17,13 +17,14 @@ import importlib.util
 import os
 import pwd
 import shutil
-import socket
 import subprocess
 import tempfile
 from itertools import count
 from pathlib import Path
 
 import pytest
+
+from tests.ports import free_port
 
 REQUIRED = os.environ.get("PRYSM_REQUIRE_POSTGRES") == "1"
 SUPERUSER = "prysm"
@@ -78,13 +79,6 @@ def need_postgres() -> None:
     if REQUIRED:
         pytest.fail(f"{message}, and PRYSM_REQUIRE_POSTGRES=1 says they must run", pytrace=False)
     pytest.skip(message)
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 class PostgresCluster:

@@ -13,7 +13,7 @@ import itertools
 import re
 from collections.abc import Iterable, Iterator
 from types import ModuleType
-from typing import Final
+from typing import Any, Final
 
 from prysmai.security.pii_validators import (
     Candidate,
@@ -505,6 +505,17 @@ def _phone_library() -> ModuleType | None:
     return phonenumbers
 
 
+def _parsed_phone(raw: str, region: str | None) -> Any:
+    """The phone-number library's reading of ``raw`` (None if it cannot parse it or is absent)."""
+    phonenumbers = _phone_library()
+    if phonenumbers is None:  # pragma: no cover - phonenumbers is a declared dependency
+        return None
+    try:
+        return phonenumbers.parse(raw, region)
+    except phonenumbers.NumberParseException:
+        return None
+
+
 @functools.lru_cache(maxsize=4096)
 def _is_possible_international(raw: str) -> bool:
     # Cached: chat requests re-send the whole conversation each turn, so the same numbers
@@ -512,21 +523,15 @@ def _is_possible_international(raw: str) -> bool:
     phonenumbers = _phone_library()
     if phonenumbers is None:  # pragma: no cover - phonenumbers is a declared dependency
         return True
-    try:
-        number = phonenumbers.parse(raw, None)
-    except phonenumbers.NumberParseException:
-        return False
-    return bool(phonenumbers.is_possible_number(number))
+    number = _parsed_phone(raw, None)
+    return number is not None and bool(phonenumbers.is_possible_number(number))
 
 
 @functools.lru_cache(maxsize=1024)
 def _is_indian_mobile(digits: str) -> bool:
+    number = _parsed_phone(digits, "IN")
     phonenumbers = _phone_library()
-    if phonenumbers is None:  # pragma: no cover - phonenumbers is a declared dependency
-        return False
-    try:
-        number = phonenumbers.parse(digits, "IN")
-    except phonenumbers.NumberParseException:
+    if number is None or phonenumbers is None:
         return False
     return bool(
         phonenumbers.is_valid_number(number)

@@ -13,7 +13,6 @@ import logging
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -44,6 +43,7 @@ from tests.core.test_usage_limits_store import (
     check_all_then_count_each_once,
     run_children,
 )
+from tests.ports import free_port
 
 REDIS_SERVER = shutil.which("redis-server")
 REQUIRED = os.environ.get("PRYSM_REQUIRE_REDIS") == "1"
@@ -63,13 +63,6 @@ def need_redis(*, server: bool = True) -> None:
     if REQUIRED:
         pytest.fail(f"{message}, and PRYSM_REQUIRE_REDIS=1 says they must run", pytrace=False)
     pytest.skip(message)
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 class RedisServer:
