@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import errno
+import signal
+import threading
 import urllib.parse
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from prysmai.cli.common import store_location
@@ -108,23 +112,51 @@ def run(args: argparse.Namespace) -> int:
     )
     server = _bind(settings)
     try:
-        if not server.keys.has_active():
-            key = server.keys.create(name="created by serve")
-            print("No API key yet; created one. It is shown only this once, keep it:")
-            print(f"  {key}")
-        print(f"prysmai collector listening on {server.url} (store: {db_path})")
-        print(f"  exporters: monitor(client, prysm_key=KEY, base_url={server.url!r})")
-        auth = "any user name, an API key as password" if settings.dashboard_auth else "no key"
-        print(f"  dashboard: {server.url}/ ({auth})")
-        kept = "forever" if retention_s is None else f"for {format_duration(retention_s)}"
-        print(f"  retention: spans kept {kept}")
-        if settings.alert_interval_s is not None:
-            print(f"  alerts: rules evaluated every {settings.alert_interval_s:g} s")
-        print("Press Ctrl-C to stop.", flush=True)
-        server.serve_forever()
+        with _stopped_by_sigterm(server) as terminated:
+            if not server.keys.has_active():
+                key = server.keys.create(name="created by serve")
+                print("No API key yet; created one. It is shown only this once, keep it:")
+                print(f"  {key}")
+            print(f"prysmai collector listening on {server.url} (store: {db_path})")
+            print(f"  exporters: monitor(client, prysm_key=KEY, base_url={server.url!r})")
+            auth = "any user name, an API key as password" if settings.dashboard_auth else "no key"
+            print(f"  dashboard: {server.url}/ ({auth})")
+            kept = "forever" if retention_s is None else f"for {format_duration(retention_s)}"
+            print(f"  retention: spans kept {kept}")
+            if settings.alert_interval_s is not None:
+                print(f"  alerts: rules evaluated every {settings.alert_interval_s:g} s")
+            print("Press Ctrl-C (or send SIGTERM) to stop.", flush=True)
+            server.serve_forever()
+        if terminated.is_set():
+            print("Stopping: SIGTERM received.", flush=True)
     finally:
         server.close()
     return 0
+
+
+@contextlib.contextmanager
+def _stopped_by_sigterm(server: CollectorServer) -> Iterator[threading.Event]:
+    """Turn SIGTERM into a clean stop: :meth:`CollectorServer.serve_forever` returns.
+
+    Service managers (systemd, container runtimes) stop a process with SIGTERM, whose default
+    ends it at once, without closing the store. The handler raises nothing (an exception
+    thrown at an arbitrary point of the main thread could leave a lock held); it asks the
+    server to stop, and the serving loop ends at its next turn.
+    """
+    terminated = threading.Event()
+    if threading.current_thread() is not threading.main_thread():
+        yield terminated  # signal handlers can only be set from the main thread
+        return
+
+    def on_sigterm(_signum: int, _frame: object) -> None:
+        terminated.set()
+        server.stop_serving()
+
+    previous = signal.signal(signal.SIGTERM, on_sigterm)
+    try:
+        yield terminated
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def _bind(settings: CollectorSettings) -> CollectorServer:

@@ -35,6 +35,7 @@ from prysmai.cli.common import (
 )
 from prysmai.cli.record_io import escape_surrogates
 from prysmai.store import TraceRow, TraceStore
+from prysmai.store_schema import DB_FILE_NAME, DB_PATH_ENV
 
 POLL_INTERVAL_S: Final = 0.5
 """How often ``--follow`` looks for new calls."""
@@ -150,7 +151,8 @@ def _print_empty(store: TraceStore, args: argparse.Namespace) -> None:
         message = (
             f"No model calls recorded yet in {store.path}. Wrap a client with "
             "prysmai.monitor(client) and make a call; with no exporter configured, "
-            "calls are stored there."
+            f"calls go to the embedded store (${DB_PATH_ENV}, else {DB_FILE_NAME} in the data "
+            "folder), and a collector stores what it receives in its --db."
         )
     if args.follow:
         message += " Waiting for new calls (Ctrl-C to stop)."

@@ -176,6 +176,13 @@ class CollectorServer:
             if self._scheduler is not None:
                 self._scheduler.stop()
 
+    def stop_serving(self) -> None:
+        """Make :meth:`serve_forever` return soon; does not wait (safe in a signal handler)."""
+        # shutdown() waits for the serving loop to end, so it must run on another thread.
+        threading.Thread(
+            target=self._httpd.shutdown, name="prysmai-collector-stop", daemon=True
+        ).start()
+
     def start(self) -> Self:
         """Answer requests on a background thread."""
         self._thread = threading.Thread(

@@ -275,6 +275,13 @@ class ServeProcess:
             self.lines.append(line)
         return self.lines
 
+    def _drain(self) -> str | None:
+        """The next line the process printed, None once stdout has ended."""
+        try:
+            return self._queue.get(timeout=10)
+        except queue.Empty:
+            return None
+
     @property
     def url(self) -> str:
         found = re.search(r"listening on (http://127\.0\.0\.1:\d+)", "".join(self.lines))
@@ -290,11 +297,13 @@ class ServeProcess:
         """Keys the process printed (one when it created the store's first key)."""
         return [match.group() for line in self.lines for match in KEY_RE.finditer(line)]
 
-    def stop(self) -> int:
-        """Ctrl-C, then wait; returns the exit code."""
-        self.process.send_signal(signal.SIGINT)
+    def stop(self, signal_number: int = signal.SIGINT) -> int:
+        """Ctrl-C (or the given signal), then wait; returns the exit code."""
+        self.process.send_signal(signal_number)
         try:
-            return self.process.wait(30)  # a loaded machine can take a while to exit
+            code = self.process.wait(30)  # a loaded machine can take a while to exit
+            self.lines.extend(iter(self._drain, None))
+            return code
         finally:
             if self.process.poll() is None:
                 self.process.kill()

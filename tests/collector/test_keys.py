@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import signal
 import sqlite3
 import urllib.request
 from pathlib import Path
@@ -114,6 +115,39 @@ def test_serve_creates_a_key_once_prints_it_once_and_accepts_it(tmp_path):
     store = KeyStore(db)
     assert [info.name for info in store.list()] == ["created by serve"]
     store.close()
+
+
+def test_serve_stops_cleanly_on_sigterm_keeping_what_it_stored(tmp_path):
+    """Service managers stop with SIGTERM: the store is closed and the exit status is 0."""
+    db = tmp_path / "serve.db"
+    collector = ServeProcess(db)
+    try:
+        collector.wait_ready()
+        [key] = collector.keys
+        request = urllib.request.Request(
+            f"{collector.url}/v1/traces",
+            data=trace_request(make_span()).SerializeToString(),
+            headers={"Content-Type": "application/x-protobuf", "Authorization": f"Bearer {key}"},
+        )
+        with urllib.request.urlopen(request, timeout=10) as response:
+            status = response.status
+    finally:
+        code = collector.stop(signal.SIGTERM)
+    with sqlite3.connect(db) as connection:
+        stored = connection.execute("SELECT COUNT(*) FROM spans").fetchone()[0]
+
+    assert (status, code, stored) == (200, 0, 1)
+    assert "Stopping: SIGTERM received.\n" in collector.lines
+
+
+def test_serve_stops_cleanly_on_sigterm_right_after_start(tmp_path):
+    collector = ServeProcess(tmp_path / "serve.db")
+    collector.wait_ready()
+
+    code = collector.stop(signal.SIGTERM)
+
+    assert code == 0
+    assert collector.lines[-1] == "Stopping: SIGTERM received.\n"
 
 
 def test_serve_refuses_an_open_dashboard_on_a_public_address(tmp_path, capsys):
