@@ -23,25 +23,12 @@ from prysmai.cli.common import (
     printable,
     store_path,
 )
+from prysmai.collector import rule_input
 from prysmai.collector.alert_engine import AlertEvaluator
-from prysmai.collector.alert_rules import (
-    METRICS,
-    OPERATORS,
-    AlertRule,
-    Channel,
-    RuleError,
-    email_channel,
-    format_value,
-    parse_metric,
-    parse_name,
-    parse_operator,
-    parse_repeat,
-    parse_threshold,
-    parse_window,
-    url_channel,
-)
+from prysmai.collector.alert_rules import METRICS, OPERATORS, AlertRule, format_value
 from prysmai.collector.alert_store import AlertState, AlertStore
 from prysmai.collector.api import alert_rule_summary
+from prysmai.collector.rule_input import DEFAULT_REPEAT, DEFAULT_WINDOW, RuleInput
 from prysmai.collector.server import DEFAULT_HOST, DEFAULT_PORT
 from prysmai.durations import format_duration
 from prysmai.store_location import StoreLocation
@@ -82,13 +69,17 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
         help="error_rate: 0.05 or 5%%; latency_*: milliseconds; total_cost: US dollars; "
         "request_count: calls",
     )
-    add.add_argument("--window", default="5m", help="evaluation window, 10s to 30d (default: 5m)")
+    add.add_argument(
+        "--window",
+        default=DEFAULT_WINDOW,
+        help=f"evaluation window, 10s to 30d (default: {DEFAULT_WINDOW})",
+    )
     add.add_argument("--model", default=None, help="only calls to this model")
     add.add_argument("--provider", default=None, help="only calls to this provider (openai...)")
     add.add_argument(
         "--repeat",
-        default=format_duration(3600),
-        help="notify again after this long while firing; 0 for never (default: 1h)",
+        default=DEFAULT_REPEAT,
+        help=f"notify again after this long while firing; 0 for never (default: {DEFAULT_REPEAT})",
     )
     add.add_argument("--disabled", action="store_true", help="add the rule switched off")
     channels = add.add_argument_group("channels (at least one; each may be repeated)")
@@ -152,50 +143,33 @@ def _open(db: StoreLocation | None) -> AlertStore:
 
 
 def build_rule(args: argparse.Namespace) -> AlertRule:
-    """Turn ``alerts add`` arguments into a checked rule.
+    """Turn ``alerts add`` arguments into a checked rule (the dashboard's form checks the same).
 
     Raises:
         RuleError: a value cannot be used; the message says which and what is accepted.
     """
-    metric = parse_metric(args.metric)
-    channels: list[Channel] = [
-        *(url_channel("webhook", url) for url in args.webhook),
-        *(url_channel("slack", url) for url in args.slack),
-        *(url_channel("discord", url) for url in args.discord),
-    ]
-    smtp_given = any(
-        value is not None
-        for value in (args.smtp_host, args.smtp_port, args.smtp_from, args.smtp_user)
-    )
-    if args.email:
-        channels.append(
-            email_channel(
-                args.email,
-                host=args.smtp_host,
-                port=args.smtp_port,
-                sender=args.smtp_from,
-                starttls=args.smtp_starttls,
-                username=args.smtp_user,
-                password_env=args.smtp_password_env,
-            )
+    return rule_input.build_rule(
+        RuleInput(
+            name=args.name,
+            metric=args.metric,
+            operator=args.operator,
+            threshold=args.threshold,
+            window=args.window,
+            model=args.model,
+            provider=args.provider,
+            repeat=args.repeat,
+            disabled=args.disabled,
+            webhook=args.webhook,
+            slack=args.slack,
+            discord=args.discord,
+            email=args.email,
+            smtp_host=args.smtp_host,
+            smtp_port=args.smtp_port,
+            smtp_from=args.smtp_from,
+            smtp_starttls=args.smtp_starttls,
+            smtp_user=args.smtp_user,
+            smtp_password_env=args.smtp_password_env,
         )
-    elif smtp_given or args.smtp_starttls or args.smtp_password_env:
-        raise RuleError("SMTP options need at least one --email recipient")
-    if not channels:
-        raise RuleError(
-            "a rule needs at least one channel: --webhook, --slack, --discord or --email"
-        )
-    return AlertRule(
-        name=parse_name(args.name),
-        metric=metric,
-        operator=parse_operator(args.operator),
-        threshold=parse_threshold(metric, args.threshold),
-        window_s=parse_window(args.window),
-        channels=tuple(channels),
-        repeat_s=parse_repeat(args.repeat),
-        model=args.model or None,
-        provider=args.provider or None,
-        enabled=not args.disabled,
     )
 
 

@@ -4,7 +4,8 @@
 ``/calls/<span_id>`` one call, ``/security`` security log, ``/alerts`` alert rules and
 notifications; ``/api/stats``, ``/api/series`` (the charts' buckets), ``/api/calls``
 (``?after=<rowid>`` for the live feed), ``/api/calls/<span_id>``, ``/api/security``,
-``/api/alerts``; ``/healthz`` for liveness checks (no key, no data).
+``/api/alerts``; ``/healthz`` for liveness checks (no key, no data). ``/settings`` (API keys
+and alert rules, the only forms) is answered by :mod:`prysmai.collector.settings_pages`.
 
 Stored prompts are as sensitive as the application's traffic, so by default every route but
 ``/healthz`` needs an API key (HTTP Basic password or bearer token). A dashboard opened
@@ -39,6 +40,7 @@ from prysmai.collector.api import (
 from prysmai.collector.auth import BASIC_CHALLENGE, host_header_is_local, is_authorised
 from prysmai.collector.http_types import Request, Response, text_response
 from prysmai.collector.keys import KeyStore
+from prysmai.collector.settings_pages import SettingsPages, is_settings_path
 from prysmai.store_location import StoreLocation
 from prysmai.store_queries import JsonValue, Series, TraceRow, TraceStore, window_end
 from prysmai.store_schema import INT64_MAX
@@ -60,13 +62,14 @@ class RequestError(Exception):
 
 
 class Dashboard:
-    """Answers the dashboard's ``GET`` requests from the store.
+    """Answers the dashboard's ``GET`` requests from the store; hands ``/settings`` on.
 
     Args:
         db_path: The store to read (a SQLite file or a PostgreSQL database).
         keys: The keys that may read it.
         require_key: Whether pages and JSON need a key.
         local_hosts_only: Refuse requests whose ``Host`` is not a loopback name or address.
+        settings: Answers the Settings area (``/settings``), which manages keys and rules.
     """
 
     def __init__(
@@ -76,17 +79,22 @@ class Dashboard:
         *,
         require_key: bool,
         local_hosts_only: bool,
+        settings: SettingsPages,
     ) -> None:
         self._db_path = db_path
         self._keys = keys
         self._require_key = require_key
         self._local_hosts_only = local_hosts_only
+        self.settings = settings
 
     def handle(self, request: Request) -> Response:
         """Answer one request; never raises."""
         is_api = request.path.startswith("/api/")
         if request.path == "/healthz":
             return text_response(200, "ok")
+        if is_settings_path(request.path):
+            # The only pages that change anything: their own checks (POST, CSRF) apply.
+            return self.settings.handle(request)
         if request.method != "GET":
             return _with(text_response(405, "the dashboard only answers GET"), ("Allow", "GET"))
         if self._local_hosts_only and not host_header_is_local(request.headers.get("host")):
@@ -213,15 +221,7 @@ class Dashboard:
 
     @staticmethod
     def _html(status: int, page: bytes, nonce: str) -> Response:
-        return Response(
-            status,
-            page,
-            "text/html; charset=utf-8",
-            (
-                ("Content-Security-Policy", views.content_security_policy(nonce)),
-                ("X-Frame-Options", "DENY"),
-            ),
-        )
+        return views.html_response(status, page, nonce)
 
 
 def _window(request: Request) -> str:

@@ -27,6 +27,7 @@ KEY_PREFIX: Final = "sk-prysm-"
 KEY_PATTERN: Final = re.compile(r"sk-prysm-[0-9a-f]{64}")
 DISPLAY_PREFIX_HEX: Final = 8
 """Hex digits after ``sk-prysm-`` kept for display, enough to tell keys apart (32 bits)."""
+MAX_NAME_LENGTH: Final = 100
 _PREFIX_FORMS: Final = (
     "a key prefix is 'sk-prysm-' and 4 to 8 hex digits, as 'keys list' shows it "
     "(or give the key's id, name or the whole key)"
@@ -48,6 +49,19 @@ class KeyInfo:
     def is_active(self) -> bool:
         """Whether the key is accepted."""
         return self.revoked_ns is None
+
+
+def check_key_name(text: str) -> str | None:
+    """Return a key name as typed in the dashboard, ``None`` for none (an empty field).
+
+    Raises:
+        ValueError: longer than :data:`MAX_NAME_LENGTH` or with control characters (they
+            would reach terminals through ``keys list``).
+    """
+    name = text.strip()
+    if len(name) > MAX_NAME_LENGTH or not name.isprintable():
+        raise ValueError(f"a key name has at most {MAX_NAME_LENGTH} printable characters")
+    return name or None
 
 
 def generate_key() -> str:
@@ -187,6 +201,18 @@ class KeyStore:
             self._loaded_at = None
         info = KeyInfo(*rows[0])
         return KeyInfo(info.id, info.prefix, info.name, info.created_ns, revoked_ns)
+
+    def find_active(self, key: str) -> KeyInfo | None:
+        """Return what is stored about ``key`` if it is an active key (looked up by hash)."""
+        if not KEY_PATTERN.fullmatch(key):
+            return None
+        with self._lock:
+            rows = self._execute(
+                "SELECT id, prefix, name, created_ns, revoked_ns FROM api_keys"
+                " WHERE revoked_ns IS NULL AND key_hash = ?",
+                (hash_key(key),),
+            )
+        return KeyInfo(*rows[0]) if rows else None
 
     def has_active(self) -> bool:
         """Whether at least one key is accepted."""

@@ -31,12 +31,14 @@ from prysmai.collector.alert_scheduler import DEFAULT_INTERVAL_S, AlertScheduler
 from prysmai.collector.auth import is_loopback
 from prysmai.collector.body import BodyError
 from prysmai.collector.chunked import read_chunked
+from prysmai.collector.csrf import parse_origin
 from prysmai.collector.dashboard import Dashboard
 from prysmai.collector.http_types import SECURITY_HEADERS, Request, Response, text_response
 from prysmai.collector.keys import KeyStore
 from prysmai.collector.otlp_codec import Encoding, encode_status, request_encoding
 from prysmai.collector.receiver import DEFAULT_MAX_BODY_BYTES, Receiver
 from prysmai.collector.retention_timer import RetentionTimer
+from prysmai.collector.settings_pages import SettingsPages
 from prysmai.collector.writer import SpanWriter
 from prysmai.retention import DEFAULT_RETENTION_S, RetentionSchedule
 from prysmai.store_location import StoreLocation
@@ -125,20 +127,30 @@ class CollectorServer:
         self.keys = KeyStore(settings.db_path)
         self.writer = SpanWriter(settings.db_path, RetentionSchedule(settings.retention_s))
         self.receiver = Receiver(self.keys, self.writer, settings.max_body_bytes)
-        self.dashboard = Dashboard(
-            settings.db_path,
-            self.keys,
-            require_key=settings.dashboard_auth,
-            local_hosts_only=is_loopback(settings.host),
-        )
         try:
             self._httpd = _HTTPServer((settings.host, settings.port), self)
         except BaseException:
             self.keys.close()
             raise
         self._thread: threading.Thread | None = None
+        # Made once the port is known: links in alerts point at it.
         self.alerts = AlertEvaluator(
             settings.db_path, dashboard_url=settings.public_url or self.url
+        )
+        public_origin = parse_origin(settings.public_url)
+        self.dashboard = Dashboard(
+            settings.db_path,
+            self.keys,
+            require_key=settings.dashboard_auth,
+            local_hosts_only=is_loopback(settings.host),
+            settings=SettingsPages(
+                settings.db_path,
+                self.keys,
+                self.alerts,
+                require_key=settings.dashboard_auth,
+                local_hosts_only=is_loopback(settings.host),
+                trusted_origins=(public_origin,) if public_origin is not None else (),
+            ),
         )
         self._scheduler = (
             AlertScheduler(self.alerts, settings.alert_interval_s)
@@ -537,7 +549,11 @@ class _Handler(BaseHTTPRequestHandler):
         # writing the answer gets the full idle timeout again.
         self.connection.settimeout(READ_TIMEOUT_S)
         self.send_response(response.status)
-        for name, value in (*SECURITY_HEADERS, *response.headers):
+        # A response may replace a default (the settings pages relax the referrer policy so
+        # that their forms carry an Origin); sending both would leave the choice to the client.
+        own = {name.lower() for name, _ in response.headers}
+        defaults = [(name, value) for name, value in SECURITY_HEADERS if name.lower() not in own]
+        for name, value in (*defaults, *response.headers):
             self.send_header(name, value)
         self.send_header("Content-Type", response.content_type)
         self.send_header("Content-Length", str(len(response.body)))

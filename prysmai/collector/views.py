@@ -21,6 +21,7 @@ from prysmai.collector import charts
 from prysmai.collector.alert_rules import AlertRule, format_value
 from prysmai.collector.alert_store import AlertState, Delivery
 from prysmai.collector.api import WINDOWS, Overview, call_status, security_action
+from prysmai.collector.http_types import Response
 from prysmai.store_queries import JsonValue, Series, TraceRow
 
 _CONTENT_ATTRIBUTES: Final = (
@@ -49,6 +50,17 @@ padding:8px;margin:0;max-height:480px;overflow:auto}
 .s-error,.s-blocked,.t-high{color:#b42318;font-weight:600}.t-medium,.s-cut{color:#b54708}
 .t-low{color:#8a6d00}.muted{color:#5b6474}.a-firing{color:#b42318;font-weight:600}
 .a-ok{color:#067647}
+nav.tabs a{margin-right:14px}nav.tabs a.active{font-weight:700;color:#000;text-decoration:none}
+form.inline{display:inline;margin:0}form.panel{background:#fff;border:1px solid #dde1e8;
+border-radius:6px;padding:10px 14px;max-width:720px}
+form.panel label{display:block;margin:6px 0 2px;font-weight:600}
+form.panel input[type=text],form.panel select,form.panel textarea{width:100%;box-sizing:border-box;
+font:inherit;padding:3px 6px}form.panel .hint{color:#5b6474;font-size:12px}
+button{font:inherit;padding:3px 10px;cursor:pointer}button.danger{color:#b42318}
+.notice{background:#ecfdf3;border:1px solid #abefc6;padding:8px 12px;border-radius:6px}
+.problem{background:#fef3f2;border:1px solid #fecdca;padding:8px 12px;border-radius:6px}
+.secret{font:15px monospace;background:#fff;border:2px solid #1d2330;padding:10px;
+user-select:all;word-break:break-all}
 """
 _PAGE_STYLE: Final = _STYLE + charts.STYLE
 
@@ -127,12 +139,16 @@ _CHARTS_SCRIPT: Final = """
 """.replace("%(refresh_ms)d", str(charts.REFRESH_S * 1000)).replace("%(path)s", charts.CHARTS_PATH)
 
 
-def _e(value: object) -> str:
+def escape(value: object) -> str:
     """Escape any value for HTML text and quoted attributes."""
     return html.escape("" if value is None else str(value), quote=True)
 
 
-def _page(title: str, body: str, nonce: str, script: str = "") -> bytes:
+_e = escape  # short, as it is on nearly every line below
+
+
+def page(title: str, body: str, nonce: str, script: str = "") -> bytes:
+    """A whole dashboard page: header with the navigation, ``body``, the nonce'd script."""
     script_tag = f'<script nonce="{_e(nonce)}">{script}</script>' if script else ""
     document = (
         "<!doctype html>\n"
@@ -141,7 +157,8 @@ def _page(title: str, body: str, nonce: str, script: str = "") -> bytes:
         f"<title>{_e(title)} - prysmai</title>"
         f'<style nonce="{_e(nonce)}">{_PAGE_STYLE}</style></head><body>'
         '<header><strong>prysmai</strong><a href="/">Overview</a>'
-        '<a href="/security">Security log</a><a href="/alerts">Alerts</a></header>'
+        '<a href="/security">Security log</a><a href="/alerts">Alerts</a>'
+        '<a href="/settings">Settings</a></header>'
         f"<main>{body}</main>{script_tag}</body></html>\n"
     )
     return document.encode("utf-8")
@@ -156,7 +173,22 @@ def content_security_policy(nonce: str) -> str:
     )
 
 
-def _time(time_ns: int | None) -> str:
+def html_response(status: int, document: bytes, nonce: str, *headers: tuple[str, str]) -> Response:
+    """An answer carrying a page, with the page's policy (its nonce) and no framing."""
+    return Response(
+        status,
+        document,
+        "text/html; charset=utf-8",
+        (
+            ("Content-Security-Policy", content_security_policy(nonce)),
+            ("X-Frame-Options", "DENY"),
+            *headers,
+        ),
+    )
+
+
+def utc_time(time_ns: int | None) -> str:
+    """A Unix time in nanoseconds as ``YYYY-MM-DD HH:MM:SS`` (UTC), ``-`` for none."""
     if time_ns is None:
         return "-"
     try:
@@ -217,7 +249,7 @@ def _calls_table(rows: Iterable[TraceRow], *, live_after: int | None = None) -> 
     for row in rows:
         tokens = f"{_number(row.input_tokens)}/{_number(row.output_tokens)}"
         body.append(
-            f"<tr><td>{_call_link(row, _time(row.start_time_ns))}</td>"
+            f"<tr><td>{_call_link(row, utc_time(row.start_time_ns))}</td>"
             f"<td>{_e(row.model or '-')}</td><td>{_e(row.provider or '-')}</td>"
             f"{_status_cell(row)}"
             f'<td class="num">{_number(row.latency_ms)}</td>'
@@ -292,12 +324,12 @@ def overview_page(
         f'<h2>Recent calls <span class="muted">(live)</span></h2>'
         f"{_calls_table(recent, live_after=last_rowid)}"
     )
-    return _page("Overview", body, nonce, _LIVE_SCRIPT + ("" if series is None else _CHARTS_SCRIPT))
+    return page("Overview", body, nonce, _LIVE_SCRIPT + ("" if series is None else _CHARTS_SCRIPT))
 
 
 def charts_page(window: str, series: Series, nonce: str) -> bytes:
     """The overview's charts alone: what the overview's script reloads them from."""
-    return _page("Charts", f"<h2>Over time</h2>{charts.overview_charts(window, series)}", nonce)
+    return page("Charts", f"<h2>Over time</h2>{charts.overview_charts(window, series)}", nonce)
 
 
 def security_page(rows: list[TraceRow], nonce: str) -> bytes:
@@ -307,7 +339,7 @@ def security_page(rows: list[TraceRow], nonce: str) -> bytes:
         categories = row.attributes.get(semconv.SECURITY_CATEGORIES)
         pii = row.attributes.get(semconv.SECURITY_PII_TYPES)
         body.append(
-            f"<tr><td>{_call_link(row, _time(row.start_time_ns))}</td>"
+            f"<tr><td>{_call_link(row, utc_time(row.start_time_ns))}</td>"
             f"<td>{_e(row.model or '-')}</td>{_threat(row)}"
             f"<td>{_e(security_action(row) or '-')}</td>"
             f"<td>{_e(_joined(categories))}</td><td>{_e(_joined(pii))}</td>"
@@ -324,7 +356,7 @@ def security_page(rows: list[TraceRow], nonce: str) -> bytes:
         '<h1>Security log</h1><p class="muted">'
         "Calls with a threat level of low or above, or blocked.</p>"
     )
-    return _page("Security log", heading + table, nonce)
+    return page("Security log", heading + table, nonce)
 
 
 def _joined(value: JsonValue) -> str:
@@ -339,7 +371,7 @@ def call_page(row: TraceRow, nonce: str) -> bytes:
         ("Span", row.name),
         ("Status", f"{call_status(row)} ({row.status_code})"),
         ("Error", row.error_type),
-        ("Started (UTC)", _time(row.start_time_ns)),
+        ("Started (UTC)", utc_time(row.start_time_ns)),
         (
             "Model (requested / answered)",
             f"{row.request_model or '-'} / {row.response_model or '-'}",
@@ -368,7 +400,7 @@ def call_page(row: TraceRow, nonce: str) -> bytes:
     if row.events:
         sections.append(f"<h2>Events</h2><pre>{_e(_pretty(row.events))}</pre>")
     sections.append("<h2>Resource</h2>" + _mapping_table(row.resource))
-    return _page(f"Call {row.span_id}", "".join(sections), nonce)
+    return page(f"Call {row.span_id}", "".join(sections), nonce)
 
 
 def _findings_section(raw: JsonValue) -> str:
@@ -419,7 +451,16 @@ def _pretty(value: JsonValue) -> str:
 
 def message_page(title: str, message: str, nonce: str) -> bytes:
     """A page that only says something (not found, bad request)."""
-    return _page(title, f"<h1>{_e(title)}</h1><p>{_e(message)}</p>", nonce)
+    return page(title, f"<h1>{_e(title)}</h1><p>{_e(message)}</p>", nonce)
+
+
+def rule_state_cell(rule: AlertRule, state: AlertState | None) -> str:
+    """A table cell with the rule's state: disabled, not evaluated yet, ok or firing."""
+    if not rule.enabled:
+        return '<td class="muted">disabled</td>'
+    if state is None:
+        return '<td class="muted">not evaluated yet</td>'
+    return f'<td class="a-{_e(state.state)}">{_e(state.state)}</td>'
 
 
 def alerts_page(
@@ -432,23 +473,18 @@ def alerts_page(
     rows = []
     for rule in rules:
         state = states.get(rule.id)
-        if not rule.enabled:
-            status = '<td class="muted">disabled</td>'
-        elif state is None:
-            status = '<td class="muted">not evaluated yet</td>'
-        else:
-            status = f'<td class="a-{_e(state.state)}">{_e(state.state)}</td>'
+        status = rule_state_cell(rule, state)
         value = format_value(rule.metric, state.last_value) if state is not None else "-"
         notified = "-"
         if state is not None and state.event is not None:
-            notified = f"{state.event} {_time(state.event_ns)}"
+            notified = f"{state.event} {utc_time(state.event_ns)}"
             if state.pending:
                 notified += f" ({len(state.pending)} channel(s) failed, retrying)"
         channels = "<br>".join(_e(channel.describe()) for channel in rule.channels)
         rows.append(
             f"<tr><td>{_e(rule.id)}</td><td>{_e(rule.name)}</td>"
             f"<td>{_e(rule.condition)}</td><td>{_e(rule.window)}</td><td>{_e(rule.scope)}</td>"
-            f"{status}<td>{_e(_time(state.since_ns) if state else '-')}</td>"
+            f"{status}<td>{_e(utc_time(state.since_ns) if state else '-')}</td>"
             f'<td class="num">{_e(value)}</td><td>{_e(notified)}</td><td>{channels}</td></tr>'
         )
     table = (
@@ -457,10 +493,11 @@ def alerts_page(
         "<th>last notification (UTC)</th><th>channels</th></tr></thead>"
         f"<tbody>{''.join(rows)}</tbody></table>"
         if rules
-        else "<p>No alert rules. Add one with <code>prysmai alerts add</code>.</p>"
+        else "<p>No alert rules. Add one with <code>prysmai alerts add</code> or under "
+        '<a href="/settings/alerts">Settings &gt; Alert rules</a>.</p>'
     )
     sent = "".join(
-        f"<tr><td>{_e(_time(item.time_ns))}</td><td>{_e(item.rule_name)}</td>"
+        f"<tr><td>{_e(utc_time(item.time_ns))}</td><td>{_e(item.rule_name)}</td>"
         f"<td>{_e(item.event)}</td><td>{_e(item.channel)}</td>"
         f'<td class="{"a-ok" if item.delivered else "a-firing"}">'
         f"{'delivered' if item.delivered else 'failed'}</td><td>{_e(item.error or '-')}</td></tr>"
@@ -473,8 +510,9 @@ def alerts_page(
         else "<p>No notifications sent yet.</p>"
     )
     body = (
-        '<h1>Alerts</h1><p class="muted">Rules are managed with <code>prysmai alerts</code>; '
+        '<h1>Alerts</h1><p class="muted">Rules are managed with <code>prysmai alerts</code> '
+        'or under <a href="/settings/alerts">Settings &gt; Alert rules</a>; '
         "the collector evaluates them in the background.</p>"
         f"{table}<h2>Latest notifications</h2>{notifications}"
     )
-    return _page("Alerts", body, nonce)
+    return page("Alerts", body, nonce)

@@ -115,5 +115,5 @@ def test_alerts_page_without_rules(make_collector):
     page = collector.get("/alerts").body.decode()
     data = json.loads(collector.get("/api/alerts").body)
 
-    assert "No alert rules. Add one with <code>prysmai alerts add</code>." in page
+    assert "No alert rules. Add one with <code>prysmai alerts add</code> or under " in page
     assert data == {"rules": [], "history": []}
