@@ -6,7 +6,7 @@ cue such as "born", "DOB", "date of birth", "Geburtsdatum", "né le", "fecha de 
 Numeric (``14.03.1988``, ``3/14/1988``, ``1988-03-14``, ``19880314``, ``1992年8月15日``) and
 named-month forms (``March 14, 1988``, ``14 mars 1988``, ``14-Mar-88``, ``3rd of May 1987``,
 ``1987-May-03``, ``03MAY1987``) are recognised, in English, German, French, Spanish and Italian
-month names.
+month names (and Russian ones in the genitive, as dates write them).
 """
 
 from __future__ import annotations
@@ -24,8 +24,11 @@ _BIRTH_CUES: Final = (
     r"born|birth|\bdob\b|d\.o\.b|geboren|geburt|\bgeb\.|geboorte|naissance|\bnée? le\b"
     r"|nacimiento|nacid[oa]|naci[óo]|nascita|\bnat[oa] (?:il|a|nel)\b|nascimento|nascid[oa]"
     r"|nasceu|cumpleaños|compleanno|anniversaire|fecha de nac|f\. ?nac|födelse|fødsel"
-    r"|syntymä|urodzon|urodzenia|\bb-?day\b|जन्म|出生|生年月日|誕生日|生日|생년월일|생일|рожд|родил"
-    r"|doğum|ngày sinh|sinh ngày|tanggal lahir|\blahir\b|วันเกิด"
+    r"|syntymä|urodzon|urodzenia|\bb-?day\b|जन्म(?:\s|तिथि|दिन)|出生|生年月日|誕生日|생년월일"
+    # 生日 and 생일 also end words for "date of occurrence" (発生日, 발생일) or "student"
+    # (学生, 학생); Russian рожд- also begins "Christmas" (Рождество).
+    r"|(?:^|[^発发学學人先])生日|(?:^|[^발학])생일|рожден|родил|doğum|ngày sinh|sinh ngày"
+    r"|tanggal lahir|\blahir\b|วันเกิด"
 )
 BIRTH_CUE_PATTERN: Final = r"(?i:" + _BIRTH_CUES + ")"
 """RE2 pattern of the birth cues (also used as the cheap trigger)."""
@@ -52,7 +55,15 @@ class _CueFinder:
         ends = [match.end() for match in self._bytes.finditer(data)]
         if len(data) == len(text):  # ASCII: byte offsets are str offsets
             return ends
-        return [len(data[:end].decode("utf-8", "surrogatepass")) for end in ends]
+        # Byte offsets to character offsets, decoding each stretch between two ends once (not
+        # the whole prefix again for every end, which is quadratic in a text full of cues).
+        offsets: list[int] = []
+        characters = previous = 0
+        for end in ends:
+            characters += len(data[previous:end].decode("utf-8", "surrogatepass"))
+            offsets.append(characters)
+            previous = end
+        return offsets
 
 
 _BIRTH_CUE: Final = _CueFinder(BIRTH_CUE_PATTERN)
@@ -74,6 +85,8 @@ _MONTH_NAMES: Final = {
     "mayo": 5, "junio": 6, "julio": 7, "agosto": 8, "septiembre": 9, "octubre": 10,
     "noviembre": 11, "diciembre": 12, "gennaio": 1, "febbraio": 2, "aprile": 4,
     "maggio": 5, "giugno": 6, "luglio": 7, "settembre": 9, "ottobre": 10, "dicembre": 12,
+    "января": 1, "февраля": 2, "марта": 3, "апреля": 4, "мая": 5, "июня": 6, "июля": 7,
+    "августа": 8, "сентября": 9, "октября": 10, "ноября": 11, "декабря": 12,
 }  # fmt: skip
 _DATE: Final = re.compile(
     r"(?<![0-9])(?:"
@@ -87,7 +100,8 @@ _DATE: Final = re.compile(
     r"|(?P<y4>(?:19|20)[0-9]{2})(?P<m4>[0-9]{2})(?P<d4>[0-9]{2})"
     # "1987-May-03" and "03MAY1987"
     r"|(?P<y5>[0-9]{4})[\-/. ](?P<mon5>[^\W\d_]{3,10})\.?[\-/. ](?P<d5>[0-9]{1,2})"
-    r"|(?P<d6>[0-9]{2})(?P<mon6>[A-Za-z]{3})(?P<y6>(?:19|20)[0-9]{2})"
+    r"(?:st|nd|rd|th)?"
+    r"|(?P<d6>[0-9]{1,2})(?P<mon6>[A-Za-z]{3})(?P<y6>(?:19|20)[0-9]{2})"
     # Chinese, Japanese and Korean: "1992年8月15日", "1992년 8월 15일"
     r"|(?P<y7>[0-9]{4}) ?[年년] ?(?P<m7>[0-9]{1,2}) ?[月월] ?(?P<d7>[0-9]{1,2}) ?[日일]?"
     r")(?![0-9])"

@@ -33,7 +33,7 @@ _MAX_RUN_CHARS: Final = 64
 """Longer than any number worth reporting (a 19-digit card with separators has 23)."""
 _EXTENSION: Final = re.compile(r" ?(?:x|ext\.? ?|#)[0-9]{1,6}(?![0-9A-Za-z])")
 _EXTENSION_STARTS: Final = frozenset(" xe#")
-_SEPARATORS: Final = frozenset({"", " ", "-", ".", "/", " - "})
+_SEPARATORS: Final = frozenset({"", " ", "-", ".", "/"})
 _JOINING: Final = frozenset(
     separator
     for size in (1, 2, 3)
@@ -43,7 +43,7 @@ _JOINING: Final = frozenset(
 """Every separator (of the characters a run holds) that can stand inside one number."""
 _THREE_DOTS: Final = [".", ".", "."]
 _DOTTED_QUAD: Final = re.compile(r"(?<![0-9.])[0-9]{1,3}(?:\.[0-9]{1,3}){3}(?![0-9]|\.[0-9])")
-_ADDRESS_RUN_REST: Final = re.compile(r"(?:/[0-9]{1,2}|[ \-/])*")
+_ADDRESS_RUN_REST: Final = re.compile(r"(?:/(?:[12]?[0-9]|3[0-2])(?![0-9])|[ \-/])*")
 """What may surround the addresses of a run: prefix lengths, dashes, slashes and spaces."""
 _NO_SEPARATOR: Final = frozenset({""})
 _JOINERS: Final = frozenset("-./_")
@@ -63,7 +63,7 @@ _PHONE_CUE_BEFORE: Final = re.compile(
     r"|messag(?:e|es|ing) (?:me )?(?:at|to|on)\b|text(?:s|ed)? (?:me|to|at)"
     r"|(?:desk|office|home|work|direct|main)\s*:"
     r"|(?:my|our|his|her|their|your) (?:phone |cell |mobile |contact |home |work )?"
-    r"(?:number|no\.|#)|nomor|no\.? hp\b|मोबाइल|फ़ोन|फोन|संपर्क"
+    r"(?:number|no\.|#)(?=(?:\s*(?:is|was|:|#|-))?\s*$)|nomor|no\.? hp\b|मोबाइल|फ़ोन|फोन|संपर्क"
     # Chinese, Japanese, Korean and Thai: phone, mobile, call, contact number; not inside
     # "conference call", "phone model / case", "telephone set" or "television".
     r"|电话(?!会议)|電話(?!会議|會議)|手机(?!型号|壳)|手機(?!型號|殼)|联系|聯繫|联络|聯絡|致电"
@@ -86,7 +86,8 @@ _VERSION_WORDS: Final = (
     "tested on", "upgrade to", "upgraded to", "bump to", "bumped to", "update to", "updated to",
     "firmware", "kernel", "sdk", "runtime", "patch", "tag", "rev", "rev.", "revision", "rv",
     "section", "chapter", "clause", "paragraph", "article", "figure", "table", "step", "item",
-    "oid", "§",
+    "sections", "chapters", "clauses", "paragraphs", "articles", "figures", "tables", "steps",
+    "items", "oid", "§",
 )  # fmt: skip
 """Words right before a number that say it is a version or a section, not an address."""
 
@@ -276,9 +277,9 @@ def _classify(
     if is_dotted_quad:
         return _classify_ipv4(text, raw, start, end)
     sizes = [len(group) for group in groups]
-    if count == 3 and sizes == [3, 2, 4] and separators[0].strip() == "-":
+    if count == 3 and sizes == [3, 2, 4] and separators[0] == "-":
         # A "(" or "+" pulled in from the left makes it a phone-like token, not an SSN.
-        is_valid = separators[1] == separators[0] and raw[0].isdigit() and is_ssn(*groups)
+        is_valid = separators[1] == "-" and raw[0].isdigit() and is_ssn(*groups)
         return Candidate(SSN, "ssn.dashed", start, end) if is_valid else None
     digits = "".join(groups)
     length = len(digits)
@@ -358,6 +359,8 @@ def _classify_ipv4(text: str, raw: str, start: int, end: int) -> Candidate | Non
 
 
 def _follows_version_cue(text: str, start: int) -> bool:
+    if start and text[start - 1] in "([":
+        start -= 1  # "version (1.22.3.4)": the cue is read through the bracket
     # The cue may start before the window's start, as in text.
     return _cue_words_before(text, start)[0] and (
         _VERSION_CUE.search(text, max(0, start - _VERSION_WINDOW), start) is not None
@@ -465,11 +468,10 @@ def _is_strong_phone(raw: str, sizes: list[int], kinds: set[str]) -> bool:
     if separator == "/":
         return False
     if len(sizes) == 2:
-        if sizes == [5, 5] and raw[0] in "6789" and separator != ".":
-            return _is_indian_mobile("".join(raw.split(separator)))  # "98765-43210"
         return raw[0] == "0" and sum(sizes) >= 9 and separator != "."
-    if raw[0] == "0" and sizes[0] == 4 and len(sizes) == 3 and separator != ".":
-        return 10 <= sum(sizes) <= 12  # a trunk prefix first: "0812-3456-7890"
+    if raw[0] == "0" and raw[1] != "0" and sizes[0] == 4 and len(sizes) == 3:
+        # A trunk prefix first ("0812-3456-7890"), where "1234-5678-9012" reads as an account.
+        return separator != "." and 10 <= sum(sizes) <= 12
     return _is_grouped_phone(sizes, separator)
 
 
@@ -525,18 +527,6 @@ def _is_possible_international(raw: str) -> bool:
         return True
     number = _parsed_phone(raw, None)
     return number is not None and bool(phonenumbers.is_possible_number(number))
-
-
-@functools.lru_cache(maxsize=1024)
-def _is_indian_mobile(digits: str) -> bool:
-    number = _parsed_phone(digits, "IN")
-    phonenumbers = _phone_library()
-    if number is None or phonenumbers is None:
-        return False
-    return bool(
-        phonenumbers.is_valid_number(number)
-        and phonenumbers.number_type(number) == phonenumbers.PhoneNumberType.MOBILE
-    )
 
 
 def _has_phone_cue(text: str, window: str, end: int) -> bool:

@@ -222,13 +222,16 @@ _KEY_RULES: Final[tuple[_KeyRule, ...]] = (
 )
 
 _AWS_SECRET_IN_PROSE: Final = (
-    r"(?:(?i:(?:aws )?secret(?: access)?(?: key)?)(?: is)?:?|(?:AKIA|ASIA)[A-Z0-9]{16}\s*[/:,|])"
-    r"\s*([A-Za-z0-9/+]{40})(?:[^A-Za-z0-9/+=]|$)"
+    r"(?:\b(?i:(?:aws[ _\-]?)?secret(?:[ _\-]?access)?(?:[ _\-]?key)?(?: (?:is|was))?)"
+    r"(?::\s*|\s+)\(?|\b(?:AKIA|ASIA)[A-Z0-9]{16}\s*[/:,|]?\s*)"
+    r"([A-Za-z0-9/+]{40})(?:[^A-Za-z0-9/+=]|$)"
 )
 """A 40-character AWS secret access key after words ("The AWS secret key is ...", "secret access
 key ...") or right after its access key id ("AKIA... / ..."), where no ``=`` or ``:`` label
 precedes it. One pattern, in RE2 and ``re`` syntax alike."""
 _AWS_SECRET_IN_PROSE_RE: Final = re.compile(_AWS_SECRET_IN_PROSE)
+_MIN_SECRET_DIGITS: Final = 2
+"""Forty random base64 characters hold fewer than two digits about one time in a hundred."""
 
 TRIGGERS: Final[tuple[tuple[str, str], ...]] = (
     ("pem", r"-----BEGIN "),
@@ -305,8 +308,11 @@ def find_secrets(text: str, triggered: frozenset[str] | None = None) -> list[Can
     if wanted("aws_secret_in_prose"):
         for match in _AWS_SECRET_IN_PROSE_RE.finditer(text):
             value = match.group(1)
-            # Base64 of 30 random bytes: both cases, unlike a 40-digit hex hash (a git SHA).
-            if value.lower() != value != value.upper() and _is_secret_value(value):
+            # Base64 of 30 random bytes: both cases, unlike a 40-digit hex hash (a git SHA),
+            # and digits, unlike a CamelCase name ("OauthProxyCookieSecretForGrafanaStaging").
+            mixed_case = value.lower() != value != value.upper()
+            digits = sum(char.isdigit() for char in value)
+            if mixed_case and digits >= _MIN_SECRET_DIGITS and _is_secret_value(value):
                 found.append(Candidate(API_KEY, "api_key.aws_secret_access_key", *match.span(1)))
     return found
 

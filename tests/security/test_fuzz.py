@@ -63,6 +63,9 @@ def _adversarial(size: int) -> dict[str, str]:
         "hex-pairs": ("4a " * size)[:size],
         "zero-width": ("a\u200b" * size)[:size],
         "percent": ("%41" * size)[:size],
+        "birth-cues-cjk": ("生日" * size)[:size],
+        "birth-cues-accented": ("born é " * size)[:size],
+        "cue-and-date-pieces": ("bday 1° " * size)[:size],
     }
 
 

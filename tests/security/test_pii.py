@@ -259,16 +259,21 @@ def test_near_misses_are_not_reported(text: str) -> None:
         ("Visa 4625 305 178 899", [("CREDIT_CARD", "4625 305 178 899")]),
         ("SSN: 465.86.4933", [("SSN", "465.86.4933")]),
         ("SSN 756\u201377\u20135109", [("SSN", "756\u201377\u20135109")]),
-        ("SSN: 570 - 55 - 2528", [("SSN", "570 - 55 - 2528")]),
+        ("Card 4539747582191183 - 123", [("CREDIT_CARD", "4539747582191183")]),
+        ("call 415-555-0134 - 9am", [("PHONE", "415-555-0134")]),
         ("my ss number is 041132185", [("SSN", "041132185")]),
         ("my number 4155550134, text anytime", [("PHONE", "4155550134")]),
-        ("India office 98765-43210 (Mon-Fri)", [("PHONE", "98765-43210")]),
+        ("मोबाइल: 98765-43210", [("PHONE", "98765-43210")]),
+        ("my number: 4155550134", [("PHONE", "4155550134")]),
         ("No HP: 0812-3456-7890", [("PHONE", "0812-3456-7890")]),
         ("born on the 3rd of May, 1987", [("DATE_OF_BIRTH", "3rd of May, 1987")]),
         ("DOB 03MAY1987", [("DATE_OF_BIRTH", "03MAY1987")]),
         ("DOB 1987-May-03", [("DATE_OF_BIRTH", "1987-May-03")]),
         ("birth date: 3/May/1987", [("DATE_OF_BIRTH", "3/May/1987")]),
         ("born 3rd May '87", [("DATE_OF_BIRTH", "3rd May '87")]),
+        ("DOB 1987/May/3rd", [("DATE_OF_BIRTH", "1987/May/3rd")]),
+        ("born 3MAY1987", [("DATE_OF_BIRTH", "3MAY1987")]),
+        ("родился 3 мая 1987", [("DATE_OF_BIRTH", "3 мая 1987")]),
         ("bday 03/05/1987", [("DATE_OF_BIRTH", "03/05/1987")]),
         ("nata il 1° gennaio 1990", [("DATE_OF_BIRTH", "1° gennaio 1990")]),
         ("出生日期：1992年8月15日", [("DATE_OF_BIRTH", "1992年8月15日")]),
@@ -276,6 +281,10 @@ def test_near_misses_are_not_reported(text: str) -> None:
         ("जन्म तिथि: 15/08/1992", [("DATE_OF_BIRTH", "15/08/1992")]),
         (
             "The AWS secret key is dy8n0NvBxc2fvzLHAfKlpb+79UNzV6vYbBMzrW4U",
+            [("API_KEY", "dy8n0NvBxc2fvzLHAfKlpb+79UNzV6vYbBMzrW4U")],
+        ),
+        (
+            "secret-key dy8n0NvBxc2fvzLHAfKlpb+79UNzV6vYbBMzrW4U",
             [("API_KEY", "dy8n0NvBxc2fvzLHAfKlpb+79UNzV6vYbBMzrW4U")],
         ),
         (
@@ -293,13 +302,26 @@ def test_near_misses_are_not_reported(text: str) -> None:
         ("Price 1234.5678.9012.3456", []),
         ("see section 1.2.3.4.5", []),
         ("commit secret 1234567890abcdef1234567890abcdef12345678", []),
+        ("kubectl describe secret OauthProxyCookieSecretForGrafana2Staging", []),
+        ("client.getSecretValueFromAwsSecretsManagerClient2ForProd(x)", []),
+        ("Compute 512 - 34 - 1234", []),
+        ("my number of users is 4155550134", []),
+        ("IDs 70000 12345", []),
+        ("Date 0001-0002-0003", []),
+        ("version (1.22.3.4)", []),
+        ("sections 3.2.1.1-3.2.1.4", []),
+        ("障害発生日: 2023年5月3日", []),
+        ("장애 발생일: 2023년 5월 3일", []),
+        ("学生日程 2023年5月3日", []),
+        ("Рождество 07.01.2024", []),
+        ("जन्माष्टमी 26/08/2024", []),
     ],
 )
 def test_values_in_brackets_paths_and_other_layouts(
     text: str, expected: list[tuple[str, str]]
 ) -> None:
-    """Values enclosed in brackets, before a URL path or prefix length, with dots, typographic
-    dashes or spaced hyphens, after prose cues, and dates of birth in more layouts."""
+    """Values enclosed in brackets, before a URL path or prefix length, with dots or typographic
+    dashes, after prose cues, and dates of birth in more layouts; and their near misses."""
     actual = [(finding.category, text[finding.start : finding.end]) for finding in detect_pii(text)]
 
     assert actual == expected
