@@ -218,6 +218,10 @@ class InjectionDetector:
             return None
         group = 1 if compiled.regex.groups else 0
         start, end = match.span(group)
+        if not compiled.rule.raw and data.count(b"\n", start, end) > 1:
+            # A phrase read across a blank line or over three lines is no phrase: the words of
+            # a list or of code, which a rule's separators and gaps would otherwise join.
+            return None
         phrase = data[start:end].decode("utf-8", "surrogatepass")
         if not is_ascii:
             start = len(data[:start].decode("utf-8", "surrogatepass"))

@@ -50,7 +50,9 @@ _GAP_SEP: Final = r"[^a-z0-9!?\n]+"
 break. A full stop it may cross: it is as often an abbreviation, a decimal point or an ellipsis
 ("ignore... all previous instructions") as a sentence end."""
 _WORD: Final = r"[a-z0-9'\-]+"
-_LINE_BREAK_SEP: Final = r"[^a-z0-9!?\n]*\n[^a-z0-9!?\n]*"
+_LINE_BREAK_SEP: Final = r"[ \t,;:.]*\n[ \t>]*"
+"""A line break inside a gap: at the end of a line of prose (no brackets or list markers
+around it, which code and YAML have), a quoted e-mail's "> " after it."""
 
 
 def _gap(words: int, *, across_line_breaks: bool) -> str:
@@ -440,110 +442,127 @@ ENGLISH_RULES: Final = (
         "injection.extraction_attempt.your_instructions",
         _EX, 8,
         r"(?:repeat|print|output|list|show|display|reveal|write out|rewrite|convert|translate|"
-        r"summari[sz]e|paraphrase|dump|echo|recite|spell out) ~ (?:your|all your|all of your|"
-        r"the above|all the above|the previous|the prior|the preceding|your previous|your prior|"
-        r"your initial|your original) (?:entire |full |complete |exact |hidden |secret |"
-        r"initial |original |previous |prior )*(?:instructions|prompt|pre-prompt|preprompt|"
-        r"rules|directives|system message|access code|password|passcode)|"
-        r"(?:instructions|prompt|pre-prompt|rules) so far",
+        r"summari[sz]e|paraphrase|dump|echo|recite|spell out) ~ (?:your|all your|all of your) "
+        r"(?:entire |full |complete |exact |hidden |secret |initial |original |previous |prior |"
+        r"system )*(?:instructions|prompt|pre-prompt|preprompt|system message)|"
+        r"(?:instructions|prompt|pre-prompt) so far",
     ),
     # Goal hijacking: the attacker names the exact words the model must answer with, as in
-    # password games where the prize is making the model say "access granted".
+    # password games where the prize is making the model say "access granted". The verb must
+    # be an order to the model (at a sentence's start, after "you must", "please", "just"...):
+    # "the door panel should say access granted" describes a device.
     InjectionRule(
         "injection.context_confusion.forced_answer",
         _CC, 8,
-        r"(?:say|saying|print|output|respond|reply|answer|write|type|return|begin|start|end|"
-        r"prefix|only|just|simply|exactly|verbatim|the words?|the phrase|following|"
-        r"(?:response|reply|answer|output) (?:is|should be|must be|will be)) ~ access granted",
+        r"(?:(?:^|[.!?:;,\"(\[\n]) ?|you (?:must |should |will |shall |can |have to |need to )?"
+        r"(?:always |only |just |simply )?|please |just |only |simply |now |then )(?:say|print|"
+        r"output|respond|reply|answer|write|type|return|begin|start|end)(?: your (?:reply|"
+        r"response|answer|output|message))?(?: only| just)?(?: with)? ~ access granted|"
+        r"(?:response|reply|answer|output) (?:is|should be|must be|will be) ~ access granted",
     ),
     # The model told it is no longer an assistant: the first step of most persona swaps.
     InjectionRule(
         "injection.role_manipulation.stop_being_assistant",
         _RM, 8,
-        r"(?:stop being|you are no longer|you're no longer|you will no longer be|cease to be) "
-        r"(?:an? |"
-        r"the |my )?(?:helpful )?(?:ai|assistant|chatbot|language model|ai assistant|ai model)",
+        r"(?:stop being|quit being|you are no longer|you're no longer|you will no longer be|"
+        r"cease to be|cease being) (?:an? )?(?:helpful |harmless )?(?:ai|assistant|chatbot|"
+        r"language model|ai assistant|ai model|llm|chatgpt|claude|gemini|bard|copilot)",
     ),
     # Questions about what the model was told before the user's message.
     InjectionRule(
         "injection.extraction_attempt.given_instructions",
         _EX, 8,
-        r"(?:what|which) (?:instructions|rules|directions|guidelines|directives|prompt) (?:were|"
-        r"have|did|had) you (?:been )?(?:given|told|receive|received|provided|programmed with)|"
-        r"(?:what|everything) (?:was|is) (?:written|said|stated) (?:at the top|above|before) ~ "
-        r"(?:my message|"
-        r"this message|my question|this conversation|this document)",
+        r"(?:what|which) (?:instructions|prompt|system prompt|rules) (?:were|have) you (?:been )?"
+        r"(?:given|told|programmed with) (?:before|at the start|initially|by (?:your|the) "
+        r"(?:developers?|creators?|operators?|openai|anthropic|system))|what were your "
+        r"(?:original |initial |exact |secret |hidden |system |first )?(?:instructions|prompt)|"
+        r"what are your (?:original|initial|exact|secret|hidden|system|first) (?:instructions|"
+        r"prompt)|(?:what|everything) (?:was|is) (?:written|said|stated) ~~ (?:above|before) "
+        r"(?:my|this) (?:message|question)",
     ),
     # Requests for the model's configuration or the opening words of its context.
     InjectionRule(
         "injection.extraction_attempt.print_configuration",
         _EX, 7,
-        r"(?:print|show|reveal|output|dump|display|list|leak|expose) ~ your (?:hidden |"
-        r"secret |internal |initial |original |full |entire )*(?:configuration|config|settings|"
-        r"context window|training instructions|initialization)|(?:first|last|opening) (?:\d+|"
-        r"few|hundred|fifty|twenty|ten) (?:words|lines|sentences|characters|tokens) of (?:this|"
-        r"the|your) (?:conversation|prompt|context|instructions|chat|system)",
+        r"(?:print|show|reveal|output|dump|display|leak|expose) ~ your (?:(?:hidden|secret|"
+        r"internal|initial|original|system) (?:configuration|config|settings|instructions)|"
+        r"context window|initiali[sz]ation (?:prompt|text))|(?:first|last|opening) (?:\d+|few|"
+        r"hundred|fifty|twenty|ten) (?:words|lines|sentences|characters|tokens) of (?:this "
+        r"conversation|your (?:prompt|context|instructions|system prompt)|the (?:system prompt|"
+        r"context window|prompt above|conversation so far))",
     ),
     # Asking the model to switch its own safeguards off.
     InjectionRule(
         "injection.context_confusion.disable_safety",
         _CC, 8,
         r"(?:disable|turn off|deactivate|suspend|switch off|lift|remove|circumvent|shut off|"
-        r"shut down|override|drop) ~ (?:your|all your|all of your) (?:safety |content |ethical |"
-        r"moral )?(?:guidelines|filters?|restrictions|safeguards|guardrails|rules|policies|"
-        r"moderation|censorship|limitations|programming|protocols)",
+        r"override|drop|bypass) ~ (?:your|all your|all of your|all|any) (?:safety (?:guidelines|"
+        r"filters?|restrictions|protocols|guardrails)|(?:ethical|moral) (?:guidelines|"
+        r"constraints|restrictions|filters?)|content (?:moderation|policy|policies)|guardrails|"
+        r"safeguards|censorship|programming)|(?:disable|turn off|deactivate|suspend|switch off|"
+        r"lift|remove|circumvent|shut off|override|drop|bypass) ~ (?:your|all your|all of your) "
+        r"(?:guidelines|rules|restrictions)|(?:your|all) (?:safety |content )?(?:filters|"
+        r"guardrails|safeguards|restrictions) (?:are|is) (?:now )?(?:off|disabled|removed|"
+        r"lifted|deactivated)",
     ),
-    # Hypotheticals in which the model's rules or filters do not hold.
+    # Hypotheticals in which the model's own rules or filters do not hold.
     InjectionRule(
         "injection.role_manipulation.rules_do_not_apply",
         _RM, 8,
-        r"(?:pretend|imagine|act as if|as if|suppose|assume|hypothetically) (?:that )?(?:the |"
-        r"your |all |any )?(?:rules|restrictions|guidelines|policies|filters|content policy|"
-        r"laws of ethics) (?:don't|do not|no longer|doesn't|does not|never|did not|didn't) "
-        r"(?:apply|"
-        r"exist|matter|count)|(?:as if|pretend|imagine|if) ~ (?:you|you're|you were) (?:had no|"
-        r"have no|were|are|without|with no) (?:content filters?|filters|restrictions|censorship|"
-        r"safety (?:guidelines|rules|filters)|unrestricted|unfiltered|uncensored|jailbroken)",
+        r"(?:pretend|imagine|act as if|as if|suppose|assume|hypothetically) (?:that )?(?:your|"
+        r"all|any|all your|all of your|openai's) (?:rules|restrictions|guidelines|policies|"
+        r"filters|content policy|safety rules) (?:don't|do not|no longer|doesn't|does not|never|"
+        r"did not|didn't) (?:apply|exist|matter|count)|(?:as if|pretend|imagine|hypothetically|"
+        r"suppose|if) ~ (?:you|you're|you were) (?:were |are )?(?:unrestricted|unfiltered|"
+        r"uncensored|jailbroken)|(?:as if|pretend|imagine) ~ (?:you|"
+        r"you're|you were) (?:had no|have no|were|are|without|with no) (?:content filters?|"
+        r"restrictions|censorship|safety (?:guidelines|rules|filters)|unrestricted|unfiltered|"
+        r"uncensored|jailbroken)",
     ),
     # The "deceased grandmother" role play, a known wrapper for forbidden requests.
     InjectionRule(
         "injection.role_manipulation.grandma_exploit",
         _RM, 8,
-        r"(?:act|pretend|roleplay|role-play|play|be|behave) (?:to be |as |like )?my (?:deceased|"
-        r"dead|late|departed) (?:grandma|grandmother|granny|grandpa|grandfather|mother|father|"
-        r"mom|dad|nan|nana)",
+        r"(?:act as|pretend to be|pretend you're|pretend you are|roleplay as|role-play as|"
+        r"play the role of|you are now|be) my (?:deceased|dead|late|departed) (?:grandma|"
+        r"grandmother|granny|grandpa|grandfather|nan|nana)",
     ),
     # Loyalty claims: obey the user rather than the model's makers.
     InjectionRule(
         "injection.role_manipulation.obey_me",
         _RM, 8,
-        r"(?:obey|listen to|follow|serve|answer to) (?:only )?(?:me|my (?:commands|orders|"
-        r"instructions)) ~ (?:not|instead of|rather than|over|above|and not) (?:your|the) "
-        r"(?:creators?|"
-        r"developers?|programmers?|makers?|rules|guidelines|openai|anthropic|policies|training)",
+        r"(?:obey|listen to|serve|answer to|work for) (?:only )?(?:me|my (?:commands|orders)) ~ "
+        r"(?:not|instead of|rather than|over|above|and not) (?:your |the )?(?:creators?|"
+        r"developers?|programmers?|makers?|openai|anthropic|google|microsoft|guidelines|"
+        r"policies)",
     ),
-    # Role markers written as Markdown links ("[system](#instructions)"), which chat
-    # front ends once rendered as real turns.
+    # Role markers written as Markdown links ("[system](#instructions)"), which chat front ends
+    # once rendered as real turns; a table of contents' "[System](#system-requirements)" is
+    # not one.
     InjectionRule(
         "injection.delimiter_injection.markdown_role",
         _DI, 7,
-        r"\[(?:system|assistant|admin|developer)\]\(#[a-z_\-]+\)",
+        r"\[ ?(?:system|assistant|admin|developer) ?\]\(#(?:overwrite|override|instructions?|"
+        r"additional[_\-]instructions|new[_\-]instructions|prompt|message|system[_\-]message|"
+        r"assistant|admin|developer|context)[a-z0-9_\-]*\)",
         raw=True,
     ),
     # Text in a document addressed to the AI reading it: the mark of an indirect injection.
     InjectionRule(
         "injection.context_confusion.note_to_ai",
         _CC, 7,
-        r"(?:ai|llm|assistant|language model|chatbot|bot|gpt|agent)s? (?:reading|processing|"
-        r"summari[sz]ing|parsing|crawling|browsing|analy[sz]ing) (?:this|these)|(?:note|"
-        r"message|instructions?|attention) (?:to|for) (?:the |any |all )?(?:ai|llm|ai assistant|"
-        r"language model|chatbot|gpt|ai agent)s? ?(?::|,|-)",
+        r"(?:ai|llm|language model|chatbot|gpt|ai assistant|ai agent|ai model)s? (?:reading|"
+        r"processing|summari[sz]ing|parsing|crawling|browsing|analy[sz]ing) (?:this|these)|"
+        r"(?:note|message|instructions?) (?:to|for) (?:the |any |all )?(?:ai|llm|ai assistant|"
+        r"language model|chatbot|gpt|ai agent)s? ?(?::|,|-)|attention (?:ai|llm|ai assistant|"
+        r"language model|chatbot|chatgpt|gpt|ai agent)s? ?(?::|,|!|-)",
     ),
     # Delimiter injection.
     InjectionRule(
         "injection.delimiter_injection.percent_fence",
         _DI, 7,
-        r"%{3,} ?[a-z][^%\n]{0,60}%{3,}|\bend (?:of )?(?:the )?(?:user |input )?ambiguity\b",
+        r"%{3,}[^%\n]{0,30}(?:instructions?|prompt|user|ambiguity|system|password|rules)"
+        r"[^%\n]{0,30}%{3,}|\bend (?:of )?(?:the )?(?:user |input )?ambiguity\b",
         raw=True,
     ),
     InjectionRule(
