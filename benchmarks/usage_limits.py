@@ -7,14 +7,16 @@ the machine's speed is shared. Limits are set high enough never to refuse.
 
 A loopback call takes about a millisecond, so the check's few microseconds are within the
 noise of the whole call; the second table times ``LimitEnforcer.admit`` alone, the work the
-limits add to the caller's thread, with counters in memory, in SQLite and in Redis (a
+limits add to the caller's thread, with counters in memory, in SQLite, in Redis (a
 redis-server this script starts on a free loopback port, without persistence, and stops; the
-Redis row is left out when redis-server or the redis package is missing). On loopback the
-Redis figure is one round trip; over a network add the network's round trip. A third table
-times whole calls of async clients, whose SQLite check runs in a worker thread (off the event
-loop) while the check in memory runs inline.
+Redis row is left out when redis-server or the redis package is missing) and in PostgreSQL
+(the database ``--postgres`` names, else a private cluster started on loopback as the tests
+start theirs; the row is left out when neither is possible). On loopback the Redis and
+PostgreSQL figures are one round trip each; over a network add the network's round trip. A
+third table times whole calls of async clients, whose SQLite check runs in a worker thread
+(off the event loop) while the check in memory runs inline.
 
-Run: python benchmarks/usage_limits.py [--calls 400] [--rounds 5]
+Run: python benchmarks/usage_limits.py [--calls 400] [--rounds 5] [--postgres URL]
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ import shutil
 import socket
 import statistics
 import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator
@@ -48,6 +51,7 @@ from prysmai.limits import (
     CounterStore,
     LimitEnforcer,
     MemoryCounterStore,
+    PostgresCounterStore,
     RedisCounterStore,
     SqliteCounterStore,
     UsageLimit,
@@ -183,20 +187,47 @@ def redis_server(folder: Path) -> Iterator[str | None]:
         process.wait(timeout=10)
 
 
-def check_alone(calls: int, folder: Path) -> None:
+@contextlib.contextmanager
+def postgres_database(url: str | None) -> Iterator[str | None]:
+    """Yield ``url``, else a new database in a private cluster on loopback (``None`` if none)."""
+    if url is not None:
+        yield url
+        return
+    # The tests' cluster helper: initdb, a free loopback port, runuser when run as root.
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    try:
+        from tests.pg_cluster import PostgresCluster, missing
+    except ImportError:
+        yield None
+        return
+    if missing() is not None:
+        yield None
+        return
+    cluster = PostgresCluster()
+    try:
+        yield cluster.create_database()
+    finally:
+        cluster.destroy()
+
+
+def check_alone(calls: int, folder: Path, postgres_url: str | None) -> None:
     recorder = recorder_of(prysmai.monitor(openai.OpenAI(api_key="bench"), limits=LIMITS))
     assert recorder is not None
     body = b'{"model":"gpt-4o-mini","messages":[{"role":"user","content":"Hi"}]}'
-    with redis_server(folder) as redis_url:
+    with redis_server(folder) as redis_url, postgres_database(postgres_url) as pg_url:
         stores: dict[str, CounterStore] = {
             "memory": MemoryCounterStore(),
             "SQLite (WAL, synchronous=NORMAL)": SqliteCounterStore(folder / "alone.db"),
         }
         if redis_url is not None:
             stores["Redis (loopback, 1 script run)"] = RedisCounterStore(redis_url)
+        if pg_url is not None:
+            stores["PostgreSQL (1 function call)"] = PostgresCounterStore(pg_url)
         time_stores(stores, recorder, body, calls)
     if redis_url is None:
         print("  (no Redis row: it needs redis-server and the redis package)")
+    if pg_url is None:
+        print("  (no PostgreSQL row: give --postgres URL, or install PostgreSQL and psycopg)")
 
 
 def time_stores(stores: dict[str, CounterStore], recorder: Any, body: bytes, calls: int) -> None:
@@ -273,10 +304,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--calls", type=int, default=400, help="calls per client per round")
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument(
+        "--postgres",
+        default=None,
+        help="a postgresql:// database for the PostgreSQL row (default: a private cluster)",
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="prysm-limits-bench-") as folder:
         whole_calls(args.calls, args.rounds, Path(folder))
-        check_alone(args.calls * args.rounds * 5, Path(folder))
+        check_alone(args.calls * args.rounds * 5, Path(folder), args.postgres)
         async_calls(args.calls, args.rounds, Path(folder))
 
 

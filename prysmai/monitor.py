@@ -77,8 +77,9 @@ def monitor(
             snake_case); a call over one is answered with the SDK's ``RateLimitError``
             and not sent. ``PRYSM_USAGE_LIMITS`` (JSON) if unset; ``[]`` for none.
         limits_store: where the limits' counters live: ``"memory"`` (this client only, the
-            default), ``"sqlite:///PATH"`` (shared by every process using the file) or a
-            store from :mod:`prysmai.limits` (share one between clients).
+            default), ``"sqlite:///PATH"`` (shared by every process using the file), a
+            ``redis://`` or ``postgresql://`` URL (shared by processes on several machines) or
+            a store from :mod:`prysmai.limits` (share one between clients).
             ``PRYSM_USAGE_LIMITS_STORE`` if unset.
 
     Returns:

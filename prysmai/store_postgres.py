@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import functools
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from contextlib import suppress
 from typing import TYPE_CHECKING, Any, Final, NoReturn
 
@@ -114,6 +114,17 @@ class PostgresConnection:
         status = self._connection.info.transaction_status
         return status in (TransactionStatus.INTRANS, TransactionStatus.INERROR)
 
+    def fileno(self) -> int:
+        """The session's socket (to cut a session whose server no longer answers).
+
+        Raises:
+            sqlite3.OperationalError: the session is closed.
+        """
+        try:
+            return int(self._connection.fileno())
+        except self._driver_error as exc:
+            self._raise(exc)
+
     @property
     def is_broken(self) -> bool:
         """Whether the session is gone (the server stopped or the network failed)."""
@@ -128,12 +139,16 @@ class PostgresConnection:
         raise as_store_error(exc, self.location) from exc
 
 
-def connect(location: PostgresUrl, *, read_only: bool = False) -> PostgresConnection:
+def connect(
+    location: PostgresUrl, *, read_only: bool = False, defaults: Mapping[str, object] | None = None
+) -> PostgresConnection:
     """Open a session with the database ``location`` names.
 
     Args:
         location: The database.
         read_only: Refuse writes in this session (the dashboard and the CLI's readers).
+        defaults: libpq parameters used unless the URL sets them (``connect_timeout`` is
+            ``CONNECT_TIMEOUT_S`` unless given here or in the URL).
 
     Raises:
         ConfigurationError: psycopg is not installed.
@@ -146,10 +161,9 @@ def connect(location: PostgresUrl, *, read_only: bool = False) -> PostgresConnec
         given = psycopg.conninfo.conninfo_to_dict(location.url)
     except Exception as exc:
         raise _connect_error(exc, location) from None
-    if "connect_timeout" not in given:
-        options["connect_timeout"] = CONNECT_TIMEOUT_S
-    if "application_name" not in given:
-        options["application_name"] = "prysmai"
+    wanted = {"connect_timeout": CONNECT_TIMEOUT_S, "application_name": "prysmai"}
+    wanted.update(defaults or {})
+    options.update((name, value) for name, value in wanted.items() if name not in given)
     try:
         connection = psycopg.connect(location.url, **options)
     except Exception as exc:

@@ -134,9 +134,9 @@ async def _check_limits_async(
 ) -> Any:
     """:func:`_check_limits` for async clients, off the event loop when the store does I/O.
 
-    A SQLite or Redis check may wait (for another process's write, for the network); it runs
-    in a worker thread so that the loop's other tasks keep running meanwhile. A check in
-    memory takes microseconds and runs inline.
+    A SQLite, Redis or PostgreSQL check may wait (for another process's write, for the
+    network); it runs in a worker thread so that the loop's other tasks keep running meanwhile.
+    A check in memory takes microseconds and runs inline.
     """
     limits = recorder.limits
     if call is None or limits is None:

@@ -142,6 +142,15 @@ def postgres_cluster() -> Iterator[PostgresCluster]:
 
 
 @pytest.fixture
+def own_cluster() -> Iterator[PostgresCluster]:
+    """A cluster of the test's own, which it may stop and start."""
+    need_postgres()
+    cluster = PostgresCluster()
+    yield cluster
+    cluster.destroy()
+
+
+@pytest.fixture
 def pg_url(postgres_cluster: PostgresCluster) -> str:
     """The URL (with password) of a fresh, empty database in the session's cluster."""
     return postgres_cluster.create_database()

@@ -2,8 +2,8 @@
 
 Just before a request leaves, :meth:`LimitEnforcer.admit` checks every limit and counts the
 request in one atomic step of the counter store: on the caller's thread, or for async clients
-whose store does I/O (SQLite, Redis) in a worker thread, off the event loop. Tokens and cost
-are only known once the call has been parsed, so the recorder's worker adds them with
+whose store does I/O (SQLite, Redis, PostgreSQL) in a worker thread, off the event loop. Tokens
+and cost are only known once the call has been parsed, so the recorder's worker adds them with
 :meth:`LimitEnforcer.add_usage`: the call that crosses a token or cost limit completes, and the
 calls after it are refused.
 """
@@ -71,8 +71,8 @@ class LimitEnforcer:
         """Check ``call`` against every limit and count it; return a refusal if one is reached.
 
         Raises:
-            sqlite3.Error, redis.RedisError, OSError: the counter store failed; the caller
-                lets the call go.
+            sqlite3.Error, redis.RedisError, OSError: the counter store failed (PostgreSQL's
+                failures are ``sqlite3.Error`` too); the caller lets the call go.
         """
         now = self.clock()
         checks: list[Check] = []

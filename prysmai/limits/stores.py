@@ -1,9 +1,9 @@
-"""Where usage counters live: in this process, in a SQLite file shared by processes, or in Redis.
+"""Where usage counters live: in this process, in a SQLite file, in Redis or in PostgreSQL.
 
 A counter is keyed by limit name, window start and scope value, so a new window starts from
 zero without anyone resetting it. Every store checks every limit and counts a request in one
-atomic step, so concurrent callers cannot all slip past a limit of N. The Redis store lives in
-:mod:`prysmai.limits.redis_store`.
+atomic step, so concurrent callers cannot all slip past a limit of N. The Redis and PostgreSQL
+stores live in :mod:`prysmai.limits.redis_store` and :mod:`prysmai.limits.postgres_store`.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Final, NamedTuple, Protocol
 
 from prysmai.errors import ConfigurationError
+from prysmai.store_location import is_postgres_url
 
 SQLITE_URL_PREFIX: Final = "sqlite:///"
 REDIS_URL_PREFIXES: Final = ("redis://", "rediss://")
@@ -435,21 +436,25 @@ class SqliteCounterStore:
 
 MEMORY: Final = "memory"
 
-_STORE_FORMS: Final = "'memory', 'sqlite:///PATH' or 'redis://HOST[:PORT][/DB]'"
+_STORE_FORMS: Final = (
+    "'memory', 'sqlite:///PATH', 'redis://HOST[:PORT][/DB]' or 'postgresql://HOST[:PORT]/DB'"
+)
 
 
 def open_store(spec: str | CounterStore | None) -> CounterStore:
-    """Return the store ``spec`` names: ``memory``, ``sqlite:///PATH``, a Redis URL or a store.
+    """Return the store ``spec`` names: ``memory``, ``sqlite:///PATH``, a URL or a store.
 
     ``sqlite:///counters.db`` is relative to the working directory and
     ``sqlite:////var/lib/app/counters.db`` absolute, as in SQLAlchemy URLs.
     ``redis://[[user]:password@]host[:port][/db]`` (``rediss://`` for TLS) opens a
-    :class:`~prysmai.limits.redis_store.RedisCounterStore`. Nothing is opened yet: a file or
-    server that cannot be used shows up as faults at call time, never as a failed call.
+    :class:`~prysmai.limits.redis_store.RedisCounterStore`, a ``postgresql://`` (or
+    ``postgres://``) URL a :class:`~prysmai.limits.postgres_store.PostgresCounterStore`.
+    Nothing is opened yet: a file or server that cannot be used shows up as faults at call
+    time, never as a failed call.
 
     Raises:
-        ConfigurationError: ``spec`` is none of these, a Redis URL is bad, or the ``redis``
-            package is missing for one.
+        ConfigurationError: ``spec`` is none of these, a URL is bad, or the package a server
+            needs (``redis``, ``psycopg``) is missing.
     """
     if spec is None or spec == MEMORY:
         return MemoryCounterStore()
@@ -460,9 +465,13 @@ def open_store(spec: str | CounterStore | None) -> CounterStore:
             from prysmai.limits.redis_store import RedisCounterStore
 
             return RedisCounterStore(spec)
+        if is_postgres_url(spec):
+            from prysmai.limits.postgres_store import PostgresCounterStore
+
+            return PostgresCounterStore(spec)
         msg = (
-            f"usage limit store {_shown(spec)!r} is not {_STORE_FORMS} "
-            "(sqlite:///relative.db, sqlite:////absolute/path.db, redis://localhost:6379/0)"
+            f"usage limit store {_shown(spec)!r} is not {_STORE_FORMS} (sqlite:///relative.db, "
+            "sqlite:////absolute/path.db, redis://localhost:6379/0, postgresql://db.internal/app)"
         )
         raise ConfigurationError(msg)
     if all(hasattr(spec, name) for name in ("admit", "add", "value")):

@@ -11,7 +11,6 @@ import json
 import logging
 import threading
 import time
-from collections.abc import Iterator
 
 import pytest
 
@@ -25,7 +24,7 @@ from tests.collector.conftest import (
     trace_request,
     wait_for,
 )
-from tests.pg_cluster import PASSWORD, PostgresCluster, free_port, need_postgres
+from tests.pg_cluster import PASSWORD, PostgresCluster, free_port
 
 
 def export_to(port: int, key: str, first_span: int, count: int) -> int:
@@ -95,15 +94,6 @@ def test_two_serve_processes_started_together_share_one_database(
     ) == [(201, 201)]
     assert main(["stats", "--window", "all", "--json", "--db", pg_url]) == 0
     assert json.loads(capsys.readouterr().out)["count"] == 201
-
-
-@pytest.fixture
-def own_cluster() -> Iterator[PostgresCluster]:
-    """A cluster of the test's own, which it may stop and start."""
-    need_postgres()
-    cluster = PostgresCluster()
-    yield cluster
-    cluster.destroy()
 
 
 def test_a_database_that_goes_away_gets_503_and_the_collector_recovers(

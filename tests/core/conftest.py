@@ -55,6 +55,12 @@ def async_monitored(capture: Capture, async_client: openai.AsyncOpenAI) -> opena
     return capture.monitor(async_client)
 
 
+@pytest.fixture
+def fresh_fault_log(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Forget when faults were last logged, so this test's first fault is logged."""
+    monkeypatch.setattr("prysmai.faults._last_logged", {})
+
+
 @pytest.fixture(autouse=True)
 def _fresh_pipelines() -> Iterator[None]:
     """Each test exports through pipelines of its own, stopped when it ends."""

@@ -65,11 +65,11 @@ def test_bad_arguments_to_monitor(client):
         monitor(client, limits={"metric": "requests", "limit": 1, "window": "day"})
     with pytest.raises(ConfigurationError, match="must be a mapping or a UsageLimit"):
         monitor(client, limits=["requests"])
-    with pytest.raises(ConfigurationError, match="is not 'memory', 'sqlite:///PATH' or 'redis:"):
+    with pytest.raises(ConfigurationError, match="is not 'memory', 'sqlite:///PATH', 'redis:"):
         monitor(client, limits=[UsageLimit("requests", 1, "day")], limits_store="memcached://x")
-    with pytest.raises(ConfigurationError, match=r"'postgres://app:\*\*\*@db/x' is not"):
+    with pytest.raises(ConfigurationError, match=r"'mysql://app:\*\*\*@db/x' is not"):
         monitor(
-            client, limits=[UsageLimit("requests", 1, "day")], limits_store="postgres://app:pw@db/x"
+            client, limits=[UsageLimit("requests", 1, "day")], limits_store="mysql://app:pw@db/x"
         )
     with pytest.raises(ConfigurationError, match="limits_store must be"):
         monitor(client, limits=[UsageLimit("requests", 1, "day")], limits_store=42)
@@ -108,7 +108,7 @@ def test_one_object_in_the_environment_is_one_limit(client, monkeypatch):
             '[{"metric": "requests", "limit": 1, "window": "fortnight"}]',
             "PRYSM_USAGE_LIMITS: usage limit window",
         ),
-        ("PRYSM_USAGE_LIMITS_STORE", "postgres://db", "PRYSM_USAGE_LIMITS_STORE: usage limit"),
+        ("PRYSM_USAGE_LIMITS_STORE", "mysql://db", "PRYSM_USAGE_LIMITS_STORE: usage limit"),
         ("PRYSM_USAGE_LIMITS_STORE", "sqlite:///", "PRYSM_USAGE_LIMITS_STORE: usage limit"),
     ],
 )

@@ -169,12 +169,6 @@ def redis_server(start_redis: Any) -> RedisServer:
     return server
 
 
-@pytest.fixture
-def fresh_fault_log(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Forget when faults were last logged, so this test's first fault is logged."""
-    monkeypatch.setattr("prysmai.faults._last_logged", {})
-
-
 def closed_port() -> str:
     """A loopback URL where nothing listens: connecting is refused at once."""
     return f"redis://127.0.0.1:{free_port()}/0"

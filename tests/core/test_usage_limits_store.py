@@ -141,12 +141,6 @@ def test_threads_racing_on_a_sqlite_store_cannot_slip_past(capture, client, serv
 # --- broken stores let calls through ---------------------------------------------------------
 
 
-@pytest.fixture
-def fresh_fault_log(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Forget when faults were last logged, so this test's first fault is logged."""
-    monkeypatch.setattr("prysmai.faults._last_logged", {})
-
-
 def test_an_unreadable_store_lets_calls_through_and_logs_once(
     client, server, tmp_path, caplog, fresh_fault_log
 ):
