@@ -338,8 +338,8 @@ class SqliteCounterStore:
 
         A busy file keeps its connection and is tried again by the next call.
         """
-        if is_busy(error):
-            return
+        if is_busy(error) or time.monotonic() < self._retry_at:
+            return  # busy, or refused during the pause: the pause is not pushed back
         self._retry_at = time.monotonic() + _RETRY_AFTER_FAILURE_S
         connection, self._connection = self._connection, None
         if connection is not None:

@@ -384,6 +384,27 @@ def test_a_broken_store_is_left_alone_for_a_second(client, server, tmp_path):
     assert not path.exists()
 
 
+def test_calls_during_the_pause_do_not_extend_it(tmp_path):
+    """A repaired file is used again about a second after the failure, however busy the app."""
+    path = tmp_path / "counters.db"
+    path.write_bytes(b"not a database " * 100)
+    store = SqliteCounterStore(path)
+    check = [Check("requests/day/global|0|", 5, time.time() + 3600, True)]
+    with pytest.raises(sqlite3.DatabaseError):
+        store.admit(check, time.time())
+    path.unlink()  # repaired
+    started = time.monotonic()
+    while True:  # a call every 50 ms, as a busy application makes them
+        try:
+            store.admit(check, time.time())
+            break
+        except sqlite3.OperationalError:
+            assert time.monotonic() - started < 3.0, "the pause kept being pushed back"
+            time.sleep(0.05)
+
+    assert 0.8 < time.monotonic() - started < 1.5
+
+
 def test_the_counter_file_and_its_wal_are_private(capture, client, server, tmp_path):
     previous = os.umask(0o022)
     try:
