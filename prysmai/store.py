@@ -34,7 +34,15 @@ from opentelemetry.sdk.trace.export import SpanExporter, SpanExportResult
 from prysmai import semconv
 from prysmai.errors import ConfigurationError
 from prysmai.retention import RetentionSchedule, retention_from_env
-from prysmai.store_dialect import POSTGRES, SQLITE, Connection, dialect_of
+from prysmai.store_dialect import (
+    INDEXED_SPAN_COLUMNS,
+    POSTGRES,
+    SQLITE,
+    Connection,
+    Dialect,
+    dialect_of,
+    is_row_error,
+)
 from prysmai.store_location import PostgresUrl, StoreLocation
 from prysmai.store_queries import (
     JsonValue,
@@ -92,6 +100,8 @@ _INSERT_SQL: Final = {
 
 Row = tuple[object, ...]
 
+_INDEXED_POSITIONS: Final = tuple(SPAN_COLUMNS.index(name) for name in INDEXED_SPAN_COLUMNS)
+
 
 class SqliteSpanExporter(SpanExporter):
     """OpenTelemetry span exporter that writes into the embedded SQLite store.
@@ -146,12 +156,15 @@ class SqliteSpanExporter(SpanExporter):
 
         with self._lock:
             try:
-                self._write(rows)
+                refused = self._write(rows)
             except Exception as exc:  # never break the app: sqlite3.Error, OSError, or a bug
                 self._close_connection()
                 self._warn("write", len(rows), exc)
                 return SpanExportResult.FAILURE
-        return SpanExportResult.SUCCESS if len(rows) == len(spans) else SpanExportResult.FAILURE
+            if refused:
+                self._warn("store", len(refused), refused[0])
+        stored = len(rows) - len(refused)
+        return SpanExportResult.SUCCESS if stored == len(spans) else SpanExportResult.FAILURE
 
     def shutdown(self) -> None:
         """Close the database; later exports return ``FAILURE``."""
@@ -163,13 +176,14 @@ class SqliteSpanExporter(SpanExporter):
         """Return ``True``: each export commits before it returns, so nothing is pending."""
         return True
 
-    def _write(self, rows: list[Row]) -> None:
+    def _write(self, rows: list[Row]) -> list[sqlite3.Error]:
         if self._connection is None:
             if self._path is None:
                 self._path = resolve_db_path(self._requested_path)
             self._connection = connect_for_writing(self._path)
-        write_rows(self._connection, rows)
+        refused = write_rows(self._connection, rows)
         self._retention.after_write(self._connection)
+        return refused
 
     def _close_connection(self) -> None:
         if self._connection is not None:
@@ -206,16 +220,55 @@ def _describe_error(exc: BaseException) -> str:
     return type(exc).__name__
 
 
-def write_rows(connection: Connection, rows: Sequence[Row]) -> None:
+def write_rows(connection: Connection, rows: Sequence[Row]) -> list[sqlite3.Error]:
     """Insert (or replace, by trace and span id) ``rows`` in one write transaction.
 
-    Shared by the in-process exporter and the collector (``prysmai serve``).
+    Shared by the in-process exporter and the collector (``prysmai serve``). On PostgreSQL,
+    indexed text columns are cut to what an index entry can hold (the attributes JSON keeps
+    the whole value), and a row that PostgreSQL refuses for its own values (see
+    :func:`~prysmai.store_dialect.is_row_error`) is left out instead of failing its batch:
+    sent again, it would fail again, and its batch with it, for ever.
+
+    Returns:
+        Why each row left out was refused (empty when every row was stored).
 
     Raises:
         sqlite3.Error: the write failed; the transaction was rolled back.
     """
-    with immediate_transaction(connection):
-        connection.executemany(_INSERT_SQL[dialect_of(connection)], rows)
+    dialect = dialect_of(connection)
+    sql = _INSERT_SQL[dialect]
+    if dialect.indexed_text_bytes is not None:
+        rows = [_cut_indexed_text(dialect, row) for row in rows]
+    try:
+        with immediate_transaction(connection):
+            connection.executemany(sql, rows)
+        return []
+    except sqlite3.Error as exc:
+        if not is_row_error(exc):
+            raise
+        if len(rows) == 1:
+            return [exc]
+    # Row by row, each its own transaction: the good rows are stored, the bad ones counted.
+    refused: list[sqlite3.Error] = []
+    for row in rows:
+        try:
+            connection.execute(sql, row)
+        except sqlite3.Error as exc:
+            if not is_row_error(exc):
+                raise
+            refused.append(exc)
+    return refused
+
+
+def _cut_indexed_text(dialect: Dialect, row: Row) -> Row:
+    cut = {
+        position: dialect.index_key(value)
+        for position in _INDEXED_POSITIONS
+        if isinstance(value := row[position], str)
+    }
+    if all(cut[position] is row[position] for position in cut):
+        return row  # nearly always: nothing to cut, no copy
+    return tuple(cut.get(position, value) for position, value in enumerate(row))
 
 
 def span_to_row(span: ReadableSpan) -> Row:

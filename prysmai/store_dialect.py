@@ -25,6 +25,17 @@ MIGRATION_LOCK_KEY: Final = int.from_bytes(b"prysm-mg", "big")
 """PostgreSQL advisory lock held while migrating, so collectors starting together take turns."""
 EVALUATION_LOCK_KEY: Final = int.from_bytes(b"prysm-al", "big")
 """PostgreSQL advisory lock held while evaluating alerts: one collector at a time."""
+FIRST_KEY_LOCK_KEY: Final = int.from_bytes(b"prysm-fk", "big")
+"""PostgreSQL advisory lock held while ``serve`` creates the first API key."""
+INDEXED_TEXT_BYTES: Final = 2000
+"""PostgreSQL keeps at most this many bytes (UTF-8) of a span's indexed text columns (models,
+user and session ids). A B-tree entry holds at most 2704 bytes (a third of a page), the start
+time and tuple headers included; past that the whole insert fails. SQLite has no such limit."""
+INDEXED_SPAN_COLUMNS: Final = ("request_model", "user_id", "session_id")
+"""The text columns of ``spans`` that an index covers (see the first migration)."""
+ROW_ERROR_CLASSES: Final = ("22", "23", "54")
+"""SQLSTATE classes of errors caused by one row's values: data exceptions (a number out of
+range, an invalid byte sequence), integrity violations and limits (an index entry too large)."""
 
 _JSON_TEXT_FUNCTION: Final = r"""
 CREATE OR REPLACE FUNCTION prysm_json_text(document TEXT, name TEXT) RETURNS TEXT
@@ -63,13 +74,34 @@ class Dialect:
     """``error + 2 * threat`` as 0/1 integers; ``{levels}`` is replaced by placeholders."""
     vacuum: tuple[str, ...]
     """Gives the space of deleted spans back to the disk (outside any transaction)."""
-    migration_lock: str | None = None
-    """Taken inside the migration transaction, released at its end (``?``: the key)."""
+    transaction_lock: str | None = None
+    """Taken inside a transaction, released at its end (``?``: the key); ``None``: the
+    database has no such locks (SQLite's ``BEGIN IMMEDIATE`` already serialises writers)."""
     try_lock: str | None = None
     """Returns whether a session lock on the key ``?`` was taken; ``None``: no such locks."""
     unlock: str | None = None
     additions: dict[int, tuple[str, ...]] = field(default_factory=dict)
     """Statements of this database only, run after the shared migration step of that index."""
+    indexed_text_bytes: int | None = None
+    """The most bytes of an indexed text column this database stores; ``None``: no limit."""
+
+    def index_key(self, value: str | None) -> str | None:
+        """``value`` as stored in an indexed text column: cut to :attr:`indexed_text_bytes`.
+
+        The cut falls between characters. A filter on such a column compares with this form
+        of the value asked for, so a value that was cut is still found.
+        """
+        limit = self.indexed_text_bytes
+        # A character takes at most 6 bytes as stored (an escaped lone surrogate): a value
+        # this short fits without encoding it.
+        if value is None or limit is None or len(value) * 6 <= limit:
+            return value
+        # Measured as PostgreSQL stores text (see prysmai.store_postgres): NUL as U+FFFD (3
+        # bytes), lone surrogates backslash-escaped (they have no UTF-8 form).
+        encoded = value.replace("\x00", "\ufffd").encode("utf-8", "backslashreplace")
+        if len(encoded) <= limit:
+            return value
+        return encoded[:limit].decode("utf-8", "ignore")  # "ignore": a character cut in two
 
     def replace_into(
         self, table: str, columns: Sequence[str], key: Sequence[str], *, renumber: bool = False
@@ -145,10 +177,11 @@ POSTGRES: Final = Dialect(
     # VACUUM alone makes the space reusable (autovacuum does it); FULL rewrites the table.
     vacuum=("VACUUM FULL spans",),
     # CREATE ... IF NOT EXISTS alone races between two sessions on PostgreSQL.
-    migration_lock="SELECT pg_advisory_xact_lock(?)",
+    transaction_lock="SELECT pg_advisory_xact_lock(?)",
     try_lock="SELECT pg_try_advisory_lock(?)",
     unlock="SELECT pg_advisory_unlock(?)",
     additions={0: (_JSON_TEXT_FUNCTION,)},
+    indexed_text_bytes=INDEXED_TEXT_BYTES,
 )
 
 
@@ -160,6 +193,19 @@ def dialect_of(connection: Connection) -> Dialect:
 def is_broken(connection: Connection) -> bool:
     """Whether ``connection`` lost its server and must be replaced (never for a SQLite file)."""
     return isinstance(connection, PostgresConnection) and connection.is_broken
+
+
+def is_row_error(exc: sqlite3.Error) -> bool:
+    """Whether the database refused ``exc``'s statement for the values of its row alone.
+
+    Such a row fails again however often it is sent, while the other rows of its batch can be
+    stored. PostgreSQL says so by the SQLSTATE class; a data or integrity error without one
+    (refused by the driver before sending, or by SQLite) is one by the DB-API's definition.
+    """
+    sqlstate = getattr(exc, "sqlstate", None)
+    if isinstance(sqlstate, str):
+        return sqlstate[:2] in ROW_ERROR_CLASSES
+    return isinstance(exc, sqlite3.DataError | sqlite3.IntegrityError)
 
 
 def is_missing_table(exc: sqlite3.Error) -> bool:

@@ -14,9 +14,13 @@ psycopg is imported only when a PostgreSQL store is opened: it is the optional e
 from __future__ import annotations
 
 import functools
+import itertools
+import socket
 import sqlite3
-from collections.abc import Iterable, Mapping, Sequence
-from contextlib import suppress
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager, suppress
 from typing import TYPE_CHECKING, Any, Final, NoReturn
 
 from prysmai.errors import ConfigurationError
@@ -29,6 +33,19 @@ LOCK_TIMEOUT_MS: Final = 5000
 """How long a statement waits for another session's lock (SQLite's busy timeout, the same)."""
 CONNECT_TIMEOUT_S: Final = 5
 """Unless the URL sets ``connect_timeout``: a host that does not answer fails in this time."""
+TCP_OPTIONS: Final = {
+    "keepalives": 1,
+    "keepalives_idle": 30,
+    "keepalives_interval": 10,
+    "keepalives_count": 3,
+    "tcp_user_timeout": 60_000,
+}
+"""Unless the URL sets them: a server or network that went away without a word is found within
+a minute (an idle session by keepalives, one waiting for sent data to be acknowledged by
+``tcp_user_timeout``, in ms) instead of the system's hours."""
+ANSWER_GRACE_S: Final = 2.0
+"""With a statement timeout, the client gives up on a statement after the timeout and this: the
+server's own cancellation comes first, unless the server stopped answering altogether."""
 INSTALL_HINT: Final = "pip install 'prysmai[postgres]'"
 
 _NUL: Final = "\x00"
@@ -81,6 +98,9 @@ class PostgresConnection:
         self.location = location
         # Only the driver's failures become store errors; anything else is a bug to see.
         self._driver_error: type[Exception] = import_psycopg().Error
+        timeout = location.statement_timeout_s
+        self._answer_timeout_s = None if timeout is None else timeout + ANSWER_GRACE_S
+        self._timed_out = False
 
     def execute(self, sql: str, params: Sequence[object] = ()) -> PostgresCursor:
         """Run one statement with ``?`` placeholders.
@@ -89,7 +109,8 @@ class PostgresConnection:
             sqlite3.Error: the statement failed or the connection is lost.
         """
         try:
-            cursor = self._connection.execute(_placeholders(sql), _clean(params))
+            with self._bounded():
+                cursor = self._connection.execute(_placeholders(sql), _clean(params))
         except self._driver_error as exc:
             self._raise(exc)
         return PostgresCursor(cursor)
@@ -100,9 +121,10 @@ class PostgresConnection:
         Raises:
             sqlite3.Error: a statement failed or the connection is lost.
         """
+        cleaned = [_clean(row) for row in rows]
         try:
-            with self._connection.cursor() as cursor:
-                cursor.executemany(_placeholders(sql), [_clean(row) for row in rows])
+            with self._bounded(), self._connection.cursor() as cursor:
+                cursor.executemany(_placeholders(sql), cleaned)
         except self._driver_error as exc:
             self._raise(exc)
 
@@ -135,7 +157,41 @@ class PostgresConnection:
         with suppress(Exception):
             self._connection.close()
 
+    @contextmanager
+    def _bounded(self) -> Iterator[None]:
+        """Run the block with the session's socket shut if no answer came in time.
+
+        A server process that is stopped (not gone) answers nothing while its machine's kernel
+        still acknowledges every packet: neither keepalives nor the server's statement timeout
+        end the wait. Shutting the socket does, from any thread: libpq sees the connection end.
+        """
+        if self._answer_timeout_s is None:
+            yield
+            return
+        token = _WATCHDOG.watch(time.monotonic() + self._answer_timeout_s, self._abort)
+        try:
+            yield
+        finally:
+            _WATCHDOG.release(token)
+
+    def _abort(self) -> None:
+        """Called by the watchdog (holding its lock, so the socket is still this session's)."""
+        self._timed_out = True
+        with suppress(Exception):
+            sock = socket.socket(fileno=self._connection.fileno())
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+            finally:
+                sock.detach()  # the descriptor stays libpq's
+
     def _raise(self, exc: Exception) -> NoReturn:
+        if self._timed_out:
+            error = sqlite3.OperationalError(
+                f"no answer from the database within {self._answer_timeout_s:g} s"
+                f" ({self.location.describe()}); the session was closed"
+            )
+            error.sqlstate = None  # type: ignore[attr-defined]
+            raise error from exc
         raise as_store_error(exc, self.location) from exc
 
 
@@ -143,6 +199,12 @@ def connect(
     location: PostgresUrl, *, read_only: bool = False, defaults: Mapping[str, object] | None = None
 ) -> PostgresConnection:
     """Open a session with the database ``location`` names.
+
+    Every session has TCP keepalives and ``tcp_user_timeout`` (:data:`TCP_OPTIONS`) and waits
+    at most :data:`LOCK_TIMEOUT_MS` for a lock. With ``location.statement_timeout_s`` set (the
+    collector's sessions), the server cancels a statement running longer, and the client shuts
+    the session of a statement not answered :data:`ANSWER_GRACE_S` later (a server that
+    stopped answering), failing it with ``sqlite3.OperationalError``.
 
     Args:
         location: The database.
@@ -158,24 +220,34 @@ def connect(
     psycopg = import_psycopg()
     options: dict[str, Any] = {"autocommit": True}
     try:
-        given = psycopg.conninfo.conninfo_to_dict(location.url)
+        given = psycopg.conninfo.conninfo_to_dict(location.libpq_url)
     except Exception as exc:
         raise _connect_error(exc, location) from None
-    wanted = {"connect_timeout": CONNECT_TIMEOUT_S, "application_name": "prysmai"}
+    wanted: dict[str, object] = {
+        "connect_timeout": CONNECT_TIMEOUT_S,
+        "application_name": "prysmai",
+        **TCP_OPTIONS,
+    }
     wanted.update(defaults or {})
     options.update((name, value) for name, value in wanted.items() if name not in given)
     try:
-        connection = psycopg.connect(location.url, **options)
+        connection = psycopg.connect(location.libpq_url, **options)
     except Exception as exc:
         raise _connect_error(exc, location) from None
     wrapped = PostgresConnection(connection, location)
+    timeout_s = location.statement_timeout_s
     try:
         # Lock waits end as SQLite's busy timeout does, so a long VACUUM FULL turns a write
-        # into a retryable failure instead of a request that hangs.
+        # into a retryable failure instead of a request that hangs. 0 is no statement timeout.
         wrapped.execute(
             "SELECT set_config('lock_timeout', ?, false),"
-            " set_config('default_transaction_read_only', ?, false)",
-            (str(LOCK_TIMEOUT_MS), "on" if read_only else "off"),
+            " set_config('default_transaction_read_only', ?, false),"
+            " set_config('statement_timeout', ?, false)",
+            (
+                str(LOCK_TIMEOUT_MS),
+                "on" if read_only else "off",
+                "0" if timeout_s is None else str(max(1, round(timeout_s * 1000))),
+            ),
         )
     except BaseException:
         wrapped.close()
@@ -239,8 +311,75 @@ def _placeholders(sql: str) -> str:
 
 
 def _clean(params: Sequence[object]) -> tuple[object, ...]:
-    """PostgreSQL text cannot hold NUL characters (SQLite's can): they become U+FFFD."""
-    return tuple(
-        value.replace(_NUL, _REPLACEMENT) if isinstance(value, str) and _NUL in value else value
-        for value in params
-    )
+    """Text as PostgreSQL can hold it.
+
+    NUL characters (which SQLite's text can hold) become U+FFFD; lone surrogates, which have
+    no UTF-8 form, are backslash-escaped, as the store does for every text it builds.
+    """
+    return tuple(_clean_text(value) if isinstance(value, str) else value for value in params)
+
+
+def _clean_text(value: str) -> str:
+    if _NUL in value:
+        value = value.replace(_NUL, _REPLACEMENT)
+    if value.isascii():  # the common case, known without reading the text
+        return value
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return value.encode("utf-8", "backslashreplace").decode("utf-8")
+    return value
+
+
+class _Watchdog:
+    """One thread for every session: calls a statement's ``abort`` once its deadline passed.
+
+    Statements register and release themselves (a dictionary entry, no thread of their own);
+    the thread looks at the deadlines every :attr:`TICK_S` while any is registered.
+    """
+
+    TICK_S: Final = 0.1
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._due: dict[int, tuple[float, Callable[[], None]]] = {}
+        self._tokens = itertools.count()
+        self._busy = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def watch(self, deadline: float, abort: Callable[[], None]) -> int:
+        """Call ``abort`` at ``deadline`` (``time.monotonic()``) unless released before."""
+        with self._lock:
+            token = next(self._tokens)
+            self._due[token] = (deadline, abort)
+            if self._thread is None:
+                self._thread = threading.Thread(
+                    target=self._run, name="prysmai-postgres-watchdog", daemon=True
+                )
+                self._thread.start()
+            self._busy.set()
+        return token
+
+    def release(self, token: int) -> None:
+        """The statement ended: nothing to do for it any more."""
+        with self._lock:
+            self._due.pop(token, None)
+
+    def _run(self) -> None:
+        while True:
+            self._busy.wait()
+            time.sleep(self.TICK_S)
+            with self._lock:
+                now = time.monotonic()
+                for token, (deadline, abort) in list(self._due.items()):
+                    if deadline <= now:
+                        del self._due[token]
+                        # Under the lock: the statement cannot end (and its session close,
+                        # freeing the socket's descriptor for reuse) while it is shut.
+                        with suppress(Exception):
+                            abort()
+                if not self._due:
+                    self._busy.clear()
+
+
+_WATCHDOG: Final = _Watchdog()

@@ -17,7 +17,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Final, TypeAlias, cast
 
-from prysmai.store_dialect import SQLITE, Connection, dialect_of
+from prysmai.store_dialect import POSTGRES, SQLITE, Connection, Dialect, dialect_of
 from prysmai.store_location import PostgresUrl, StoreLocation
 from prysmai.store_schema import (
     INT64_MAX,
@@ -259,6 +259,10 @@ class TraceStore:
         """The SQLite file (or PostgreSQL database) this store reads."""
         return self._path
 
+    @property
+    def _dialect(self) -> Dialect:
+        return POSTGRES if isinstance(self._path, PostgresUrl) else SQLITE
+
     def __enter__(self) -> TraceStore:
         return self
 
@@ -294,7 +298,7 @@ class TraceStore:
             user: Only calls with this ``user.id``.
             include_attributes: Also load ``attributes``, ``resource`` and ``events``.
         """
-        where, params = _filters(since_ns, model, user)
+        where, params = _filters(self._dialect, since_ns, model, user)
         return self._select(where, params, "start_time_ns DESC, id DESC", limit, include_attributes)
 
     def after(
@@ -306,7 +310,7 @@ class TraceStore:
         include_attributes: bool = False,
     ) -> list[TraceRow]:
         """Return model calls stored after row ``rowid``, oldest first (for follow mode)."""
-        where, params = _filters(None, model, user)
+        where, params = _filters(self._dialect, None, model, user)
         where.append("id > ?")
         params.append(rowid)
         return self._select(where, params, "id ASC", _FOLLOW_BATCH, include_attributes)
@@ -354,7 +358,7 @@ class TraceStore:
         since_ns = None
         if window_s is not None:
             since_ns = now_ns - int(window_s * 1e9)
-        where, params = _filters(since_ns, model, None, provider)
+        where, params = _filters(self._dialect, since_ns, model, None, provider)
         where.append("start_time_ns < ?")
         params.append(window_end(now_ns))
         connection = self._connect()
@@ -465,19 +469,25 @@ class TraceStore:
 
 
 def _filters(
-    since_ns: int | None, model: str | None, user: str | None, provider: str | None = None
+    dialect: Dialect,
+    since_ns: int | None,
+    model: str | None,
+    user: str | None,
+    provider: str | None = None,
 ) -> tuple[list[str], list[object]]:
     where = ["operation IS NOT NULL"]
     params: list[object] = []
     if since_ns is not None:
         where.append("start_time_ns >= ?")
         params.append(since_ns)
+    # Indexed columns hold a value cut to what the index can take (on PostgreSQL): compared
+    # with the same cut of the value asked for.
     if model is not None:
         where.append("(request_model = ? OR response_model = ?)")
-        params.extend((model, model))
+        params.extend((dialect.index_key(model), model))
     if user is not None:
         where.append("user_id = ?")
-        params.append(user)
+        params.append(dialect.index_key(user))
     if provider is not None:
         where.append("provider = ?")
         params.append(provider)

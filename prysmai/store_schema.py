@@ -293,8 +293,8 @@ def migrate(connection: Connection) -> int:
     """
     dialect = dialect_of(connection)
     with immediate_transaction(connection):
-        if dialect.migration_lock is not None:
-            connection.execute(dialect.migration_lock, (MIGRATION_LOCK_KEY,))
+        if dialect.transaction_lock is not None:
+            connection.execute(dialect.transaction_lock, (MIGRATION_LOCK_KEY,))
         connection.execute(
             dialect.schema("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
         )

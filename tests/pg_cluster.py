@@ -17,6 +17,7 @@ import importlib.util
 import os
 import pwd
 import shutil
+import signal
 import subprocess
 import tempfile
 from itertools import count
@@ -144,6 +145,38 @@ class PostgresCluster:
     def stop(self) -> None:
         """Stop now: sessions are ended as by an administrator (a server going away)."""
         self._run("pg_ctl", "-D", str(self.data), "-m", "fast", "-w", "stop")
+
+    def processes(self) -> list[int]:
+        """The postmaster's process id and its children's (the server's whole process tree)."""
+        postmaster = int((self.data / "postmaster.pid").read_text().split()[0])
+        children = []
+        for entry in Path("/proc").iterdir():
+            if not entry.name.isdigit():
+                continue
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue  # the process ended meanwhile
+            # The parent id is the second field after the ")" that ends the command name.
+            if int(stat.rpartition(")")[2].split()[1]) == postmaster:
+                children.append(int(entry.name))
+        return [postmaster, *children]
+
+    def freeze(self) -> list[int]:
+        """Stop every server process (SIGSTOP): the kernel still accepts and acknowledges, but
+        nothing answers. Returns the processes, for :meth:`thaw`."""
+        frozen = self.processes()
+        for pid in frozen:
+            os.kill(pid, signal.SIGSTOP)
+        return frozen
+
+    def thaw(self, frozen: list[int]) -> None:
+        """Let the processes :meth:`freeze` stopped run again."""
+        for pid in frozen:
+            try:
+                os.kill(pid, signal.SIGCONT)
+            except ProcessLookupError:
+                pass
 
     def destroy(self) -> None:
         try:

@@ -90,3 +90,128 @@ def test_without_psycopg_prysmai_imports_and_a_url_says_what_to_install():
         "ConfigurationError: a postgresql:// store needs the psycopg package: "
         "pip install 'prysmai[postgres]'\n"
     )
+
+
+# Passwords with the characters that libpq and urllib cut differently: the URL, what it must
+# show, the pieces of the password that must never appear, and whether it is refused (libpq
+# would read the password as part of the host or database: "Wr0ng@At" makes host "At@...").
+TRICKY_URLS = [
+    pytest.param(
+        "postgresql://prysm:Wr0ng/Slash@127.0.0.1:{port}/prysm",
+        "postgresql://prysm:***@127.0.0.1:{port}/prysm",
+        ("Wr0ng", "Slash"),
+        True,
+        id="slash",
+    ),
+    pytest.param(
+        "postgresql://prysm:Wr0ng?Qu3ry@127.0.0.1:{port}/prysm",
+        "postgresql://prysm:***@127.0.0.1:{port}/prysm",
+        ("Wr0ng", "Qu3ry"),
+        False,
+        id="question-mark",
+    ),
+    pytest.param(
+        "postgresql://prysm:Wr0ng#H4sh@127.0.0.1:{port}/prysm",
+        "postgresql://prysm:***@127.0.0.1:{port}/prysm",
+        ("Wr0ng", "H4sh"),
+        False,
+        id="hash",
+    ),
+    pytest.param(
+        "postgresql://prysm:Wr0ng@At@127.0.0.1:{port}/prysm",
+        "postgresql://prysm:***@127.0.0.1:{port}/prysm",
+        ("Wr0ng", "At@", "@At"),
+        True,
+        id="at",
+    ),
+    pytest.param(
+        "postgresql://weird:p@ss:w/rd%41?#x@127.0.0.1:{port}/db",
+        "postgresql://weird:***@127.0.0.1:{port}/db",
+        ("p@ss", "ss:w", "rd%41", "rdA", "?#x"),
+        True,
+        id="weird",
+    ),
+    pytest.param(
+        "postgresql://prysm@127.0.0.1:{port}/prysm?password=Qp4ss-w0rd&sslpassword=Ssl-s3cret",
+        "postgresql://prysm@127.0.0.1:{port}/prysm?password=***&sslpassword=***",
+        ("Qp4ss-w0rd", "Ssl-s3cret"),
+        False,
+        id="query-parameters",
+    ),
+    pytest.param(
+        "postgresql://prysm@127.0.0.1:{port}/prysm?pass%77ord=Qp4ss%2Dw0rd",
+        "postgresql://prysm@127.0.0.1:{port}/prysm?pass%77ord=***",
+        ("Qp4ss%2Dw0rd", "Qp4ss-w0rd"),
+        False,
+        id="encoded-parameter-name",
+    ),
+]
+
+
+@pytest.mark.parametrize(("url", "shown", "pieces", "refused"), TRICKY_URLS)
+def test_no_piece_of_a_password_is_shown_however_it_is_written(url, shown, pieces, refused):
+    url, shown = url.format(port=55432), shown.format(port=55432)
+
+    if refused:
+        with pytest.raises(ConfigurationError) as error:
+            parse_location(url)
+        texts = [str(error.value)]
+        assert str(error.value) == (
+            f"invalid PostgreSQL URL {shown}: an '@' or '/' in the user name or password (or an"
+            " '@' after the host) must be written as %40 or %2F"
+        )
+    else:
+        location = parse_location(url)
+        assert isinstance(location, PostgresUrl)
+        texts = [str(location), repr(location), location.redacted, location.describe()]
+        assert texts[:3] == [shown, f"PostgresUrl({shown!r})", shown]
+        assert texts[3] == "host 127.0.0.1, port 55432, database prysm, user prysm"
+        # libpq's messages quote what it read: every piece is masked in them too.
+        texts.append(location.redact(f"libpq: {' '.join(pieces)}"))
+        assert texts[-1] == "libpq: " + " ".join("***" for _ in pieces)
+    for text in texts:
+        for piece in pieces:
+            assert piece not in text, (piece, text)
+
+
+def test_an_upper_case_scheme_reaches_libpq_in_lower_case():
+    location = parse_location("POSTGRESQL://u:pw@db.internal/prysm")
+
+    assert isinstance(location, PostgresUrl)
+    assert location.libpq_url == "postgresql://u:pw@db.internal/prysm"
+    assert location.url == "POSTGRESQL://u:pw@db.internal/prysm"
+    assert str(location) == "postgresql://u:***@db.internal/prysm"
+
+
+@pytest.mark.parametrize(
+    ("url", "described"),
+    [
+        (
+            "postgresql://u:pw@h:5433/prysm?dbname=other",
+            "host h, port 5433, database other, user u",
+        ),
+        (
+            "postgresql://u@h/prysm?host=one,two&port=6000&user=v&dbname=x%2Fy",
+            "host one, port 6000 or two, port 6000, database x/y, user v",
+        ),
+        (
+            "postgresql://u@/prysm?host=/run/postgresql",
+            "host /run/postgresql, port 5432, database prysm, user u",
+        ),
+    ],
+)
+def test_query_parameters_win_over_the_url_parts_as_in_libpq(url, described):
+    location = parse_location(url)
+
+    assert isinstance(location, PostgresUrl)
+    assert location.describe() == described
+
+
+def test_a_statement_timeout_travels_with_the_url_and_changes_nothing_shown():
+    location = parse_location("postgresql://u:pw@h/prysm")
+    assert isinstance(location, PostgresUrl)
+
+    limited = location.with_statement_timeout(2.5)
+
+    assert (location.statement_timeout_s, limited.statement_timeout_s) == (None, 2.5)
+    assert (limited.url, str(limited)) == (location.url, str(location))

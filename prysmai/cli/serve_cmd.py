@@ -113,8 +113,10 @@ def run(args: argparse.Namespace) -> int:
     server = _bind(settings)
     try:
         with _stopped_by_sigterm(server) as terminated:
-            if not server.keys.has_active():
-                key = server.keys.create(name="created by serve")
+            # One step, not "if none: create": collectors starting together on an empty
+            # store would each create one.
+            key = server.keys.create_first(name="created by serve")
+            if key is not None:
                 print("No API key yet; created one. It is shown only this once, keep it:")
                 print(f"  {key}")
             print(f"prysmai collector listening on {server.url} (store: {db_path})")

@@ -19,9 +19,9 @@ from contextlib import suppress
 from dataclasses import dataclass
 from typing import Any, Final
 
-from prysmai.store_dialect import Connection
+from prysmai.store_dialect import FIRST_KEY_LOCK_KEY, Connection, dialect_of
 from prysmai.store_location import StoreLocation
-from prysmai.store_schema import connect_for_writing
+from prysmai.store_schema import connect_for_writing, immediate_transaction
 
 KEY_PREFIX: Final = "sk-prysm-"
 KEY_PATTERN: Final = re.compile(r"sk-prysm-[0-9a-f]{64}")
@@ -148,6 +148,41 @@ class KeyStore:
             )
             self._loaded_at = None
         return key
+
+    def create_first(self, name: str | None = None) -> str | None:
+        """Create a key if no active key exists, and return it; ``None`` if one exists.
+
+        Check and insert are one transaction that one process at a time runs (SQLite's
+        ``BEGIN IMMEDIATE``, a PostgreSQL advisory lock), so collectors starting together on
+        an empty store create one key between them, not one each.
+        """
+        key = generate_key()
+        with self._lock:
+            if self._is_closed:
+                raise sqlite3.ProgrammingError("the key store is closed")
+            connection = self._connection or self._connect()
+            self._connection = connection
+            dialect = dialect_of(connection)
+            try:
+                with immediate_transaction(connection):
+                    if dialect.transaction_lock is not None:
+                        connection.execute(dialect.transaction_lock, (FIRST_KEY_LOCK_KEY,))
+                    found = connection.execute(
+                        "SELECT 1 FROM api_keys WHERE revoked_ns IS NULL LIMIT 1"
+                    ).fetchone()
+                    if found is None:
+                        connection.execute(
+                            "INSERT INTO api_keys (key_hash, prefix, name, created_ns)"
+                            " VALUES (?, ?, ?, ?)",
+                            (hash_key(key), display_prefix(key), name, time.time_ns()),
+                        )
+            except sqlite3.Error:
+                with suppress(sqlite3.Error):
+                    connection.close()
+                self._connection = None
+                raise
+            self._loaded_at = None
+        return key if found is None else None
 
     def list(self) -> list[KeyInfo]:
         """Return every key, active and revoked, oldest first."""

@@ -125,7 +125,7 @@ class Receiver:
         if isinstance(message, ExportTraceServiceRequest):
             conversion = request_to_rows(message)
             try:
-                self._writer.write(conversion.rows)
+                refused = self._writer.write(conversion.rows)
             except (sqlite3.Error, OSError) as exc:
                 # 503 tells exporters to retry later (a lock held too long, a full disk, a
                 # PostgreSQL server away). The message and store say which: "database is
@@ -138,9 +138,21 @@ class Receiver:
                     exc,
                 )
                 return _unavailable(encoding)
-            if conversion.rejected and isinstance(response, ExportTraceServiceResponse):
-                response.partial_success.rejected_spans = conversion.rejected
-                response.partial_success.error_message = conversion.first_error or ""
+            first_error = conversion.first_error
+            if refused:
+                # Stored as far as it goes: sent again, these spans would be refused again.
+                logger.warning(
+                    "The store %s refused %d of %d spans: %s",
+                    self._writer.path,
+                    len(refused),
+                    len(conversion.rows),
+                    refused[0],
+                )
+                first_error = first_error or f"the store refused the span: {refused[0]}"
+            rejected = conversion.rejected + len(refused)
+            if rejected and isinstance(response, ExportTraceServiceResponse):
+                response.partial_success.rejected_spans = rejected
+                response.partial_success.error_message = first_error or ""
         return Response(200, encode_message(response, encoding), encoding.value)
 
 

@@ -41,7 +41,7 @@ from prysmai.collector.retention_timer import RetentionTimer
 from prysmai.collector.settings_pages import SettingsPages
 from prysmai.collector.writer import SpanWriter
 from prysmai.retention import DEFAULT_RETENTION_S, RetentionSchedule
-from prysmai.store_location import StoreLocation
+from prysmai.store_location import PostgresUrl, StoreLocation
 
 logger = logging.getLogger(__name__)
 
@@ -65,6 +65,9 @@ DRAIN_LIMIT_BYTES: Final = 1024 * 1024
 """An unread body up to this size is read and dropped to keep the connection usable."""
 _DRAIN_TIMEOUT_S: Final = 2.0
 _MAX_QUERY_FIELDS: Final = 50
+DB_STATEMENT_TIMEOUT_S: Final = 30.0
+"""On a PostgreSQL store, a statement of the collector running longer fails (its requests get
+503); the collector's statements are small, so only a database in trouble takes that long."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,10 +95,16 @@ class CollectorSettings:
     of the server)."""
     retention_s: float | None = DEFAULT_RETENTION_S
     """How long spans are kept; ``None`` keeps every span."""
+    db_statement_timeout_s: float = DB_STATEMENT_TIMEOUT_S
+    """On a PostgreSQL store: the server's ``statement_timeout`` for the collector's sessions,
+    and (plus :data:`~prysmai.store_postgres.ANSWER_GRACE_S`) how long the collector waits for
+    any answer before it closes the session (a server that stopped answering)."""
 
     def __post_init__(self) -> None:
         if self.max_connections < 1 or not self.request_deadline_s > 0:
             raise ValueError("max_connections and request_deadline_s must be positive")
+        if not self.db_statement_timeout_s > 0:
+            raise ValueError("db_statement_timeout_s must be positive")
         if self.alert_interval_s is not None and not self.alert_interval_s > 0:
             raise ValueError("alert_interval_s must be positive (or None for no alerts)")
         if not self.dashboard_auth and not is_loopback(self.host):
@@ -124,8 +133,13 @@ class CollectorServer:
 
     def __init__(self, settings: CollectorSettings) -> None:
         self.settings = settings
-        self.keys = KeyStore(settings.db_path)
-        self.writer = SpanWriter(settings.db_path, RetentionSchedule(settings.retention_s))
+        store: StoreLocation = settings.db_path
+        if isinstance(store, PostgresUrl):
+            # Every session the collector opens (writer, keys, dashboard, alerts) is bounded:
+            # a request must never wait forever on a database that stopped answering.
+            store = store.with_statement_timeout(settings.db_statement_timeout_s)
+        self.keys = KeyStore(store)
+        self.writer = SpanWriter(store, RetentionSchedule(settings.retention_s))
         self.receiver = Receiver(self.keys, self.writer, settings.max_body_bytes)
         try:
             self._httpd = _HTTPServer((settings.host, settings.port), self)
@@ -134,17 +148,15 @@ class CollectorServer:
             raise
         self._thread: threading.Thread | None = None
         # Made once the port is known: links in alerts point at it.
-        self.alerts = AlertEvaluator(
-            settings.db_path, dashboard_url=settings.public_url or self.url
-        )
+        self.alerts = AlertEvaluator(store, dashboard_url=settings.public_url or self.url)
         public_origin = parse_origin(settings.public_url)
         self.dashboard = Dashboard(
-            settings.db_path,
+            store,
             self.keys,
             require_key=settings.dashboard_auth,
             local_hosts_only=is_loopback(settings.host),
             settings=SettingsPages(
-                settings.db_path,
+                store,
                 self.keys,
                 self.alerts,
                 require_key=settings.dashboard_auth,

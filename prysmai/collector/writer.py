@@ -47,8 +47,12 @@ class SpanWriter:
         """The SQLite file (or PostgreSQL database) written to."""
         return self._path
 
-    def write(self, rows: Sequence[Row]) -> None:
+    def write(self, rows: Sequence[Row]) -> list[sqlite3.Error]:
         """Store ``rows`` in one transaction.
+
+        Returns:
+            Why each row that PostgreSQL refused for its own values was left out (see
+            :func:`~prysmai.store.write_rows`); empty when every row was stored.
 
         Raises:
             sqlite3.Error: the write failed (locked past the busy timeout, disk full, the
@@ -56,23 +60,24 @@ class SpanWriter:
             OSError: the file could not be created.
         """
         if not rows:
-            return
+            return []
         with self._lock:
             try:
                 connection = self._open()
                 try:
-                    write_rows(connection, rows)
+                    refused = write_rows(connection, rows)
                 except Exception:
                     if not is_broken(connection):
                         raise
                     # The server ended an idle session (a restart): one more try on a new one.
                     self._close()
                     connection = self._open()
-                    write_rows(connection, rows)
+                    refused = write_rows(connection, rows)
             except BaseException:
                 self._close()
                 raise
             self._retention.after_write(connection)
+        return refused
 
     def purge_step(self) -> int:
         """Run one retention step if one is due; return the spans deleted. Never raises."""

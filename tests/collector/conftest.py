@@ -313,3 +313,15 @@ class ServeProcess:
             for stream in (self.process.stdout, self.process.stderr):
                 if stream is not None:
                     stream.close()
+
+
+def serve_together(db: Path | str, count: int = 2) -> list[str]:
+    """Start ``count`` serve processes on ``db`` at once; return the keys they printed."""
+    processes = [ServeProcess(db, "--alert-interval", "0") for _ in range(count)]
+    try:
+        for process in processes:
+            process.wait_ready()
+    finally:
+        exits = [process.stop() for process in processes]
+    assert exits == [130] * count
+    return [key for process in processes for key in process.keys]

@@ -6,14 +6,25 @@ import hashlib
 import json
 import signal
 import sqlite3
+import threading
+import time
 import urllib.request
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
 from prysmai.cli.main import main
+from prysmai.collector import keys as keys_module
 from prysmai.collector.keys import KeyStore
-from tests.collector.conftest import KEY_RE, ServeProcess, make_span, trace_request
+from prysmai.store_location import parse_location
+from tests.collector.conftest import (
+    KEY_RE,
+    ServeProcess,
+    make_span,
+    serve_together,
+    trace_request,
+)
 
 
 def _db_bytes(db: Path) -> bytes:
@@ -196,3 +207,55 @@ def test_a_store_that_cannot_be_opened_is_named_in_the_error(tmp_path, capsys):
     assert capsys.readouterr().err == (
         f"DatabaseError: cannot use the store {db}: file is not a database\n"
     )
+
+
+def test_serve_processes_starting_together_on_an_empty_store_create_one_key(tmp_path):
+    # Each round a fresh file; three processes make the old check-then-create race likely.
+    for round_number in range(4):
+        db = tmp_path / f"race-{round_number}.db"
+
+        printed = serve_together(db, 3)
+
+        keys = KeyStore(db)
+        stored = keys.list()
+        keys.close()
+        assert len(printed) == 1, round_number
+        assert [key.prefix for key in stored] == [printed[0][:17]]
+        assert stored[0].name == "created by serve"
+
+
+@pytest.mark.parametrize("store", ["sqlite", "postgresql"])
+def test_first_keys_created_from_many_threads_at_once_are_one_key(store, tmp_path, request):
+    db = tmp_path / "threads.db"
+    if store == "postgresql":
+        db = parse_location(request.getfixturevalue("pg_url"))
+    KeyStore(db).close()  # the schema first: the race is about the key, not the tables
+    stores = [KeyStore(db) for _ in range(6)]
+    start = threading.Barrier(len(stores))
+    created: list[str | None] = [None] * len(stores)
+
+    def slow_time_ns() -> int:
+        # Read between the check and the insert: a wide window for another thread's check.
+        time.sleep(0.1)
+        return time.time_ns()
+
+    def create(index: int) -> None:
+        start.wait()
+        created[index] = stores[index].create_first(name="first")
+
+    threads = [threading.Thread(target=create, args=(index,)) for index in range(len(stores))]
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(
+            keys_module, "time", SimpleNamespace(time_ns=slow_time_ns, monotonic=time.monotonic)
+        )
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(30)
+    listed = stores[0].list()
+    for key_store in stores:
+        key_store.close()
+
+    made = [key for key in created if key is not None]
+    assert len(made) == 1
+    assert [(key.prefix, key.name) for key in listed] == [(made[0][:17], "first")]

@@ -10,25 +10,30 @@ from __future__ import annotations
 
 import hashlib
 import json
+import secrets
+import sqlite3
 import threading
 import time
 from typing import Any
 
 import openai
 import pytest
+from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import ExportTraceServiceResponse
 
 import prysmai
-from prysmai import semconv
+from prysmai import semconv, store_postgres
 from prysmai.cli.main import main
+from prysmai.collector import receiver as receiver_module
 from prysmai.collector.alert_delivery import Result, deliver
 from prysmai.collector.alert_engine import AlertEvaluator
 from prysmai.collector.alert_messages import Notification
 from prysmai.collector.alert_rules import AlertRule, Channel, url_channel
 from prysmai.collector.alert_store import AlertStore
 from prysmai.collector.keys import KeyStore
-from prysmai.store import TraceStore
+from prysmai.store import TraceStore, parts_to_row, write_rows
+from prysmai.store_dialect import INDEXED_TEXT_BYTES, POSTGRES, SQLITE
 from prysmai.store_location import parse_location
-from prysmai.store_schema import SCHEMA_VERSION, connect_for_writing, migrate
+from prysmai.store_schema import SCHEMA_VERSION, SPAN_COLUMNS, connect_for_writing, migrate
 from prysmai.testing.fake_openai import FakeOpenAIServer
 from tests.collector.conftest import (
     Collector,
@@ -353,3 +358,129 @@ def test_a_collector_deletes_expired_spans_from_postgresql(make_collector, pg_ur
     purging = make_collector(db_path=location, retention_s=86_400)
 
     wait_for(lambda: [row.span_id for row in purging.rows()] == ["02" * 8])
+
+
+def test_long_indexed_values_are_stored_cut_in_postgresql_and_still_found(
+    make_collector, pg_url, postgres_cluster: PostgresCluster
+):
+    # Past the 2704 bytes of a B-tree entry (random hex does not compress): the whole batch
+    # used to fail, for ever, at each retry.
+    user = secrets.token_hex(1500)
+    model = "m" + secrets.token_hex(1400)
+    session = "é" * 1500  # 3000 bytes in UTF-8: cut between characters
+    collector: Collector = make_collector(db_path=parse_location(pg_url))
+    long_span = make_span(
+        call_attributes(user__id=user, gen_ai__request__model=model, session__id=session),
+        span_id=b"\x02" * 8,
+    )
+    body = trace_request(make_span(span_id=b"\x01" * 8), long_span).SerializeToString()
+
+    answer = collector.export(body)
+
+    assert answer.status == 200
+    stored = postgres_cluster.query(
+        pg_url,
+        "SELECT span_id, user_id, request_model, session_id, octet_length(session_id)"
+        " FROM spans ORDER BY span_id",
+    )
+    assert stored == [
+        ("01" * 8, "alice", "gpt-4o-mini", None, None),
+        ("02" * 8, user[:2000], model[:2000], "é" * 1000, 2000),
+    ]
+    with TraceStore(parse_location(pg_url)) as store:
+        [by_user] = store.recent(user=user, include_attributes=True)
+        [by_model] = store.recent(model=model)
+        by_cut_user = store.recent(user=user[:2000])
+        model_stats = store.stats(model=model)
+    assert by_user.span_id == by_model.span_id == "02" * 8
+    assert by_user.attributes["user.id"] == user  # the whole value, in the JSON
+    assert by_user.attributes["gen_ai.request.model"] == model
+    assert [row.span_id for row in by_cut_user] == ["02" * 8]
+    assert model_stats.count == 1
+
+
+def test_a_row_postgresql_refuses_is_left_out_and_the_rest_of_its_batch_stored(
+    pg_url, postgres_cluster: PostgresCluster
+):
+    rows = [
+        parts_to_row(
+            trace_id=1,
+            span_id=number,
+            parent_span_id=None,
+            name="chat",
+            start_ns=1_700_000_000_000_000_000,
+            end_ns=None,
+            status_code="OK",
+            status_message=None,
+            attributes={"gen_ai.operation.name": "chat", "user.id": f"user-{number}"},
+            resource={},
+            events=[],
+        )
+        for number in (1, 2, 3, 4)
+    ]
+    user_column = SPAN_COLUMNS.index("user_id")
+    start_column = SPAN_COLUMNS.index("start_time_ns")
+    # Past int64 (only a caller bypassing the checks can send it); a lone surrogate, which
+    # has no UTF-8 form, is escaped instead of failing.
+    rows[1] = rows[1][:start_column] + (2**63,) + rows[1][start_column + 1 :]
+    rows[2] = rows[2][:user_column] + ("odd\ud800",) + rows[2][user_column + 1 :]
+    connection = connect_for_writing(parse_location(pg_url))
+    try:
+        refused = write_rows(connection, rows)
+        alone = write_rows(connection, [rows[1]])
+    finally:
+        connection.close()
+
+    assert [(type(error), str(error), error.sqlstate) for error in refused] == [
+        (sqlite3.DataError, "bigint out of range", "22003")
+    ]
+    assert [str(error) for error in alone] == ["bigint out of range"]
+    assert postgres_cluster.query(pg_url, "SELECT span_id, user_id FROM spans ORDER BY id") == [
+        ("0000000000000001", "user-1"),
+        ("0000000000000003", "odd\\ud800"),
+        ("0000000000000004", "user-4"),
+    ]
+
+
+def test_the_receiver_reports_refused_rows_as_rejected_spans(make_collector, pg_url, monkeypatch):
+    collector: Collector = make_collector(db_path=parse_location(pg_url))
+    start_column = SPAN_COLUMNS.index("start_time_ns")
+    convert = receiver_module.request_to_rows
+
+    def with_a_bad_row(message: Any) -> Any:
+        conversion = convert(message)
+        bad = conversion.rows[0]
+        conversion.rows[0] = bad[:start_column] + (2**63,) + bad[start_column + 1 :]
+        return conversion
+
+    monkeypatch.setattr(receiver_module, "request_to_rows", with_a_bad_row)
+    spans = [make_span(span_id=bytes([number]) * 8) for number in (1, 2, 3)]
+
+    answer = collector.export(trace_request(*spans).SerializeToString())
+
+    response = ExportTraceServiceResponse.FromString(answer.body)
+    assert answer.status == 200
+    assert response.partial_success.rejected_spans == 1
+    assert response.partial_success.error_message == (
+        "the store refused the span: bigint out of range"
+    )
+    assert sorted(row.span_id for row in collector.rows()) == ["02" * 8, "03" * 8]
+
+
+@pytest.mark.parametrize(
+    ("value", "kept"),
+    [
+        ("a" * 2500, "a" * 2000),
+        ("é" * 1500, "é" * 1000),  # 2 bytes each
+        ("€" * 700, "€" * 666),  # 3 bytes each: cut between characters
+        ("\x00" * 1000, "\ufffd" * 666),  # stored as U+FFFD, 3 bytes each
+        ("\ud800" * 400, "\\ud800" * 333 + "\\u"),  # stored escaped, 6 bytes each
+        ("short", "short"),
+    ],
+)
+def test_indexed_text_is_cut_as_postgresql_stores_it(value, kept):
+    cut = POSTGRES.index_key(value)
+
+    assert store_postgres._clean((cut,)) == (kept,)
+    assert len(kept.encode()) <= INDEXED_TEXT_BYTES
+    assert SQLITE.index_key(value) is value
