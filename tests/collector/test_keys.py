@@ -100,19 +100,25 @@ def test_keys_cli_create_list_revoke(tmp_path, capsys):
     assert main(["keys", "revoke", "nope", "--db", str(db)]) == 1
 
 
+def export_one_span(url: str, key: str) -> int:
+    """POST one span to a running collector; return the HTTP status."""
+    request = urllib.request.Request(
+        f"{url}/v1/traces",
+        data=trace_request(make_span()).SerializeToString(),
+        headers={"Content-Type": "application/x-protobuf", "Authorization": f"Bearer {key}"},
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:
+        status: int = response.status
+        return status
+
+
 def test_serve_creates_a_key_once_prints_it_once_and_accepts_it(tmp_path):
     db = tmp_path / "serve.db"
     first = ServeProcess(db)
     try:
         first.wait_ready()
         [key] = first.keys
-        request = urllib.request.Request(
-            f"{first.url}/v1/traces",
-            data=trace_request(make_span()).SerializeToString(),
-            headers={"Content-Type": "application/x-protobuf", "Authorization": f"Bearer {key}"},
-        )
-        with urllib.request.urlopen(request, timeout=10) as response:
-            status = response.status
+        status = export_one_span(first.url, key)
     finally:
         first_exit = first.stop()
     second = ServeProcess(db)
@@ -135,13 +141,7 @@ def test_serve_stops_cleanly_on_sigterm_keeping_what_it_stored(tmp_path):
     try:
         collector.wait_ready()
         [key] = collector.keys
-        request = urllib.request.Request(
-            f"{collector.url}/v1/traces",
-            data=trace_request(make_span()).SerializeToString(),
-            headers={"Content-Type": "application/x-protobuf", "Authorization": f"Bearer {key}"},
-        )
-        with urllib.request.urlopen(request, timeout=10) as response:
-            status = response.status
+        status = export_one_span(collector.url, key)
     finally:
         code = collector.stop(signal.SIGTERM)
     with sqlite3.connect(db) as connection:

@@ -9,7 +9,7 @@ import asyncio
 import json
 import threading
 import time
-from typing import Any
+from typing import Any, Final
 
 import anthropic
 import openai
@@ -22,6 +22,18 @@ from prysmai.span_attributes import USAGE_LIMIT_PREFIX
 
 HELLO = [{"role": "user", "content": "Say hello"}]
 T0 = 1_700_000_010.0
+THIRD_OF_THREE_A_MINUTE: Final = {
+    "metric": "requests",
+    "limit": 3,
+    "used": 3,
+    "window": "minute",
+    "scope": "global",
+    "scope_value": None,
+    "window_start": "2023-11-14T22:13:00Z",
+    "resets_at": "2023-11-14T22:14:00Z",
+    "retry_after_s": 30,
+}
+"""The refusal's ``usage_limit`` body for 3 requests a minute used up at T0 + 30 s."""
 """2023-11-14T22:13:30Z: 30 s into a minute, 13 min 30 s into an hour."""
 
 
@@ -113,17 +125,7 @@ def test_openai_call_over_the_limit_is_a_local_429_with_the_limit_in_its_body(
     assert error.status_code == 429
     assert error.type == "usage_limit_exceeded"
     assert error.code == "usage_limit_exceeded"
-    assert error.body["usage_limit"] == {
-        "metric": "requests",
-        "limit": 3,
-        "used": 3,
-        "window": "minute",
-        "scope": "global",
-        "scope_value": None,
-        "window_start": "2023-11-14T22:13:00Z",
-        "resets_at": "2023-11-14T22:14:00Z",
-        "retry_after_s": 30,
-    }
+    assert error.body["usage_limit"] == THIRD_OF_THREE_A_MINUTE
     assert "3 requests per minute" in error.message
     assert "2023-11-14T22:14:00Z" in error.message
     assert error.response.headers["x-should-retry"] == "false"
