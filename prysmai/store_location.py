@@ -30,6 +30,14 @@ DEFAULT_PORT: Final = 5432
 SECRET_PARAMETERS: Final = frozenset({"password", "sslpassword"})
 """Query parameters whose value is a secret (libpq's keywords, compared case-insensitively)."""
 _FRAGMENT_SEPARATORS: Final = re.compile(r"[@/?#:]")
+_SHORTEST_MASKED_PIECE: Final = 4
+"""Pieces of a password shorter than this are not masked on their own: masking "ss" inside
+"password" and "weird" would show where the password's pieces occur, and say more than the
+pieces themselves."""
+_CONNINFO_KEYWORD: Final = re.compile(
+    r"(?:^|\s)(?:host|hostaddr|port|dbname|user|password|passfile|sslmode|service)\s*=", re.I
+)
+"""A libpq ``key=value`` connection string (not taken: only URLs name a PostgreSQL store)."""
 """Where libpq may cut a password with unencoded special characters when it quotes a part."""
 _ENCODE_HINT: Final = (
     "an '@' or '/' in the user name or password (or an '@' after the host) must be written "
@@ -200,7 +208,7 @@ class PostgresUrl:
             for form in forms
             for raw_piece in _FRAGMENT_SEPARATORS.split(form)
             for piece in (raw_piece, urllib.parse.unquote(raw_piece))
-            if len(piece) >= 2
+            if len(piece) >= _SHORTEST_MASKED_PIECE
         }
         return {form for form in forms | pieces if form}
 
@@ -225,7 +233,25 @@ def parse_location(value: str | Path | PostgresUrl) -> StoreLocation:
         return value
     if isinstance(value, str) and is_postgres_url(value):
         return PostgresUrl(value.strip())
+    if isinstance(value, str):
+        refuse_conninfo(value)
     return Path(value).expanduser()
+
+
+def refuse_conninfo(value: str) -> None:
+    """Refuse a libpq ``key=value`` string as a store location.
+
+    Taken as a path it would name a file, and show its password in every message naming it.
+
+    Raises:
+        ConfigurationError: ``value`` reads as one; the message does not repeat it.
+    """
+    if _CONNINFO_KEYWORD.search(value):
+        raise ConfigurationError(
+            "a libpq 'key=value' connection string is not a store location (not repeated here: "
+            "it may hold a password); write it as a URL: "
+            "postgresql://USER:PASSWORD@HOST:PORT/DBNAME"
+        )
 
 
 def _libpq_parts(url: str) -> _Parts:

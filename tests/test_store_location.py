@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from prysmai.errors import ConfigurationError
+from prysmai.limits.stores import open_store
 from prysmai.store_location import PostgresUrl, parse_location
 from prysmai.store_schema import default_db_path
 
@@ -215,3 +216,28 @@ def test_a_statement_timeout_travels_with_the_url_and_changes_nothing_shown():
 
     assert (location.statement_timeout_s, limited.statement_timeout_s) == (None, 2.5)
     assert (limited.url, str(limited)) == (location.url, str(location))
+
+
+@pytest.mark.parametrize(
+    "conninfo",
+    [
+        "host=127.0.0.1 port=5432 user=app password=KVs3cret dbname=prysm",
+        "dbname=prysm user=app",
+        "  password = KVs3cret host=db",
+    ],
+)
+def test_a_libpq_keyword_string_is_refused_without_being_repeated(conninfo: str) -> None:
+    with pytest.raises(ConfigurationError) as caught:
+        parse_location(conninfo)
+    with pytest.raises(ConfigurationError) as caught_by_limits:
+        open_store(conninfo)
+
+    for error in (caught.value, caught_by_limits.value):
+        assert "postgresql://USER:PASSWORD@HOST:PORT/DBNAME" in str(error)
+        assert "KVs3cret" not in str(error) and "dbname=prysm" not in str(error)
+
+
+def test_paths_that_merely_hold_an_equals_sign_stay_paths(tmp_path: Path) -> None:
+    path = tmp_path / "data" / "user=bob.db"
+
+    assert parse_location(str(path)) == path

@@ -5,7 +5,9 @@ from __future__ import annotations
 import argparse
 import contextlib
 import errno
+import logging
 import signal
+import sys
 import threading
 import urllib.parse
 from collections.abc import Iterator
@@ -97,6 +99,7 @@ def run(args: argparse.Namespace) -> int:
         OSError: the address cannot be bound or the store cannot be created.
         ValueError: ``--no-dashboard-auth`` with a non-loopback ``--host``.
     """
+    _log_to_stderr()
     db_path = resolve_db_path(args.db)
     retention_s = args.retention.seconds if args.retention is not None else retention_from_env()
     options = {} if args.max_body_mb is None else {"max_body_bytes": args.max_body_mb}
@@ -159,6 +162,20 @@ def _stopped_by_sigterm(server: CollectorServer) -> Iterator[threading.Event]:
         yield terminated
     finally:
         signal.signal(signal.SIGTERM, previous)
+
+
+def _log_to_stderr() -> None:
+    """Show the collector's notices (alerts fired, keys and rules changed in the browser).
+
+    Only when the embedding program set up no logging of its own for prysmai.
+    """
+    collector_logger = logging.getLogger("prysmai")
+    if collector_logger.handlers or logging.getLogger().handlers:
+        return
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
+    collector_logger.addHandler(handler)
+    collector_logger.setLevel(logging.INFO)
 
 
 def _bind(settings: CollectorSettings) -> CollectorServer:

@@ -29,6 +29,8 @@ from prysmai.durations import format_duration
 
 DEFAULT_WINDOW: Final = "5m"
 DEFAULT_REPEAT: Final = format_duration(DEFAULT_REPEAT_S)
+MAX_FILTER_CHARS: Final = 256
+"""Longest model or provider name a rule may be narrowed to."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,10 +100,26 @@ def build_rule(given: RuleInput) -> AlertRule:
         window_s=parse_window(given.window),
         channels=tuple(channels),
         repeat_s=parse_repeat(given.repeat),
-        model=given.model or None,
-        provider=given.provider or None,
+        model=_parse_filter("--model", given.model),
+        provider=_parse_filter("--provider", given.provider),
         enabled=not given.disabled,
     )
+
+
+def _parse_filter(flag: str, value: str | None) -> str | None:
+    """A model or provider a rule is narrowed to: one line of printable text, not too long.
+
+    Raises:
+        RuleError: control characters (an escape sequence would reach terminals listing the
+            rule) or more than :data:`MAX_FILTER_CHARS` characters.
+    """
+    if not value:
+        return None
+    if len(value) > MAX_FILTER_CHARS or not value.isprintable():
+        raise RuleError(
+            f"{flag} must be one line of printable text of at most {MAX_FILTER_CHARS} characters"
+        )
+    return value
 
 
 def parse_port(text: str) -> int:

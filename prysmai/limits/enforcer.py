@@ -10,6 +10,7 @@ calls after it are refused.
 
 from __future__ import annotations
 
+import hashlib
 import math
 import re
 import time
@@ -30,6 +31,8 @@ _USER: Final = str(Scope.USER)
 _SESSION: Final = str(Scope.SESSION)
 
 _SURROGATE: Final = re.compile("[\ud800-\udfff]")
+_LONGEST_PLAIN_SCOPE: Final = 256
+"""Longer user, session or model values are keyed by their digest (see :func:`counter_scope`)."""
 
 UsageCounter = tuple[str, float, str]
 """A token or cost counter a sent call adds to later: key, window end, metric."""
@@ -100,7 +103,9 @@ class LimitEnforcer:
             window = windows[index]
             if not window[0] <= now < window[1]:
                 window = self._enter_window(index, now)
-            checks.append(Check(window[2] + value, ceiling, window[1], counts_request))
+            checks.append(
+                Check(window[2] + counter_scope(value), ceiling, window[1], counts_request)
+            )
             placed.append((index, value, window))
         if not checks:
             return None
@@ -168,7 +173,7 @@ class LimitEnforcer:
         value = scope_value if scope_value is None else safe_scope_value(scope_value)
         if limit.scope == Scope.GLOBAL:
             value = ""
-        return self.store.value(f"{_key_prefix(limit, start)}{value}")
+        return self.store.value(f"{_key_prefix(limit, start)}{counter_scope(value or '')}")
 
 
 def safe_scope_value(value: str) -> str:
@@ -178,6 +183,20 @@ def safe_scope_value(value: str) -> str:
     would fail, and a failing check lets the call through unlimited.
     """
     return _SURROGATE.sub("\ufffd", value)
+
+
+def counter_scope(value: str) -> str:
+    """The part of a counter's key that names its user, session or model.
+
+    A value as given, unless it is long or holds a NUL: then a digest of it. Stores index
+    their keys (PostgreSQL refuses a key of more than about 2.7 KB, and a refused check lets
+    the call through unlimited), and PostgreSQL text cannot hold NUL (replacing it with U+FFFD
+    would merge two users whose ids differ only there).
+    """
+    if len(value) <= _LONGEST_PLAIN_SCOPE and "\x00" not in value:
+        return value
+    digest = hashlib.sha256(value.encode("utf-8", "surrogatepass")).hexdigest()
+    return f"sha256:{digest}"
 
 
 def _key_prefix(limit: UsageLimit, window_start: float) -> str:

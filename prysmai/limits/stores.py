@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Final, NamedTuple, Protocol
 
 from prysmai.errors import ConfigurationError
-from prysmai.store_location import is_postgres_url
+from prysmai.store_location import is_postgres_url, refuse_conninfo
 
 SQLITE_URL_PREFIX: Final = "sqlite:///"
 REDIS_URL_PREFIXES: Final = ("redis://", "rediss://")
@@ -469,6 +469,7 @@ def open_store(spec: str | CounterStore | None) -> CounterStore:
             from prysmai.limits.postgres_store import PostgresCounterStore
 
             return PostgresCounterStore(spec)
+        refuse_conninfo(spec)
         msg = (
             f"usage limit store {_shown(spec)!r} is not {_STORE_FORMS} (sqlite:///relative.db, "
             "sqlite:////absolute/path.db, redis://localhost:6379/0, postgresql://db.internal/app)"

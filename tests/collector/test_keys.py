@@ -6,6 +6,8 @@ import hashlib
 import json
 import signal
 import sqlite3
+import subprocess
+import sys
 import threading
 import time
 import urllib.request
@@ -259,3 +261,20 @@ def test_first_keys_created_from_many_threads_at_once_are_one_key(store, tmp_pat
     made = [key for key in created if key is not None]
     assert len(made) == 1
     assert [(key.prefix, key.name) for key in listed] == [(made[0][:17], "first")]
+
+
+def test_serve_shows_the_collectors_info_notices_on_stderr():
+    """Keys and rules changed in the browser, alerts fired: INFO lines a bare `serve` shows."""
+    code = (
+        "import logging\n"
+        "from prysmai.cli.serve_cmd import _log_to_stderr\n"
+        "_log_to_stderr()\n"
+        "logging.getLogger('prysmai.collector.settings_pages').info('API key 2 created')\n"
+        "logging.getLogger('other.library').info('not ours')\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
+    )
+
+    assert result.stderr.endswith(" INFO API key 2 created\n")
+    assert "not ours" not in result.stderr

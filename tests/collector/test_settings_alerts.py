@@ -140,6 +140,8 @@ def _as_cli_args(fields: dict[str, str]) -> list[str]:
 
 
 BAD_VALUES = [
+    {"model": "\x1b[31mRED\x07"},
+    {"provider": "p" * 300},
     {"metric": "errors"},
     {"operator": "=>"},
     {"threshold": "lots"},

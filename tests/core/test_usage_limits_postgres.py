@@ -8,9 +8,11 @@ psycopg) they skip, unless PRYSM_REQUIRE_POSTGRES=1 (as in CI), where they fail.
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import json
 import logging
 import os
+import secrets
 import signal
 import socket
 import sqlite3
@@ -394,10 +396,31 @@ def test_a_nul_or_lone_surrogate_in_a_user_id_cannot_escape_the_limits(
 
     assert len(server.requests) == 2
     start = window_start(limit, time.time())
+    nul_digest = hashlib.sha256(b"nul\x00user").hexdigest()
     assert counters(postgres_cluster, pg_url) == {
-        f"requests/day/user|{start}|nul\ufffduser": 1,
+        f"requests/day/user|{start}|sha256:{nul_digest}": 1,
         f"requests/day/user|{start}|evil\ufffd": 1,
     }
+
+
+def test_long_or_nul_scope_values_get_counters_of_their_own(
+    capture, client, server, pg_url, postgres_cluster
+):
+    """A 3,000-character user id is counted (PostgreSQL refuses such a key, and a refused check
+    would let every call through); "a<NUL>b" and "a<U+FFFD>b" are two users, not one."""
+    limit = UsageLimit("requests", 1, "day", scope="user")
+    watched = capture.monitor(client, limits=[limit], limits_store=pg_url)
+    users = [secrets.token_hex(1500), "a\x00b", "a\ufffdb"]
+    refused = []
+    for user in users:
+        with prysm_context(user_id=user):
+            chat(watched)
+            with pytest.raises(openai.RateLimitError) as caught:
+                chat(watched)
+            refused.append(caught.value.body["usage_limit"]["scope_value"] == user)
+
+    assert (len(server.requests), refused) == (3, [True, True, True])
+    assert len(counters(postgres_cluster, pg_url)) == 3
 
 
 # --- the server failing --------------------------------------------------------------------------
