@@ -51,6 +51,8 @@ The file maps model names to USD per 1M tokens, for example
 """
 
 SOURCE_USER: Final = "user"
+SOURCE_COLLECTOR: Final = "collector"
+"""Priced by ``prysmai serve`` from the prices set in the collector (``prysmai prices``)."""
 SOURCE_PRYSM_TABLE: Final = "prysm-table"
 SOURCE_GENAI_PRICES: Final = "genai-prices"
 
@@ -125,7 +127,8 @@ class CallCost:
     output_usd: float
     """Completion tokens, reasoning included."""
     source: str
-    """Where the prices came from: ``"user"``, ``"prysm-table"`` or ``"genai-prices"``."""
+    """Where the prices came from: ``"user"``, ``"prysm-table"``, ``"genai-prices"`` or
+    ``"collector"``."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -320,12 +323,52 @@ class PriceBook:
         )
 
         for table in (self._user_prices, _prysm_table()):
-            for name in names:
-                if (rates := table.get(name)) is not None:
-                    return rates, is_cache_exclusive
+            if (rates := _lookup(table, names)) is not None:
+                return rates, is_cache_exclusive
 
         found = _find_genai_model(provider, names)
         return None if found is None else (_genai_price(*found), is_cache_exclusive)
+
+
+class FlatPrices:
+    """Flat prices alone, looked up and applied as :class:`PriceBook` does user prices.
+
+    For prices kept elsewhere than in the app (the collector's ``model_prices`` table): no
+    prysmai table or genai-prices behind them, and an unknown model is neither counted nor
+    logged, as most calls a collector receives were priced by their app already.
+
+    Args:
+        prices: ``{"my-model": {"input": 2.5, "output": 10.0, "cached_input": 1.25,
+            "cache_write": 3.75}}`` in USD per 1M tokens, as for :class:`PriceBook`.
+        source: What :attr:`CallCost.source` says for the calls priced here.
+
+    Raises:
+        ConfigurationError: The prices are malformed; the message says where.
+    """
+
+    def __init__(self, prices: Mapping[str, Mapping[str, float]], source: str) -> None:
+        self._table = _parse_prices(prices, source, source)
+
+    def __len__(self) -> int:
+        return len(self._table)
+
+    def cost(self, model: str, usage: TokenUsage, *, cache_exclusive: bool) -> CallCost | None:
+        """Return what a call cost, or None when ``model`` has no price here.
+
+        ``model`` is matched as by :class:`PriceBook`: case-insensitively, then without a
+        ``provider/`` prefix, then without a date or version suffix.
+        """
+        if not model.strip():
+            return None
+        rates = _lookup(self._table, _candidate_names(model))
+        return None if rates is None else rates.price(_count_tokens(usage, cache_exclusive))
+
+
+def _lookup(table: Mapping[str, _Rates], names: tuple[str, ...]) -> _Rates | None:
+    for name in names:
+        if (rates := table.get(name)) is not None:
+            return rates
+    return None
 
 
 def default_price_book() -> PriceBook:

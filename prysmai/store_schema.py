@@ -168,6 +168,18 @@ CREATE TABLE IF NOT EXISTS alert_history (
 )
 """
 
+_CREATE_MODEL_PRICES: Final = """
+CREATE TABLE IF NOT EXISTS model_prices (
+    model TEXT PRIMARY KEY,
+    input_per_mtok REAL NOT NULL,
+    output_per_mtok REAL NOT NULL,
+    cached_input_per_mtok REAL,
+    cache_write_per_mtok REAL,
+    created_ns INTEGER NOT NULL,
+    updated_ns INTEGER NOT NULL
+)
+"""
+
 MIGRATIONS: Final[tuple[tuple[str, ...], ...]] = (
     (
         _CREATE_SPANS,
@@ -190,6 +202,11 @@ MIGRATIONS: Final[tuple[tuple[str, ...], ...]] = (
         _CREATE_ALERT_STATE,
         _CREATE_ALERT_HISTORY,
         "CREATE INDEX IF NOT EXISTS alert_history_rule ON alert_history (rule_id, time_ns)",
+    ),
+    (
+        # Prices the collector applies to calls that arrive without a cost (``prysmai
+        # prices``): USD per 1M tokens; the optional rates default to the input rate.
+        _CREATE_MODEL_PRICES,
     ),
 )
 """Step ``i`` brings the file from schema version ``i`` to ``i + 1``."""

@@ -4,8 +4,8 @@
 ``/calls/<span_id>`` one call, ``/security`` security log, ``/alerts`` alert rules and
 notifications; ``/api/stats``, ``/api/series`` (the charts' buckets), ``/api/calls``
 (``?after=<rowid>`` for the live feed), ``/api/calls/<span_id>``, ``/api/security``,
-``/api/alerts``; ``/healthz`` for liveness checks (no key, no data). ``/settings`` (API keys
-and alert rules, the only forms) is answered by :mod:`prysmai.collector.settings_pages`.
+``/api/alerts``; ``/healthz`` for liveness checks (no key, no data). ``/settings`` (API keys,
+alert rules and prices, the only forms) is answered by :mod:`prysmai.collector.settings_pages`.
 
 Stored prompts are as sensitive as the application's traffic, so by default every route but
 ``/healthz`` needs an API key (HTTP Basic password or bearer token). A dashboard opened

@@ -31,6 +31,7 @@ from prysmai.collector.otlp_codec import (
     parse_request,
     request_encoding,
 )
+from prysmai.collector.price_store import PriceStore
 from prysmai.collector.spans import request_to_rows
 from prysmai.collector.writer import SpanWriter
 
@@ -58,14 +59,21 @@ class Receiver:
         keys: The keys that may export.
         writer: Where spans go.
         max_body_bytes: Cap on a body, as sent and after decompression.
+        prices: The collector's model prices, for calls that arrive without a cost; ``None``
+            stores every call as it arrived.
     """
 
     def __init__(
-        self, keys: KeyStore, writer: SpanWriter, max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
+        self,
+        keys: KeyStore,
+        writer: SpanWriter,
+        max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
+        prices: PriceStore | None = None,
     ) -> None:
         self._keys = keys
         self._writer = writer
         self._max_body_bytes = max_body_bytes
+        self._prices = prices
 
     def handle(self, request: Request) -> Response:
         """Answer one request to an OTLP path; never raises."""
@@ -123,7 +131,8 @@ class Receiver:
     def _export(self, signal: Signal, message: Message, encoding: Encoding) -> Response:
         response = signal.response_type()
         if isinstance(message, ExportTraceServiceRequest):
-            conversion = request_to_rows(message)
+            prices = self._prices.current() if self._prices is not None else None
+            conversion = request_to_rows(message, prices)
             try:
                 refused = self._writer.write(conversion.rows)
             except (sqlite3.Error, OSError) as exc:

@@ -36,6 +36,7 @@ from prysmai.collector.dashboard import Dashboard
 from prysmai.collector.http_types import SECURITY_HEADERS, Request, Response, text_response
 from prysmai.collector.keys import KeyStore
 from prysmai.collector.otlp_codec import Encoding, encode_status, request_encoding
+from prysmai.collector.price_store import PriceRefresher, PriceStore
 from prysmai.collector.receiver import DEFAULT_MAX_BODY_BYTES, Receiver
 from prysmai.collector.retention_timer import RetentionTimer
 from prysmai.collector.settings_pages import SettingsPages
@@ -139,12 +140,18 @@ class CollectorServer:
             # a request must never wait forever on a database that stopped answering.
             store = store.with_statement_timeout(settings.db_statement_timeout_s)
         self.keys = KeyStore(store)
+        try:
+            self.prices = PriceStore(store)
+        except BaseException:
+            self.keys.close()
+            raise
         self.writer = SpanWriter(store, RetentionSchedule(settings.retention_s))
-        self.receiver = Receiver(self.keys, self.writer, settings.max_body_bytes)
+        self.receiver = Receiver(self.keys, self.writer, settings.max_body_bytes, self.prices)
         try:
             self._httpd = _HTTPServer((settings.host, settings.port), self)
         except BaseException:
             self.keys.close()
+            self.prices.close()
             raise
         self._thread: threading.Thread | None = None
         # Made once the port is known: links in alerts point at it.
@@ -159,6 +166,7 @@ class CollectorServer:
                 store,
                 self.keys,
                 self.alerts,
+                self.prices,
                 require_key=settings.dashboard_auth,
                 local_hosts_only=is_loopback(settings.host),
                 trusted_origins=(public_origin,) if public_origin is not None else (),
@@ -193,9 +201,12 @@ class CollectorServer:
             self._scheduler.start()
         retention = RetentionTimer(self.writer)
         retention.start()
+        prices = PriceRefresher(self.prices)
+        prices.start()
         try:
             self._httpd.serve_forever(poll_interval=0.2)
         finally:
+            prices.stop()
             retention.stop()
             if self._scheduler is not None:
                 self._scheduler.stop()
@@ -224,6 +235,7 @@ class CollectorServer:
         self._httpd.server_close()
         self.writer.close()
         self.keys.close()
+        self.prices.close()
 
     def __enter__(self) -> Self:
         return self.start()

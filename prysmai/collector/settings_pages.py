@@ -1,9 +1,10 @@
-"""The dashboard's Settings area: API keys and alert rules, managed in the browser.
+"""The dashboard's Settings area: API keys, alert rules and model prices, in the browser.
 
-``GET /settings``, ``/settings/keys`` and ``/settings/alerts`` show; every change is a
-``POST`` to its own path (``/settings/keys/create``, ``/settings/keys/revoke``,
-``/settings/alerts/add|enable|disable|remove|test``), and a ``GET`` there is 405: following a
-link never changes anything. A POST passes, in this order:
+``GET /settings``, ``/settings/keys``, ``/settings/alerts`` and ``/settings/prices`` show;
+every change is a ``POST`` to its own path (``/settings/keys/create``,
+``/settings/keys/revoke``, ``/settings/alerts/add|enable|disable|remove|test``,
+``/settings/prices/set|remove``), and a ``GET`` there is 405: following a link never changes
+anything. A POST passes, in this order:
 
 1. the ``Host`` check of a loopback dashboard (DNS rebinding), 403;
 2. ``Origin`` (or ``Referer``) naming the dashboard itself, 403 — before the key, so that a
@@ -14,8 +15,8 @@ link never changes anything. A POST passes, in this order:
 5. the form's anti-forgery token, bound to the action and the key (403).
 
 Key management is refused while the dashboard needs no key (``--no-dashboard-auth``): anyone
-able to reach it could mint a credential or revoke working exporters' keys. Alert rules stay
-manageable there (steps 1, 2, 4 and 5 still apply).
+able to reach it could mint a credential or revoke working exporters' keys. Alert rules and
+prices stay manageable there (steps 1, 2, 4 and 5 still apply).
 """
 
 from __future__ import annotations
@@ -37,6 +38,14 @@ from prysmai.collector.csrf import NO_AUTH_SUBJECT, CsrfTokens, Origin, origin_p
 from prysmai.collector.form_body import FormError, lines, read_form
 from prysmai.collector.http_types import Request, Response, text_response
 from prysmai.collector.keys import KeyInfo, KeyStore, check_key_name, hash_key
+from prysmai.collector.price_input import (
+    RATE_NAMES,
+    PriceError,
+    PriceInput,
+    check_model,
+    check_price,
+)
+from prysmai.collector.price_store import PriceStore
 from prysmai.collector.rule_input import (
     DEFAULT_REPEAT,
     DEFAULT_WINDOW,
@@ -52,8 +61,11 @@ from prysmai.collector.settings_views import (
     DISABLE_RULE,
     ENABLE_RULE,
     KEYS_PATH,
+    PRICES_PATH,
+    REMOVE_PRICE,
     REMOVE_RULE,
     REVOKE_KEY,
+    SET_PRICE,
     TEST_RULE,
 )
 from prysmai.collector.views import html_response, message_page
@@ -62,7 +74,7 @@ from prysmai.store_location import StoreLocation
 logger = logging.getLogger(__name__)
 
 SETTINGS_PATH: Final = "/settings"
-_PAGES: Final = frozenset({SETTINGS_PATH, KEYS_PATH, ALERTS_PATH})
+_PAGES: Final = frozenset({SETTINGS_PATH, KEYS_PATH, ALERTS_PATH, PRICES_PATH})
 # Same-origin requests keep their Origin and Referer, which the checks above read; under the
 # default "no-referrer" browsers send "Origin: null" with a form. Other sites still get nothing.
 _REFERRER_POLICY: Final = ("Referrer-Policy", "same-origin")
@@ -111,6 +123,8 @@ class SettingsPages:
         db_path: The store (SQLite file or PostgreSQL database) holding keys and rules.
         keys: The collector's keys; changes through it count at once on this collector.
         evaluator: Sends test notifications (links point where the collector's alerts do).
+        prices: The collector's model prices; changes through it apply at once to this
+            collector's receiver.
         require_key: Whether the dashboard needs a key; without, key management is refused.
         local_hosts_only: Refuse requests whose ``Host`` is not a loopback name or address.
         trusted_origins: Origins beyond ``http://`` + ``Host`` that forms may come from (the
@@ -123,6 +137,7 @@ class SettingsPages:
         db_path: StoreLocation,
         keys: KeyStore,
         evaluator: AlertEvaluator,
+        prices: PriceStore,
         *,
         require_key: bool,
         local_hosts_only: bool,
@@ -132,6 +147,7 @@ class SettingsPages:
         self._db_path = db_path
         self._keys = keys
         self._evaluator = evaluator
+        self._prices = prices
         self._require_key = require_key
         self._local_hosts_only = local_hosts_only
         self._trusted = trusted_origins
@@ -144,6 +160,8 @@ class SettingsPages:
             DISABLE_RULE: lambda visit, form: self._switch_rule(visit, form, enabled=False),
             REMOVE_RULE: self._remove_rule,
             TEST_RULE: self._test_rule,
+            SET_PRICE: self._set_price,
+            REMOVE_PRICE: self._remove_price,
         }
 
     def handle(self, request: Request) -> Response:
@@ -208,6 +226,8 @@ class SettingsPages:
             return self._keys_page(200, visit)
         if path == ALERTS_PATH:
             return self._alerts_page(200, visit)
+        if path == PRICES_PATH:
+            return self._prices_page(200, visit)
         return self._message(404, "Not available", "no such page", visit.nonce)
 
     def _keys_page(
@@ -349,6 +369,63 @@ class SettingsPages:
         results = self._evaluator.test(rule)
         notice = f"Test notification of alert rule {rule.id} ({rule.name}) sent."
         return self._alerts_page(200, visit, notice=notice, results=results)
+
+    # Prices
+
+    def _prices_page(
+        self,
+        status: int,
+        visit: _Visit,
+        *,
+        notice: str | None = None,
+        problem: str | None = None,
+        values: Mapping[str, str] | None = None,
+    ) -> Response:
+        page = settings_views.prices_page(
+            self._prices.list(),
+            visit.tokens,
+            visit.nonce,
+            notice=notice,
+            problem=problem,
+            values=values,
+        )
+        return self._html(status, page, visit.nonce)
+
+    def _set_price(self, visit: _Visit, form: dict[str, str]) -> Response:
+        try:
+            price = check_price(
+                PriceInput(
+                    model=form.get("model", ""),
+                    input=form.get("input", ""),
+                    output=form.get("output", ""),
+                    cached_input=form.get("cached_input"),
+                    cache_write=form.get("cache_write"),
+                )
+            )
+        except PriceError as exc:
+            fields: tuple[str, ...] = ("model", *RATE_NAMES)
+            values = {name: form[name] for name in fields if name in form}
+            return self._prices_page(400, visit, problem=f"Not set: {exc}", values=values)
+        _, is_new = self._prices.set(price)
+        logger.info(
+            "Price of model %r %s from the dashboard", price.model, "set" if is_new else "changed"
+        )
+        notice = (
+            f"{'Set' if is_new else 'Changed'} the price of {price.model} (USD per 1M tokens): "
+            f"{price.summary()}. It applies to calls received from now on."
+        )
+        return self._prices_page(200, visit, notice=notice)
+
+    def _remove_price(self, visit: _Visit, form: dict[str, str]) -> Response:
+        try:
+            removed = self._prices.remove(check_model(form.get("model", "")))
+        except (PriceError, LookupError):
+            return self._prices_page(404, visit, problem="No price is set for that model.")
+        logger.info("Price of model %r removed from the dashboard", removed.price.model)
+        notice = (
+            f"Removed the price of {removed.price.model}. Calls already priced keep their cost."
+        )
+        return self._prices_page(200, visit, notice=notice)
 
     # Plumbing
 

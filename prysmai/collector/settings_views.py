@@ -1,4 +1,4 @@
-"""The HTML of the dashboard's Settings pages: API keys and alert rules, as plain forms.
+"""The HTML of the dashboard's Settings pages: API keys, alert rules and prices, as plain forms.
 
 Forms work without script (the pages carry none). Every form posts to its own action with a
 hidden ``csrf`` token for that action (see :mod:`prysmai.collector.csrf`); every value shown,
@@ -14,6 +14,8 @@ from prysmai.collector.alert_delivery import Result
 from prysmai.collector.alert_rules import METRIC_UNITS, METRICS, OPERATORS, AlertRule
 from prysmai.collector.alert_store import AlertState
 from prysmai.collector.keys import MAX_NAME_LENGTH, KeyInfo
+from prysmai.collector.price_input import MAX_MODEL_LENGTH, RATE_NAMES, rate_text
+from prysmai.collector.price_store import StoredPrice
 from prysmai.collector.rule_input import DEFAULT_REPEAT, DEFAULT_WINDOW
 from prysmai.collector.views import escape, page, rule_state_cell, utc_time
 from prysmai.durations import format_duration
@@ -30,6 +32,9 @@ ENABLE_RULE: Final = "/settings/alerts/enable"
 DISABLE_RULE: Final = "/settings/alerts/disable"
 REMOVE_RULE: Final = "/settings/alerts/remove"
 TEST_RULE: Final = "/settings/alerts/test"
+PRICES_PATH: Final = "/settings/prices"
+SET_PRICE: Final = "/settings/prices/set"
+REMOVE_PRICE: Final = "/settings/prices/remove"
 CSRF_FIELD: Final = "csrf"
 
 _TEXT_FIELDS: Final = (
@@ -60,7 +65,8 @@ _SMTP_FIELDS: Final = (
 
 def _tabs(active: str) -> str:
     links = []
-    for path, label in ((KEYS_PATH, "API keys"), (ALERTS_PATH, "Alert rules")):
+    tabs = ((KEYS_PATH, "API keys"), (ALERTS_PATH, "Alert rules"), (PRICES_PATH, "Prices"))
+    for path, label in tabs:
         css = ' class="active"' if path == active else ""
         links.append(f'<a href="{path}"{css}>{label}</a>')
     return f'<h1>Settings</h1><nav class="tabs">{"".join(links)}</nav>'
@@ -104,7 +110,10 @@ def index_page(nonce: str, *, keys_enabled: bool) -> bytes:
         f"{_tabs('')}<ul>"
         f'<li><a href="{KEYS_PATH}">API keys</a>: {escape(keys)}</li>'
         f'<li><a href="{ALERTS_PATH}">Alert rules</a>: add, switch on and off, remove and '
-        "test the rules the collector evaluates</li></ul>"
+        "test the rules the collector evaluates</li>"
+        f'<li><a href="{PRICES_PATH}">Prices</a>: prices for models the apps cannot price '
+        "(fine-tunes, self-hosted or new models), applied to calls that arrive without a cost"
+        "</li></ul>"
     )
     return page("Settings", body, nonce)
 
@@ -361,4 +370,79 @@ def _add_form(tokens: Tokens, values: Mapping[str, str]) -> str:
     return (
         f'<form class="panel" method="post" action="{ADD_RULE}">{"".join(parts)}'
         "<p><button>Add rule</button></p></form>"
+    )
+
+
+_RATE_LABELS: Final = {
+    "input": ("Input (--input)", "required"),
+    "output": ("Output (--output)", "required"),
+    "cached_input": ("Cached input (--cached-input)", "optional: the input price if empty"),
+    "cache_write": ("Cache write (--cache-write)", "optional: the input price if empty"),
+}
+
+
+def prices_page(
+    prices: Sequence[StoredPrice],
+    tokens: Tokens,
+    nonce: str,
+    *,
+    notice: str | None = None,
+    problem: str | None = None,
+    values: Mapping[str, str] | None = None,
+) -> bytes:
+    """The collector's prices with a remove button each, and the form to set one.
+
+    ``values`` refills the form after a refused attempt.
+    """
+    rows = []
+    for stored in prices:
+        price = stored.price
+        rates = (price.input, price.output, price.cached_input, price.cache_write)
+        cells = "".join(f"<td>{escape(rate_text(rate))}</td>" for rate in rates)
+        remove = _form(REMOVE_PRICE, tokens, "Remove", {"model": price.model}, danger=True)
+        rows.append(
+            f"<tr><td><code>{escape(price.model)}</code></td>{cells}"
+            f"<td>{escape(utc_time(stored.updated_ns))}</td><td>{remove}</td></tr>"
+        )
+    table = (
+        "<table><thead><tr><th>model</th><th>input</th><th>output</th><th>cached input</th>"
+        "<th>cache write</th><th>updated (UTC)</th><th></th></tr></thead>"
+        f"<tbody>{''.join(rows)}</tbody></table>"
+        if rows
+        else "<p>No prices set.</p>"
+    )
+    body = (
+        f"{_tabs(PRICES_PATH)}{_messages(notice, problem)}"
+        '<p class="muted">USD per 1M tokens (- : the input price). The collector prices a call '
+        "that arrives with token counts but without a cost from the price of its response "
+        "model, or else its request model (matched as apps match their own prices: any case, "
+        "without a provider/ prefix or a date suffix), and marks it "
+        "<code>prysm.cost.source = collector</code>. Calls that arrived with a cost are never "
+        "changed. A price set or changed here applies to calls received from then on (within "
+        "a second on other collectors sharing the store), not to calls already stored.</p>"
+        f"{table}<h2>Set a price</h2>{_price_form(tokens, values or {})}"
+    )
+    return page("Prices", body, nonce)
+
+
+def _price_form(tokens: Tokens, values: Mapping[str, str]) -> str:
+    parts = [
+        f'<input type="hidden" name="{CSRF_FIELD}" value="{escape(tokens(SET_PRICE))}">',
+        '<label for="price-model">Model</label>'
+        f'<input type="text" id="price-model" name="model" maxlength="{MAX_MODEL_LENGTH}" '
+        f'value="{escape(values.get("model", ""))}" placeholder="e.g. ft:gpt-4o-mini:acme::abc123">'
+        '<span class="hint">as the provider reports it; setting it again replaces its price'
+        "</span>",
+    ]
+    for name in RATE_NAMES:
+        label, hint = _RATE_LABELS[name]
+        parts.append(
+            f'<label for="price-{name}">{escape(label)}</label>'
+            f'<input type="text" id="price-{name}" name="{name}" inputmode="decimal" '
+            f'value="{escape(values.get(name, ""))}">'
+            f'<span class="hint">USD per 1M tokens, {escape(hint)}</span>'
+        )
+    return (
+        f'<form class="panel" method="post" action="{SET_PRICE}">{"".join(parts)}'
+        "<p><button>Set price</button></p></form>"
     )

@@ -10,6 +10,8 @@ from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import ExportTrace
 from opentelemetry.proto.common.v1.common_pb2 import AnyValue, KeyValue
 from opentelemetry.proto.trace.v1.trace_pb2 import Span
 
+from prysmai.collector.span_pricing import with_collector_cost
+from prysmai.cost import FlatPrices
 from prysmai.store import Row, parts_to_row
 from prysmai.store_schema import INT64_MAX
 
@@ -31,15 +33,21 @@ class Conversion:
     """Why the first rejected span was rejected."""
 
 
-def request_to_rows(request: ExportTraceServiceRequest) -> Conversion:
-    """Convert every span of ``request``; invalid spans are counted, not fatal."""
+def request_to_rows(
+    request: ExportTraceServiceRequest, prices: FlatPrices | None = None
+) -> Conversion:
+    """Convert every span of ``request``; invalid spans are counted, not fatal.
+
+    ``prices`` are the collector's: they cost the calls that arrived without a cost (see
+    :mod:`prysmai.collector.span_pricing`).
+    """
     result = Conversion()
     for resource_spans in request.resource_spans:
         resource = attributes_to_dict(resource_spans.resource.attributes)
         for scope_spans in resource_spans.scope_spans:
             for span in scope_spans.spans:
                 try:
-                    result.rows.append(span_to_row(span, resource))
+                    result.rows.append(span_to_row(span, resource, prices))
                 except (InvalidSpan, RecursionError) as exc:
                     result.rejected += 1
                     if result.first_error is None:
@@ -47,8 +55,8 @@ def request_to_rows(request: ExportTraceServiceRequest) -> Conversion:
     return result
 
 
-def span_to_row(span: Span, resource: dict[str, object]) -> Row:
-    """Turn one OTLP span into a store row.
+def span_to_row(span: Span, resource: dict[str, object], prices: FlatPrices | None = None) -> Row:
+    """Turn one OTLP span into a store row, costed from ``prices`` if it arrived without a cost.
 
     Raises:
         InvalidSpan: the ids are missing or of the wrong length, or a time does not fit the
@@ -61,6 +69,9 @@ def span_to_row(span: Span, resource: dict[str, object]) -> Row:
         parent = _id(span.parent_span_id, 8, "parent_span_id")
     start_ns = _time(span.start_time_unix_nano, "start_time_unix_nano")
     end_ns = _time(span.end_time_unix_nano, "end_time_unix_nano") or None
+    attributes = attributes_to_dict(span.attributes)
+    if prices is not None:
+        attributes = with_collector_cost(attributes, prices)
     return parts_to_row(
         trace_id=trace_id,
         span_id=span_id,
@@ -70,7 +81,7 @@ def span_to_row(span: Span, resource: dict[str, object]) -> Row:
         end_ns=end_ns,
         status_code=_STATUS_NAMES.get(span.status.code, "UNSET"),
         status_message=span.status.message or None,
-        attributes=attributes_to_dict(span.attributes),
+        attributes=attributes,
         resource=resource,
         events=[
             (event.name, event.time_unix_nano or None, attributes_to_dict(event.attributes))

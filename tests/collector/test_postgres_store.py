@@ -133,6 +133,7 @@ def test_schema_is_created_with_64_bit_columns_and_migrating_again_changes_nothi
         "alert_rules",
         "alert_state",
         "api_keys",
+        "model_prices",
         "schema_version",
         "spans",
     ]
@@ -447,8 +448,8 @@ def test_the_receiver_reports_refused_rows_as_rejected_spans(make_collector, pg_
     start_column = SPAN_COLUMNS.index("start_time_ns")
     convert = receiver_module.request_to_rows
 
-    def with_a_bad_row(message: Any) -> Any:
-        conversion = convert(message)
+    def with_a_bad_row(message: Any, *prices: Any) -> Any:
+        conversion = convert(message, *prices)
         bad = conversion.rows[0]
         conversion.rows[0] = bad[:start_column] + (2**63,) + bad[start_column + 1 :]
         return conversion
