@@ -126,11 +126,16 @@ def _table(stored: list[StoredPrice]) -> Table:
             Text(printable(price.model)),
             rate_text(price.input),
             rate_text(price.output),
-            rate_text(price.cached_input),
-            rate_text(price.cache_write),
+            _rate_or_input(price.cached_input, price.input),
+            _rate_or_input(price.cache_write, price.input),
             local_time(entry.updated_ns),
         )
     return table
+
+
+def _rate_or_input(rate: float | None, input_rate: float) -> str:
+    """A rate as applied: one not set is charged at the input price, and says so."""
+    return rate_text(rate) if rate is not None else f"{rate_text(input_rate)} (input)"
 
 
 def _remove(args: argparse.Namespace) -> int:

@@ -15,8 +15,8 @@ from typing import Final
 MAX_MODEL_LENGTH: Final = 200
 """Longer than any provider's model id (fine-tune ids run to about 80 characters)."""
 MAX_RATE: Final = 10_000.0
-"""USD per 1M tokens; the dearest hosted models cost a few hundred. A larger number is a typo
-(a price per token, or per 1K, typed as per 1M) that would inflate every total."""
+"""USD per 1M tokens; the dearest hosted models cost a few hundred. A larger number is a slip
+(extra zeros, cents typed as dollars) that would inflate every total."""
 RATE_NAMES: Final = ("input", "output", "cached_input", "cache_write")
 """The price keys, as in ``monitor(pricing=...)`` and ``PRYSM_PRICING_FILE``."""
 

@@ -41,6 +41,7 @@ def test_set_list_change_and_remove(tmp_path, capsys):
     assert changed[0] == 0 and changed[1].startswith("Changed the price of my-ft")
     assert table[0] == 0
     assert "my-ft" in table[1] and "self-hosted/llama" in table[1] and "0.125" in table[1]
+    assert table[1].count("3 (input)") == 2  # rates not set are charged at the input price
     records = [json.loads(line) for line in lines[1].splitlines()]
     assert [
         (r["model"], r["input"], r["output"], r["cached_input"], r["cache_write"]) for r in records
