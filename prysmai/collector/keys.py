@@ -15,10 +15,10 @@ import secrets
 import sqlite3
 import threading
 import time
-from contextlib import suppress
 from dataclasses import dataclass
 from typing import Any, Final
 
+from prysmai.collector.store_session import StoreSession
 from prysmai.store_dialect import FIRST_KEY_LOCK_KEY, Connection, dialect_of
 from prysmai.store_location import StoreLocation
 from prysmai.store_schema import connect_for_writing, immediate_transaction
@@ -100,20 +100,16 @@ class KeyStore:
 
     def __init__(self, path: StoreLocation, *, refresh_s: float = 1.0) -> None:
         self._path = path
-        self._connection: Connection | None = self._connect()
+        self._session = StoreSession(self._connect, "key")
         self._lock = threading.Lock()
         self._refresh_s = refresh_s
         self._active: tuple[str, ...] = ()
         self._loaded_at: float | None = None
-        self._is_closed = False
 
     def close(self) -> None:
         """Close the database connection."""
         with self._lock:
-            self._is_closed = True
-            if self._connection is not None:
-                self._connection.close()
-                self._connection = None
+            self._session.close()
 
     def _connect(self) -> Connection:
         try:
@@ -126,17 +122,7 @@ class KeyStore:
 
     def _execute(self, sql: str, params: tuple[object, ...] = ()) -> list[Any]:
         """Run one statement under the caller's lock; a failure drops the connection."""
-        if self._is_closed:
-            raise sqlite3.ProgrammingError("the key store is closed")
-        if self._connection is None:
-            self._connection = self._connect()
-        try:
-            return self._connection.execute(sql, params).fetchall()
-        except sqlite3.Error:
-            with suppress(sqlite3.Error):
-                self._connection.close()
-            self._connection = None
-            raise
+        return self._session.execute(sql, params)
 
     def create(self, name: str | None = None) -> str:
         """Create a key and return it; this is the only time the key is available."""
@@ -157,30 +143,20 @@ class KeyStore:
         an empty store create one key between them, not one each.
         """
         key = generate_key()
-        with self._lock:
-            if self._is_closed:
-                raise sqlite3.ProgrammingError("the key store is closed")
-            connection = self._connection or self._connect()
-            self._connection = connection
+        with self._lock, self._session.dropped_on_failure() as connection:
             dialect = dialect_of(connection)
-            try:
-                with immediate_transaction(connection):
-                    if dialect.transaction_lock is not None:
-                        connection.execute(dialect.transaction_lock, (FIRST_KEY_LOCK_KEY,))
-                    found = connection.execute(
-                        "SELECT 1 FROM api_keys WHERE revoked_ns IS NULL LIMIT 1"
-                    ).fetchone()
-                    if found is None:
-                        connection.execute(
-                            "INSERT INTO api_keys (key_hash, prefix, name, created_ns)"
-                            " VALUES (?, ?, ?, ?)",
-                            (hash_key(key), display_prefix(key), name, time.time_ns()),
-                        )
-            except sqlite3.Error:
-                with suppress(sqlite3.Error):
-                    connection.close()
-                self._connection = None
-                raise
+            with immediate_transaction(connection):
+                if dialect.transaction_lock is not None:
+                    connection.execute(dialect.transaction_lock, (FIRST_KEY_LOCK_KEY,))
+                found = connection.execute(
+                    "SELECT 1 FROM api_keys WHERE revoked_ns IS NULL LIMIT 1"
+                ).fetchone()
+                if found is None:
+                    connection.execute(
+                        "INSERT INTO api_keys (key_hash, prefix, name, created_ns)"
+                        " VALUES (?, ?, ?, ?)",
+                        (hash_key(key), display_prefix(key), name, time.time_ns()),
+                    )
             self._loaded_at = None
         return key if found is None else None
 

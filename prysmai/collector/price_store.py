@@ -8,17 +8,15 @@ from __future__ import annotations
 
 import builtins
 import logging
-import sqlite3
 import threading
 import time
-from contextlib import suppress
 from dataclasses import dataclass
 from typing import Any, Final
 
 from prysmai.collector.periodic import PeriodicThread
 from prysmai.collector.price_input import ModelPrice
+from prysmai.collector.store_session import StoreSession
 from prysmai.cost import SOURCE_COLLECTOR, FlatPrices
-from prysmai.store_dialect import Connection
 from prysmai.store_location import StoreLocation
 from prysmai.store_schema import connect_for_writing, immediate_transaction
 
@@ -61,19 +59,15 @@ class PriceStore:
     def __init__(self, path: StoreLocation) -> None:
         self._path = path
         self._lock = threading.Lock()
-        self._connection: Connection | None = connect_for_writing(path)
+        self._session = StoreSession(lambda: connect_for_writing(path), "price")
         self._current = FlatPrices({}, SOURCE_COLLECTOR)
         self._is_failing = False
-        self._is_closed = False
         self.refresh()
 
     def close(self) -> None:
         """Close the database connection."""
         with self._lock:
-            self._is_closed = True
-            if self._connection is not None:
-                self._connection.close()
-                self._connection = None
+            self._session.close()
 
     def __enter__(self) -> PriceStore:
         return self
@@ -91,35 +85,31 @@ class PriceStore:
         """Store ``price``, replacing the model's earlier one; return it and whether it is new."""
         now = time.time_ns()
         with self._lock:
-            connection = self._open()
-            try:
-                with immediate_transaction(connection):
-                    found = connection.execute(
-                        "SELECT created_ns FROM model_prices WHERE model = ?", (price.model,)
-                    ).fetchone()
-                    values = (
-                        price.input,
-                        price.output,
-                        price.cached_input,
-                        price.cache_write,
-                        now,
-                        price.model,
+            session = self._session.dropped_on_failure()
+            with session as connection, immediate_transaction(connection):
+                found = connection.execute(
+                    "SELECT created_ns FROM model_prices WHERE model = ?", (price.model,)
+                ).fetchone()
+                values = (
+                    price.input,
+                    price.output,
+                    price.cached_input,
+                    price.cache_write,
+                    now,
+                    price.model,
+                )
+                if found is None:
+                    connection.execute(
+                        f"INSERT INTO model_prices ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                        (price.model, *values[:4], now, now),
                     )
-                    if found is None:
-                        connection.execute(
-                            f"INSERT INTO model_prices ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                            (price.model, *values[:4], now, now),
-                        )
-                    else:
-                        connection.execute(
-                            "UPDATE model_prices SET input_per_mtok = ?, output_per_mtok = ?,"
-                            " cached_input_per_mtok = ?, cache_write_per_mtok = ?,"
-                            " updated_ns = ? WHERE model = ?",
-                            values,
-                        )
-            except sqlite3.Error:
-                self._drop()
-                raise
+                else:
+                    connection.execute(
+                        "UPDATE model_prices SET input_per_mtok = ?, output_per_mtok = ?,"
+                        " cached_input_per_mtok = ?, cache_write_per_mtok = ?,"
+                        " updated_ns = ? WHERE model = ?",
+                        values,
+                    )
             self._load()
         created_ns = now if found is None else int(found[0])
         return StoredPrice(price, created_ns, now), found is None
@@ -149,7 +139,7 @@ class PriceStore:
         as usual rather than refused; the first failure of a run is logged.
         """
         with self._lock:
-            if self._is_closed:
+            if self._session.is_closed:
                 return
             try:
                 self._load()
@@ -172,27 +162,9 @@ class PriceStore:
         table = {row[0]: _stored(row).price.rates() for row in rows}
         self._current = FlatPrices(table, SOURCE_COLLECTOR)
 
-    def _open(self) -> Connection:
-        if self._is_closed:
-            raise sqlite3.ProgrammingError("the price store is closed")
-        if self._connection is None:
-            self._connection = connect_for_writing(self._path)
-        return self._connection
-
     def _execute(self, sql: str, params: tuple[object, ...] = ()) -> builtins.list[Any]:
         """Run one statement under the caller's lock; a failure drops the connection."""
-        connection = self._open()
-        try:
-            return connection.execute(sql, params).fetchall()
-        except sqlite3.Error:
-            self._drop()
-            raise
-
-    def _drop(self) -> None:
-        if self._connection is not None:
-            with suppress(sqlite3.Error):
-                self._connection.close()
-            self._connection = None
+        return self._session.execute(sql, params)
 
 
 def _stored(row: tuple[Any, ...]) -> StoredPrice:

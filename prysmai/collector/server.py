@@ -12,6 +12,7 @@ body closes the connection after the answer).
 
 from __future__ import annotations
 
+import contextlib
 import email.errors
 import io
 import logging
@@ -20,6 +21,7 @@ import threading
 import time
 import urllib.parse
 from collections import deque
+from collections.abc import Iterator
 from contextlib import suppress
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -608,14 +610,8 @@ class _Body:
             self.is_chunked = False
             return self._read_chunked()
         wanted, self.remaining = self.remaining, 0
-        try:
+        with self._reading():
             data = self._handler.rfile.read(wanted) if wanted else b""
-        except TimeoutError as exc:
-            self._handler.close_connection = True
-            raise BodyError(408, "the request body did not arrive in time") from exc
-        except OSError as exc:  # the client went away
-            self._handler.close_connection = True
-            raise BodyError(400, "request body could not be read") from exc
         if len(data) != wanted:
             self._handler.close_connection = True
             raise BodyError(400, "request body is shorter than its Content-Length")
@@ -623,10 +619,16 @@ class _Body:
 
     def _read_chunked(self) -> bytes:
         limit = self._handler.server.collector.settings.max_body_bytes
-        try:
+        with self._reading():
             return read_chunked(self._handler.rfile, limit)
+
+    @contextlib.contextmanager
+    def _reading(self) -> Iterator[None]:
+        """Read from the connection: a failure closes it, the body's rest being unread."""
+        try:
+            yield
         except BodyError:
-            self._handler.close_connection = True  # the rest of the body is still unread
+            self._handler.close_connection = True
             raise
         except TimeoutError as exc:
             self._handler.close_connection = True
