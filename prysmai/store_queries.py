@@ -14,9 +14,9 @@ import time
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from types import TracebackType
 from typing import Final, TypeAlias, cast
 
+from prysmai.closing import ClosedOnExit
 from prysmai.store_dialect import POSTGRES, SQLITE, Connection, Dialect, dialect_of
 from prysmai.store_location import PostgresUrl, StoreLocation
 from prysmai.store_schema import (
@@ -234,7 +234,7 @@ def _percentiles(values: list[float]) -> Percentiles:
     return Percentiles(percentile(values, 50), percentile(values, 95), percentile(values, 99))
 
 
-class TraceStore:
+class TraceStore(ClosedOnExit):
     """Read access to the embedded span store.
 
     Opens the file read-only on first use; a file that does not exist yet reads as empty.
@@ -262,17 +262,6 @@ class TraceStore:
     @property
     def _dialect(self) -> Dialect:
         return POSTGRES if isinstance(self._path, PostgresUrl) else SQLITE
-
-    def __enter__(self) -> TraceStore:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.close()
 
     def close(self) -> None:
         """Close the connection, if one is open."""

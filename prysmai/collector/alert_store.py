@@ -15,9 +15,9 @@ import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
-from types import TracebackType
-from typing import Any, Final, Literal, Self
+from typing import Any, Final, Literal
 
+from prysmai.closing import ClosedOnExit
 from prysmai.collector.alert_rules import (
     AlertRule,
     RuleError,
@@ -90,7 +90,7 @@ class Delivery:
     id: int = 0
 
 
-class AlertStore:
+class AlertStore(ClosedOnExit):
     """Alert tables of a store file.
 
     Safe to share between threads (one connection behind a lock).
@@ -125,17 +125,6 @@ class AlertStore:
                 with suppress(sqlite3.Error):
                     self._connection.close()
                 self._connection = None
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.close()
 
     # Rules
 

@@ -13,6 +13,7 @@ import time
 from dataclasses import dataclass
 from typing import Any, Final
 
+from prysmai.closing import ClosedOnExit
 from prysmai.collector.periodic import PeriodicThread
 from prysmai.collector.price_input import ModelPrice
 from prysmai.collector.store_session import StoreSession
@@ -37,7 +38,7 @@ class StoredPrice:
     updated_ns: int
 
 
-class PriceStore:
+class PriceStore(ClosedOnExit):
     """The prices in a store (SQLite file or PostgreSQL database); safe to share between threads.
 
     :meth:`current` answers from the prices last read, without a query: an export must never
@@ -68,12 +69,6 @@ class PriceStore:
         """Close the database connection."""
         with self._lock:
             self._session.close()
-
-    def __enter__(self) -> PriceStore:
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.close()
 
     def list(self) -> builtins.list[StoredPrice]:
         """Every price, by model id."""

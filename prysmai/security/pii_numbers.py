@@ -13,7 +13,7 @@ import itertools
 import re
 from collections.abc import Iterable, Iterator
 from types import ModuleType
-from typing import Any, Final
+from typing import Final
 
 from prysmai.security.pii_validators import (
     Candidate,
@@ -507,17 +507,6 @@ def _phone_library() -> ModuleType | None:
     return phonenumbers
 
 
-def _parsed_phone(raw: str, region: str | None) -> Any:
-    """The phone-number library's reading of ``raw`` (None if it cannot parse it or is absent)."""
-    phonenumbers = _phone_library()
-    if phonenumbers is None:  # pragma: no cover - phonenumbers is a declared dependency
-        return None
-    try:
-        return phonenumbers.parse(raw, region)
-    except phonenumbers.NumberParseException:
-        return None
-
-
 @functools.lru_cache(maxsize=4096)
 def _is_possible_international(raw: str) -> bool:
     # Cached: chat requests re-send the whole conversation each turn, so the same numbers
@@ -525,8 +514,11 @@ def _is_possible_international(raw: str) -> bool:
     phonenumbers = _phone_library()
     if phonenumbers is None:  # pragma: no cover - phonenumbers is a declared dependency
         return True
-    number = _parsed_phone(raw, None)
-    return number is not None and bool(phonenumbers.is_possible_number(number))
+    try:
+        number = phonenumbers.parse(raw, None)
+    except phonenumbers.NumberParseException:
+        return False
+    return bool(phonenumbers.is_possible_number(number))
 
 
 def _has_phone_cue(text: str, window: str, end: int) -> bool:

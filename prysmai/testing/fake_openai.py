@@ -28,9 +28,9 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from types import TracebackType
-from typing import Any, Final, Literal, Self
+from typing import Any, Final, Literal
 
+from prysmai.closing import ClosedOnExit
 from prysmai.testing import fake_model, openai_bodies
 from prysmai.testing.fake_model import JsonObject, Prompt
 
@@ -256,7 +256,7 @@ def _shutdown_socket(sock: socket.socket) -> None:
         logger.debug("Loopback socket was already closed.")
 
 
-class LoopbackServer:
+class LoopbackServer(ClosedOnExit):
     """A threaded HTTP/1.1 server on a loopback port; subclasses decide the answers.
 
     Args:
@@ -312,17 +312,6 @@ class LoopbackServer:
         self._thread.join(_JOIN_TIMEOUT_S)
         for thread in handlers.values():
             thread.join(_JOIN_TIMEOUT_S)
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.close()
 
     def _answer(self, exchange: Exchange) -> None:  # pragma: no cover - subclasses answer
         raise NotImplementedError
