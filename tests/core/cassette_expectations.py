@@ -7,13 +7,17 @@ tests compare what prysmai recorded against them, so they must not share its par
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from prysmai.testing import Interaction
 
-CASSETTES = (Path(__file__).resolve().parents[2] / ".." / "shared" / "cassettes").resolve()
+DEFAULT_CASSETTES = Path(__file__).resolve().parents[2] / ".." / "shared" / "cassettes"
+CASSETTES = Path(os.environ.get("PRYSM_CASSETTES_DIR") or DEFAULT_CASSETTES).resolve()
+"""Recordings to replay: ``<provider>/<source>/**/*.yaml``. ``PRYSM_CASSETTES_DIR`` points the
+replay tests at another folder laid out the same way (recordings of another project, say)."""
 PROVIDERS = ("openai", "anthropic")
 
 
