@@ -8,7 +8,11 @@ on the held-out half of the benign prompts written for this project
 (``benchmarks/data/benign_multilingual_*.jsonl``, 19 languages); and the PII table of
 ``benchmarks/eval_pii.py`` when it exists.
 
-Usage: ``python benchmarks/eval_security.py [--data DIR] [--show-misses N]``
+Usage: ``python benchmarks/eval_security.py [--data DIR] [--split NAME] [--show-misses N]``
+
+``--split`` names the files read in each folder (``<folder>/<NAME>.jsonl``; default ``dev``), so
+a held-out part laid out like the dev part (``injection/holdout.jsonl`` ...) is scored the same
+way; a folder without that file is skipped and says so.
 """
 
 from __future__ import annotations
@@ -130,28 +134,50 @@ def show_misses(misses: list[tuple[dict[str, Any], bool]], count: int) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    parser.add_argument("--split", default="dev", help="file name in each folder, no suffix")
     parser.add_argument("--show-misses", type=int, default=0, metavar="N")
     args = parser.parse_args()
     data: Path = args.data
-    if not (data / "injection" / "dev.jsonl").exists():
-        sys.exit(f"evaluation data not found under {data}")
+    split: str = args.split
+    present = [kind for kind in KINDS if (data / kind / f"{split}.jsonl").exists()]
+    if not present:
+        sys.exit(f"no {split}.jsonl under {data}/{{{','.join(KINDS)}}}")
+    for kind in KINDS:
+        if kind not in present:
+            print(f"({kind}/{split}.jsonl not found under {data}: skipped)\n")
+    if "injection" in present:
+        print_injection(data / "injection" / f"{split}.jsonl", split, args.show_misses)
+    if "content_policy" in present:
+        benign_source = data / "injection" / f"{split}.jsonl"
+        print_policy(
+            data / "content_policy" / f"{split}.jsonl",
+            benign_source if "injection" in present else None,
+            args.show_misses,
+        )
+    print_written_benign(args.show_misses)
+    if "pii" in present:
+        print_pii(data / "pii" / f"{split}.jsonl")
 
-    print("## Prompt injection (injection/dev.jsonl)")
-    print(
-        "\nThe shipped classifier was trained on this file, so these figures are optimistic;"
-        " `benchmarks/train_security_model.py --dry-run` gives 5-fold cross-validated ones."
-    )
+
+KINDS = ("injection", "content_policy", "pii")
+TRAINED_ON = "dev"
+"""The split both classifiers were trained on: its figures are in-sample."""
+
+
+def print_injection(path: Path, split: str, show: int) -> None:
+    print(f"## Prompt injection (injection/{path.name})")
+    if split == TRAINED_ON:
+        print(
+            "\nThe shipped classifier was trained on this file, so these figures are optimistic;"
+            " `benchmarks/train_security_model.py --dry-run` gives 5-fold cross-validated ones."
+        )
     misses: list[tuple[dict[str, Any], bool]] = []
-    rows = load(data / "injection" / "dev.jsonl")
+    rows = load(path)
     for title, groups in evaluate(rows, predict_injection, injection_groups, misses).items():
         if title == "benign prompts without NotInject":
             groups.pop("x", None)
         table(title, groups)
-    show_misses(misses, args.show_misses)
-
-    print_policy(data, args.show_misses)
-    print_written_benign(args.show_misses)
-    print_pii(data)
+    show_misses(misses, show)
 
 
 def _load_benchmark(name: str) -> ModuleType | None:
@@ -165,10 +191,9 @@ def _load_benchmark(name: str) -> ModuleType | None:
     return module
 
 
-def print_policy(data: Path, show: int) -> None:
-    path = data / "content_policy" / "dev.jsonl"
+def print_policy(path: Path, injection_path: Path | None, show: int) -> None:
     module = _load_benchmark("eval_policy")
-    print("\n## Content policy (content_policy/dev.jsonl, category `other` excluded)")
+    print(f"\n## Content policy (content_policy/{path.name}, category `other` excluded)")
     if module is not None and hasattr(module, "evaluate_policy"):
         print(module.evaluate_policy(path))
     else:
@@ -177,7 +202,9 @@ def print_policy(data: Path, show: int) -> None:
         for title, groups in evaluate(rows, predict_policy, policy_groups, misses).items():
             table(title, groups)
         show_misses(misses, show)
-    benign = [row for row in load(data / "injection" / "dev.jsonl") if not row["label"]]
+    if injection_path is None:
+        return
+    benign = [row for row in load(injection_path) if not row["label"]]
     extra: list[tuple[dict[str, Any], bool]] = []
     tables = evaluate(benign, predict_policy, lambda row: [("x", row["category"])], extra)
     table("Content policy FPR on the injection set's benign rows", tables["x"])
@@ -196,10 +223,10 @@ def print_written_benign(show: int) -> None:
     by_language: dict[str, list[tuple[bool, bool]]] = defaultdict(list)
     misses: list[tuple[dict[str, Any], bool]] = []
     for row in rows:
-        verdicts = (predict_injection(row["text"]), predict_policy(row["text"]))
-        by_language[row["lang"]].append(verdicts)
-        by_language["all"].append(verdicts)
-        if any(verdicts):
+        verdict = (predict_injection(row["text"]), predict_policy(row["text"]))
+        by_language[row["lang"]].append(verdict)
+        by_language["all"].append(verdict)
+        if any(verdict):
             misses.append(({**row, "category": "written"}, True))
     for language in sorted(by_language, key=lambda key: (key != "all", key)):
         verdicts = by_language[language]
@@ -212,12 +239,11 @@ def print_written_benign(show: int) -> None:
     show_misses(misses, show)
 
 
-def print_pii(data: Path) -> None:
+def print_pii(path: Path) -> None:
     module = _load_benchmark("eval_pii")
-    path = data / "pii" / "dev.jsonl"
-    if module is None or not path.exists():
+    if module is None:
         return
-    print("\n## PII (pii/dev.jsonl)\n")
+    print(f"\n## PII (pii/{path.name})\n")
     # eval_pii returns one dict per type and formats them separately; older versions printed.
     output = module.evaluate_pii(path)
     if hasattr(module, "format_table") and isinstance(output, list):
