@@ -107,9 +107,9 @@ def evaluate(
 
 
 def injection_groups(row: dict[str, Any]) -> list[tuple[str, str]]:
-    groups = [("by category", "all"), ("by category", row["category"])]
-    groups.append(("by language", row["lang"]))
-    if row["subcategory"].startswith("notinject:"):
+    groups = [("by category", "all"), ("by category", row.get("category") or "–")]
+    groups.append(("by language", row.get("lang") or "und"))
+    if (row.get("subcategory") or "").startswith("notinject:"):
         triggers = row["subcategory"].split(":")[1]
         groups.append(("NotInject trigger-word rows (benign)", triggers))
         groups.append(("NotInject trigger-word rows (benign)", "all"))
@@ -119,9 +119,9 @@ def injection_groups(row: dict[str, Any]) -> list[tuple[str, str]]:
 
 
 def policy_groups(row: dict[str, Any]) -> list[tuple[str, str]]:
-    category = row["category"]
+    category = row.get("category") or "–"
     safe = "safe (all)" if category.startswith("safe_") else category
-    return [("by category", "all"), ("by category", safe), ("by language", row["lang"])]
+    return [("by category", "all"), ("by category", safe), ("by language", row.get("lang") or "und")]
 
 
 def show_misses(misses: list[tuple[dict[str, Any], bool]], count: int) -> None:
