@@ -121,7 +121,11 @@ def injection_groups(row: dict[str, Any]) -> list[tuple[str, str]]:
 def policy_groups(row: dict[str, Any]) -> list[tuple[str, str]]:
     category = row.get("category") or "–"
     safe = "safe (all)" if category.startswith("safe_") else category
-    return [("by category", "all"), ("by category", safe), ("by language", row.get("lang") or "und")]
+    return [
+        ("by category", "all"),
+        ("by category", safe),
+        ("by language", row.get("lang") or "und"),
+    ]
 
 
 def show_misses(misses: list[tuple[dict[str, Any], bool]], count: int) -> None:
