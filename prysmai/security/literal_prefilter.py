@@ -472,9 +472,10 @@ class CandidateSet:
 
     def __init__(self, patterns: Sequence[str], *, engine: str = "auto") -> None:
         # Each conjunction of each pattern is a *slot*, and each of its sets a *clause* with an
-        # id of its own. Per literal, two precomputed sets: the clauses it satisfies, and the
-        # slots whose first (most selective) clause it satisfies. A text's candidates are then
-        # two C-level unions and one subset test per slot whose first clause is met.
+        # id of its own. Per literal, a precomputed set: the slots whose first (most selective)
+        # clause it satisfies; per slot, the literals of each of its other clauses. A text's
+        # candidates are then one C-level union, and per slot whose first clause is met one
+        # disjointness test per other clause against the literals present.
         clause_literals: list[frozenset[str]] = []
         slot_clauses: list[frozenset[int]] = []
         slot_pattern: list[int] = []
@@ -490,23 +491,26 @@ class CandidateSet:
                 slot_clauses.append(frozenset(range(first, len(clause_literals))))
                 slot_pattern.append(index)
         numbers: dict[str, int] = {}
-        satisfies: list[set[int]] = []
+        clause_numbers: list[frozenset[int]] = []
         leads: list[set[int]] = []
         first_clause = {min(clauses): slot for slot, clauses in enumerate(slot_clauses)}
         for clause, strings in enumerate(clause_literals):
             for literal in sorted(strings):
                 if literal not in numbers:
                     numbers[literal] = len(numbers)
-                    satisfies.append(set())
                     leads.append(set())
                 number = numbers[literal]
-                satisfies[number].add(clause)
                 if clause in first_clause:
                     leads[number].add(first_clause[clause])
+            clause_numbers.append(frozenset(numbers[literal] for literal in strings))
         self._always = frozenset(always)
-        self._slot_clauses = tuple(slot_clauses)
         self._slot_pattern = tuple(slot_pattern)
-        self._satisfies = tuple(map(frozenset, satisfies))
+        # Per slot, the literal numbers of each clause but the first, which a slot reached
+        # through _leads has met already.
+        self._slot_rest = tuple(
+            tuple(clause_numbers[clause] for clause in sorted(clauses)[1:])
+            for clauses in slot_clauses
+        )
         self._leads = tuple(map(frozenset, leads))
         self._finder = literal_finder(list(numbers), engine) if numbers else None
 
@@ -530,10 +534,14 @@ class CandidateSet:
         slots: set[int] = set().union(*map(self._leads.__getitem__, present))
         if not slots:
             return sorted(self._always)
-        satisfied: set[int] = set().union(*map(self._satisfies.__getitem__, present))
-        clauses, pattern_of = self._slot_clauses, self._slot_pattern
-        found = {pattern_of[slot] for slot in slots if clauses[slot] <= satisfied}
-        found.update(self._always)
+        rest, pattern_of, absent = self._slot_rest, self._slot_pattern, present.isdisjoint
+        found = set(self._always)
+        for slot in slots:
+            for clause in rest[slot]:
+                if absent(clause):  # no literal of this clause occurs
+                    break
+            else:
+                found.add(pattern_of[slot])
         return sorted(found)
 
 

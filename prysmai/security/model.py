@@ -30,6 +30,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from itertools import compress
 from typing import Final
 
 from prysmai.security.literal_prefilter import LiteralSet
@@ -120,13 +121,18 @@ def ascii_feature_candidates(text: str) -> set[str]:
     space (a word next to a gap). Looking up weights in it gives exactly what
     :func:`ascii_features` gives; training must use the exact set.
     """
-    chains = text.encode("utf-8", "surrogatepass").translate(_TOKEN_BYTES).decode("ascii").split()
-    # Chains joined by two NULs leave an empty word between them, so splitting on NUL gives
-    # the words in order with a gap marked wherever two words were not one space apart.
-    words = "\x00\x00".join(chains).split("\x00")
+    words = _candidate_words(text)
     found = set(words)
     found.update(map(" ".join, zip(words, words[1:], strict=False)))
     return found
+
+
+def _candidate_words(text: str) -> list[str]:
+    """The words of :func:`ascii_feature_candidates` in order, ``""`` where a gap parts two."""
+    chains = text.encode("utf-8", "surrogatepass").translate(_TOKEN_BYTES).decode("ascii").split()
+    # Chains joined by two NULs leave an empty word between them, so splitting on NUL gives
+    # the words in order with a gap marked wherever two words were not one space apart.
+    return "\x00\x00".join(chains).split("\x00")
 
 
 def position_features(text: str) -> set[str]:
@@ -180,10 +186,13 @@ class LinearModel:
 
     def probability(self, found: Iterable[str], length: int) -> float:
         """Return the injection probability for the features of a text of ``length`` chars."""
-        weights = self.weights
-        known = weights.keys() & found  # a C-level intersection; most features weigh nothing
+        known = self.weights.keys() & found  # a C-level intersection; most features weigh nothing
+        return self.probability_of_known(known, length)
+
+    def probability_of_known(self, known: Iterable[str], length: int) -> float:
+        """Return :meth:`probability` from the text's features that have a weight, each once."""
         # fsum is exact, so the verdict at the threshold never depends on the set's order.
-        total = math.fsum(map(weights.__getitem__, known))
+        total = math.fsum(map(self.weights.__getitem__, known))
         return _sigmoid(self.bias + total * damping(length))
 
     def to_json(self) -> str:
@@ -228,6 +237,9 @@ class InjectionModel:
         # letters), so one literal pass finds them: about 30 µs per KB of Chinese or Hindi
         # against some 150 µs to build every n-gram.
         self._ngrams = LiteralSet(name for name in model.weights if is_script_ngram(name))
+        # A word pair can only weigh when its first word begins some weighted pair: the others
+        # are never built (about four pairs in five of ordinary text).
+        self._pair_heads = frozenset(name.split(" ", 1)[0] for name in model.weights if " " in name)
 
     @classmethod
     def load_default(cls) -> InjectionModel | None:
@@ -250,11 +262,19 @@ class InjectionModel:
         return best
 
     def _window_probability(self, text: str) -> float:
-        found = ascii_feature_candidates(text)
-        found.update(position_features(text))
+        # The weighted features of ascii_feature_candidates, position_features and the script
+        # n-grams, collected straight into one set without the set of every feature: the same
+        # set of weights, summed exactly, as LinearModel.probability of those features.
+        weights = self.model.weights
+        words = _candidate_words(text)
+        known = weights.keys() & words
+        heads = map(self._pair_heads.__contains__, words)
+        pairs = map(" ".join, compress(zip(words, words[1:], strict=False), heads))
+        known.update(filter(weights.__contains__, pairs))
+        known.update(filter(weights.__contains__, position_features(text)))
         if not text.isascii():
-            found.update(self._ngrams.found_in(text))
-        return self.model.probability(found, len(text))
+            known.update(self._ngrams.found_in(text))  # every one of them has a weight
+        return self.model.probability_of_known(known, len(text))
 
 
 def window(text: str) -> str:

@@ -444,6 +444,9 @@ def _walk(source: str, builder: _Builder, *, apply_nfkc: bool) -> None:
     """
     index = 0
     marked = source.translate(_changing_characters(apply_nfkc=apply_nfkc))
+    single = _single_clusters(apply_nfkc=apply_nfkc)
+    length = len(source)
+    chars, starts, ends = builder.chars, builder.starts, builder.ends
     for match in _MARKED_RUN_RE.finditer(marked):
         start = match.start()
         if start < index:  # the last cluster (a tag run, a syllable) reached into this run
@@ -459,6 +462,15 @@ def _walk(source: str, builder: _Builder, *, apply_nfkc: bool) -> None:
             builder.copy(source, index, start)
         index = start
         while index < match.end():
+            written = single.get(source[index])
+            if written is not None and (index + 1 == length or source[index + 1] not in _MARKS):
+                # A cluster of one character (no mark follows) that _walk_cluster would write
+                # as ``written``: full-width punctuation in Chinese, a Thai SARA AM.
+                chars.extend(written)
+                starts.extend([index] * len(written))
+                ends.extend([index + 1] * len(written))
+                index += 1
+                continue
             index = _walk_cluster(source, index, builder, apply_nfkc=apply_nfkc)
     if index < len(source):
         builder.copy(source, index, len(source))
@@ -476,7 +488,7 @@ def _walk_cluster(source: str, index: int, builder: _Builder, *, apply_nfkc: boo
     if apply_nfkc and _in_ranges(code, _LEADING_JAMO):
         while end < len(source) and _in_ranges(ord(source[end]), _FOLLOWING_JAMO):
             end += 1
-    while end < len(source) and _is_mark(source[end]):
+    while end < len(source) and source[end] in _MARKS:  # _is_mark, inlined
         end += 1
     # NFKC reorders a cluster's marks, in time growing with the square of their number: past a
     # cap, further marks are kept as they are (a real cluster has a handful).
@@ -497,6 +509,32 @@ def _walk_cluster(source: str, index: int, builder: _Builder, *, apply_nfkc: boo
 
 
 _MAX_CLUSTER_CHARS: Final = 64
+
+
+@functools.cache
+def _single_clusters(*, apply_nfkc: bool) -> dict[str, str]:
+    """What :func:`_walk_cluster` writes for each marked character that is a cluster alone.
+
+    Those are the characters it treats with no look at their neighbours once no mark follows
+    them: not a tag, invisible character, mark, leading jamo or letter symbol, and whose
+    (NFKC) form holds no mark, so that dropping decoration marks changes nothing. Each is
+    written as this form, every piece mapped to the character's own span.
+    """
+    table: dict[str, str] = {}
+    for code in _changing_characters(apply_nfkc=apply_nfkc):
+        char = chr(code)
+        if (
+            _TAG_FIRST <= code <= _TAG_LAST
+            or code in _INVISIBLE
+            or code in _LETTER_SYMBOLS
+            or _is_mark(char)
+            or (apply_nfkc and _in_ranges(code, _LEADING_JAMO))
+        ):
+            continue
+        written = unicodedata.normalize("NFKC", char) if apply_nfkc and not char.isascii() else char
+        if written and not any(map(_is_mark, written)):
+            table[char] = written
+    return table
 
 
 def _is_decoration(cluster: str, written: list[str]) -> bool:
@@ -520,7 +558,10 @@ def _is_mark(char: str) -> bool:
 
 
 def _in_ranges(code: int, ranges: tuple[tuple[int, int], ...]) -> bool:
-    return any(lo <= code <= hi for lo, hi in ranges)
+    for lo, hi in ranges:  # a plain loop: a generator costs more than these few comparisons
+        if lo <= code <= hi:
+            return True
+    return False
 
 
 @functools.cache
@@ -565,6 +606,8 @@ def compile_tables() -> None:
     """Build the lazily built tables now, so that no scan pays for it."""
     _changing_characters(apply_nfkc=True)
     _changing_characters(apply_nfkc=False)
+    _single_clusters(apply_nfkc=True)
+    _single_clusters(apply_nfkc=False)
 
 
 def _note_invisible(source: str, index: int, code: int, builder: _Builder) -> None:

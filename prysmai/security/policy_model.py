@@ -32,6 +32,7 @@ import math
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from itertools import compress
 from typing import Any, Final
 
 import re2
@@ -239,6 +240,10 @@ class PolicyModel:
             name for name in weights.features if _is_unspaced_pair(name)
         )
         self._policy_tables = tuple(weights.policies[name] for name in self._policy_names)
+        # A word pair can only have a weight when its first word begins some weighted pair.
+        self._pair_heads = frozenset(
+            name.split(" ", 1)[0] for name in weights.features if " " in name
+        )
 
     @classmethod
     def load_default(cls) -> PolicyModel | None:
@@ -270,6 +275,21 @@ class PolicyModel:
         index = self._index
         return sorted(map(index.__getitem__, index.keys() & found))
 
+    def _known_indices(self, text: str, words: list[str]) -> list[int]:
+        """Return ``self._indices(self._features(text, words))`` without building every feature.
+
+        The weighted words, the weighted pairs among those whose first word begins one, and
+        the weighted letter pairs: the same set, so the same sorted indices.
+        """
+        index = self._index
+        known = index.keys() & words
+        heads = map(self._pair_heads.__contains__, words)
+        pairs = map(" ".join, compress(zip(words, words[1:], strict=False), heads))
+        known.update(filter(index.__contains__, pairs))
+        if not text.isascii():
+            known.update(self._letter_pairs.found_in(text))  # every one of them has a weight
+        return sorted(map(index.__getitem__, known))
+
     def probability_of(self, indices: Iterable[int]) -> float:
         """Return the violation probability for the given feature indices."""
         harm = self.weights.harm
@@ -289,7 +309,7 @@ class PolicyModel:
         words = words_of(text)  # found once for both the gate and the features
         if self._is_gated_out(text, words):
             return None
-        indices = self._indices(self._features(text, words))
+        indices = self._known_indices(text, words)
         if not indices:
             return None
         probability = self.probability_of(indices)

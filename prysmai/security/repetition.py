@@ -69,12 +69,16 @@ def find_repetition(text: str) -> Repetition | None:
     tokens = text.encode("utf-8", "surrogatepass").translate(_SEPARATOR_BYTES).split()
     # n tokens holding a phrase of p tokens k times in a row hold at most n - (k - 1)p distinct
     # tokens: a cheap way out for nearly every short text.
-    if len(tokens) < MIN_COPIES or len(set(tokens)) > len(tokens) - (MIN_COPIES - 1):
+    # (The counts' keys are the distinct tokens: one hashing pass serves both checks.)
+    if len(tokens) < MIN_COPIES:
+        return None
+    counts = Counter(tokens)
+    if len(counts) > len(tokens) - (MIN_COPIES - 1):
         return None
     # Every token of a run occurs at least MIN_COPIES times, so a run is a stretch of at least
     # MIN_COPIES such tokens in a row: two C-level passes rule out nearly every other text.
-    frequent = {token for token, count in Counter(tokens).items() if count >= MIN_COPIES}
-    if bytes(map(frequent.__contains__, tokens)).find(_FREQUENT_STRETCH) == -1:
+    frequent = {token for token, count in counts.items() if count >= MIN_COPIES}
+    if not frequent or bytes(map(frequent.__contains__, tokens)).find(_FREQUENT_STRETCH) == -1:
         return None
     spans: list[tuple[int, int]] = []  # character spans of the tokens, found once if needed
     for size in range(1, MAX_PHRASE_TOKENS + 1):
