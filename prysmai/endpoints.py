@@ -36,16 +36,21 @@ _BY_SUFFIX: Final = (
 )
 
 
-def match_endpoint(method: str, path: str) -> Endpoint | None:
+def match_endpoint(method: str, path: str, wire_format: str | None = None) -> Endpoint | None:
     """Return the model-call endpoint for a request, or ``None`` for anything else.
 
     Only ``POST`` requests create model calls; listing models, fetching stored responses and
-    counting tokens pass through unrecorded.
+    counting tokens pass through unrecorded. ``wire_format`` is the API the client speaks
+    (``openai`` or ``anthropic``; ``None``: either): only that API's routes match, so that an
+    OpenAI client's ``/threads/{id}/messages`` (Assistants) is not taken for Anthropic's
+    ``/v1/messages``.
     """
     if method != "POST":
         return None
     path = path.rstrip("/")
     for suffix, endpoint in _BY_SUFFIX:
+        if wire_format is not None and endpoint.wire_format != wire_format:
+            continue
         if path.endswith(suffix):
             if endpoint is MESSAGES and path.endswith("/batches/messages"):
                 return None

@@ -241,7 +241,22 @@ def client_info(client: Any, provider_override: str | None = None) -> ClientInfo
     port = getattr(base, "port", None) or None
     module = type(client).__module__.split(".")[0]
     provider = provider_override or _provider_name(module, type(client).__name__, host, port)
-    return ClientInfo(provider=provider, server_address=host, server_port=port)
+    return ClientInfo(
+        provider=provider, server_address=host, server_port=port, wire_format=_sdk_api(client)
+    )
+
+
+def _sdk_api(client: Any) -> str | None:
+    """The API an SDK client speaks, from the package its class (or a base class) comes from.
+
+    An OpenAI client speaks the OpenAI API whatever host it is pointed at (Anthropic's OpenAI
+    compatible endpoint included), so the package decides, not the provider name.
+    """
+    for cls in type(client).__mro__:
+        package = cls.__module__.split(".")[0]
+        if package in ("openai", "anthropic"):
+            return package
+    return None
 
 
 def _provider_name(module: str, class_name: str, host: str | None, port: int | None) -> str:

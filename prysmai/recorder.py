@@ -52,6 +52,8 @@ class ClientInfo:
     provider: str
     server_address: str | None
     server_port: int | None
+    wire_format: str | None = None
+    """The API the client's SDK speaks (``openai`` or ``anthropic``); ``None`` if unknown."""
 
 
 class Recorder:

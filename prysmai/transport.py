@@ -48,7 +48,7 @@ def _take_prysm_headers(request: Any) -> dict[str, str] | None:
 
 
 def _begin_call(recorder: Recorder, request: Any) -> CallRecord | None:
-    endpoint = match_endpoint(request.method, request.url.path)
+    endpoint = match_endpoint(request.method, request.url.path, recorder.client_info.wire_format)
     if endpoint is None:
         return None
     try:

@@ -50,9 +50,34 @@ def cassette_files() -> list[tuple[str, Path]]:
 
 
 def cassette_id(provider: str, path: Path) -> str:
-    """``provider/source/stem``: the test id of one recording."""
-    source = path.relative_to(CASSETTES / provider).parts[0]
-    return f"{provider}/{source}/{path.stem}"
+    """``provider/source/stem``: the test id of one recording.
+
+    Recordings in sub-folders keep them (``provider/source/folder/stem``): other projects reuse
+    a file name across folders (``test_azure/test_chat`` beside ``test_chat/test_chat``).
+    """
+    relative = path.relative_to(CASSETTES / provider).with_suffix("")
+    return f"{provider}/{relative.as_posix()}"
+
+
+MODEL_CALL_PATHS = {
+    "openai": ("/chat/completions", "/completions", "/embeddings", "/responses"),
+    "anthropic": ("/v1/messages", "/v1/complete"),
+}
+"""Path endings of the model-call APIs whose calls get a span; other recorded requests (images,
+audio, Assistants threads ...) must pass through monitoring unrecorded."""
+
+
+def is_model_call(provider: str, interaction: Interaction) -> bool:
+    return interaction.method == "POST" and interaction.path.endswith(MODEL_CALL_PATHS[provider])
+
+
+def request_json(interaction: Interaction) -> dict[str, Any] | None:
+    """The recorded request body as JSON, or None (no body, or multipart such as audio)."""
+    try:
+        body = json.loads(interaction.request_body)
+    except ValueError:
+        return None
+    return body if isinstance(body, dict) else None
 
 
 def sse_events(body: bytes) -> list[tuple[str | None, str]]:
@@ -74,7 +99,7 @@ def sse_events(body: bytes) -> list[tuple[str | None, str]]:
 
 def expected_for(provider: str, interaction: Interaction) -> Expected:
     """Read what the span of ``interaction`` should carry from the recorded bodies."""
-    request = json.loads(interaction.request_body)
+    request = request_json(interaction) or {}
     expected = Expected(request_model=request.get("model"), is_stream=interaction.is_stream)
     if interaction.status >= 400:
         return expected

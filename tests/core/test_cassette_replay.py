@@ -10,11 +10,13 @@ from __future__ import annotations
 import asyncio
 import inspect
 import json
+import re
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 import anthropic
 import openai
@@ -29,6 +31,8 @@ from tests.core.cassette_expectations import (
     cassette_files,
     cassette_id,
     expected_for,
+    is_model_call,
+    request_json,
 )
 
 MISSING = f"recorded cassettes not found at {CASSETTES} (the shared data folder is absent)"
@@ -42,6 +46,9 @@ TOKEN_ATTRIBUTES = (
 SDK_ERRORS = (openai.APIStatusError, anthropic.APIStatusError)
 # Fields the SDK itself adds to a request when the caller leaves them out (by path suffix).
 SDK_ADDED_FIELDS: dict[str, dict[str, Any]] = {"/embeddings": {"encoding_format": "base64"}}
+AZURE_DEPLOYMENT = re.compile(r"^/openai/deployments/([^/]+)/")
+# A recorded multipart body (audio) is not kept by vcrpy; the replay sends this one instead.
+AUDIO_FILE = ("speech.wav", b"RIFF\x24\x00\x00\x00WAVEfmt ", "audio/wav")
 
 # Known prysmai defects shown by a recording: file stem -> reason (strict xfail).
 KNOWN_DEFECTS: dict[str, str] = {}
@@ -68,6 +75,8 @@ class Replay:
     """What the caller saw for each interaction, and what the server received."""
 
     errors: list[BaseException | None]
+    results: list[Any]
+    """What the caller got back from each call, as plain data (chunks for a stream)."""
     received: list[tuple[str, bytes]]
     """Request target (path and query) and body of every request the server got."""
     unused: int
@@ -78,16 +87,25 @@ def is_async_recording(path: Path) -> bool:
     return "async" in path.stem
 
 
-def new_client(provider: str, base_url: str, *, is_async: bool) -> Any:
-    settings: dict[str, Any] = {
-        "base_url": base_url,
-        "api_key": "k",
-        "max_retries": 0,
-        "timeout": 20.0,
-    }
+def new_client(provider: str, server: CassetteServer, *, is_async: bool) -> Any:
+    settings: dict[str, Any] = {"api_key": "k", "max_retries": 0, "timeout": 20.0}
     if provider == "anthropic":
-        return (anthropic.AsyncAnthropic if is_async else anthropic.Anthropic)(**settings)
-    return (openai.AsyncOpenAI if is_async else openai.OpenAI)(**settings)
+        sdk = anthropic.AsyncAnthropic if is_async else anthropic.Anthropic
+        return sdk(base_url=server.base_url, **settings)
+    first = server.interactions[0]
+    deployment = AZURE_DEPLOYMENT.match(first.path)
+    if deployment is None:
+        return (openai.AsyncOpenAI if is_async else openai.OpenAI)(
+            base_url=server.base_url, **settings
+        )
+    # Azure: the deployment is in the path and the API version in the query.
+    api_version = parse_qs(urlsplit(first.uri).query).get("api-version", ["2024-02-01"])[0]
+    return (openai.AsyncAzureOpenAI if is_async else openai.AzureOpenAI)(
+        azure_endpoint=server.root_url,
+        azure_deployment=deployment.group(1),
+        api_version=api_version,
+        **settings,
+    )
 
 
 def split_arguments(method: Callable[..., Any], body: dict[str, Any]) -> dict[str, Any]:
@@ -100,9 +118,43 @@ def split_arguments(method: Callable[..., Any], body: dict[str, Any]) -> dict[st
     return arguments
 
 
+def assistants_call(
+    client: Any, interaction: Interaction, body: dict[str, Any]
+) -> Callable[[], Any] | None:
+    """The Assistants API (beta) call for a recorded request, or None if it is not one."""
+    parts = interaction.path.strip("/").split("/")[1:]  # without the version segment
+    method = interaction.method
+    beta = client.beta
+    if parts == ["assistants"] and method == "POST":
+        return lambda: beta.assistants.create(**split_arguments(beta.assistants.create, body))
+    if parts == ["threads"] and method == "POST":
+        return lambda: beta.threads.create(**split_arguments(beta.threads.create, body))
+    if len(parts) == 3 and parts[0] == "threads" and parts[2] in ("messages", "runs"):
+        resource = getattr(beta.threads, parts[2])
+        if method == "GET":
+            return lambda: resource.list(parts[1])
+        arguments = split_arguments(resource.create, body)
+        return lambda: resource.create(parts[1], **arguments)
+    if len(parts) == 4 and parts[0] == "threads" and method == "GET":
+        resource = getattr(beta.threads, parts[2])
+        return lambda: resource.retrieve(parts[3], thread_id=parts[1])
+    return None
+
+
+def deprecated_api(call: Callable[[], Any]) -> Callable[[], Any]:
+    """Run ``call`` without the SDK's deprecation warning (the Assistants API is deprecated)."""
+
+    def quiet() -> Any:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)
+            return call()
+
+    return quiet
+
+
 def sdk_call(provider: str, client: Any, interaction: Interaction) -> Callable[[], Any]:
     """The SDK call that sends ``interaction``'s recorded request again."""
-    body = json.loads(interaction.request_body)
+    body = request_json(interaction) or {}
     path, query = interaction.path, urlsplit(interaction.uri).query
     if provider == "anthropic" and path.endswith("/v1/complete"):
         if hasattr(client, "completions"):
@@ -128,56 +180,93 @@ def sdk_call(provider: str, client: Any, interaction: Interaction) -> Callable[[
         method = client.embeddings.create
     elif path.endswith("/responses"):
         method = client.responses.create
+    elif path.endswith("/images/generations"):
+        method = client.images.generate
+    elif path.endswith("/audio/transcriptions"):
+        model = body.get("model") or interaction_header(interaction, "openai-model") or "whisper-1"
+        return lambda: client.audio.transcriptions.create(file=AUDIO_FILE, model=model)
     else:
-        raise AssertionError(f"no SDK method known for {provider} {path}")
+        call = assistants_call(client, interaction, body) if provider == "openai" else None
+        if call is None:
+            raise AssertionError(f"no SDK method known for {provider} {path}")
+        return deprecated_api(call)
     arguments = split_arguments(method, body)
     return lambda: method(**arguments)
 
 
-def replay_sync(provider: str, client: Any, interactions: list[Interaction]) -> list[Any]:
+def interaction_header(interaction: Interaction, name: str) -> str | None:
+    return next((v for k, v in interaction.headers if k.lower() == name), None)
+
+
+def plain_data(value: Any) -> Any:
+    """An SDK result as comparable data."""
+    if hasattr(value, "model_dump"):
+        return value.model_dump(mode="json", warnings=False)
+    if hasattr(value, "to_dict"):
+        return value.to_dict()
+    return value
+
+
+def replay_sync(
+    provider: str, client: Any, interactions: list[Interaction]
+) -> tuple[list[Any], list[Any]]:
     errors: list[BaseException | None] = []
+    results: list[Any] = []
     for interaction in interactions:
         try:
             result = sdk_call(provider, client, interaction)()
             if interaction.is_stream:
-                for _ in result:
-                    pass
+                result = [plain_data(chunk) for chunk in result]
+            results.append(plain_data(result))
             errors.append(None)
         except SDK_ERRORS as error:
+            results.append(None)
             errors.append(error)
-    return errors
+    return errors, results
 
 
-async def replay_async(provider: str, client: Any, interactions: list[Interaction]) -> list[Any]:
+async def replay_async(
+    provider: str, client: Any, interactions: list[Interaction]
+) -> tuple[list[Any], list[Any]]:
     errors: list[BaseException | None] = []
+    results: list[Any] = []
     try:
         for interaction in interactions:
             try:
                 result = await sdk_call(provider, client, interaction)()
                 if interaction.is_stream:
-                    async for _ in result:
-                        pass
+                    result = [plain_data(chunk) async for chunk in result]
+                results.append(plain_data(result))
                 errors.append(None)
             except SDK_ERRORS as error:
+                results.append(None)
                 errors.append(error)
     finally:
         await client.close()
-    return errors
+    return errors, results
+
+
+def comparable_body(body: bytes) -> bytes:
+    """A multipart body with its random boundary replaced, so that two sends compare equal."""
+    if not body.startswith(b"--"):
+        return body
+    boundary = body.split(b"\r\n", 1)[0][2:]
+    return body.replace(boundary, b"BOUNDARY") if boundary else body
 
 
 def replay(provider: str, path: Path, capture: Capture | None) -> Replay:
     """Send every recorded request of ``path``, monitored when ``capture`` is given."""
     is_async = is_async_recording(path)
     with CassetteServer(path) as server:
-        client = new_client(provider, server.base_url, is_async=is_async)
+        client = new_client(provider, server, is_async=is_async)
         used = capture.monitor(client) if capture is not None else client
         if is_async:
-            errors = asyncio.run(replay_async(provider, used, server.interactions))
+            errors, results = asyncio.run(replay_async(provider, used, server.interactions))
         else:
             with client:
-                errors = replay_sync(provider, used, server.interactions)
-        received = [(request.path, request.body) for request in server.requests]
-        return Replay(errors, received, server.unused)
+                errors, results = replay_sync(provider, used, server.interactions)
+        received = [(request.path, comparable_body(request.body)) for request in server.requests]
+        return Replay(errors, results, received, server.unused)
 
 
 # --- comparing -------------------------------------------------------------------------------
@@ -243,7 +332,9 @@ def error_facts(error: BaseException | None) -> Any:
 
 def check_request_unchanged(sent: bytes, interaction: Interaction) -> None:
     """The request carries the recorded body, plus only the defaults the SDK adds itself."""
-    recorded = json.loads(interaction.request_body)
+    recorded = request_json(interaction)
+    if recorded is None:
+        return  # no JSON recorded (multipart, GET): monitored and plain sends are compared
     body = json.loads(sent)
     added = {k: v for k, v in body.items() if k not in recorded}
     sdk_defaults = next(
@@ -275,12 +366,19 @@ def test_recording_replays_through_monitored_sdk_with_faithful_span(
     for (_, sent), interaction in zip(monitored.received, recorded, strict=True):
         check_request_unchanged(sent, interaction)
     assert [error_facts(e) for e in monitored.errors] == [error_facts(e) for e in plain.errors]
-    assert len(spans) == len(recorded)
-    for interaction, attrs, error in zip(recorded, spans, monitored.errors, strict=True):
+    assert monitored.results == plain.results
+    # Only model calls get a span; images, audio, Assistants threads ... pass through unrecorded.
+    calls = [
+        (interaction, error)
+        for interaction, error in zip(recorded, monitored.errors, strict=True)
+        if is_model_call(provider, interaction)
+    ]
+    assert len(spans) == len(calls)
+    for (interaction, error), attrs in zip(calls, spans, strict=True):
         if interaction.status >= 400:
             assert error is not None
             check_error_span(attrs, interaction, error)
-            assert attrs.get(semconv.REQUEST_MODEL) == json.loads(interaction.request_body).get(
+            assert attrs.get(semconv.REQUEST_MODEL) == (request_json(interaction) or {}).get(
                 "model"
             )
         else:

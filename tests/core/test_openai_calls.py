@@ -9,6 +9,7 @@ import pydantic
 import pytest
 
 from prysmai import monitor, semconv
+from prysmai.testing import CassetteServer
 from prysmai.testing.fake_openai import FakeOpenAIServer
 
 MESSAGES = [{"role": "user", "content": "Say hello to the team"}]
@@ -260,6 +261,46 @@ def test_original_client_is_untouched(monitored, client, capture):
 def test_non_model_requests_pass_unrecorded(monitored, capture):
     monitored.models.list()
 
+    assert capture.spans() == []
+
+
+THREAD_MESSAGE_CASSETTE = """\
+interactions:
+- request:
+    body: '{"content": "Solve 3x + 11 = 14", "role": "user"}'
+    headers: {}
+    method: POST
+    uri: https://api.openai.com/v1/threads/thread_abc/messages
+  response:
+    body:
+      string: '{"id": "msg_1", "object": "thread.message", "created_at": 1, "thread_id":
+        "thread_abc", "role": "user", "content": [{"type": "text", "text": {"value":
+        "Solve 3x + 11 = 14", "annotations": []}}], "assistant_id": null, "run_id": null,
+        "attachments": [], "metadata": {}}'
+    headers:
+      Content-Type:
+      - application/json
+    status:
+      code: 200
+      message: OK
+version: 1
+"""
+
+
+def test_assistants_thread_message_is_not_taken_for_an_anthropic_message(capture, tmp_path):
+    # An OpenAI client's POST /v1/threads/{id}/messages ends like Anthropic's /v1/messages.
+    cassette = tmp_path / "thread_message.yaml"
+    cassette.write_text(THREAD_MESSAGE_CASSETTE)
+    with (
+        CassetteServer(cassette) as replay,
+        openai.OpenAI(base_url=replay.base_url, api_key="test-key", max_retries=0) as sdk,
+        pytest.warns(DeprecationWarning),
+    ):
+        message = capture.monitor(sdk).beta.threads.messages.create(
+            "thread_abc", role="user", content="Solve 3x + 11 = 14"
+        )
+
+    assert message.id == "msg_1"
     assert capture.spans() == []
 
 
