@@ -17,10 +17,12 @@ from prysmai.context import prysm_context
 from prysmai.errors import ConfigurationError, PrysmError
 from prysmai.instrument import instrument, uninstrument
 from prysmai.limits import UsageLimit
+from prysmai.managed_security import CollectorSecurity
 from prysmai.monitor import is_monitored, monitor
 from prysmai.telemetry import flush
 
 __all__ = [
+    "CollectorSecurity",
     "ConfigurationError",
     "PrysmClient",
     "PrysmError",

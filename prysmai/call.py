@@ -10,6 +10,8 @@ import time
 from typing import TYPE_CHECKING, Any, Final
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from opentelemetry.context import Context
 
     from prysmai.context import ContextValues
@@ -38,6 +40,7 @@ class CallRecord:
         "endpoint",
         "error",
         "finished",
+        "guard",
         "header_overrides",
         "is_closed_early",
         "is_exhausted",
@@ -49,6 +52,7 @@ class CallRecord:
         "response_headers",
         "response_ns",
         "scan",
+        "security_settings",
         "start_ns",
         "start_wall_ns",
         "status_code",
@@ -73,6 +77,12 @@ class CallRecord:
         self.context_snapshot = context_snapshot
         self.otel_context = otel_context
         self.header_overrides: dict[str, str] | None = None
+        # Taken once per call: settings that change meanwhile (security="collector") apply
+        # from the next call, never half-way through this one.
+        self.guard: Any
+        self.security_settings: Mapping[str, Any] | None
+        self.guard, self.security_settings = recorder.security_now()
+        """The security guard of this call, and the span attributes naming its settings."""
         self.scan: Any = None
         self.limit_refusal: Any = None
         """The usage limit that refused the call (a ``prysmai.limits.Refusal``), if one did."""

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 
     from prysmai.cost import PriceBook
     from prysmai.limits import CounterStore, UsageLimit
+    from prysmai.managed_security import CollectorSecurity
     from prysmai.security.config import SecurityConfig
 
 API_KEY_ENV: Final = "PRYSM_API_KEY"
@@ -100,7 +101,10 @@ class MonitorOptions:
     max_content_chars: int = DEFAULT_MAX_CONTENT_CHARS
     """Cap on captured text per attribute; longer text is cut and marked."""
     security: SecurityConfig | bool | None = None
-    """Scanning and redaction settings; ``None`` means the defaults, ``False`` no scanning."""
+    """Scanning and redaction settings; ``None`` means the defaults, ``False`` no scanning.
+    With :attr:`collector_security`, the local settings used until the collector answers."""
+    collector_security: CollectorSecurity | None = None
+    """Use the security settings managed on the Prysm collector (``security="collector"``)."""
     price_book: PriceBook | None = None
     """Prices for cost; ``None`` means the shipped prices plus ``PRYSM_PRICING_FILE``."""
     tracer_provider: TracerProvider | None = None

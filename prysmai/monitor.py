@@ -26,6 +26,7 @@ from prysmai.transport import async_transport_class, is_monitoring_transport, sy
 
 if TYPE_CHECKING:
     from prysmai.limits import CounterStore, UsageLimit
+    from prysmai.managed_security import CollectorSecurity
     from prysmai.security.config import SecurityConfig
 
 ClientT = TypeVar("ClientT")
@@ -40,7 +41,7 @@ def monitor(
     base_url: str | None = None,
     timeout: float = 120.0,
     *,
-    security: SecurityConfig | Mapping[str, Any] | bool | None = None,
+    security: SecurityConfig | Mapping[str, Any] | bool | str | CollectorSecurity | None = None,
     pricing: PriceBook | Mapping[str, Mapping[str, float]] | str | None = None,
     capture_content: bool | None = None,
     max_content_chars: int | None = None,
@@ -63,7 +64,12 @@ def monitor(
         base_url: address of the Prysm collector (``PRYSM_BASE_URL`` if unset).
         timeout: seconds one export to the collector may take.
         security: scanning and redaction settings (a ``SecurityConfig`` or a mapping of the
-            product's settings, camelCase or snake_case); ``False`` turns scanning off.
+            product's settings, camelCase or snake_case); ``False`` turns scanning off;
+            ``"collector"`` (or a ``prysmai.CollectorSecurity``) uses the settings managed on
+            the Prysm collector, fetched with ``prysm_key`` and kept up to date in the
+            background (see :mod:`prysmai.managed_security`). Unset: ``PRYSM_SECURITY``
+            (``collector`` or ``local``), else ``PRYSM_SECURITY_CONFIG``'s file, else the
+            defaults.
         pricing: a ``PriceBook``, user prices per model (USD per 1M tokens) or a JSON file.
         capture_content: record prompts and completions; by default on for the local store
             and the Prysm collector, off for other OTLP backends, and
@@ -130,6 +136,18 @@ def _options(
     attributes: Mapping[str, Any] | None,
 ) -> MonitorOptions:
     key, url = resolve_destination(prysm_key, base_url)
+    from prysmai.managed_security import collector_security_from, local_settings
+
+    collector_security = collector_security_from(security)
+    if collector_security is not None:
+        if key is None or url is None:
+            msg = (
+                'security="collector" fetches the settings from the Prysm collector with its '
+                "key: pass prysm_key=... (and base_url=...) or set PRYSM_API_KEY "
+                "(and PRYSM_BASE_URL)"
+            )
+            raise ConfigurationError(msg)
+        security = local_settings(collector_security)
     is_number = isinstance(timeout, int | float) and not isinstance(timeout, bool)
     if not is_number or not math.isfinite(timeout) or timeout <= 0:
         msg = f"timeout must be a positive number of seconds, got {timeout!r}"
@@ -156,6 +174,7 @@ def _options(
         capture_content=capture_content,
         max_content_chars=max_content_chars,
         security=_security_config(security),
+        collector_security=collector_security,
         price_book=_price_book(pricing),
         tracer_provider=tracer_provider,
         meter_provider=meter_provider,
@@ -219,6 +238,14 @@ def make_recorder(options: MonitorOptions, client: Any) -> Recorder:
     from prysmai.guard import make_guard
 
     guard = make_guard(options.security)
+    managed = None
+    if options.collector_security is not None and options.prysm_key and options.base_url:
+        from prysmai.managed_security import start_managed_security
+
+        # Waits for the collector's first answer, briefly: the first call already applies it.
+        managed = start_managed_security(
+            options.base_url, options.prysm_key, options.collector_security, guard
+        )
     limits = None
     if options.limits and options.limits_store is not None:
         from prysmai.limits.enforcer import LimitEnforcer
@@ -231,6 +258,7 @@ def make_recorder(options: MonitorOptions, client: Any) -> Recorder:
         options.price_book or default_price_book(),
         guard=guard,
         limits=limits,
+        managed_security=managed,
     )
 
 

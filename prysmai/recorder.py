@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import bisect
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
@@ -29,6 +30,7 @@ if TYPE_CHECKING:
     from prysmai.config import MonitorOptions
     from prysmai.cost import CallCost, PriceBook
     from prysmai.limits import LimitEnforcer
+    from prysmai.managed_security import ManagedSecurity
     from prysmai.telemetry import TelemetryPipeline
 
 logger = logging.getLogger(__name__)
@@ -67,12 +69,17 @@ class Recorder:
         price_book: PriceBook,
         guard: Any = None,
         limits: LimitEnforcer | None = None,
+        managed_security: ManagedSecurity | None = None,
     ) -> None:
         self.options = options
         self.client_info = client_info
         self.pipeline = pipeline
         self.price_book = price_book
         self.guard = guard
+        """The security guard (``None``: no scanning); see :meth:`security_now`."""
+        self.managed_security = managed_security
+        """Settings fetched from the collector (``security="collector"``); they replace
+        :attr:`guard` when set."""
         self.limits = limits
         """Usage limits checked by the transport before each call leaves; ``None`` if none."""
         self.capture_content = (
@@ -83,6 +90,15 @@ class Recorder:
         self._worker = get_worker()
 
     # --- caller's thread ---------------------------------------------------------------------
+    def security_now(self) -> tuple[Any, Mapping[str, Any] | None]:
+        """The guard a call starting now uses, and span attributes naming its settings.
+
+        Reads what the collector poller last stored; never waits and never does I/O.
+        """
+        if self.managed_security is not None:
+            return self.managed_security.current()
+        return self.guard, None
+
     def submit(self, call: CallRecord) -> None:
         """Hand a finished call to the worker."""
         self._worker.submit(call)
@@ -111,8 +127,9 @@ class Recorder:
             # Before the scan: the first scan of a process waits for the scanners to compile
             # (under a second), and the next call's limit check should not wait with it.
             self._count_usage(call, details, cost)
-        if self.guard is not None:
-            self.guard.after_call(call, details)
+        guard = call.guard
+        if guard is not None:
+            guard.after_call(call, details)
         values = resolve_snapshot(call.context_snapshot).merged_with(
             _values_from_headers(call.header_overrides)
         )
@@ -135,9 +152,11 @@ class Recorder:
         )
         if call.limit_refusal is not None:
             attributes.update(usage_limit_attributes(call.limit_refusal))
-        if self.guard is not None:
-            attributes.update(self.guard.span_attributes(call, details, self.capture_content))
-            self.guard.redact_attributes(attributes)
+        if call.security_settings:
+            attributes.update(call.security_settings)
+        if guard is not None:
+            attributes.update(guard.span_attributes(call, details, self.capture_content))
+            guard.redact_attributes(attributes)
         self._emit_span(call, endpoint.operation, details, attributes, outcome)
         self.pipeline.record_metrics(attributes, timings, details, cost)
 

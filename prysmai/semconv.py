@@ -76,6 +76,11 @@ SECURITY_PII_COUNT: Final = "prysm.security.pii_count"
 SECURITY_POLICIES: Final = "prysm.security.policies"
 SECURITY_ACTION: Final = "prysm.security.action"
 SECURITY_SCAN_MS: Final = "prysm.security.scan_ms"
+SECURITY_SETTINGS_SOURCE: Final = "prysm.security.settings_source"
+"""With ``security="collector"``: ``collector`` (settings fetched from it) or ``local`` (the
+collector has not answered yet: the local settings)."""
+SECURITY_SETTINGS_VERSION: Final = "prysm.security.settings_version"
+"""With ``security="collector"``: the version of the collector's settings the call used."""
 
 # --- metrics ---------------------------------------------------------------------------------
 METRIC_OPERATION_DURATION: Final = "gen_ai.client.operation.duration"

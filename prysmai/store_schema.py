@@ -180,6 +180,16 @@ CREATE TABLE IF NOT EXISTS model_prices (
 )
 """
 
+_CREATE_SECURITY_SETTINGS: Final = """
+CREATE TABLE IF NOT EXISTS security_settings (
+    id INTEGER NOT NULL PRIMARY KEY,
+    settings TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    updated_ns INTEGER NOT NULL,
+    updated_by TEXT
+)
+"""
+
 MIGRATIONS: Final[tuple[tuple[str, ...], ...]] = (
     (
         _CREATE_SPANS,
@@ -207,6 +217,13 @@ MIGRATIONS: Final[tuple[tuple[str, ...], ...]] = (
         # Prices the collector applies to calls that arrive without a cost (``prysmai
         # prices``): USD per 1M tokens; the optional rates default to the input rate.
         _CREATE_MODEL_PRICES,
+    ),
+    (
+        # The installation's security settings (``prysmai security``, Settings > Security),
+        # which apps monitored with ``security="collector"`` poll: one row (id 1) holding the
+        # settings as JSON (camelCase names), a version counter raised on every change, and
+        # who changed them last.
+        _CREATE_SECURITY_SETTINGS,
     ),
 )
 """Step ``i`` brings the file from schema version ``i`` to ``i + 1``."""

@@ -100,8 +100,8 @@ def _prepare(
         call = _begin_call(recorder, request)
         if call is None:
             return None, request, None
-        if recorder.guard is not None:
-            outcome = recorder.guard.before_send(call, request, http_module)
+        if call.guard is not None:
+            outcome = call.guard.before_send(call, request, http_module)
             if isinstance(outcome, http_module.Response):
                 # A blocked request is never sent, so it does not count against any limit.
                 return call, request, outcome
@@ -146,8 +146,8 @@ async def _check_limits_async(
     return await anyio.to_thread.run_sync(_check_limits, recorder, call, request, http_module)
 
 
-def _needs_answer_check(recorder: Recorder, response: Any) -> bool:
-    guard = recorder.guard
+def _needs_answer_check(call: CallRecord, response: Any) -> bool:
+    guard = call.guard
     if guard is None or not guard.checks_responses_inline or response.status_code >= 400:
         return False
     return "json" in response.headers.get("content-type", "")
@@ -156,7 +156,7 @@ def _needs_answer_check(recorder: Recorder, response: Any) -> bool:
 def _check_answer(
     recorder: Recorder, call: CallRecord, request: Any, response: Any, http_module: Any
 ) -> Any:
-    replacement = recorder.guard.check_response(call, request, response, http_module)
+    replacement = call.guard.check_response(call, request, response, http_module)
     if replacement is None:
         return response
     response.close()
@@ -222,7 +222,7 @@ def sync_transport_class(http_module: ModuleType) -> type[Any]:
                 call.finish_with_error(exc)
                 raise
             try:
-                if _needs_answer_check(self.recorder, response):
+                if _needs_answer_check(call, response):
                     response.read()
                     response = _check_answer(self.recorder, call, request, response, http_module)
                 _observe_response(call, response, stream_class)
@@ -262,7 +262,7 @@ def async_transport_class(http_module: ModuleType) -> type[Any]:
                 call.finish_with_error(exc)
                 raise
             try:
-                if _needs_answer_check(self.recorder, response):
+                if _needs_answer_check(call, response):
                     await response.aread()
                     response = _check_answer(self.recorder, call, request, response, http_module)
                 _observe_response(call, response, stream_class)

@@ -28,6 +28,7 @@ COMMAND_MODULES: Final = (
     "prysmai.cli.keys_cmd",
     "prysmai.cli.alerts_cmd",
     "prysmai.cli.prices_cmd",
+    "prysmai.cli.security_cmd",
     "prysmai.cli.purge_cmd",
 )
 """Modules that each add one subcommand, in the order ``--help`` lists them."""

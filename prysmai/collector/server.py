@@ -41,6 +41,9 @@ from prysmai.collector.otlp_codec import Encoding, encode_status, request_encodi
 from prysmai.collector.price_store import PriceRefresher, PriceStore
 from prysmai.collector.receiver import DEFAULT_MAX_BODY_BYTES, Receiver
 from prysmai.collector.retention_timer import RetentionTimer
+from prysmai.collector.security_api import SECURITY_SETTINGS_PATH, SecuritySettingsApi
+from prysmai.collector.security_settings_page import SecuritySettingsSection
+from prysmai.collector.security_store import SecuritySettingsStore
 from prysmai.collector.settings_pages import SettingsPages
 from prysmai.collector.writer import SpanWriter
 from prysmai.retention import DEFAULT_RETENTION_S, RetentionSchedule
@@ -147,6 +150,13 @@ class CollectorServer:
         except BaseException:
             self.keys.close()
             raise
+        try:
+            self.security_settings = SecuritySettingsStore(store)
+        except BaseException:
+            self.keys.close()
+            self.prices.close()
+            raise
+        self.security_api = SecuritySettingsApi(self.keys, self.security_settings)
         self.writer = SpanWriter(store, RetentionSchedule(settings.retention_s))
         self.receiver = Receiver(self.keys, self.writer, settings.max_body_bytes, self.prices)
         try:
@@ -154,6 +164,7 @@ class CollectorServer:
         except BaseException:
             self.keys.close()
             self.prices.close()
+            self.security_settings.close()
             raise
         self._thread: threading.Thread | None = None
         # Made once the port is known: links in alerts point at it.
@@ -172,6 +183,7 @@ class CollectorServer:
                 require_key=settings.dashboard_auth,
                 local_hosts_only=is_loopback(settings.host),
                 trusted_origins=(public_origin,) if public_origin is not None else (),
+                sections=(SecuritySettingsSection(self.security_settings, self.keys),),
             ),
         )
         self._scheduler = (
@@ -238,6 +250,7 @@ class CollectorServer:
         self.writer.close()
         self.keys.close()
         self.prices.close()
+        self.security_settings.close()
 
     def __enter__(self) -> Self:
         return self.start()
@@ -253,6 +266,8 @@ class CollectorServer:
     def answer(self, request: Request) -> Response:
         """Route one request to the receiver or the dashboard; never raises."""
         try:
+            if request.path == SECURITY_SETTINGS_PATH:
+                return self.security_api.handle(request)
             if request.path.startswith("/v1/"):
                 return self.receiver.handle(request)
             return self.dashboard.handle(request)

@@ -3,8 +3,9 @@
 ``GET /settings``, ``/settings/keys``, ``/settings/alerts`` and ``/settings/prices`` show;
 every change is a ``POST`` to its own path (``/settings/keys/create``,
 ``/settings/keys/revoke``, ``/settings/alerts/add|enable|disable|remove|test``,
-``/settings/prices/set|remove``), and a ``GET`` there is 405: following a link never changes
-anything. A POST passes, in this order:
+``/settings/prices/set|remove``, and those of the sections given to :class:`SettingsPages`,
+such as :mod:`prysmai.collector.security_settings_page`), and a ``GET`` there is 405:
+following a link never changes anything. A POST passes, in this order:
 
 1. the ``Host`` check of a loopback dashboard (DNS rebinding), 403;
 2. ``Origin`` (or ``Referer``) naming the dashboard itself, 403 — before the key, so that a
@@ -24,8 +25,7 @@ from __future__ import annotations
 import logging
 import secrets
 import sqlite3
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
 from typing import Final
 
 from prysmai.collector import settings_views
@@ -53,6 +53,13 @@ from prysmai.collector.rule_input import (
     build_rule,
     parse_port,
 )
+from prysmai.collector.settings_section import (
+    ActionHandler,
+    PageHandler,
+    SettingsSection,
+    Visit,
+    settings_html,
+)
 from prysmai.collector.settings_views import (
     ADD_RULE,
     ALERTS_PATH,
@@ -68,16 +75,13 @@ from prysmai.collector.settings_views import (
     SET_PRICE,
     TEST_RULE,
 )
-from prysmai.collector.views import html_response, message_page
+from prysmai.collector.views import message_page
 from prysmai.store_location import StoreLocation
 
 logger = logging.getLogger(__name__)
 
 SETTINGS_PATH: Final = "/settings"
 _PAGES: Final = frozenset({SETTINGS_PATH, KEYS_PATH, ALERTS_PATH, PRICES_PATH})
-# Same-origin requests keep their Origin and Referer, which the checks above read; under the
-# default "no-referrer" browsers send "Origin: null" with a form. Other sites still get nothing.
-_REFERRER_POLICY: Final = ("Referrer-Policy", "same-origin")
 _RULE_TEXT_FIELDS: Final[tuple[str, ...]] = (
     "name",
     "metric",
@@ -104,18 +108,6 @@ def is_settings_path(path: str) -> bool:
     return path == SETTINGS_PATH or path.startswith(SETTINGS_PATH + "/")
 
 
-@dataclass(frozen=True, slots=True)
-class _Visit:
-    """Who is asking, once authenticated, and the page's nonce."""
-
-    nonce: str
-    key: str | None
-    """The key the request carries (``None`` on a dashboard without keys)."""
-    subject: str
-    """Whom the forms' tokens are bound to: the key's SHA-256, or no-auth."""
-    tokens: Callable[[str], str]
-
-
 class SettingsPages:
     """Answers the Settings area's requests (routing and the checks in the module's doc).
 
@@ -130,6 +122,7 @@ class SettingsPages:
         trusted_origins: Origins beyond ``http://`` + ``Host`` that forms may come from (the
             ``--public-url`` of a TLS proxy).
         csrf: Issues and checks form tokens (default: a fresh per-process secret).
+        sections: Further parts of the area, behind the same checks.
     """
 
     def __init__(
@@ -143,6 +136,7 @@ class SettingsPages:
         local_hosts_only: bool,
         trusted_origins: tuple[Origin, ...] = (),
         csrf: CsrfTokens | None = None,
+        sections: Sequence[SettingsSection] = (),
     ) -> None:
         self._db_path = db_path
         self._keys = keys
@@ -152,7 +146,7 @@ class SettingsPages:
         self._local_hosts_only = local_hosts_only
         self._trusted = trusted_origins
         self.csrf = csrf or CsrfTokens()
-        self._actions: dict[str, Callable[[_Visit, dict[str, str]], Response]] = {
+        self._actions: dict[str, ActionHandler] = {
             CREATE_KEY: self._create_key,
             REVOKE_KEY: self._revoke_key,
             ADD_RULE: self._add_rule,
@@ -163,6 +157,10 @@ class SettingsPages:
             SET_PRICE: self._set_price,
             REMOVE_PRICE: self._remove_price,
         }
+        self._pages: dict[str, PageHandler] = {}
+        for section in sections:
+            self._pages.update(section.pages)
+            self._actions.update(section.actions)
 
     def handle(self, request: Request) -> Response:
         """Answer one request to the Settings area; never raises for bad input."""
@@ -206,7 +204,7 @@ class SettingsPages:
         except sqlite3.Error as exc:
             return self._unavailable(exc, nonce)
 
-    def _authenticate(self, request: Request, nonce: str) -> _Visit | None:
+    def _authenticate(self, request: Request, nonce: str) -> Visit | None:
         key = key_from_header(request.headers.get("authorization"), allow_basic=True)
         if not self._require_key:
             subject, key = NO_AUTH_SUBJECT, None
@@ -214,11 +212,11 @@ class SettingsPages:
             return None
         else:
             subject = hash_key(key)
-        return _Visit(nonce, key, subject, lambda action: self.csrf.issue(subject, action))
+        return Visit(nonce, key, subject, lambda action: self.csrf.issue(subject, action))
 
     # Pages
 
-    def _page(self, path: str, visit: _Visit) -> Response:
+    def _page(self, path: str, visit: Visit) -> Response:
         if path == SETTINGS_PATH:
             page = settings_views.index_page(visit.nonce, keys_enabled=self._require_key)
             return self._html(200, page, visit.nonce)
@@ -228,10 +226,12 @@ class SettingsPages:
             return self._alerts_page(200, visit)
         if path == PRICES_PATH:
             return self._prices_page(200, visit)
+        if path in self._pages:
+            return self._pages[path](visit)
         return self._message(404, "Not available", "no such page", visit.nonce)
 
     def _keys_page(
-        self, status: int, visit: _Visit, *, notice: str | None = None, problem: str | None = None
+        self, status: int, visit: Visit, *, notice: str | None = None, problem: str | None = None
     ) -> Response:
         current = self._keys.find_active(visit.key) if visit.key is not None else None
         page = settings_views.keys_page(
@@ -247,7 +247,7 @@ class SettingsPages:
     def _alerts_page(
         self,
         status: int,
-        visit: _Visit,
+        visit: Visit,
         *,
         notice: str | None = None,
         problem: str | None = None,
@@ -270,7 +270,7 @@ class SettingsPages:
 
     # Keys
 
-    def _create_key(self, visit: _Visit, form: dict[str, str]) -> Response:
+    def _create_key(self, visit: Visit, form: dict[str, str]) -> Response:
         try:
             name = check_key_name(form.get("name", ""))
         except ValueError as exc:
@@ -283,7 +283,7 @@ class SettingsPages:
         logger.info("API key %d (%s...) created from the dashboard", info.id, info.prefix)
         return self._html(200, settings_views.key_created_page(key, info, visit.nonce), visit.nonce)
 
-    def _revoke_key(self, visit: _Visit, form: dict[str, str]) -> Response:
+    def _revoke_key(self, visit: Visit, form: dict[str, str]) -> Response:
         info = self._active_key(form.get("id", ""))
         if info is None:
             return self._keys_page(404, visit, problem="No active key has that id.")
@@ -318,7 +318,7 @@ class SettingsPages:
 
     # Alert rules
 
-    def _add_rule(self, visit: _Visit, form: dict[str, str]) -> Response:
+    def _add_rule(self, visit: Visit, form: dict[str, str]) -> Response:
         try:
             rule = build_rule(_rule_input(form))
             with AlertStore(self._db_path) as alerts:
@@ -334,7 +334,7 @@ class SettingsPages:
         )
         return self._alerts_page(200, visit, notice=notice)
 
-    def _switch_rule(self, visit: _Visit, form: dict[str, str], *, enabled: bool) -> Response:
+    def _switch_rule(self, visit: Visit, form: dict[str, str], *, enabled: bool) -> Response:
         which = form.get("id", "")
         try:
             with AlertStore(self._db_path) as alerts:
@@ -350,7 +350,7 @@ class SettingsPages:
         notice = f"Alert rule {rule.id} ({rule.name}) is {'on' if enabled else 'off'}."
         return self._alerts_page(200, visit, notice=notice)
 
-    def _remove_rule(self, visit: _Visit, form: dict[str, str]) -> Response:
+    def _remove_rule(self, visit: Visit, form: dict[str, str]) -> Response:
         try:
             with AlertStore(self._db_path) as alerts:
                 rule = alerts.remove(_rule_id(form.get("id", "")))
@@ -359,7 +359,7 @@ class SettingsPages:
         logger.info("Alert rule %d (%s) removed from the dashboard", rule.id, rule.name)
         return self._alerts_page(200, visit, notice=f"Removed alert rule {rule.id} ({rule.name}).")
 
-    def _test_rule(self, visit: _Visit, form: dict[str, str]) -> Response:
+    def _test_rule(self, visit: Visit, form: dict[str, str]) -> Response:
         try:
             with AlertStore(self._db_path, read_only=True) as alerts:
                 rule = alerts.find(_rule_id(form.get("id", "")))
@@ -375,7 +375,7 @@ class SettingsPages:
     def _prices_page(
         self,
         status: int,
-        visit: _Visit,
+        visit: Visit,
         *,
         notice: str | None = None,
         problem: str | None = None,
@@ -391,7 +391,7 @@ class SettingsPages:
         )
         return self._html(status, page, visit.nonce)
 
-    def _set_price(self, visit: _Visit, form: dict[str, str]) -> Response:
+    def _set_price(self, visit: Visit, form: dict[str, str]) -> Response:
         try:
             price = check_price(
                 PriceInput(
@@ -416,7 +416,7 @@ class SettingsPages:
         )
         return self._prices_page(200, visit, notice=notice)
 
-    def _remove_price(self, visit: _Visit, form: dict[str, str]) -> Response:
+    def _remove_price(self, visit: Visit, form: dict[str, str]) -> Response:
         try:
             removed = self._prices.remove(check_model(form.get("model", "")))
         except (PriceError, LookupError):
@@ -431,10 +431,10 @@ class SettingsPages:
 
     @staticmethod
     def _html(status: int, page: bytes, nonce: str) -> Response:
-        return html_response(status, page, nonce, _REFERRER_POLICY)
+        return settings_html(status, page, nonce)
 
     def _message(self, status: int, title: str, message: str, nonce: str) -> Response:
-        return html_response(status, message_page(title, message, nonce), nonce, _REFERRER_POLICY)
+        return settings_html(status, message_page(title, message, nonce), nonce)
 
     def _unavailable(self, exc: sqlite3.Error, nonce: str) -> Response:
         logger.warning(

@@ -35,6 +35,8 @@ TEST_RULE: Final = "/settings/alerts/test"
 PRICES_PATH: Final = "/settings/prices"
 SET_PRICE: Final = "/settings/prices/set"
 REMOVE_PRICE: Final = "/settings/prices/remove"
+SECURITY_PATH: Final = "/settings/security"
+SET_SECURITY: Final = "/settings/security/set"
 CSRF_FIELD: Final = "csrf"
 
 _TEXT_FIELDS: Final = (
@@ -63,10 +65,16 @@ _SMTP_FIELDS: Final = (
 )
 
 
-def _tabs(active: str) -> str:
+def tabs(active: str) -> str:
+    """The Settings heading and its tabs, ``active`` (a page's path) marked."""
     links = []
-    tabs = ((KEYS_PATH, "API keys"), (ALERTS_PATH, "Alert rules"), (PRICES_PATH, "Prices"))
-    for path, label in tabs:
+    pages = (
+        (KEYS_PATH, "API keys"),
+        (ALERTS_PATH, "Alert rules"),
+        (PRICES_PATH, "Prices"),
+        (SECURITY_PATH, "Security"),
+    )
+    for path, label in pages:
         css = ' class="active"' if path == active else ""
         links.append(f'<a href="{path}"{css}>{label}</a>')
     return f'<h1>Settings</h1><nav class="tabs">{"".join(links)}</nav>'
@@ -92,7 +100,8 @@ def _form(
     )
 
 
-def _messages(notice: str | None, problem: str | None) -> str:
+def messages(notice: str | None, problem: str | None) -> str:
+    """A page's notice (what was done) and problem (what was refused), escaped."""
     shown = f'<p class="notice">{escape(notice)}</p>' if notice else ""
     if problem:
         shown += f'<p class="problem">{escape(problem)}</p>'
@@ -107,13 +116,14 @@ def index_page(nonce: str, *, keys_enabled: bool) -> bytes:
         else "off: this dashboard runs without keys (--no-dashboard-auth)"
     )
     body = (
-        f"{_tabs('')}<ul>"
+        f"{tabs('')}<ul>"
         f'<li><a href="{KEYS_PATH}">API keys</a>: {escape(keys)}</li>'
         f'<li><a href="{ALERTS_PATH}">Alert rules</a>: add, switch on and off, remove and '
         "test the rules the collector evaluates</li>"
         f'<li><a href="{PRICES_PATH}">Prices</a>: prices for models the apps cannot price '
         "(fine-tunes, self-hosted or new models), applied to calls that arrive without a cost"
-        "</li></ul>"
+        f'</li><li><a href="{SECURITY_PATH}">Security</a>: scanning, redaction and blocking '
+        'settings that apps monitored with <code>security="collector"</code> apply</li></ul>'
     )
     return page("Settings", body, nonce)
 
@@ -158,7 +168,7 @@ def keys_page(
         "</p><button>Create key</button></form>"
     )
     body = (
-        f"{_tabs(KEYS_PATH)}{_messages(notice, problem)}"
+        f"{tabs(KEYS_PATH)}{messages(notice, problem)}"
         '<p class="muted">Keys authenticate exporters (<code>Authorization: Bearer</code>) and '
         "this dashboard (as the password). A key revoked here is refused within a second, also "
         "by other collectors sharing the store.</p>"
@@ -170,7 +180,7 @@ def keys_page(
 def key_created_page(key: str, info: KeyInfo, nonce: str) -> bytes:
     """The new key, shown this once: the page is not cached and never shown again."""
     body = (
-        f"{_tabs(KEYS_PATH)}<h2>New API key {escape(info.prefix)}... "
+        f"{tabs(KEYS_PATH)}<h2>New API key {escape(info.prefix)}... "
         f"({escape(info.name or 'no name')})</h2>"
         '<p class="notice">Copy the key now: it is shown only this once. Only its SHA-256 is '
         "stored, so it cannot be shown again; if it is lost, create another and revoke this "
@@ -201,7 +211,7 @@ def revoke_confirm_page(
             "Revoke the key I am logged in with</label>"
         )
     body = (
-        f"{_tabs(KEYS_PATH)}{_messages(None, problem)}"
+        f"{tabs(KEYS_PATH)}{messages(None, problem)}"
         f"<h2>Revoke key {escape(info.id)}?</h2><table>"
         f"<tr><th>prefix</th><td><code>{escape(info.prefix)}...</code></td></tr>"
         f"<tr><th>name</th><td>{escape(info.name or '-')}</td></tr>"
@@ -228,7 +238,7 @@ def revoked_current_page(info: KeyInfo, nonce: str) -> bytes:
 def keys_off_page(nonce: str) -> bytes:
     """Key management is refused while the dashboard needs no key."""
     body = (
-        f"{_tabs(KEYS_PATH)}"
+        f"{tabs(KEYS_PATH)}"
         '<p class="problem">Key management is off: this dashboard runs without keys '
         "(<code>--no-dashboard-auth</code>), so anyone who reaches it could create a key (a "
         "credential for the receiver and for a dashboard with keys) or revoke the keys of "
@@ -282,7 +292,7 @@ def alerts_page(
         else "<p>No alert rules yet.</p>"
     )
     body = (
-        f"{_tabs(ALERTS_PATH)}{_messages(notice, problem)}{_results(results)}"
+        f"{tabs(ALERTS_PATH)}{messages(notice, problem)}{_results(results)}"
         '<p class="muted">The collector evaluates enabled rules in the background; state and '
         'notifications are on the <a href="/alerts">Alerts</a> page. Webhook URLs are shown '
         "only up to their host.</p>"
@@ -412,7 +422,7 @@ def prices_page(
         else "<p>No prices set.</p>"
     )
     body = (
-        f"{_tabs(PRICES_PATH)}{_messages(notice, problem)}"
+        f"{tabs(PRICES_PATH)}{messages(notice, problem)}"
         '<p class="muted">USD per 1M tokens (- : the input price). The collector prices a call '
         "that arrives with token counts but without a cost from the price of its response "
         "model, or else its request model (matched as apps match their own prices: any case, "

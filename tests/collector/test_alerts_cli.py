@@ -276,4 +276,4 @@ def test_a_store_from_before_alerts_upgrades_and_keeps_its_data(tmp_path):
 
     assert names == ["old"]
     assert {"alert_rules", "alert_state", "alert_history", "model_prices"} <= tables
-    assert versions == [(2,), (SCHEMA_VERSION,)] and SCHEMA_VERSION == 4
+    assert versions == [(2,), (SCHEMA_VERSION,)] and SCHEMA_VERSION == 5

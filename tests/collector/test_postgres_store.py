@@ -135,6 +135,7 @@ def test_schema_is_created_with_64_bit_columns_and_migrating_again_changes_nothi
         "api_keys",
         "model_prices",
         "schema_version",
+        "security_settings",
         "spans",
     ]
     types = dict(
