@@ -12,6 +12,7 @@ import os
 import threading
 import time
 from collections import deque
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Final
 
 from prysmai.faults import report_fault
@@ -26,6 +27,10 @@ MAX_QUEUED_CALLS: Final = 10_000
 
 _BATCH_WINDOW_S: Final = 0.05
 """After waking, the worker waits this long so that a burst of calls is handled in one go."""
+
+EXIT_DRAIN_S: Final = 3.0
+"""At interpreter exit, how long the worker goes on with queued calls once the application's
+own threads have ended; calls still queued then are dropped and counted."""
 
 
 class Worker:
@@ -42,6 +47,7 @@ class Worker:
         self._thread: threading.Thread | None = None
         self._start_lock = threading.Lock()
         self._last_drop_warning = 0.0
+        self._exiting = threading.Event()
 
     @property
     def dropped(self) -> int:
@@ -67,7 +73,8 @@ class Worker:
         deadline = time.monotonic() + timeout_s
         self._wake.set()
         while self._processed < target:
-            if time.monotonic() >= deadline or self._thread is None:
+            thread = self._thread
+            if time.monotonic() >= deadline or thread is None or not thread.is_alive():
                 return not self._queue
             time.sleep(0.002)
         return True
@@ -76,20 +83,44 @@ class Worker:
         with self._start_lock:
             if self._thread is not None:
                 return
-            thread = threading.Thread(target=self._run, name="prysmai-recorder", daemon=True)
+            # A daemon thread caught inside the scanners' native code (RE2, Hyperscan) when the
+            # interpreter finalises aborts the whole process ("terminate called without an
+            # active exception", exit status 134). So the worker is an ordinary thread, which
+            # Python waits for at exit, and a hook run before that wait tells it to finish.
+            stops_at_exit = _call_before_exit_join(self._finish_at_exit)
+            thread = threading.Thread(
+                target=self._run, name="prysmai-recorder", daemon=not stops_at_exit
+            )
             thread.start()
             self._thread = thread
 
     def _run(self) -> None:
-        while True:
+        exiting = self._exiting
+        while not exiting.is_set():
             self._wake.wait()
-            time.sleep(_BATCH_WINDOW_S)
+            if not exiting.is_set():
+                time.sleep(_BATCH_WINDOW_S)
             self._wake.clear()
-            self._drain()
+            self._drain(exiting.is_set)
+        # The application's other threads may still be making calls: record those too, then
+        # what is queued, for a bounded time.
+        while _other_threads_keep_the_process_alive():
+            self._wake.wait(0.1)
+            self._wake.clear()
+            self._drain(lambda: not _other_threads_keep_the_process_alive())
+        deadline = time.monotonic() + EXIT_DRAIN_S
+        self._drain(lambda: time.monotonic() >= deadline)
+        if self._queue:
+            self._drop_at_exit()
 
-    def _drain(self) -> None:
+    def _finish_at_exit(self) -> None:
+        self._exiting.set()
+        self._wake.set()
+
+    def _drain(self, should_stop: Callable[[], bool]) -> None:
+        """Record queued calls, oldest first, until none is left or ``should_stop()``."""
         queue = self._queue
-        while queue:
+        while queue and not should_stop():
             call = queue.popleft()
             try:
                 call.recorder.process(call)
@@ -97,6 +128,16 @@ class Worker:
                 report_fault("recording a call", in_background=True)
             finally:
                 self._processed += 1
+
+    def _drop_at_exit(self) -> None:
+        dropped = len(self._queue)
+        self._queue.clear()
+        self._dropped += dropped
+        logger.warning(
+            "prysmai dropped the telemetry of %d calls still queued %.0f s into the exit",
+            dropped,
+            EXIT_DRAIN_S,
+        )
 
     def _warn_dropped(self) -> None:
         now = time.monotonic()
@@ -112,11 +153,37 @@ class Worker:
         """Forget the parent's thread and queue in a forked child."""
         self._queue = deque()
         self._wake = threading.Event()
+        self._exiting = threading.Event()
         self._thread = None
         self._start_lock = threading.Lock()
         self._submitted = itertools.count(1)
         self._last_submitted = 0
         self._processed = 0
+
+
+def _call_before_exit_join(hook: Callable[[], object]) -> bool:
+    """Have ``hook`` run at exit before Python waits for the non-daemon threads.
+
+    That is the hook ``concurrent.futures`` uses for its workers (``threading._register_atexit``,
+    Python 3.9 and newer). Returns False where it is missing or the exit has begun already.
+    """
+    register = getattr(threading, "_register_atexit", None)
+    if register is None:
+        return False
+    try:
+        register(hook)
+    except RuntimeError:  # "can't register atexit after shutdown"
+        return False
+    return True
+
+
+def _other_threads_keep_the_process_alive() -> bool:
+    """Whether a non-daemon thread other than this one and the main thread still runs."""
+    current, main = threading.current_thread(), threading.main_thread()
+    return any(
+        thread.is_alive() and not thread.daemon and thread is not current and thread is not main
+        for thread in threading.enumerate()
+    )
 
 
 _worker = Worker()

@@ -71,6 +71,7 @@ def _read_completion_object(payload: dict[str, Any], details: CallDetails) -> No
                             type=str(raw_call.get("type") or "function"),
                         )
                     )
+            _merge_function_call(message.get("function_call"), choice)
         elif isinstance(raw_choice.get("text"), str):
             choice.text_parts.append(raw_choice["text"])
         _add_logprobs(raw_choice.get("logprobs"), choice)
@@ -191,7 +192,28 @@ def _merge_choice_delta(raw_choice: dict[str, Any], choices: dict[int, OutputCho
         if isinstance(raw_call, dict):
             _merge_tool_call_delta(raw_call, choice)
             has_content = True
+    if isinstance(delta.get("function_call"), dict):
+        _merge_function_call(delta["function_call"], choice)
+        has_content = True
     return has_content
+
+
+def _merge_function_call(raw: Any, choice: OutputChoice) -> None:
+    """Add a legacy ``function_call`` (the deprecated ``functions`` API) as a tool call.
+
+    It has no id and there is at most one per choice: a streamed one arrives in pieces, the
+    name first, and each piece continues it.
+    """
+    if not isinstance(raw, dict):
+        return
+    if not choice.tool_calls or choice.tool_calls[-1].id is not None:
+        choice.tool_calls.append(ToolCall(id=None, name=None, arguments=""))
+    call = choice.tool_calls[-1]
+    name = raw.get("name")
+    if isinstance(name, str) and name and name != call.name:
+        call.name = (call.name or "") + name
+    if isinstance(raw.get("arguments"), str):
+        call.arguments += raw["arguments"]
 
 
 def _merge_tool_call_delta(raw_call: dict[str, Any], choice: OutputChoice) -> None:

@@ -143,13 +143,25 @@ def _openai_object(body: dict[str, Any], expected: Expected) -> None:
     for choice in body.get("choices", []):
         if choice.get("finish_reason"):
             expected.finish_reasons.append(choice["finish_reason"])
-        for call in (choice.get("message") or {}).get("tool_calls") or []:
+        message = choice.get("message") or {}
+        for call in message.get("tool_calls") or []:
             expected.tool_calls.append(
                 {
                     "id": call["id"],
                     "type": call["type"],
                     "name": call["function"]["name"],
                     "arguments": call["function"]["arguments"],
+                }
+            )
+        if message.get("function_call"):
+            # The deprecated ``functions`` API: one call per choice, without an id.
+            function = message["function_call"]
+            expected.tool_calls.append(
+                {
+                    "id": None,
+                    "type": "function",
+                    "name": function["name"],
+                    "arguments": function["arguments"],
                 }
             )
 
@@ -170,7 +182,8 @@ def _openai_stream(body: bytes, expected: Expected) -> None:
             calls.setdefault(index, {})
             if choice.get("finish_reason"):
                 finish[index] = choice["finish_reason"]
-            for delta in (choice.get("delta") or {}).get("tool_calls") or []:
+            message = choice.get("delta") or {}
+            for delta in message.get("tool_calls") or []:
                 call = calls[index].setdefault(
                     delta["index"], {"id": None, "type": "function", "name": "", "arguments": ""}
                 )
@@ -179,6 +192,13 @@ def _openai_stream(body: bytes, expected: Expected) -> None:
                 function = delta.get("function") or {}
                 call["name"] += function.get("name") or ""
                 call["arguments"] += function.get("arguments") or ""
+            if message.get("function_call"):
+                # The deprecated ``functions`` API streams one id-less call per choice.
+                call = calls[index].setdefault(
+                    0, {"id": None, "type": "function", "name": "", "arguments": ""}
+                )
+                call["name"] += message["function_call"].get("name") or ""
+                call["arguments"] += message["function_call"].get("arguments") or ""
     expected.finish_reasons = [finish[i] for i in sorted(finish)]
     expected.tool_calls = [
         call for index in sorted(calls) for _, call in sorted(calls[index].items())

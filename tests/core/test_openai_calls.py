@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
+from typing import Any
 
 import openai
 import pydantic
 import pytest
+import yaml
 
 from prysmai import monitor, semconv
 from prysmai.testing import CassetteServer
@@ -302,6 +305,119 @@ def test_assistants_thread_message_is_not_taken_for_an_anthropic_message(capture
 
     assert message.id == "msg_1"
     assert capture.spans() == []
+
+
+LEGACY_FUNCTIONS = [
+    {
+        "name": "get_weather",
+        "description": "Current weather for a city",
+        "parameters": {"type": "object", "properties": {"location": {"type": "string"}}},
+    }
+]
+
+
+def _legacy_function_call_cassette(path: Path) -> None:
+    """One whole and one streamed answer of the deprecated ``functions`` API."""
+    request = {"model": "gpt-4", "messages": MESSAGES, "functions": LEGACY_FUNCTIONS}
+    whole = {
+        "id": "chatcmpl-1",
+        "object": "chat.completion",
+        "created": 1,
+        "model": "gpt-4-0613",
+        "choices": [
+            {
+                "index": 0,
+                "message": {
+                    "role": "assistant",
+                    "content": None,
+                    "function_call": {"name": "get_weather", "arguments": '{"location": "Oslo"}'},
+                },
+                "finish_reason": "function_call",
+            }
+        ],
+        "usage": {"prompt_tokens": 60, "completion_tokens": 15, "total_tokens": 75},
+    }
+    deltas = [
+        {"role": "assistant", "content": None, "function_call": {"name": "get_weather"}},
+        {"function_call": {"arguments": '{"location"'}},
+        {"function_call": {"arguments": ': "Oslo"}'}},
+    ]
+    chunks = [
+        {
+            "id": "chatcmpl-2",
+            "object": "chat.completion.chunk",
+            "created": 1,
+            "model": "gpt-4-0613",
+            "choices": [{"index": 0, "delta": delta, "finish_reason": None}],
+        }
+        for delta in deltas
+    ] + [
+        {
+            "id": "chatcmpl-2",
+            "object": "chat.completion.chunk",
+            "created": 1,
+            "model": "gpt-4-0613",
+            "choices": [{"index": 0, "delta": {}, "finish_reason": "function_call"}],
+        }
+    ]
+    stream = "".join(f"data: {json.dumps(c)}\n\n" for c in chunks) + "data: [DONE]\n\n"
+
+    def interaction(body: dict[str, Any], answer: str, content_type: str) -> dict[str, Any]:
+        return {
+            "request": {
+                "body": json.dumps(body),
+                "headers": {},
+                "method": "POST",
+                "uri": "https://api.openai.com/v1/chat/completions",
+            },
+            "response": {
+                "body": {"string": answer},
+                "headers": {"Content-Type": [content_type]},
+                "status": {"code": 200, "message": "OK"},
+            },
+        }
+
+    path.write_text(
+        yaml.safe_dump(
+            {
+                "interactions": [
+                    interaction(request, json.dumps(whole), "application/json"),
+                    interaction({**request, "stream": True}, stream, "text/event-stream"),
+                ],
+                "version": 1,
+            }
+        )
+    )
+
+
+def test_legacy_function_call_is_recorded_as_a_tool_call(capture, tmp_path):
+    # The deprecated ``functions`` API answers with ``function_call``, not ``tool_calls``.
+    cassette = tmp_path / "legacy_functions.yaml"
+    _legacy_function_call_cassette(cassette)
+    with (
+        CassetteServer(cassette) as replay,
+        openai.OpenAI(base_url=replay.base_url, api_key="test-key", max_retries=0) as sdk,
+    ):
+        monitored = capture.monitor(sdk)
+        whole = monitored.chat.completions.create(
+            model="gpt-4", messages=MESSAGES, functions=LEGACY_FUNCTIONS
+        )
+        streamed = "".join(
+            chunk.choices[0].delta.function_call.arguments or ""
+            for chunk in monitored.chat.completions.create(
+                model="gpt-4", messages=MESSAGES, functions=LEGACY_FUNCTIONS, stream=True
+            )
+            if chunk.choices and chunk.choices[0].delta.function_call
+        )
+
+    call = whole.choices[0].message.function_call
+    assert streamed == call.arguments
+    expected = [{"id": None, "type": "function", "name": call.name, "arguments": call.arguments}]
+    for attrs in capture.attributes():
+        assert json.loads(attrs[semconv.TOOL_CALLS]) == expected
+        assert attrs[semconv.TOOL_CALL_COUNT] == 1
+        assert attrs[semconv.RESPONSE_FINISH_REASONS] == ("function_call",)
+    assert len(capture.attributes()) == 2
 
 
 def test_prysm_headers_set_user_and_never_reach_the_provider(monitored, capture, server):
