@@ -73,14 +73,19 @@ def _is_http_url(url: str) -> bool:
     return parts.scheme in ("http", "https") and bool(parts.hostname)
 
 
+TRUE_WORDS: Final = frozenset({"1", "true", "yes", "on"})
+"""How a switch is turned on in the environment or on the command line."""
+FALSE_WORDS: Final = frozenset({"0", "false", "no", "off"})
+
+
 def env_flag(name: str) -> bool | None:
     """Read a boolean environment variable; ``None`` when unset or empty."""
     raw = os.environ.get(name, "").strip().lower()
     if not raw:
         return None
-    if raw in ("1", "true", "yes", "on"):
+    if raw in TRUE_WORDS:
         return True
-    if raw in ("0", "false", "no", "off"):
+    if raw in FALSE_WORDS:
         return False
     msg = f"{name}={raw!r} is not a boolean: use true or false"
     raise ConfigurationError(msg)

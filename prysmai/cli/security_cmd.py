@@ -29,6 +29,7 @@ from prysmai.collector.security_store import (
     parse_settings,
     summary,
 )
+from prysmai.config import FALSE_WORDS, TRUE_WORDS
 from prysmai.security.config import PiiRedactionMode, SecurityConfig
 
 _SWITCHES = (
@@ -39,8 +40,6 @@ _SWITCHES = (
     ("--scan-responses", "scanResponses", "also scan model answers"),
     ("--content-policy", "contentPolicy", "run the content-policy detectors"),
 )
-_ON = frozenset({"on", "true", "yes", "1"})
-_OFF = frozenset({"off", "false", "no", "0"})
 _MODES = ", ".join(mode.value for mode in PiiRedactionMode)
 
 
@@ -99,9 +98,9 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
 
 def _switch(text: str) -> bool:
     value = text.strip().lower()
-    if value in _ON:
+    if value in TRUE_WORDS:
         return True
-    if value in _OFF:
+    if value in FALSE_WORDS:
         return False
     raise argparse.ArgumentTypeError(f"expected on or off, got {text!r}")
 
