@@ -47,7 +47,7 @@ def response_slots(wire_format: str, endpoint_name: str, body: Any) -> list[Text
     if endpoint_name == "responses":
         return list(_responses_output(body.get("output")))
     slots: list[TextSlot] = []
-    for choice in body.get("choices") or []:
+    for choice in _listed(body.get("choices")):
         if not isinstance(choice, dict):
             continue
         if isinstance(choice.get("text"), str):
@@ -70,7 +70,7 @@ def _strings(container: Any, key: Any) -> Iterator[TextSlot]:
 
 def _openai_request(endpoint_name: str, body: dict[str, Any]) -> Iterator[TextSlot]:
     if endpoint_name == "chat.completions":
-        for message in body.get("messages") or []:
+        for message in _listed(body.get("messages")):
             if isinstance(message, dict):
                 yield from _message(message)
     elif endpoint_name == "completions" and "prompt" in body:
@@ -92,10 +92,20 @@ def _message(message: dict[str, Any]) -> Iterator[TextSlot]:
         yield TextSlot(message, "content")
     elif isinstance(content, list):
         yield from _parts(content)
-    for tool_call in message.get("tool_calls") or []:
-        function = tool_call.get("function") if isinstance(tool_call, dict) else None
+    functions = [
+        call.get("function") if isinstance(call, dict) else None
+        for call in _listed(message.get("tool_calls"))
+    ]
+    # The deprecated function-calling API: one call, straight on the message.
+    functions.append(message.get("function_call"))
+    for function in functions:
         if isinstance(function, dict) and isinstance(function.get("arguments"), str):
             yield TextSlot(function, "arguments")
+
+
+def _listed(value: Any) -> list[Any]:
+    """``value`` if it is a list, else an empty one: malformed bodies are walked, not fatal."""
+    return value if isinstance(value, list) else []
 
 
 def _parts(parts: list[Any]) -> Iterator[TextSlot]:
@@ -131,7 +141,7 @@ def _anthropic_request(body: dict[str, Any]) -> Iterator[TextSlot]:
             yield from _content_blocks(body["system"])
     if isinstance(body.get("prompt"), str):
         yield TextSlot(body, "prompt")
-    for message in body.get("messages") or []:
+    for message in _listed(body.get("messages")):
         if not isinstance(message, dict):
             continue
         if isinstance(message.get("content"), str):

@@ -11,6 +11,7 @@ import logging
 import os
 import threading
 import time
+import weakref
 from collections import deque
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Final
@@ -91,6 +92,7 @@ class Worker:
             thread = threading.Thread(
                 target=self._run, name="prysmai-recorder", daemon=not stops_at_exit
             )
+            _worker_threads.add(thread)
             thread.start()
             self._thread = thread
 
@@ -177,11 +179,18 @@ def _call_before_exit_join(hook: Callable[[], object]) -> bool:
     return True
 
 
+_worker_threads: weakref.WeakSet[threading.Thread] = weakref.WeakSet()
+"""The threads of every worker: they finish at exit themselves and must not wait for each other."""
+
+
 def _other_threads_keep_the_process_alive() -> bool:
-    """Whether a non-daemon thread other than this one and the main thread still runs."""
-    current, main = threading.current_thread(), threading.main_thread()
+    """Whether a non-daemon thread of the application (not a worker, not main) still runs."""
+    main = threading.main_thread()
     return any(
-        thread.is_alive() and not thread.daemon and thread is not current and thread is not main
+        thread.is_alive()
+        and not thread.daemon
+        and thread is not main
+        and thread not in _worker_threads
         for thread in threading.enumerate()
     )
 

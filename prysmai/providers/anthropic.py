@@ -47,7 +47,8 @@ def read_request(endpoint_name: str, body: dict[str, Any], details: CallDetails)
                 {"role": "user", "parts": [{"type": "text", "content": prompt}]}
             )
         return
-    for message in body.get("messages") or []:
+    messages = body.get("messages")
+    for message in messages if isinstance(messages, list) else []:
         if isinstance(message, dict):
             details.input_messages.append(
                 {

@@ -59,6 +59,9 @@ def _read_common_params(body: dict[str, Any], params: dict[str, Any]) -> None:
     elif isinstance(stop, list) and all(isinstance(s, str) for s in stop):
         params[semconv.REQUEST_STOP_SEQUENCES] = list(stop)
     tools = body.get("tools")
+    if not (isinstance(tools, list) and tools):
+        # The deprecated "functions" list defines tools the same way, one function each.
+        tools = body.get("functions")
     if isinstance(tools, list) and tools:
         params[semconv.REQUEST_TOOLS] = [_tool_name(tool) for tool in tools]
         params[semconv.TOOL_DEFINITIONS] = _compact_json(tools)
@@ -102,28 +105,36 @@ def _read_chat_messages(messages: Any, details: CallDetails) -> None:
             continue
         role = str(message.get("role", "user"))
         parts = content_parts(message.get("content"))
-        for tool_call in message.get("tool_calls") or []:
+        tool_calls = message.get("tool_calls")
+        for tool_call in tool_calls if isinstance(tool_calls, list) else []:
             if isinstance(tool_call, dict):
-                function = tool_call.get("function") or {}
-                parts.append(
-                    {
-                        "type": "tool_call",
-                        "id": tool_call.get("id"),
-                        "name": function.get("name"),
-                        "arguments": function.get("arguments"),
-                    }
-                )
-        if role == "tool":
+                parts.append(_tool_call_part(tool_call.get("id"), tool_call.get("function")))
+        # The deprecated function-calling API: one call per assistant message, no id, and its
+        # result comes back in a message whose role is "function".
+        if isinstance(message.get("function_call"), dict):
+            parts.append(_tool_call_part(None, message["function_call"]))
+        if role in ("tool", "function"):
+            role = "tool"
             parts = [
                 {
                     "type": "tool_call_response",
                     "id": message.get("tool_call_id"),
-                    "response": "".join(p.get("content", "") for p in parts),
+                    "response": "".join(str(p.get("content", "")) for p in parts),
                 }
             ]
         if role in ("system", "developer"):
             details.system_instructions.extend(p.get("content", "") for p in parts)
         details.input_messages.append({"role": role, "parts": parts})
+
+
+def _tool_call_part(call_id: Any, function: Any) -> dict[str, Any]:
+    function = function if isinstance(function, dict) else {}
+    return {
+        "type": "tool_call",
+        "id": call_id,
+        "name": function.get("name"),
+        "arguments": function.get("arguments"),
+    }
 
 
 def content_parts(content: Any) -> list[dict[str, Any]]:

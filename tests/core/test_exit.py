@@ -95,3 +95,29 @@ def test_exit_while_the_worker_scans_is_clean(tmp_path):
     assert result.returncode == 0, result.stderr
     assert "main thread done" in result.stdout
     assert "terminate called" not in result.stderr
+
+
+TWO_WORKERS = textwrap.dedent(
+    """
+    import sys, openai, prysmai
+    from prysmai.worker import Worker
+    client = prysmai.monitor(openai.OpenAI(base_url=sys.argv[1], api_key="k", max_retries=0))
+    client.chat.completions.create(model="gpt-4o", messages=[{"role": "user", "content": "hi"}])
+    # A second worker (as tests make): each must not wait at exit for the other to end.
+    Worker()._start()
+    """
+)
+
+
+def test_several_workers_do_not_wait_for_each_other_at_exit(tmp_path):
+    with FakeOpenAIServer() as server:
+        result = subprocess.run(
+            [sys.executable, "-c", TWO_WORKERS, server.base_url],
+            env=_env(tmp_path),
+            capture_output=True,
+            text=True,
+            timeout=30,
+            check=False,
+        )
+
+    assert result.returncode == 0, result.stderr

@@ -73,6 +73,29 @@ def test_mask_redacts_every_message_part_before_it_leaves(capture, client, serve
     assert attrs[semconv.SECURITY_ACTION] == "redacted"
 
 
+def test_mask_covers_legacy_function_calls_and_malformed_messages(capture, client, server):
+    # A malformed field once stopped the walk over the body, and the request left unredacted.
+    watched = capture.monitor(client, security={"piiRedactionMode": "mask"})
+    watched.chat.completions.create(
+        model="gpt-4o",
+        messages=[
+            {"role": "user", "content": PII_PROMPT, "tool_calls": 5},
+            {
+                "role": "assistant",
+                "content": None,
+                "function_call": {"name": "mail", "arguments": json.dumps({"to": EMAIL})},
+            },
+            {"role": "function", "name": "mail", "content": f"sent to {EMAIL}"},
+        ],
+    )
+
+    sent = _sent_text(server)
+    assert EMAIL not in sent and "4111" not in sent
+    assert sent.count("[EMAIL_REDACTED]") == 3
+    [attrs] = capture.attributes()
+    assert attrs[semconv.SECURITY_ACTION] == "redacted"
+
+
 def test_mask_covers_legacy_prompt_and_embedding_input(capture, client, server):
     watched = capture.monitor(client, security={"pii_redaction_mode": "mask"})
     watched.completions.create(model="gpt-3.5-turbo-instruct", prompt=PII_PROMPT)

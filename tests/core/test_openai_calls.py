@@ -420,6 +420,38 @@ def test_legacy_function_call_is_recorded_as_a_tool_call(capture, tmp_path):
     assert len(capture.attributes()) == 2
 
 
+def test_legacy_function_history_is_recorded_as_tool_messages(monitored, capture):
+    # A conversation carried on with the deprecated functions API: the assistant's call has no
+    # id and the result comes back with role "function".
+    arguments = '{"city": "Paris"}'
+    history = [
+        {"role": "user", "content": "Weather in Paris?"},
+        {
+            "role": "assistant",
+            "content": None,
+            "function_call": {"name": "get_weather", "arguments": arguments},
+        },
+        {"role": "function", "name": "get_weather", "content": '{"temp": 21}'},
+        # Malformed history is recorded as far as it goes, never a failure.
+        {"role": "assistant", "content": "ok", "tool_calls": 5, "function_call": "x"},
+    ]
+    monitored.chat.completions.create(model="gpt-4o", messages=history, functions=LEGACY_FUNCTIONS)
+
+    [attrs] = capture.attributes()
+    messages = json.loads(attrs[semconv.INPUT_MESSAGES])
+    assert messages[1] == {
+        "role": "assistant",
+        "parts": [{"type": "tool_call", "id": None, "name": "get_weather", "arguments": arguments}],
+    }
+    assert messages[2] == {
+        "role": "tool",
+        "parts": [{"type": "tool_call_response", "id": None, "response": '{"temp": 21}'}],
+    }
+    assert messages[3] == {"role": "assistant", "parts": [{"type": "text", "content": "ok"}]}
+    assert attrs[semconv.REQUEST_TOOLS] == tuple(f["name"] for f in LEGACY_FUNCTIONS)
+    assert json.loads(attrs[semconv.TOOL_DEFINITIONS]) == LEGACY_FUNCTIONS
+
+
 def test_prysm_headers_set_user_and_never_reach_the_provider(monitored, capture, server):
     monitored.chat.completions.create(
         model="gpt-4o",
