@@ -101,9 +101,13 @@ def format_table(results: list[dict[str, Any]]) -> str:
         "|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in results:
+        # A rate over nothing (no gold span, nothing reported) is undefined, not perfect.
+        precision = f"{r['precision']:.3f}" if r["reported"] else "–"
+        recall = f"{r['recall']:.3f}" if r["gold"] else "–"
+        f1 = f"{r['f1']:.3f}" if r["reported"] and r["gold"] else "–"
         lines.append(
             f"| {r['type']} | {r['gold']} | {r['reported']} | {r['true_positives']} | "
-            f"{r['false_positives']} | {r['precision']:.3f} | {r['recall']:.3f} | {r['f1']:.3f} |"
+            f"{r['false_positives']} | {precision} | {recall} | {f1} |"
         )
     return "\n".join(lines)
 

@@ -121,8 +121,8 @@ def tabulate(rows: Iterable[dict[str, Any]], predictions: Iterable[set[str]]) ->
     lines = _table("By category", by_category, overall_fpr)
     lines += _table("By language", by_language, overall_fpr)
     lines.append(
-        "\nPrecision and F1 need safe rows; groups without any (every language but en/fr)"
-        " show n/a. Indented groups are the safe sub-categories (their FPR)."
+        "\nPrecision and F1 need safe rows; groups without any show n/a. Indented groups are"
+        " the safe sub-categories (their FPR)."
     )
     return "\n".join(lines)
 

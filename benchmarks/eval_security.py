@@ -198,6 +198,11 @@ def _load_benchmark(name: str) -> ModuleType | None:
 def print_policy(path: Path, injection_path: Path | None, show: int) -> None:
     module = _load_benchmark("eval_policy")
     print(f"\n## Content policy (content_policy/{path.name}, category `other` excluded)")
+    if path.stem == TRAINED_ON:
+        print(
+            "\nThe shipped classifier was trained on this file too, so these figures are"
+            " optimistic; `benchmarks/train_policy_model.py --dry-run` gives cross-validated ones."
+        )
     if module is not None and hasattr(module, "evaluate_policy"):
         print(module.evaluate_policy(path))
     else:

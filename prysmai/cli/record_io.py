@@ -637,6 +637,12 @@ class ProgressReporter:
         if self._progress is not None:
             self._progress.stop()
 
+    def finish(self, bytes_read: int) -> None:
+        """Move the bar to where reading ended (updates skip the last MiB's worth)."""
+        if self._progress is not None and self._task is not None:
+            self._progress.update(self._task, completed=bytes_read)
+            self._shown = bytes_read
+
     def update(self, bytes_read: int) -> None:
         """Move the bar to ``bytes_read`` when at least 1 MiB has been read since the last move."""
         if self._progress is None or self._task is None:

@@ -116,6 +116,7 @@ def _redact_file(args: argparse.Namespace) -> InputStats:
         else:
             for _, block in iter_blocks(_with_progress(lines, progress, stats)):
                 sink.write(change(block))
+        progress.finish(stats.bytes_read)
     return stats
 
 
