@@ -93,6 +93,11 @@ class CollectorSecurity:
             )
 
 
+def _snake(name: str) -> str:
+    """``piiRedactionMode`` and ``pii_redaction_mode`` both as ``piiredactionmode``."""
+    return name.replace("_", "").lower()
+
+
 def _is_number(value: object) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
 
@@ -246,6 +251,17 @@ if hasattr(os, "register_at_fork"):
     os.register_at_fork(after_in_child=_forget_pollers_in_child)
 
 
+class _RefuseRedirects(urllib.request.HTTPRedirectHandler):
+    """Refuses redirects: a redirect is a failed poll.
+
+    Following one would hand the key to another server and take that server's settings
+    (``redirect_request`` returning None makes urllib raise the 3xx as an error).
+    """
+
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None
+
+
 class _Poller:
     """Fetches one collector's settings in the background, forever (a daemon thread)."""
 
@@ -261,7 +277,7 @@ class _Poller:
         self._failing = False
         self._warned_local = False
         self._warn_lock = threading.Lock()
-        self._opener = urllib.request.build_opener()
+        self._opener = urllib.request.build_opener(_RefuseRedirects)
         self._thread = threading.Thread(
             target=self._run, name="prysmai-security-settings", daemon=True
         )
@@ -360,9 +376,14 @@ class _Poller:
         version = data.get("version")
         if not isinstance(version, int) or isinstance(version, bool) or version < 0:
             raise ValueError(f"expected a version number, got {version!r}")
-        # Settings a newer collector knows and this prysmai does not are left out.
-        known = SecurityConfig().to_mapping().keys()
-        settings = {name: value for name, value in data["settings"].items() if name in known}
+        # Settings a newer collector knows and this prysmai does not are left out; names are
+        # read in either spelling, as everywhere else ("piiRedactionMode", "pii_redaction_mode").
+        known = {_snake(name): name for name in SecurityConfig().to_mapping()}
+        settings = {
+            known[_snake(name)]: value
+            for name, value in data["settings"].items()
+            if isinstance(name, str) and _snake(name) in known
+        }
         config = SecurityConfig.from_mapping(settings)
         previous = self.remote
         if previous is not None and previous.config == config:

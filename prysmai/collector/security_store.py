@@ -22,6 +22,7 @@ from typing import Any, Final
 from prysmai.closing import ClosedOnExit
 from prysmai.collector.store_session import StoreSession
 from prysmai.security.config import SecurityConfig
+from prysmai.security.normalize import normalize
 from prysmai.store_location import StoreLocation
 from prysmai.store_schema import connect_for_writing, immediate_transaction
 
@@ -85,11 +86,16 @@ def check_settings(config: SecurityConfig) -> SecurityConfig:
             f"customKeywords may hold at most {MAX_KEYWORDS} entries, not {len(keywords)}"
         )
     for keyword in keywords:
+        shown = keyword[:40] + ("..." if len(keyword) > 40 else "")
         if len(keyword) > MAX_KEYWORD_LENGTH or not keyword.isprintable():
-            shown = keyword[:40] + ("..." if len(keyword) > 40 else "")
             raise SecuritySettingsError(
                 f"a custom keyword has 1 to {MAX_KEYWORD_LENGTH} printable characters: "
                 f"{shown!r} does not"
+            )
+        if not any(char.isalnum() for char in normalize(keyword).text):
+            # Apps would drop it: with no letter or digit it would match between any two words.
+            raise SecuritySettingsError(
+                f"a custom keyword needs a letter or digit: {shown!r} has none"
             )
     return config
 

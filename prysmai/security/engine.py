@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 import logging
 import operator
+import os
 import threading
 import time
 from collections.abc import Callable
@@ -77,6 +78,72 @@ class _Detectors:
         return instance
 
 
+def _forget_unfinished_build_in_child() -> None:
+    # A fork while the scanners compile on another thread copies the lock locked, and that
+    # thread does not exist in the child: without a new lock its first scan would wait forever.
+    _Detectors._lock = threading.Lock()
+    if _Detectors._instance is None:
+        _Detectors._building_in_background = False
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_unfinished_build_in_child)
+
+
+class _ExitGate:
+    """Keeps daemon threads out of the scanners' native code once the interpreter exits.
+
+    RE2 and Hyperscan run with the GIL released; a daemon thread inside them when the
+    interpreter finalises is torn down while it tries to take the GIL back, which aborts the
+    whole process ("terminate called without an active exception", exit status 134). At exit
+    the gate waits briefly for the daemon threads' scans in flight, and a daemon thread that
+    starts a scan after that waits in Python for good (the process ends around it). Ordinary
+    threads, prysmai's worker among them, keep scanning: Python waits for them anyway.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._in_flight = 0
+        self._closed = False
+
+    def enter(self) -> bool:
+        """Call before a scan; returns whether :meth:`leave` must follow."""
+        if not threading.current_thread().daemon:
+            return False
+        with self._lock:
+            if not self._closed:
+                self._in_flight += 1
+                return True
+        threading.Event().wait()  # never set: this daemon thread ends with the process
+        return False
+
+    def leave(self) -> None:
+        with self._lock:
+            self._in_flight -= 1
+
+    def close(self) -> None:
+        """Let no daemon thread start a scan; wait up to a second for those in flight."""
+        with self._lock:
+            self._closed = True
+        deadline = time.monotonic() + _EXIT_SCAN_WAIT_S
+        while self._in_flight and time.monotonic() < deadline:
+            time.sleep(0.002)
+
+    def reset_after_fork(self) -> None:
+        self._lock = threading.Lock()
+        self._in_flight = 0
+
+
+_EXIT_SCAN_WAIT_S: Final = 1.0
+_exit_gate = _ExitGate()
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_exit_gate.reset_after_fork)
+# The hook concurrent.futures uses: it runs at exit before Python joins the ordinary threads.
+_register_before_exit_join = getattr(threading, "_register_atexit", None)
+if _register_before_exit_join is not None:
+    _register_before_exit_join(_exit_gate.close)
+
+
 def _load_pii_detector() -> _PiiDetector | None:
     """Import ``prysmai.security.pii`` lazily: the PII detectors are optional for this module."""
     try:
@@ -114,6 +181,15 @@ def scan(text: str, config: SecurityConfig | None = None) -> ScanResult:
     Returns:
         The findings, with offsets into ``text``, and the 0-100 threat score.
     """
+    gated = _exit_gate.enter()
+    try:
+        return _scan(text, config)
+    finally:
+        if gated:
+            _exit_gate.leave()
+
+
+def _scan(text: str, config: SecurityConfig | None) -> ScanResult:
     started = time.perf_counter()
     text = without_surrogates(text)
     settings = config or _DEFAULT_CONFIG

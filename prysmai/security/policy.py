@@ -217,6 +217,9 @@ class _Frames:
         return self._protective
 
 
+_WORD_CHARACTER: Final = re.compile(r"\w")
+
+
 class KeywordMatcher:
     """Matches the configured custom keywords, case-insensitively on word boundaries.
 
@@ -225,9 +228,10 @@ class KeywordMatcher:
     """
 
     def __init__(self, keywords: Iterable[str]) -> None:
-        words = sorted(
-            {" ".join(normalize(word).text.split()) for word in keywords if word.strip()}
-        )
+        # A keyword with no letter or digit once normalised (a lone variation selector, "!!")
+        # would match at every gap between words and flag every text.
+        normalised = {" ".join(normalize(word).text.split()) for word in keywords if word.strip()}
+        words = sorted(word for word in normalised if _WORD_CHARACTER.search(word))
         self._keywords = tuple(words)
         body = "|".join(re.escape(word) for word in words)
         self._regex = re.compile(rf"(?<!\w)(?:{body})(?!\w)") if words else None

@@ -228,6 +228,8 @@ def test_dashboard_refuses_missing_and_bad_tokens_and_other_origins(collector, b
         ("blockHighThreats", "maybe", "blockHighThreats is a box"),
         ("customKeywords", "x" * 201, "a custom keyword has 1 to 200 printable characters"),
         ("customKeywords", "\n".join(f"k{i}" for i in range(201)), "at most 200 entries"),
+        # Apps would match it between any two words and flag (or block) every request.
+        ("customKeywords", "acme\n\ufe0f", "a custom keyword needs a letter or digit"),
     ],
 )
 def test_dashboard_refuses_invalid_values_with_the_reason(

@@ -4,8 +4,11 @@ collector cannot be reached."""
 
 from __future__ import annotations
 
+import http.server
+import json
 import logging
 import socket
+import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -245,3 +248,66 @@ def test_bad_intervals_are_refused():
         CollectorSecurity(poll_interval_s=0)
     with pytest.raises(ConfigurationError, match="first_fetch_timeout_s must be from 0 to 2"):
         CollectorSecurity(first_fetch_timeout_s=5)
+
+
+class _SettingsServer:
+    """A loopback stand-in for a collector: answers every GET with one fixed reply."""
+
+    def __init__(self, status: int, body: dict[str, object], headers: dict[str, str]) -> None:
+        self.requests: list[dict[str, str]] = []
+        owner = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                owner.requests.append(dict(self.headers))
+                payload = json.dumps(body).encode()
+                self.send_response(status)
+                for name, value in headers.items():
+                    self.send_header(name, value)
+                self.send_header("Content-Length", str(len(payload)))
+                self.end_headers()
+                self.wfile.write(payload)
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self._server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self._server.server_address[1]}"
+        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+
+KEY = "sk-prysm-" + "ab" * 32
+
+
+def test_a_redirect_is_a_failed_poll_and_the_key_stays_home(capture, client, server):
+    elsewhere = _SettingsServer(200, {"settings": {"injectionDetection": False}, "version": 9}, {})
+    redirecting = _SettingsServer(302, {}, {"Location": elsewhere.url + "/v1/settings/security"})
+    try:
+        watched = capture.monitor(client, prysm_key=KEY, base_url=redirecting.url, security=FAST)
+        _ask(watched)
+    finally:
+        redirecting.close()
+        elsewhere.close()
+
+    assert redirecting.requests and not elsewhere.requests
+    [attrs] = capture.attributes()
+    assert attrs[semconv.SECURITY_SETTINGS_SOURCE] == "local"
+
+
+def test_settings_named_in_snake_case_are_applied(capture, client, server):
+    collector = _SettingsServer(
+        200, {"settings": {"pii_redaction_mode": "mask"}, "version": 6}, {"ETag": '"6-x"'}
+    )
+    try:
+        watched = capture.monitor(client, prysm_key=KEY, base_url=collector.url, security=FAST)
+        _ask(watched)
+    finally:
+        collector.close()
+
+    assert EMAIL not in _sent(server) and "[EMAIL_REDACTED]" in _sent(server)
+    [attrs] = capture.attributes()
+    assert attrs[semconv.SECURITY_SETTINGS_VERSION] == 6

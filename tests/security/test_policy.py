@@ -367,6 +367,16 @@ def test_keyword_matcher_without_keywords_finds_nothing() -> None:
     assert actual == []
 
 
+@pytest.mark.parametrize("keyword", ["\ufe0f", "!!", "\u200b", "--"])
+def test_keywords_without_a_letter_or_digit_match_nothing(keyword: str) -> None:
+    # Normalised to nothing (or to punctuation), such a keyword matched at every gap.
+    matcher = KeywordMatcher([keyword, "acme"])
+
+    actual = matcher.detect("Hello, how are you? Ask acme -- !!", lambda start, end: (start, end))
+
+    assert [finding.snippet for finding in actual] == ["acme"]
+
+
 @settings(max_examples=300, deadline=None)
 @given(
     st.lists(
