@@ -2,7 +2,8 @@
 
 Each finding is worth points by its severity (PII by its type). Points combine as independent
 evidence, ``1 - prod(1 - p)``, strongest first; a rule (or PII type) that fires again adds only
-a quarter of its points. PII together is capped at :data:`PII_CAP`, so personal data alone is
+a quarter of its points, and so does a rule of the same category whose match overlaps one already
+counted. PII together is capped at :data:`PII_CAP`, so personal data alone is
 at most "medium". Each finding's contribution is the score it added, so contributions sum to
 the score exactly.
 """
@@ -63,6 +64,8 @@ _SEVERITY_TABLE: Final = tuple(SEVERITY_POINTS.get(severity, 20) for severity in
 _PII: Final = FindingKind.PII
 _PII_FLOOR: Final = 1 - PII_CAP / 100
 _FIRST: Final = operator.itemgetter(0)
+_CLASSIFIER_SUFFIX: Final = ".classifier"
+"""Rule ids of the shipped classifiers' findings end so."""
 
 
 def explain(findings: Sequence[Finding]) -> list[tuple[Finding, int]]:
@@ -96,6 +99,9 @@ def _running_scores(findings: Sequence[Finding]) -> list[tuple[Finding, int]]:
     """
     ranked = sorted([(-points_for(finding), finding) for finding in findings], key=_FIRST)
     seen: set[tuple[FindingKind, str]] = set()
+    # The span each counted rule was first counted for, by kind and category: two rules of one
+    # category reading the same words ("Note to the AI:") are one piece of evidence, not two.
+    counted_spans: dict[tuple[FindingKind, str], list[tuple[int, int]]] = {}
     other_miss = 1.0  # probability that no non-PII finding is a real threat
     pii_miss = 1.0
     running: list[tuple[Finding, int]] = []
@@ -103,7 +109,18 @@ def _running_scores(findings: Sequence[Finding]) -> list[tuple[Finding, int]]:
     for negative_points, finding in ranked:
         if finding.kind is not _PII:
             key = (finding.kind, finding.rule)
-            chance = -negative_points * (REPEAT_WEIGHT if key in seen else 1.0) / 100
+            # The classifier reads the whole text: it is evidence of its own, whatever it spans.
+            spans = (
+                []
+                if finding.rule.endswith(_CLASSIFIER_SUFFIX)
+                else counted_spans.setdefault((finding.kind, finding.category), [])
+            )
+            is_repeat = key in seen or any(
+                start < finding.end and finding.start < end for start, end in spans
+            )
+            if key not in seen:
+                spans.append((finding.start, finding.end))
+            chance = -negative_points * (REPEAT_WEIGHT if is_repeat else 1.0) / 100
             seen.add(key)
             other_miss *= 1 - chance
             running.append((finding, round(100 * (1 - other_miss * pii_miss))))

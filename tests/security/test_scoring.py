@@ -7,9 +7,13 @@ from prysmai.security.scoring import explain, level_for, points_for, score
 
 
 def _finding(
-    severity: int, rule: str = "r", kind: FindingKind = FindingKind.INJECTION, category: str = "c"
+    severity: int,
+    rule: str = "r",
+    kind: FindingKind = FindingKind.INJECTION,
+    category: str = "c",
+    start: int = 0,
 ) -> Finding:
-    return Finding(kind, category, rule, severity, 0, 1, "x")
+    return Finding(kind, category, rule, severity, start, start + 1, "x")
 
 
 @pytest.mark.parametrize(
@@ -39,9 +43,17 @@ def test_critical_jailbreak_alone_is_high() -> None:
 
 def test_weaker_signals_add_up() -> None:
     single = score([_finding(6, "a")])
-    combined = score([_finding(6, "a"), _finding(6, "b"), _finding(6, "c")])
+    combined = score([_finding(6, "a"), _finding(6, "b", start=5), _finding(6, "c", start=9)])
 
     assert (single, combined) == (40, 78)
+
+
+def test_two_rules_of_one_category_on_the_same_words_count_as_one_and_a_quarter() -> None:
+    same_words = score([_finding(7, "a"), _finding(7, "b")])
+    other_category = score([_finding(7, "a"), _finding(7, "b", category="d")])
+    classifier = score([_finding(7, "a"), _finding(7, "injection.c.classifier")])
+
+    assert (same_words, other_category, classifier) == (56, 75, 75)
 
 
 def test_repeated_rule_adds_a_quarter() -> None:
