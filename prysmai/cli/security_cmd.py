@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+from pathlib import Path
 from typing import Any
 
 from rich import box
@@ -141,7 +142,15 @@ def _set(args: argparse.Namespace) -> int:
 
 
 def _show(args: argparse.Namespace) -> int:
-    with SecuritySettingsStore(store_path(args.db)) as settings:
+    location = store_path(args.db)
+    if isinstance(location, Path) and not location.exists():
+        # Showing the defaults of a store that a mistyped path would create here would look
+        # like a collector running on defaults.
+        raise UsageError(
+            f"no store at {location}: give the collector's --db (a collector creates its store "
+            "when it starts), or 'prysmai security set' to create one here"
+        )
+    with SecuritySettingsStore(location) as settings:
         stored = settings.get()
     if args.as_json:
         print(json.dumps(stored.to_json()))

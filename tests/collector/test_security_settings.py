@@ -261,6 +261,8 @@ def _run(capsys, *args: str) -> tuple[int, str, str]:
 def test_cli_set_and_show(tmp_path, capsys):
     db = str(tmp_path / "c.db")
 
+    missing = _run(capsys, "security", "show", "--db", db)
+    SecuritySettingsStore(parse_location(db)).close()  # as a collector's start creates it
     empty = _run(capsys, "security", "show", "--db", db)
     saved = _run(
         capsys,
@@ -273,6 +275,8 @@ def test_cli_set_and_show(tmp_path, capsys):
     as_json = _run(capsys, "security", "show", "--json", "--db", db)
     reset = _run(capsys, "security", "set", "--defaults", "--db", db)
 
+    # A mistyped path is an error, not a new store showing the defaults.
+    assert missing[0] == 1 and "UsageError: no store at" in missing[2]
     assert empty[0] == 0 and "Version 0: never changed, the defaults." in empty[1]
     assert saved[0] == 0 and saved[1].startswith("Saved as version 1: ")
     assert "piiRedactionMode mask" in saved[1] and "customKeywords ['acme', 'zeus']" in saved[1]
