@@ -311,3 +311,41 @@ def test_settings_named_in_snake_case_are_applied(capture, client, server):
     assert EMAIL not in _sent(server) and "[EMAIL_REDACTED]" in _sent(server)
     [attrs] = capture.attributes()
     assert attrs[semconv.SECURITY_SETTINGS_VERSION] == 6
+
+
+def test_a_dripping_answer_is_a_failed_poll_within_the_time(
+    capture, client, server, caplog, monkeypatch
+):
+    monkeypatch.setattr("prysmai.managed_security.REQUEST_TIMEOUT_S", 0.5)
+    body = json.dumps({"settings": {"piiRedactionMode": "mask"}, "version": 1}).encode()
+
+    class Drip(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            for byte in body:  # one byte every 50 ms: about 3 s for the whole answer
+                self.wfile.write(bytes([byte]))
+                self.wfile.flush()
+                time.sleep(0.05)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    dripping = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Drip)
+    threading.Thread(target=dripping.serve_forever, daemon=True).start()
+    try:
+        with caplog.at_level(logging.WARNING, logger="prysmai"):
+            watched = capture.monitor(
+                client,
+                prysm_key=KEY,
+                base_url=f"http://127.0.0.1:{dripping.server_address[1]}",
+                security=CollectorSecurity(poll_interval_s=30.0),
+            )
+    finally:
+        dripping.shutdown()
+        dripping.server_close()
+    _ask(watched)
+
+    assert "the answer took more than 0.5 s" in caplog.text
+    assert EMAIL in _sent(server)  # the local defaults: detection only
