@@ -94,11 +94,6 @@ class CollectorSecurity:
             )
 
 
-def _snake(name: str) -> str:
-    """``piiRedactionMode`` and ``pii_redaction_mode`` both as ``piiredactionmode``."""
-    return name.replace("_", "").lower()
-
-
 def _is_number(value: object) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
 
@@ -392,7 +387,7 @@ class _Poller:
 
     def _apply(self, body: bytes, etag: str | None) -> None:
         from prysmai.guard import make_guard
-        from prysmai.security.config import SecurityConfig
+        from prysmai.security.config import SETTING_NAMES, SecurityConfig
 
         data = json.loads(body)
         if not isinstance(data, dict) or not isinstance(data.get("settings"), dict):
@@ -402,11 +397,8 @@ class _Poller:
             raise ValueError(f"expected a version number, got {version!r}")
         # Settings a newer collector knows and this prysmai does not are left out; names are
         # read in either spelling, as everywhere else ("piiRedactionMode", "pii_redaction_mode").
-        known = {_snake(name): name for name in SecurityConfig().to_mapping()}
         settings = {
-            known[_snake(name)]: value
-            for name, value in data["settings"].items()
-            if isinstance(name, str) and _snake(name) in known
+            name: value for name, value in data["settings"].items() if name in SETTING_NAMES
         }
         config = SecurityConfig.from_mapping(settings)
         previous = self.remote

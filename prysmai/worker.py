@@ -16,6 +16,7 @@ from collections import deque
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Final
 
+from prysmai.exit_hooks import call_before_exit_join
 from prysmai.faults import report_fault
 
 if TYPE_CHECKING:
@@ -88,7 +89,7 @@ class Worker:
             # interpreter finalises aborts the whole process ("terminate called without an
             # active exception", exit status 134). So the worker is an ordinary thread, which
             # Python waits for at exit, and a hook run before that wait tells it to finish.
-            stops_at_exit = _call_before_exit_join(self._finish_at_exit)
+            stops_at_exit = call_before_exit_join(self._finish_at_exit)
             thread = threading.Thread(
                 target=self._run, name="prysmai-recorder", daemon=not stops_at_exit
             )
@@ -161,22 +162,6 @@ class Worker:
         self._submitted = itertools.count(1)
         self._last_submitted = 0
         self._processed = 0
-
-
-def _call_before_exit_join(hook: Callable[[], object]) -> bool:
-    """Have ``hook`` run at exit before Python waits for the non-daemon threads.
-
-    That is the hook ``concurrent.futures`` uses for its workers (``threading._register_atexit``,
-    Python 3.9 and newer). Returns False where it is missing or the exit has begun already.
-    """
-    register = getattr(threading, "_register_atexit", None)
-    if register is None:
-        return False
-    try:
-        register(hook)
-    except RuntimeError:  # "can't register atexit after shutdown"
-        return False
-    return True
 
 
 _worker_threads: weakref.WeakSet[threading.Thread] = weakref.WeakSet()

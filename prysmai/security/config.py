@@ -39,6 +39,10 @@ _CAMEL_NAMES: Final = {
 }
 
 
+SETTING_NAMES: Final = frozenset(_CAMEL_NAMES) | frozenset(_CAMEL_NAMES.values())
+"""Every name :meth:`SecurityConfig.from_mapping` reads, in camelCase and snake_case."""
+
+
 @dataclass(frozen=True, slots=True)
 class SecurityConfig:
     """Settings of the security engine. Immutable; build variants with ``dataclasses.replace``."""

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from functools import lru_cache
 from typing import Final
 
+from prysmai.exit_hooks import call_before_exit_join
 from prysmai.security.config import SecurityConfig
 from prysmai.security.findings import Finding, FindingKind, ScanResult, ThreatLevel
 from prysmai.security.injection import InjectionDetector
@@ -138,10 +139,7 @@ _EXIT_SCAN_WAIT_S: Final = 1.0
 _exit_gate = _ExitGate()
 if hasattr(os, "register_at_fork"):
     os.register_at_fork(after_in_child=_exit_gate.reset_after_fork)
-# The hook concurrent.futures uses: it runs at exit before Python joins the ordinary threads.
-_register_before_exit_join = getattr(threading, "_register_atexit", None)
-if _register_before_exit_join is not None:
-    _register_before_exit_join(_exit_gate.close)
+call_before_exit_join(_exit_gate.close)
 
 
 def _load_pii_detector() -> _PiiDetector | None:

@@ -22,13 +22,15 @@ SCRIPT = textwrap.dedent(
 )
 
 
-def _run(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+def _run(
+    args: list[str], env: dict[str, str], script: str = SCRIPT, timeout_s: float = 40
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-c", SCRIPT, *args],
+        [sys.executable, "-c", script, *args],
         env=env,
         capture_output=True,
         text=True,
-        timeout=40,
+        timeout=timeout_s,
         check=False,
     )
 
@@ -83,14 +85,7 @@ def test_exit_while_the_worker_scans_is_clean(tmp_path):
     # interpreter finalised aborted the process: "terminate called without an active
     # exception", exit status 134, every time in this scenario.
     with FakeOpenAIServer() as server:
-        result = subprocess.run(
-            [sys.executable, "-c", BUSY_AT_EXIT, server.base_url],
-            env=_env(tmp_path),
-            capture_output=True,
-            text=True,
-            timeout=60,
-            check=False,
-        )
+        result = _run([server.base_url], _env(tmp_path), BUSY_AT_EXIT, timeout_s=60)
 
     assert result.returncode == 0, result.stderr
     assert "main thread done" in result.stdout
@@ -111,14 +106,7 @@ TWO_WORKERS = textwrap.dedent(
 
 def test_several_workers_do_not_wait_for_each_other_at_exit(tmp_path):
     with FakeOpenAIServer() as server:
-        result = subprocess.run(
-            [sys.executable, "-c", TWO_WORKERS, server.base_url],
-            env=_env(tmp_path),
-            capture_output=True,
-            text=True,
-            timeout=30,
-            check=False,
-        )
+        result = _run([server.base_url], _env(tmp_path), TWO_WORKERS, timeout_s=30)
 
     assert result.returncode == 0, result.stderr
 
@@ -147,14 +135,7 @@ DAEMON_REDACTING_AT_EXIT = textwrap.dedent(
 
 def test_daemon_threads_redacting_at_exit_keep_the_exit_status(tmp_path):
     with FakeOpenAIServer() as server:
-        result = subprocess.run(
-            [sys.executable, "-c", DAEMON_REDACTING_AT_EXIT, server.base_url],
-            env=_env(tmp_path),
-            capture_output=True,
-            text=True,
-            timeout=60,
-            check=False,
-        )
+        result = _run([server.base_url], _env(tmp_path), DAEMON_REDACTING_AT_EXIT, timeout_s=60)
 
     assert result.returncode == 3, result.stderr
     assert "terminate called" not in result.stderr
@@ -176,14 +157,7 @@ FORK_WHILE_COMPILING = textwrap.dedent(
 
 
 def test_a_child_forked_while_the_scanners_compile_scans(tmp_path):
-    result = subprocess.run(
-        [sys.executable, "-c", FORK_WHILE_COMPILING],
-        env=_env(tmp_path),
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    result = _run([], _env(tmp_path), FORK_WHILE_COMPILING, timeout_s=60)
 
     assert result.returncode == 0, result.stderr
     assert "child 0" in result.stdout
