@@ -134,16 +134,24 @@ def _interaction(item: object, path: str | os.PathLike[str]) -> Interaction:
         raise ValueError(f"{path}: an interaction lacks its request or response")
 
     headers = _headers(response.get("headers"))
-    body, encoding = _decode(
-        _body_bytes(response.get("body")), _header(headers, "content-encoding")
-    )
+    if "parsed_body" in response:
+        # Some projects store JSON bodies parsed (already decompressed), not as text.
+        body, encoding = _parsed_body_bytes(response["parsed_body"]), None
+    else:
+        body, encoding = _decode(
+            _body_bytes(response.get("body")), _header(headers, "content-encoding")
+        )
     status = response.get("status")
     code = status.get("code") if isinstance(status, Mapping) else status
     reason = status.get("message") if isinstance(status, Mapping) else None
     return Interaction(
         method=str(request.get("method", "GET")).upper(),
         uri=str(request.get("uri", "")),
-        request_body=_body_bytes(request.get("body")),
+        request_body=(
+            _parsed_body_bytes(request["parsed_body"])
+            if "parsed_body" in request
+            else _body_bytes(request.get("body"))
+        ),
         status=int(code) if isinstance(code, int | str) else 200,
         headers=headers,
         body=body,
@@ -167,6 +175,13 @@ def _body_bytes(raw: object) -> bytes:
         if "base64_string" in raw:
             return base64.b64decode(str(raw["base64_string"]))
     raise ValueError(f"unsupported recorded body of type {type(raw).__name__}")
+
+
+def _parsed_body_bytes(parsed: object) -> bytes:
+    """Return a body recorded as parsed JSON (a mapping or list in the YAML) as JSON bytes."""
+    if isinstance(parsed, str):
+        return parsed.encode("utf-8")
+    return json.dumps(parsed, ensure_ascii=False, default=str).encode("utf-8")
 
 
 def _headers(raw: object) -> Headers:

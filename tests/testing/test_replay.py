@@ -248,6 +248,30 @@ def test_gzip_recording_is_replayed_decoded(tmp_path: Path) -> None:
     assert response.headers["content-length"] == str(len(body))
 
 
+def test_parsed_json_bodies_are_replayed_as_json(tmp_path: Path) -> None:
+    # Some projects' recorders keep JSON bodies parsed in the YAML (``parsed_body``), with the
+    # original Content-Encoding header left behind though the body is no longer compressed.
+    answer = {"id": "msg_1", "content": [{"type": "text", "text": "Grüße"}]}
+    item = recorded(
+        "https://api.anthropic.com/v1/messages",
+        None,
+        headers={"Content-Encoding": ["gzip"], "Content-Type": ["application/json"]},
+    )
+    del item["request"]["body"], item["response"]["body"]
+    item["request"]["parsed_body"] = {"model": "claude-x", "max_tokens": 5}
+    item["response"]["parsed_body"] = answer
+    path = write_cassette(tmp_path / "parsed.yaml", [item])
+
+    interaction = load_cassette(path)[0]
+    with CassetteServer(path) as server, httpx2.Client() as http:
+        response = http.post(server.base_url + "/v1/messages", content=b"{}")
+
+    assert json.loads(interaction.request_body) == {"model": "claude-x", "max_tokens": 5}
+    assert interaction.body_encoding is None
+    assert response.json() == answer
+    assert "content-encoding" not in response.headers
+
+
 def test_base64_recorded_body_is_decoded(tmp_path: Path) -> None:
     body = b'{"object": "list"}'
     path = write_cassette(
