@@ -470,7 +470,7 @@ class _Handler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:
         self._dispatch()
 
-    do_POST = do_PUT = do_DELETE = do_PATCH = do_GET
+    do_POST = do_PUT = do_DELETE = do_PATCH = do_HEAD = do_GET
 
     def log_message(self, format: str, *args: Any) -> None:
         # Request lines only (never headers, so never a key), and only when asked for.
@@ -562,7 +562,9 @@ class _Handler(BaseHTTPRequestHandler):
             raise BodyError(411, "Content-Length or chunked Transfer-Encoding required")
         body.remaining = content_length or 0
         return Request(
-            method=self.command,
+            # HEAD is answered as GET would be, headers only (see _send): monitors and
+            # caches probe with it.
+            method="GET" if self.command == "HEAD" else self.command,
             path=split.path,
             query=query,
             headers={name.lower(): value for name, value in self.headers.items()},

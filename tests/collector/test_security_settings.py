@@ -132,6 +132,19 @@ def test_endpoint_answers_the_settings_and_304_while_unchanged(collector):
     assert json.loads(changed.body)["version"] == 1
 
 
+def test_head_answers_like_get_without_a_body(collector):
+    get = collector.request("GET", ENDPOINT, headers=_bearer(collector.key))
+    head = collector.request("HEAD", ENDPOINT, headers=_bearer(collector.key))
+    refused = collector.request("HEAD", ENDPOINT)
+    page = collector.request("HEAD", PAGE)
+
+    assert head.status == 200 and head.body == b""
+    assert head.headers["etag"] == get.headers["etag"]
+    assert head.headers["content-length"] == str(len(get.body))
+    assert refused.status == 401 and refused.body == b""
+    assert page.status == collector.request("GET", PAGE).status
+
+
 def test_endpoint_refuses_missing_bad_basic_and_revoked_keys(collector):
     spare = collector.server.keys.create(name="spare")
     collector.server.keys.revoke(str(collector.server.keys.find_active(spare).id))
