@@ -14,6 +14,12 @@ _MAX_TOOL_CALLS = 128
 _RESPONSES_TERMINAL_EVENTS = frozenset(
     {"response.completed", "response.incomplete", "response.failed"}
 )
+_RESPONSES_TEXT_EVENTS = frozenset({"response.output_text.delta", "response.refusal.delta"})
+# The first of these is the first token: answer text, or the input of a tool call.
+_RESPONSES_CONTENT_EVENTS = _RESPONSES_TEXT_EVENTS | {
+    "response.function_call_arguments.delta",
+    "response.custom_tool_call_input.delta",
+}
 
 
 def read_openai_response(endpoint_name: str, body: bytes, details: CallDetails) -> None:
@@ -269,6 +275,17 @@ def read_responses_object(payload: dict[str, Any], details: CallDetails) -> None
                     arguments=str(item.get("arguments") or ""),
                 )
             )
+        elif item.get("type") == "custom_tool_call":
+            # A custom (free-form or grammar) tool: the caller runs it just like a function,
+            # but the model's input is raw text rather than JSON arguments.
+            choice.tool_calls.append(
+                ToolCall(
+                    id=item.get("call_id") or item.get("id"),
+                    name=item.get("name"),
+                    arguments=str(item.get("input") or ""),
+                    type="custom",
+                )
+            )
     incomplete = payload.get("incomplete_details")
     if isinstance(incomplete, dict) and incomplete.get("reason"):
         choice.finish_reason = str(incomplete["reason"])
@@ -288,12 +305,10 @@ def _read_responses_stream(events: list[Any], details: CallDetails) -> None:
     final: dict[str, Any] | None = None
     for event, payload in json_objects(events):
         kind = event.event or payload.get("type")
-        if kind in ("response.output_text.delta", "response.refusal.delta") or kind == (
-            "response.function_call_arguments.delta"
-        ):
+        if kind in _RESPONSES_CONTENT_EVENTS:
             if details.first_content_offset is None:
                 details.first_content_offset = event.end_offset
-            if kind != "response.function_call_arguments.delta":
+            if kind in _RESPONSES_TEXT_EVENTS:
                 partial.text_parts.append(str(payload.get("delta") or ""))
         response = payload.get("response")
         if isinstance(response, dict):

@@ -42,6 +42,7 @@ _EVENT_END = re.compile(rb"\r\n\r\n|\n\n|\r\r")
 # SDKs put the API version in base_url for these hosts; Anthropic's SDK adds /v1 itself.
 _ROOT_BASE_URL_HOSTS: Final = frozenset({"api.anthropic.com"})
 _VERSION_SEGMENT = re.compile(r"^v\d+(?:alpha|beta)?\d*$")
+_REPEATED_SLASHES = re.compile(r"/{2,}")
 
 
 @dataclass(frozen=True)
@@ -63,8 +64,12 @@ class Interaction:
 
     @property
     def path(self) -> str:
-        """The request path, without scheme, host or query."""
-        return urlsplit(self.uri).path or "/"
+        """The request path, without scheme, host or query.
+
+        Repeated slashes are folded: a base URL with a trailing slash records ``//openai/...``
+        where the server saw, and an SDK sends, ``/openai/...``.
+        """
+        return _REPEATED_SLASHES.sub("/", urlsplit(self.uri).path) or "/"
 
     @property
     def host(self) -> str:
@@ -174,6 +179,9 @@ def _body_bytes(raw: object) -> bytes:
             return _body_bytes(raw["string"])
         if "base64_string" in raw:
             return base64.b64decode(str(raw["base64_string"]))
+        if raw.get("type") == "json" and "content" in raw:
+            # pydantic-ai's newer cassettes keep a JSON body parsed: {type: json, content: ...}.
+            return _parsed_body_bytes(raw["content"])
     raise ValueError(f"unsupported recorded body of type {type(raw).__name__}")
 
 
@@ -238,10 +246,14 @@ def api_prefix(interactions: list[Interaction]) -> str:
     """Return the path prefix an SDK's `base_url` carries for these recordings (e.g. `/v1`)."""
     if not interactions or all(i.host in _ROOT_BASE_URL_HOSTS for i in interactions):
         return ""
-    first_segments = {interaction.path.split("/")[1:2][0] for interaction in interactions}
+    segment_lists = [interaction.path.split("/")[1:] for interaction in interactions]
+    first_segments = {segments[0] for segments in segment_lists}
     if len(first_segments) == 1:
         segment = first_segments.pop()
         if _VERSION_SEGMENT.match(segment):
+            # Gemini's OpenAI-compatible API lives under /v1beta/openai.
+            if all(segments[1:2] == ["openai"] for segments in segment_lists):
+                return f"/{segment}/openai"
             return "/" + segment
     return ""
 

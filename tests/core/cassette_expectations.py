@@ -231,6 +231,16 @@ def _responses_object(response: dict[str, Any], expected: Expected) -> None:
                     "arguments": item["arguments"],
                 }
             )
+        elif item["type"] == "custom_tool_call":
+            # A custom tool takes free text (``input``) where a function takes JSON arguments.
+            expected.tool_calls.append(
+                {
+                    "id": item["call_id"],
+                    "type": "custom",
+                    "name": item["name"],
+                    "arguments": item["input"],
+                }
+            )
     # The Responses API has no finish reason; the chat-style equivalent of its outcome.
     incomplete = response.get("incomplete_details") or {}
     if incomplete.get("reason"):

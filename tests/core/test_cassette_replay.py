@@ -180,6 +180,10 @@ def sdk_call(provider: str, client: Any, interaction: Interaction) -> Callable[[
         method = client.embeddings.create
     elif path.endswith("/responses"):
         method = client.responses.create
+    elif path.endswith("/responses/input_tokens"):
+        method = client.responses.input_tokens.count
+    elif path.endswith("/responses/compact"):
+        method = client.responses.compact
     elif path.endswith("/images/generations"):
         method = client.images.generate
     elif path.endswith("/audio/transcriptions"):

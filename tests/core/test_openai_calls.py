@@ -529,3 +529,101 @@ def test_connection_refused_is_recorded(capture):
 def test_monitor_rejects_what_is_not_an_sdk_client():
     with pytest.raises(TypeError, match="expects an OpenAI or Anthropic SDK client"):
         monitor(object())
+
+
+SQL_TOOL = {"type": "custom", "name": "run_sql", "description": "Run one SQL query"}
+
+
+def _custom_tool_call_cassette(path: Path) -> None:
+    """One whole and one streamed Responses answer calling a custom (free-text) tool."""
+    call = {
+        "type": "custom_tool_call",
+        "id": "ctc_1",
+        "call_id": "call_sql_1",
+        "name": "run_sql",
+        "input": "SELECT name FROM staff;",
+        "status": "completed",
+    }
+    response = {
+        "id": "resp_1",
+        "object": "response",
+        "created_at": 1,
+        "model": "gpt-5-2025-08-07",
+        "status": "completed",
+        "output": [{"type": "reasoning", "id": "rs_1", "summary": []}, call],
+        "usage": {"input_tokens": 40, "output_tokens": 30, "total_tokens": 70},
+    }
+    pending = {**call, "input": "", "status": "in_progress"}
+    events: list[dict[str, Any]] = [
+        {"type": "response.created", "response": {**response, "status": "in_progress"}},
+        {"type": "response.output_item.added", "output_index": 1, "item": pending},
+        {"type": "response.custom_tool_call_input.delta", "item_id": "ctc_1", "delta": "SELECT "},
+        {
+            "type": "response.custom_tool_call_input.delta",
+            "item_id": "ctc_1",
+            "delta": "name FROM staff;",
+        },
+        {"type": "response.output_item.done", "output_index": 1, "item": call},
+        {"type": "response.completed", "response": response},
+    ]
+    stream = "".join(f"event: {e['type']}\ndata: {json.dumps(e)}\n\n" for e in events)
+    request = {"model": "gpt-5", "input": "Who works here?", "tools": [SQL_TOOL]}
+
+    def interaction(body: dict[str, Any], answer: str, content_type: str) -> dict[str, Any]:
+        return {
+            "request": {
+                "body": json.dumps(body),
+                "headers": {},
+                "method": "POST",
+                "uri": "https://api.openai.com/v1/responses",
+            },
+            "response": {
+                "body": {"string": answer},
+                "headers": {"Content-Type": [content_type]},
+                "status": {"code": 200, "message": "OK"},
+            },
+        }
+
+    path.write_text(
+        yaml.safe_dump(
+            {
+                "interactions": [
+                    interaction(request, json.dumps(response), "application/json"),
+                    interaction({**request, "stream": True}, stream, "text/event-stream"),
+                ],
+                "version": 1,
+            }
+        )
+    )
+
+
+def test_custom_tool_call_of_the_responses_api_is_recorded_as_a_tool_call(capture, tmp_path):
+    # A custom tool gets free text (``input``), not JSON arguments; the caller must still run
+    # it, so the span shows the call and a ``tool_calls`` outcome rather than ``stop``.
+    cassette = tmp_path / "custom_tool.yaml"
+    _custom_tool_call_cassette(cassette)
+    with (
+        CassetteServer(cassette) as replay,
+        openai.OpenAI(base_url=replay.base_url, api_key="test-key", max_retries=0) as sdk,
+    ):
+        monitored = capture.monitor(sdk)
+        whole = monitored.responses.create(model="gpt-5", input="Who works here?", tools=[SQL_TOOL])
+        streamed = "".join(
+            event.delta
+            for event in monitored.responses.create(
+                model="gpt-5", input="Who works here?", tools=[SQL_TOOL], stream=True
+            )
+            if event.type == "response.custom_tool_call_input.delta"
+        )
+
+    call = whole.output[1]
+    assert call.type == "custom_tool_call"
+    assert streamed == call.input
+    expected = [{"id": call.call_id, "type": "custom", "name": call.name, "arguments": call.input}]
+    whole_attrs, stream_attrs = capture.attributes()
+    for attrs in (whole_attrs, stream_attrs):
+        assert json.loads(attrs[semconv.TOOL_CALLS]) == expected
+        assert attrs[semconv.TOOL_CALL_COUNT] == 1
+        assert attrs[semconv.RESPONSE_FINISH_REASONS] == ("tool_calls",)
+    # The tool's input is what the model produced: its first delta is the first token.
+    assert semconv.TIME_TO_FIRST_TOKEN_MS in stream_attrs

@@ -272,6 +272,46 @@ def test_parsed_json_bodies_are_replayed_as_json(tmp_path: Path) -> None:
     assert "content-encoding" not in response.headers
 
 
+def test_typed_json_bodies_are_replayed_as_json(tmp_path: Path) -> None:
+    # pydantic-ai's newer recorder writes ``body: {type: json, content: ...}`` on both sides.
+    answer = {"id": "resp_1", "object": "response", "output": []}
+    item = recorded(
+        "https://api.openai.com/v1/responses",
+        {"type": "json", "content": answer},
+        headers={"content-type": ["application/json"]},
+    )
+    item["request"]["body"] = {"type": "json", "content": {"model": "gpt-x", "input": "hi"}}
+    path = write_cassette(tmp_path / "typed.yaml", [item])
+
+    interaction = load_cassette(path)[0]
+    with CassetteServer(path) as server, httpx2.Client() as http:
+        response = http.post(server.base_url + "/responses", content=b"{}")
+
+    assert json.loads(interaction.request_body) == {"model": "gpt-x", "input": "hi"}
+    assert response.json() == answer
+
+
+def test_repeated_slashes_in_a_recorded_path_are_folded(tmp_path: Path) -> None:
+    # An endpoint configured with a trailing slash records ``//openai/...``; the server saw,
+    # and an SDK sends, a single slash.
+    uri = "https://x.openai.azure.com//openai/deployments/d/chat/completions?api-version=1"
+    path = write_cassette(tmp_path / "slashes.yaml", [recorded(uri, '{"id": "1"}')])
+
+    with CassetteServer(path) as server, httpx2.Client() as http:
+        response = http.post(server.root_url + "/openai/deployments/d/chat/completions")
+
+    assert load_cassette(path)[0].path == "/openai/deployments/d/chat/completions"
+    assert response.json() == {"id": "1"}
+
+
+def test_gemini_openai_compatible_prefix_is_the_base_url(tmp_path: Path) -> None:
+    uri = "https://generativelanguage.googleapis.com/v1beta/openai/chat/completions"
+    path = write_cassette(tmp_path / "gemini.yaml", [recorded(uri, '{"id": "1"}')])
+
+    with CassetteServer(path) as server:
+        assert server.base_url == server.root_url + "/v1beta/openai"
+
+
 def test_base64_recorded_body_is_decoded(tmp_path: Path) -> None:
     body = b'{"object": "list"}'
     path = write_cassette(
