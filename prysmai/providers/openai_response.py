@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Final
 
 from prysmai import jsonutil
 from prysmai.cost import TokenUsage
@@ -251,6 +251,39 @@ def _merge_tool_call_delta(raw_call: dict[str, Any], choice: OutputChoice) -> No
         call.arguments += function["arguments"]
 
 
+# Output items the caller runs, besides functions: the tool's type and the field holding what
+# the model asked for. (Items run by OpenAI itself, such as web_search_call, are not tool calls
+# the caller has to answer.)
+_CALLER_RUN_ITEMS: Final = {
+    "computer_call": ("computer", "action"),
+    "local_shell_call": ("local_shell", "action"),
+    "shell_call": ("shell", "action"),
+    "apply_patch_call": ("apply_patch", "operation"),
+}
+
+
+def _responses_tool_call(item: dict[str, Any]) -> ToolCall | None:
+    """The tool call an output item asks the caller to run, or None for other items."""
+    call_id = item.get("call_id") or item.get("id")
+    kind = item.get("type")
+    if kind == "function_call":
+        return ToolCall(
+            id=call_id, name=item.get("name"), arguments=str(item.get("arguments") or "")
+        )
+    if kind == "custom_tool_call":
+        # A custom (free-form or grammar) tool: the caller runs it just like a function, but
+        # the model's input is raw text rather than JSON arguments.
+        return ToolCall(
+            id=call_id, name=item.get("name"), arguments=str(item.get("input") or ""), type="custom"
+        )
+    if isinstance(kind, str) and kind in _CALLER_RUN_ITEMS:
+        tool, field = _CALLER_RUN_ITEMS[kind]
+        request = item.get(field)
+        arguments = "" if request is None else jsonutil.dumps(request)
+        return ToolCall(id=call_id, name=tool, arguments=arguments, type=tool)
+    return None
+
+
 def read_responses_object(payload: dict[str, Any], details: CallDetails) -> None:
     """Fill ``details`` from a Responses API ``response`` object."""
     _read_identity(payload, details)
@@ -267,25 +300,10 @@ def read_responses_object(payload: dict[str, Any], details: CallDetails) -> None
                     _add_logprobs({"content": part.get("logprobs")}, choice)
                 elif isinstance(part, dict) and isinstance(part.get("refusal"), str):
                     choice.text_parts.append(part["refusal"])
-        elif item.get("type") == "function_call":
-            choice.tool_calls.append(
-                ToolCall(
-                    id=item.get("call_id") or item.get("id"),
-                    name=item.get("name"),
-                    arguments=str(item.get("arguments") or ""),
-                )
-            )
-        elif item.get("type") == "custom_tool_call":
-            # A custom (free-form or grammar) tool: the caller runs it just like a function,
-            # but the model's input is raw text rather than JSON arguments.
-            choice.tool_calls.append(
-                ToolCall(
-                    id=item.get("call_id") or item.get("id"),
-                    name=item.get("name"),
-                    arguments=str(item.get("input") or ""),
-                    type="custom",
-                )
-            )
+        else:
+            call = _responses_tool_call(item)
+            if call is not None:
+                choice.tool_calls.append(call)
     incomplete = payload.get("incomplete_details")
     if isinstance(incomplete, dict) and incomplete.get("reason"):
         choice.finish_reason = str(incomplete["reason"])

@@ -19,6 +19,13 @@ CASSETTES = Path(os.environ.get("PRYSM_CASSETTES_DIR") or DEFAULT_CASSETTES).res
 """Recordings to replay: ``<provider>/<source>/**/*.yaml``. ``PRYSM_CASSETTES_DIR`` points the
 replay tests at another folder laid out the same way (recordings of another project, say)."""
 PROVIDERS = ("openai", "anthropic")
+CALLER_RUN_FIELDS = {
+    "apply_patch_call": "operation",
+    "shell_call": "action",
+    "local_shell_call": "action",
+    "computer_call": "action",
+}
+"""Responses API output items the caller runs, and the field holding the model's request."""
 
 
 @dataclass
@@ -239,6 +246,17 @@ def _responses_object(response: dict[str, Any], expected: Expected) -> None:
                     "type": "custom",
                     "name": item["name"],
                     "arguments": item["input"],
+                }
+            )
+        elif item["type"] in CALLER_RUN_FIELDS:
+            # Built-in tools the caller runs (a patch, shell commands, a computer action).
+            tool = item["type"].removesuffix("_call")
+            expected.tool_calls.append(
+                {
+                    "id": item["call_id"],
+                    "type": tool,
+                    "name": tool,
+                    "arguments": json.dumps(item[CALLER_RUN_FIELDS[item["type"]]]),
                 }
             )
     # The Responses API has no finish reason; the chat-style equivalent of its outcome.

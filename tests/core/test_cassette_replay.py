@@ -277,10 +277,17 @@ def replay(provider: str, path: Path, capture: Capture | None) -> Replay:
 
 
 def comparable_tool_calls(provider: str, calls: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Anthropic sends tool input as a JSON object: compare its value, not its spacing."""
-    if provider != "anthropic":
-        return calls
-    return [{**call, "arguments": json.loads(call["arguments"] or "{}")} for call in calls]
+    """Compare the value of tool input sent as a JSON object, not its spacing.
+
+    Anthropic sends every tool's input so; OpenAI's Responses API its built-in tools' requests
+    (a patch, shell commands); functions' arguments are text and compared as sent.
+    """
+    return [
+        {**call, "arguments": json.loads(call["arguments"] or "{}")}
+        if provider == "anthropic" or call["type"] not in ("function", "custom")
+        else call
+        for call in calls
+    ]
 
 
 def expected_tokens(expected: Expected) -> dict[str, int]:

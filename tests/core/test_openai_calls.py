@@ -627,3 +627,57 @@ def test_custom_tool_call_of_the_responses_api_is_recorded_as_a_tool_call(captur
         assert attrs[semconv.RESPONSE_FINISH_REASONS] == ("tool_calls",)
     # The tool's input is what the model produced: its first delta is the first token.
     assert semconv.TIME_TO_FIRST_TOKEN_MS in stream_attrs
+
+
+CALLER_RUN_ITEMS = [
+    ("apply_patch_call", "operation", {"type": "delete_file", "path": "old.txt"}, "apply_patch"),
+    ("shell_call", "action", {"commands": ["ls -la"], "timeout_ms": 1000}, "shell"),
+    ("local_shell_call", "action", {"type": "exec", "command": ["pwd"]}, "local_shell"),
+    ("computer_call", "action", {"type": "click", "x": 10, "y": 20}, "computer"),
+]
+
+
+def test_built_in_tools_the_caller_runs_are_recorded_as_tool_calls(capture, tmp_path):
+    # Patches, shell commands and computer actions are carried out by the caller, who answers
+    # with their output, exactly as for a function; OpenAI-run items (a web search) are not.
+    interactions = []
+    for kind, field, request, _ in CALLER_RUN_ITEMS:
+        item = {"type": kind, "id": f"it_{kind}", "call_id": f"call_{kind}", field: request}
+        search = {"type": "web_search_call", "id": "ws_1", "status": "completed"}
+        answer = {
+            "id": f"resp_{kind}",
+            "object": "response",
+            "created_at": 1,
+            "model": "gpt-5.1",
+            "status": "completed",
+            "output": [search, item],
+            "usage": {"input_tokens": 12, "output_tokens": 7, "total_tokens": 19},
+        }
+        interactions.append(
+            {
+                "request": {"body": "{}", "headers": {}, "method": "POST",
+                            "uri": "https://api.openai.com/v1/responses"},
+                "response": {
+                    "body": {"string": json.dumps(answer)},
+                    "headers": {"Content-Type": ["application/json"]},
+                    "status": {"code": 200, "message": "OK"},
+                },
+            }
+        )  # fmt: skip
+    cassette = tmp_path / "caller_run.yaml"
+    cassette.write_text(yaml.safe_dump({"interactions": interactions, "version": 1}))
+    with (
+        CassetteServer(cassette) as replay,
+        openai.OpenAI(base_url=replay.base_url, api_key="test-key", max_retries=0) as sdk,
+    ):
+        monitored = capture.monitor(sdk)
+        for _ in CALLER_RUN_ITEMS:
+            monitored.responses.create(model="gpt-5.1", input="Tidy the repository.")
+
+    spans = capture.attributes()
+    assert len(spans) == len(CALLER_RUN_ITEMS)
+    for attrs, (kind, _, request, tool) in zip(spans, CALLER_RUN_ITEMS, strict=True):
+        (call,) = json.loads(attrs[semconv.TOOL_CALLS])
+        assert (call["id"], call["type"], call["name"]) == (f"call_{kind}", tool, tool)
+        assert json.loads(call["arguments"]) == request
+        assert attrs[semconv.RESPONSE_FINISH_REASONS] == ("tool_calls",)
