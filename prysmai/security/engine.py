@@ -12,8 +12,8 @@ from collections.abc import Callable
 from functools import lru_cache
 from typing import Final
 
-from prysmai.exit_hooks import call_before_exit_join
 from prysmai.security.config import SecurityConfig
+from prysmai.security.exit_gate import checkpoint, gated
 from prysmai.security.findings import Finding, FindingKind, ScanResult, ThreatLevel
 from prysmai.security.injection import InjectionDetector
 from prysmai.security.injection_patterns import InjectionCategory
@@ -91,57 +91,6 @@ if hasattr(os, "register_at_fork"):
     os.register_at_fork(after_in_child=_forget_unfinished_build_in_child)
 
 
-class _ExitGate:
-    """Keeps daemon threads out of the scanners' native code once the interpreter exits.
-
-    RE2 and Hyperscan run with the GIL released; a daemon thread inside them when the
-    interpreter finalises is torn down while it tries to take the GIL back, which aborts the
-    whole process ("terminate called without an active exception", exit status 134). At exit
-    the gate waits briefly for the daemon threads' scans in flight, and a daemon thread that
-    starts a scan after that waits in Python for good (the process ends around it). Ordinary
-    threads, prysmai's worker among them, keep scanning: Python waits for them anyway.
-    """
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._in_flight = 0
-        self._closed = False
-
-    def enter(self) -> bool:
-        """Call before a scan; returns whether :meth:`leave` must follow."""
-        if not threading.current_thread().daemon:
-            return False
-        with self._lock:
-            if not self._closed:
-                self._in_flight += 1
-                return True
-        threading.Event().wait()  # never set: this daemon thread ends with the process
-        return False
-
-    def leave(self) -> None:
-        with self._lock:
-            self._in_flight -= 1
-
-    def close(self) -> None:
-        """Let no daemon thread start a scan; wait up to a second for those in flight."""
-        with self._lock:
-            self._closed = True
-        deadline = time.monotonic() + _EXIT_SCAN_WAIT_S
-        while self._in_flight and time.monotonic() < deadline:
-            time.sleep(0.002)
-
-    def reset_after_fork(self) -> None:
-        self._lock = threading.Lock()
-        self._in_flight = 0
-
-
-_EXIT_SCAN_WAIT_S: Final = 1.0
-_exit_gate = _ExitGate()
-if hasattr(os, "register_at_fork"):
-    os.register_at_fork(after_in_child=_exit_gate.reset_after_fork)
-call_before_exit_join(_exit_gate.close)
-
-
 def _load_pii_detector() -> _PiiDetector | None:
     """Import ``prysmai.security.pii`` lazily: the PII detectors are optional for this module."""
     try:
@@ -169,6 +118,7 @@ def _keyword_matcher(keywords: tuple[str, ...]) -> KeywordMatcher:
     return KeywordMatcher(keywords)
 
 
+@gated
 def scan(text: str, config: SecurityConfig | None = None) -> ScanResult:
     """Scan one text for prompt injection, PII, content-policy violations and custom keywords.
 
@@ -179,12 +129,7 @@ def scan(text: str, config: SecurityConfig | None = None) -> ScanResult:
     Returns:
         The findings, with offsets into ``text``, and the 0-100 threat score.
     """
-    gated = _exit_gate.enter()
-    try:
-        return _scan(text, config)
-    finally:
-        if gated:
-            _exit_gate.leave()
+    return _scan(text, config)
 
 
 def _scan(text: str, config: SecurityConfig | None) -> ScanResult:
@@ -197,11 +142,14 @@ def _scan(text: str, config: SecurityConfig | None) -> ScanResult:
     if settings.injection_detection or settings.content_policy or settings.custom_keywords:
         views = build_views(text)
         if settings.injection_detection:
+            checkpoint()
             findings.extend(detectors.injection.detect(views))
             if detectors.model is not None:
                 findings.extend(_model_findings(views[0], detectors.model))
+        checkpoint()
         findings.extend(_policy_findings(views[0], settings, detectors.policy))
     if settings.pii_detection and detectors.pii is not None:
+        checkpoint()
         findings.extend(detectors.pii(text))
 
     if not findings:

@@ -30,6 +30,7 @@ from typing import Final
 
 import re2
 
+from prysmai.security.exit_gate import checkpoint, gated
 from prysmai.security.findings import Finding, FindingKind
 from prysmai.security.normalize import INVISIBLE_CHARACTERS, INVISIBLE_RE2_CLASS
 from prysmai.security.pii_dates import BIRTH_CUE_PATTERN, find_birth_dates
@@ -250,6 +251,7 @@ def _triggers(text: str) -> tuple[str, frozenset[str]]:
     return text, triggered
 
 
+@gated
 def detect_pii(text: str, types: frozenset[str] | None = None) -> list[Finding]:
     """Find PII and secrets in ``text``.
 
@@ -279,14 +281,18 @@ def detect_pii(text: str, types: frozenset[str] | None = None) -> list[Finding]:
 def _find_candidates(text: str, triggered: frozenset[str]) -> list[Candidate]:
     found = [] if triggered.isdisjoint(_SECRET_NAMES) else find_secrets(text, triggered)
     if "email" in triggered:
+        checkpoint()
         found.extend(_find_emails(text))
     if "number" in triggered:
+        checkpoint()
         found.extend(find_numbers(text))
     if _SPLIT_NUMBER in triggered:
         found.extend(_find_split_numbers(text))
     if "ipv6" in triggered:
+        checkpoint()
         found.extend(_find_ipv6(text))
     if "birth" in triggered:
+        checkpoint()
         found.extend(find_birth_dates(text))
     return found
 

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Final
 
 from prysmai import paths
+from prysmai.security.exit_gate import gated
 from prysmai.security.findings import Finding
 from prysmai.security.pii import detect_pii, placeholder_for
 
@@ -54,6 +55,7 @@ _file_keys: dict[Path, bytes] = {}
 _process_key: bytes | None = None
 
 
+@gated
 def redact(
     text: str,
     mode: str = "mask",
