@@ -47,6 +47,7 @@ class CallRecord:
         "kept_bytes",
         "limit_refusal",
         "otel_context",
+        "path_model",
         "recorder",
         "request_body",
         "response_headers",
@@ -77,6 +78,8 @@ class CallRecord:
         self.context_snapshot = context_snapshot
         self.otel_context = otel_context
         self.header_overrides: dict[str, str] | None = None
+        self.path_model: str | None = None
+        """The model named by the request's route (Bedrock), for bodies that do not name it."""
         # Taken once per call: settings that change meanwhile (security="collector") apply
         # from the next call, never half-way through this one.
         self.guard: Any

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Final
 
@@ -24,6 +25,11 @@ EMBEDDINGS: Final = Endpoint("embeddings", "embeddings", "openai")
 RESPONSES: Final = Endpoint("responses", "chat", "openai")
 MESSAGES: Final = Endpoint("messages", "chat", "anthropic")
 ANTHROPIC_COMPLETE: Final = Endpoint("complete", "text_completion", "anthropic")
+# Anthropic's SDK clients for Amazon Bedrock send the Messages body to these routes, with the
+# model in the path instead of the body.
+BEDROCK_INVOKE: Final = Endpoint("bedrock.invoke", "chat", "anthropic")
+BEDROCK_INVOKE_STREAM: Final = Endpoint("bedrock.invoke_stream", "chat", "anthropic")
+_BEDROCK_PATH: Final = re.compile(r"/model/([^/]+)/(invoke|invoke-with-response-stream)$")
 
 # Matched on the path's ending so that prefixes (/v1, /openai/deployments/x, proxies) work.
 _BY_SUFFIX: Final = (
@@ -48,6 +54,10 @@ def match_endpoint(method: str, path: str, wire_format: str | None = None) -> En
     if method != "POST":
         return None
     path = path.rstrip("/")
+    if wire_format in (None, "anthropic"):
+        bedrock = _BEDROCK_PATH.search(path)
+        if bedrock is not None:
+            return BEDROCK_INVOKE if bedrock.group(2) == "invoke" else BEDROCK_INVOKE_STREAM
     for suffix, endpoint in _BY_SUFFIX:
         if wire_format is not None and endpoint.wire_format != wire_format:
             continue
@@ -56,3 +66,9 @@ def match_endpoint(method: str, path: str, wire_format: str | None = None) -> En
                 return None
             return endpoint
     return None
+
+
+def model_in_path(path: str) -> str | None:
+    """The model of a call whose route names it (Bedrock's ``/model/{id}/invoke``), or None."""
+    bedrock = _BEDROCK_PATH.search(path.rstrip("/"))
+    return bedrock.group(1) if bedrock is not None else None

@@ -118,6 +118,8 @@ class Recorder:
         details = read_call(
             endpoint.wire_format, endpoint.name, call.request_body, body, call.status_code
         )
+        if details.request_model is None:
+            details.request_model = call.path_model
         if details.usage is None and call.answer_extensions is not None:
             # A translated stream the caller read without a usage chunk: the translation
             # kept the usage the provider sent.

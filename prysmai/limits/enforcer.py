@@ -219,10 +219,10 @@ def _context_value(call: CallRecord, header: str, field: str) -> str | None:
 def _request_model(call: CallRecord) -> str | None:
     body = call.request_body
     if not body:
-        return None
+        return call.path_model
     try:
         payload = jsonutil.loads(body)
     except ValueError:
-        return None
+        return call.path_model
     model = payload.get("model") if isinstance(payload, dict) else None
-    return model if isinstance(model, str) and model else None
+    return model if isinstance(model, str) and model else call.path_model

@@ -6,10 +6,15 @@ from typing import Any
 
 from prysmai import jsonutil, semconv
 from prysmai.cost import TokenUsage
+from prysmai.endpoints import BEDROCK_INVOKE_STREAM
+from prysmai.providers.aws_eventstream import parse_eventstream
 from prysmai.providers.details import CallDetails, OutputChoice, ToolCall
-from prysmai.providers.sse import json_objects, parse_sse
+from prysmai.providers.sse import SseEvent, json_objects, parse_sse
 
 __all__ = ["read_error", "read_request", "read_response"]
+
+# Bedrock's streaming route: no ``stream`` field in the body, and AWS event stream framing.
+_BEDROCK_STREAM = BEDROCK_INVOKE_STREAM.name
 
 
 def read_request(endpoint_name: str, body: dict[str, Any], details: CallDetails) -> None:
@@ -17,7 +22,7 @@ def read_request(endpoint_name: str, body: dict[str, Any], details: CallDetails)
     details.input_excludes_cache = True
     model = body.get("model")
     details.request_model = model if isinstance(model, str) else None
-    details.is_stream = body.get("stream") is True
+    details.is_stream = body.get("stream") is True or endpoint_name == _BEDROCK_STREAM
     params = details.request_params
     for field, attribute in (
         ("temperature", semconv.REQUEST_TEMPERATURE),
@@ -119,19 +124,31 @@ def usage_from_anthropic(usage: Any, previous: TokenUsage | None = None) -> Toke
         value = usage.get(name)
         return value if isinstance(value, int) and not isinstance(value, bool) else current
 
+    # Thinking tokens are part of ``output_tokens``; the answer says how many when it can.
+    details = usage.get("output_tokens_details")
+    thinking = details.get("thinking_tokens") if isinstance(details, dict) else None
     return TokenUsage(
         input_tokens=pick("input_tokens", base.input_tokens),
         output_tokens=pick("output_tokens", base.output_tokens),
         cache_read_tokens=pick("cache_read_input_tokens", base.cache_read_tokens),
         cache_write_tokens=pick("cache_creation_input_tokens", base.cache_write_tokens),
+        reasoning_tokens=(
+            thinking
+            if isinstance(thinking, int) and not isinstance(thinking, bool)
+            else base.reasoning_tokens
+        ),
     )
 
 
 def read_response(endpoint_name: str, body: bytes, details: CallDetails) -> None:
-    """Fill ``details`` from an Anthropic answer, streamed (SSE) or whole (JSON)."""
+    """Fill ``details`` from an Anthropic answer, streamed (SSE or Bedrock's frames) or whole."""
+    if endpoint_name == _BEDROCK_STREAM:
+        details.is_stream = True
+        _read_stream(parse_eventstream(body), details)
+        return
     if details.is_stream or body.lstrip()[:6] in (b"event:", b"data: "):
         details.is_stream = True
-        _read_stream(body, details)
+        _read_stream(parse_sse(body), details)
         return
     try:
         payload = jsonutil.loads(body)
@@ -174,8 +191,7 @@ def _read_message(payload: dict[str, Any], details: CallDetails) -> None:
     details.choices = [choice]
 
 
-def _read_stream(body: bytes, details: CallDetails) -> None:
-    events = parse_sse(body)
+def _read_stream(events: list[SseEvent], details: CallDetails) -> None:
     details.event_count = len(events)
     choice = OutputChoice(index=0)
     tool_inputs: dict[int, ToolCall] = {}

@@ -142,6 +142,8 @@ def _interaction(item: object, path: str | os.PathLike[str]) -> Interaction:
     if "parsed_body" in response:
         # Some projects store JSON bodies parsed (already decompressed), not as text.
         body, encoding = _parsed_body_bytes(response["parsed_body"]), None
+    elif (typed := _typed_body_bytes(response.get("body"))) is not None:
+        body, encoding = typed, None
     else:
         body, encoding = _decode(
             _body_bytes(response.get("body")), _header(headers, "content-encoding")
@@ -152,11 +154,7 @@ def _interaction(item: object, path: str | os.PathLike[str]) -> Interaction:
     return Interaction(
         method=str(request.get("method", "GET")).upper(),
         uri=str(request.get("uri", "")),
-        request_body=(
-            _parsed_body_bytes(request["parsed_body"])
-            if "parsed_body" in request
-            else _body_bytes(request.get("body"))
-        ),
+        request_body=_request_body(request),
         status=int(code) if isinstance(code, int | str) else 200,
         headers=headers,
         body=body,
@@ -164,6 +162,28 @@ def _interaction(item: object, path: str | os.PathLike[str]) -> Interaction:
         request_headers=_headers(request.get("headers")),
         body_encoding=encoding,
     )
+
+
+def _request_body(request: Mapping[str, object]) -> bytes:
+    if "parsed_body" in request:
+        return _parsed_body_bytes(request["parsed_body"])
+    typed = _typed_body_bytes(request.get("body"))
+    return typed if typed is not None else _body_bytes(request.get("body"))
+
+
+def _typed_body_bytes(raw: object) -> bytes | None:
+    """Return a body stored as ``{type: json|text, content: ...}``, or None for other forms.
+
+    pydantic-ai's newer recordings keep bodies so: the JSON value parsed into the YAML, or the
+    text (already decoded); both are returned as they were sent.
+    """
+    if not isinstance(raw, Mapping) or "content" not in raw:
+        return None
+    if raw.get("type") == "json":
+        return _parsed_body_bytes(raw["content"])
+    if raw.get("type") == "text":
+        return _body_bytes(raw["content"])
+    return None
 
 
 def _body_bytes(raw: object) -> bytes:
@@ -179,9 +199,6 @@ def _body_bytes(raw: object) -> bytes:
             return _body_bytes(raw["string"])
         if "base64_string" in raw:
             return base64.b64decode(str(raw["base64_string"]))
-        if raw.get("type") == "json" and "content" in raw:
-            # pydantic-ai's newer cassettes keep a JSON body parsed: {type: json, content: ...}.
-            return _parsed_body_bytes(raw["content"])
     raise ValueError(f"unsupported recorded body of type {type(raw).__name__}")
 
 

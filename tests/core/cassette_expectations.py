@@ -11,6 +11,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 from prysmai.testing import Interaction
 
@@ -68,7 +69,7 @@ def cassette_id(provider: str, path: Path) -> str:
 
 MODEL_CALL_PATHS = {
     "openai": ("/chat/completions", "/completions", "/embeddings", "/responses"),
-    "anthropic": ("/v1/messages", "/v1/complete"),
+    "anthropic": ("/v1/messages", "/v1/complete", "/invoke", "/invoke-with-response-stream"),
 }
 """Path endings of the model-call APIs whose calls get a span; other recorded requests (images,
 audio, Assistants threads ...) must pass through monitoring unrecorded."""
@@ -76,6 +77,14 @@ audio, Assistants threads ...) must pass through monitoring unrecorded."""
 
 def is_model_call(provider: str, interaction: Interaction) -> bool:
     return interaction.method == "POST" and interaction.path.endswith(MODEL_CALL_PATHS[provider])
+
+
+def bedrock_model(interaction: Interaction) -> str | None:
+    """The model of a Bedrock ``/model/{id}/invoke...`` call: it is in the path, not the body."""
+    parts = interaction.path.split("/")
+    if len(parts) == 4 and parts[1] == "model" and parts[3].startswith("invoke"):
+        return unquote(parts[2])
+    return None
 
 
 def request_json(interaction: Interaction) -> dict[str, Any] | None:
@@ -107,7 +116,8 @@ def sse_events(body: bytes) -> list[tuple[str | None, str]]:
 def expected_for(provider: str, interaction: Interaction) -> Expected:
     """Read what the span of ``interaction`` should carry from the recorded bodies."""
     request = request_json(interaction) or {}
-    expected = Expected(request_model=request.get("model"), is_stream=interaction.is_stream)
+    model = request.get("model") or bedrock_model(interaction)
+    expected = Expected(request_model=model, is_stream=interaction.is_stream)
     if interaction.status >= 400:
         return expected
     path = interaction.path
@@ -290,6 +300,9 @@ def _anthropic_usage(usage: dict[str, Any], counts: dict[str, int]) -> None:
     ):
         if isinstance(usage.get(name), int):
             counts[name] = usage[name]
+    thinking = (usage.get("output_tokens_details") or {}).get("thinking_tokens")
+    if isinstance(thinking, int):
+        counts["thinking_tokens"] = thinking
 
 
 def _set_anthropic_tokens(counts: dict[str, int], expected: Expected) -> None:
@@ -301,6 +314,7 @@ def _set_anthropic_tokens(counts: dict[str, int], expected: Expected) -> None:
     expected.output_tokens = counts.get("output_tokens", 0)
     expected.cache_read_tokens = cache_read
     expected.cache_creation_tokens = cache_creation
+    expected.reasoning_tokens = counts.get("thinking_tokens", 0)
 
 
 def _anthropic_tool_call(block: dict[str, Any], arguments: str) -> dict[str, Any]:

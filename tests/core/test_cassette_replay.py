@@ -28,6 +28,7 @@ from prysmai.testing.capture import Capture
 from tests.core.cassette_expectations import (
     CASSETTES,
     Expected,
+    bedrock_model,
     cassette_files,
     cassette_id,
     expected_for,
@@ -47,6 +48,7 @@ SDK_ERRORS = (openai.APIStatusError, anthropic.APIStatusError)
 # Fields the SDK itself adds to a request when the caller leaves them out (by path suffix).
 SDK_ADDED_FIELDS: dict[str, dict[str, Any]] = {"/embeddings": {"encoding_format": "base64"}}
 AZURE_DEPLOYMENT = re.compile(r"^/openai/deployments/([^/]+)/")
+BEDROCK_HOST = re.compile(r"^bedrock-runtime\.([a-z0-9-]+)\.amazonaws\.com$")
 # A recorded multipart body (audio) is not kept by vcrpy; the replay sends this one instead.
 AUDIO_FILE = ("speech.wav", b"RIFF\x24\x00\x00\x00WAVEfmt ", "audio/wav")
 
@@ -90,6 +92,12 @@ def is_async_recording(path: Path) -> bool:
 def new_client(provider: str, server: CassetteServer, *, is_async: bool) -> Any:
     settings: dict[str, Any] = {"api_key": "k", "max_retries": 0, "timeout": 20.0}
     if provider == "anthropic":
+        first = server.interactions[0]
+        if BEDROCK_HOST.match(first.host):
+            # A bearer key signs nothing, so the replay needs no AWS credentials (nor boto3).
+            bedrock = anthropic.AsyncAnthropicBedrock if is_async else anthropic.AnthropicBedrock
+            region = BEDROCK_HOST.match(first.host).group(1)  # type: ignore[union-attr]
+            return bedrock(base_url=server.root_url, aws_region=region, **settings)
         sdk = anthropic.AsyncAnthropic if is_async else anthropic.Anthropic
         return sdk(base_url=server.base_url, **settings)
     first = server.interactions[0]
@@ -169,7 +177,15 @@ def sdk_call(provider: str, client: Any, interaction: Interaction) -> Callable[[
         return lambda: client.post(
             "/v1/complete", body=body, cast_to=object, stream=is_stream, stream_cls=stream_cls
         )
-    if provider == "anthropic" and path.endswith("/v1/messages"):
+    bedrock = bedrock_model(interaction) if provider == "anthropic" else None
+    if bedrock is not None:
+        # Bedrock's SDK takes the model (and streaming) from the call and puts them in the path.
+        body = {**body, "model": bedrock, "stream": path.endswith("-with-response-stream")}
+        method = client.messages.create
+    elif provider == "anthropic" and path.endswith("/v1/messages/count_tokens"):
+        resource = client.beta.messages if "beta=true" in query else client.messages
+        method = resource.count_tokens
+    elif provider == "anthropic" and path.endswith("/v1/messages"):
         resource = client.beta.messages if "beta=true" in query else client.messages
         method = resource.create
     elif path.endswith("/chat/completions"):

@@ -312,6 +312,31 @@ def test_gemini_openai_compatible_prefix_is_the_base_url(tmp_path: Path) -> None
         assert server.base_url == server.root_url + "/v1beta/openai"
 
 
+def test_typed_json_and_text_bodies_are_replayed_as_sent(tmp_path: Path) -> None:
+    # pydantic-ai's newer recordings keep bodies as ``{type: json|text, content: ...}``: JSON
+    # parsed into the YAML, and streams as their (already decoded) text.
+    stream = 'event: ping\ndata: {"type": "ping"}\n\n'
+    whole = recorded("https://api.anthropic.com/v1/messages/count_tokens", None)
+    whole["request"]["body"] = {"type": "json", "content": {"model": "claude-x", "messages": []}}
+    whole["response"]["body"] = {"type": "json", "content": {"input_tokens": 7}}
+    streamed = recorded(
+        "https://api.anthropic.com/v1/messages",
+        None,
+        headers={"Content-Type": ["text/event-stream"], "Content-Encoding": ["gzip"]},
+    )
+    streamed["request"]["body"] = {"type": "text", "content": '{"stream": true}'}
+    streamed["response"]["body"] = {"type": "text", "content": stream}
+    path = write_cassette(tmp_path / "typed.yaml", [whole, streamed])
+
+    first, second = load_cassette(path)
+
+    assert json.loads(first.request_body) == {"model": "claude-x", "messages": []}
+    assert json.loads(first.body) == {"input_tokens": 7}
+    assert second.request_body == b'{"stream": true}'
+    assert second.body == stream.encode()
+    assert second.body_encoding is None
+
+
 def test_base64_recorded_body_is_decoded(tmp_path: Path) -> None:
     body = b'{"object": "list"}'
     path = write_cassette(
