@@ -1,12 +1,20 @@
-"""Hand-written benign prompts in 19 languages, split into a training half and a held-out half.
+"""Hand-written benign prompts in 21 languages, split into a training half and a held-out half.
 
 ``benchmarks/data/benign_multilingual_{a,b,c}.jsonl`` hold ordinary prompts in 18 languages
 other than English, ``benchmarks/data/benign_multilingual_d.jsonl`` English ones (questions,
-tasks, documents, stories, security questions ...) and ``benign_multilingual_e.jsonl`` short
+tasks, documents, stories, security questions ...), ``benign_multilingual_e.jsonl`` short
 everyday English chat messages (greetings, requests that mention an e-mail address or phone
-number, support messages, "ignore the typo above"), with fields ``text``, ``lang`` and
-``kind``. Every one is benign, so they serve as negatives for the trainers and as a
-false-positive check.
+number, support messages, "ignore the typo above") and ``benign_multilingual_f.jsonl`` 200
+French prompts and 20 in each of Arabic, Vietnamese, Korean, Thai, Chinese, Italian, Javanese,
+Swahili and Bengali (the non-English languages of the content-policy dev file, whose rows in
+them are nearly all violating): about half ordinary requests, half "harmful-sounding but safe"
+ones (kind ``safe_sensitive``: figurative language, technical homonyms such as killing a
+process, games and fiction, history lessons, definitions, prevention and first-aid questions,
+health education, questions about the law), so that a model must read what is asked rather
+than the language. Rows have fields ``text``, ``lang`` and ``kind``. Every one is benign, so
+they serve as negatives for the trainers and as a false-positive check. In the ``f`` file,
+rows come in consecutive pairs of the same language and kind, so both halves get an equal
+share of each.
 
 The split is by 0-based line index within each file: even lines are the training half, odd
 lines the held-out half. Nothing may train on, or choose a threshold with, the held-out half;
@@ -26,15 +34,20 @@ from pathlib import Path
 from typing import Any, Final
 
 DATA_DIR: Final = Path(__file__).resolve().parent / "data"
-FILES: Final = tuple(DATA_DIR / f"benign_multilingual_{part}.jsonl" for part in "abcde")
+FILES: Final = tuple(DATA_DIR / f"benign_multilingual_{part}.jsonl" for part in "abcdef")
+FIRST_FILES: Final = FILES[:5]
+"""Files a-e. The injection trainer learns from these only: with file f among its negatives its
+chosen threshold fell and its false alarms on everyday English rose (6.5% to 10.5%), while f
+was written for the content-policy model's language bias. f's held-out half still measures it."""
 PARTS: Final = ("train", "heldout", "all")
 
 
-def load(part: str) -> list[dict[str, Any]]:
+def load(part: str, files: Sequence[Path] = FILES) -> list[dict[str, Any]]:
     """Return the benign multilingual rows of one part, in file order.
 
     Args:
         part: ``"train"`` (even line indices), ``"heldout"`` (odd line indices) or ``"all"``.
+        files: The files to read (default: all of them).
 
     Returns:
         Rows with ``text``, ``lang`` and ``kind``, plus ``id`` (file letter and line index,
@@ -46,7 +59,7 @@ def load(part: str) -> list[dict[str, Any]]:
     if part not in PARTS:
         raise ValueError(f"benign multilingual part {part!r} is not one of {', '.join(PARTS)}")
     rows: list[dict[str, Any]] = []
-    for path in FILES:
+    for path in files:
         letter = path.stem.rsplit("_", 1)[-1]
         with path.open(encoding="utf-8") as handle:
             for index, line in enumerate(handle):

@@ -161,12 +161,12 @@ def prompts(size: int = 1024) -> list[str]:
 
 def fresh_prompts(size: int = 1024) -> list[str]:
     """Distinct ~1 KB texts, each made of consecutive written prompts of one language."""
-    from benign_multilingual import load
+    from benign_multilingual import FIRST_FILES, load
 
     texts: list[str] = []
     current = ""
     language = ""
-    for row in load("all"):
+    for row in load("all", FIRST_FILES):  # the same prompts as in earlier measurements
         if row["lang"] != language:
             current, language = "", row["lang"]
         current = f"{current}\n\n{row['text']}" if current else row["text"]

@@ -37,6 +37,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "benchmarks"))
 
+from benign_multilingual import FIRST_FILES  # noqa: E402
 from benign_multilingual import load as load_benign_multilingual  # noqa: E402
 
 from prysmai.security.injection import InjectionDetector  # noqa: E402
@@ -377,7 +378,7 @@ def main() -> None:
     examples = [Example(row["text"], int(row["label"]), 1.0) for row in rows]
     negatives = [Example(text, 0, NEGATIVE_WEIGHT) for text in negative_texts]
     negatives += [Example(text, 0, 1.0) for text in EVERYDAY_PROMPTS[::2]]
-    written = load_benign_multilingual("train")
+    written = load_benign_multilingual("train", FIRST_FILES)
     negatives += [Example(row["text"], 0, WRITTEN_WEIGHT) for row in written]
     held_out = [{"lang": EVERYDAY_GROUP, "text": text} for text in EVERYDAY_PROMPTS[1::2]]
     held_out += load_benign_multilingual("heldout")
