@@ -266,7 +266,9 @@ def _outcome(call: CallRecord, details: CallDetails) -> Outcome:
         error_type = USAGE_LIMIT_ERROR_TYPE
     elif status >= 400:
         error_type = _status_error_type(status, call.endpoint.wire_format)
-    elif details.error_message and details.is_stream:
+    elif details.error_message:
+        # An error inside a 200 answer: a failed stream, a failed Responses object, or a
+        # gateway that answers an OpenAI-style error body with 200.
         error_type = "APIError"
     elif _is_unreadable_answer(call, details):
         # The SDK cannot decode such an answer and raises this to the caller.

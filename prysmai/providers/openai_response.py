@@ -47,6 +47,18 @@ def read_openai_error(body: bytes, details: CallDetails) -> None:
 
 
 def _read_completion_object(payload: dict[str, Any], details: CallDetails) -> None:
+    if (
+        "choices" not in payload
+        and "data" not in payload
+        and isinstance(payload.get("error"), dict)
+    ):
+        # Some OpenAI-compatible gateways send their error body with status 200.
+        error = payload["error"]
+        if isinstance(error.get("message"), str) and error["message"]:
+            details.error_message = error["message"]
+            code = error.get("code") or error.get("type")
+            details.error_code = str(code) if code else None
+        return
     _read_identity(payload, details)
     details.usage = usage_from_openai(payload.get("usage"))
     data = payload.get("data")

@@ -681,3 +681,59 @@ def test_built_in_tools_the_caller_runs_are_recorded_as_tool_calls(capture, tmp_
         assert (call["id"], call["type"], call["name"]) == (f"call_{kind}", tool, tool)
         assert json.loads(call["arguments"]) == request
         assert attrs[semconv.RESPONSE_FINISH_REASONS] == ("tool_calls",)
+
+
+def test_an_error_body_answered_with_200_is_recorded_as_an_error(capture, tmp_path):
+    # Some OpenAI-compatible gateways answer an error with status 200; a failed Responses
+    # object also arrives with 200. The caller gets what the SDK makes of it, unchanged.
+    gateway_error = {"error": {"message": "upstream quota exhausted", "type": "quota_error"}}
+    failed = {
+        "id": "resp_f",
+        "object": "response",
+        "created_at": 1,
+        "model": "gpt-5",
+        "status": "failed",
+        "output": [],
+        "error": {"code": "server_error", "message": "the model crashed"},
+    }
+
+    def interaction(uri: str, answer: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "request": {"body": "{}", "headers": {}, "method": "POST", "uri": uri},
+            "response": {
+                "body": {"string": json.dumps(answer)},
+                "headers": {"Content-Type": ["application/json"]},
+                "status": {"code": 200, "message": "OK"},
+            },
+        }
+
+    chat_uri = "https://api.openai.com/v1/chat/completions"
+    responses_uri = "https://api.openai.com/v1/responses"
+    cassette = tmp_path / "errors_with_200.yaml"
+    cassette.write_text(
+        yaml.safe_dump(
+            {
+                "interactions": [
+                    interaction(chat_uri, gateway_error),
+                    interaction(responses_uri, failed),
+                ],
+                "version": 1,
+            }
+        )
+    )
+    with (
+        CassetteServer(cassette, allow_repeats=True) as replay,
+        openai.OpenAI(base_url=replay.base_url, api_key="test-key", max_retries=0) as sdk,
+    ):
+        plain = sdk.chat.completions.create(model="gpt-4o", messages=MESSAGES)
+        monitored = capture.monitor(sdk)
+        chat = monitored.chat.completions.create(model="gpt-4o", messages=MESSAGES)
+        response = monitored.responses.create(model="gpt-5", input="hi")
+
+    assert chat.model_dump() == plain.model_dump()
+    assert response.status == "failed"
+    chat_span, responses_span = capture.spans()
+    for span, message in ((chat_span, "upstream quota exhausted"), (responses_span, "crashed")):
+        assert span.attributes[semconv.ERROR_TYPE] == "APIError"
+        assert span.status.status_code.name == "ERROR"
+        assert message in (span.status.description or "")
