@@ -26,6 +26,7 @@ settings, ``prysm.security.settings_version``.
 
 from __future__ import annotations
 
+import http.client
 import json
 import logging
 import math
@@ -40,6 +41,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 from prysmai import semconv
 from prysmai._version import __version__
+from prysmai.deadline_http import Deadlines
 from prysmai.errors import ConfigurationError
 
 if TYPE_CHECKING:
@@ -296,7 +298,8 @@ class _Poller:
         self._failing = False
         self._warned_local = False
         self._warn_lock = threading.Lock()
-        self._opener = urllib.request.build_opener(_RefuseRedirects)
+        self._deadlines = Deadlines(REQUEST_TIMEOUT_S)
+        self._opener = urllib.request.build_opener(_RefuseRedirects, *self._deadlines.handlers)
         self._thread = threading.Thread(
             target=self._run, name="prysmai-security-settings", daemon=True
         )
@@ -355,9 +358,7 @@ class _Poller:
             headers["If-None-Match"] = remote.etag
         request = urllib.request.Request(self._url, headers=headers, method="GET")
         try:
-            with self._opener.open(request, timeout=REQUEST_TIMEOUT_S) as response:
-                etag = response.headers.get("ETag")
-                body = _read_within(response, MAX_ANSWER_BYTES + 1, REQUEST_TIMEOUT_S)
+            etag, body = self._fetch(request)
         except urllib.error.HTTPError as exc:
             exc.close()
             if exc.code == 304 and remote is not None:
@@ -370,7 +371,7 @@ class _Poller:
             }.get(exc.code, f"HTTP {exc.code}")
             self._failed(reason)
             return False
-        except (OSError, ValueError) as exc:  # refused, timed out, reset, bad URL
+        except (OSError, ValueError, http.client.HTTPException) as exc:  # refused, timed out ...
             cause = getattr(exc, "reason", None) or exc
             self._failed(f"{type(exc).__name__}: {cause}")
             return False
@@ -384,6 +385,24 @@ class _Poller:
             return False
         self._recovered()
         return True
+
+    def _fetch(self, request: urllib.request.Request) -> tuple[str | None, bytes]:
+        """The answer's ETag and body; the whole request gets REQUEST_TIMEOUT_S to answer."""
+        too_slow = f"the answer took more than {REQUEST_TIMEOUT_S:g} s"
+        try:
+            with self._opener.open(request, timeout=REQUEST_TIMEOUT_S) as response:
+                etag = response.headers.get("ETag")
+                body = _read_within(response, MAX_ANSWER_BYTES + 1, REQUEST_TIMEOUT_S)
+        except (OSError, http.client.HTTPException) as exc:
+            if self._deadlines.expired and not isinstance(exc, urllib.error.HTTPError):
+                raise TimeoutError(too_slow) from exc
+            raise
+        finally:
+            expired = self._deadlines.expired
+            self._deadlines.cancel()
+        if expired:  # the deadline cut the body short: it reads as a complete, shorter one
+            raise TimeoutError(too_slow)
+        return etag, body
 
     def _apply(self, body: bytes, etag: str | None) -> None:
         from prysmai.guard import make_guard

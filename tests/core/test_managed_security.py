@@ -8,6 +8,7 @@ import http.server
 import json
 import logging
 import socket
+import socketserver
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -333,6 +334,44 @@ def test_a_dripping_answer_is_a_failed_poll_within_the_time(
             pass
 
     dripping = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Drip)
+    threading.Thread(target=dripping.serve_forever, daemon=True).start()
+    try:
+        with caplog.at_level(logging.WARNING, logger="prysmai"):
+            watched = capture.monitor(
+                client,
+                prysm_key=KEY,
+                base_url=f"http://127.0.0.1:{dripping.server_address[1]}",
+                security=CollectorSecurity(poll_interval_s=30.0),
+            )
+    finally:
+        dripping.shutdown()
+        dripping.server_close()
+    _ask(watched)
+
+    assert "the answer took more than 0.5 s" in caplog.text
+    assert EMAIL in _sent(server)  # the local defaults: detection only
+
+
+def test_a_dripping_status_line_and_headers_are_a_failed_poll_within_the_time(
+    capture, client, server, caplog, monkeypatch
+):
+    # The socket timeout bounds each read only; a collector sending its status line and
+    # headers a byte at a time is cut off at the request's total deadline all the same.
+    monkeypatch.setattr("prysmai.managed_security.REQUEST_TIMEOUT_S", 0.5)
+    head = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}"
+
+    class DripHead(socketserver.BaseRequestHandler):
+        def handle(self) -> None:
+            self.request.recv(65536)
+            for byte in head:  # one byte every 50 ms: about 4 s for the status line and headers
+                try:
+                    self.request.sendall(bytes([byte]))
+                except OSError:
+                    return
+                time.sleep(0.05)
+
+    dripping = socketserver.ThreadingTCPServer(("127.0.0.1", 0), DripHead)
+    dripping.daemon_threads = True
     threading.Thread(target=dripping.serve_forever, daemon=True).start()
     try:
         with caplog.at_level(logging.WARNING, logger="prysmai"):
