@@ -87,6 +87,7 @@ def build_attributes(
         attrs[semconv.COST_SOURCE] = cost.source
     _add_context(attrs, values)
     _add_tool_calls_and_logprobs(attrs, details, max_content_chars)
+    _add_server_tool_calls(attrs, details, max_content_chars)
     for key, value in details.request_params.items():
         if key != semconv.TOOL_DEFINITIONS or capture_content:
             attrs[key] = value
@@ -185,6 +186,20 @@ def _add_tool_calls_and_logprobs(
     ]
     if logprobs:
         attrs[semconv.LOGPROBS], _ = capped_json(logprobs, max_chars)
+
+
+def _add_server_tool_calls(
+    attrs: dict[str, AttributeValue], details: CallDetails, max_chars: int
+) -> None:
+    # Id, type, name and MCP server only: the input and result (queries, fetched pages, code
+    # output) may hold personal data, and redaction does not cover these attributes.
+    calls = details.server_tool_calls
+    if calls:
+        attrs[semconv.SERVER_TOOL_CALL_COUNT] = len(calls)
+        attrs[semconv.SERVER_TOOL_CALLS], _ = capped_json([c.as_dict() for c in calls], max_chars)
+    # Billed per request, apart from tokens: recorded, but not part of the cost.
+    for field, count in details.server_tool_requests.items():
+        attrs[semconv.USAGE_SERVER_TOOL_PREFIX + field] = count
 
 
 def _add_content(attrs: dict[str, AttributeValue], details: CallDetails, max_chars: int) -> None:

@@ -7,9 +7,16 @@ from typing import Any
 
 from prysmai import jsonutil
 from prysmai.faults import report_fault
-from prysmai.providers.details import CallDetails, OutputChoice, ToolCall
+from prysmai.providers.details import CallDetails, OutputChoice, ServerToolCall, ToolCall
 
-__all__ = ["CallDetails", "OutputChoice", "ToolCall", "decode_body", "read_call"]
+__all__ = [
+    "CallDetails",
+    "OutputChoice",
+    "ServerToolCall",
+    "ToolCall",
+    "decode_body",
+    "read_call",
+]
 
 
 def decode_body(body: bytes, content_encoding: str | None) -> bytes:

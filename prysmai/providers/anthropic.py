@@ -2,19 +2,29 @@
 
 from __future__ import annotations
 
-from typing import Any
+import re
+from typing import Any, Final
 
 from prysmai import jsonutil, semconv
 from prysmai.cost import TokenUsage
 from prysmai.endpoints import BEDROCK_INVOKE_STREAM
 from prysmai.providers.aws_eventstream import parse_eventstream
-from prysmai.providers.details import CallDetails, OutputChoice, ToolCall
+from prysmai.providers.details import CallDetails, OutputChoice, ServerToolCall, ToolCall
 from prysmai.providers.sse import SseEvent, json_objects, parse_sse
 
 __all__ = ["read_error", "read_request", "read_response"]
 
 # Bedrock's streaming route: no ``stream`` field in the body, and AWS event stream framing.
 _BEDROCK_STREAM = BEDROCK_INVOKE_STREAM.name
+
+# Content blocks of tools Anthropic runs itself (web search, code execution, an MCP server's
+# tool ...). Their result blocks (``web_search_tool_result``, ``mcp_tool_result`` ...) are not
+# calls and are left out.
+_SERVER_TOOL_BLOCKS: Final = frozenset({"server_tool_use", "mcp_tool_use"})
+# ``usage.server_tool_use`` fields become attribute names: only plain ones, and a few of them,
+# so an odd answer cannot crowd the span's other attributes out.
+_REQUEST_FIELD = re.compile(r"[a-z][a-z0-9_]{0,63}")
+_MAX_REQUEST_FIELDS = 16
 
 
 def read_request(endpoint_name: str, body: dict[str, Any], details: CallDetails) -> None:
@@ -140,6 +150,41 @@ def usage_from_anthropic(usage: Any, previous: TokenUsage | None = None) -> Toke
     )
 
 
+def server_tool_requests(usage: Any) -> dict[str, int]:
+    """The per-request counts of ``usage.server_tool_use`` (``web_search_requests`` ...)."""
+    counts = usage.get("server_tool_use") if isinstance(usage, dict) else None
+    if not isinstance(counts, dict):
+        return {}
+    found = {
+        name: value
+        for name, value in counts.items()
+        if isinstance(name, str)
+        and _REQUEST_FIELD.fullmatch(name)
+        and isinstance(value, int)
+        and not isinstance(value, bool)
+    }
+    return dict(list(found.items())[:_MAX_REQUEST_FIELDS])
+
+
+def _is_server_tool_block(block: dict[str, Any]) -> bool:
+    kind = block.get("type")
+    return isinstance(kind, str) and kind in _SERVER_TOOL_BLOCKS
+
+
+def _server_tool_call(block: dict[str, Any]) -> ServerToolCall:
+    """A ``server_tool_use`` or ``mcp_tool_use`` block, without its input (see ServerToolCall)."""
+    return ServerToolCall(
+        id=_text(block.get("id")),
+        type=str(block["type"]),
+        name=_text(block.get("name")),
+        server=_text(block.get("server_name")),
+    )
+
+
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
+
+
 def read_response(endpoint_name: str, body: bytes, details: CallDetails) -> None:
     """Fill ``details`` from an Anthropic answer, streamed (SSE or Bedrock's frames) or whole."""
     if endpoint_name == _BEDROCK_STREAM:
@@ -170,6 +215,7 @@ def _read_message(payload: dict[str, Any], details: CallDetails) -> None:
     if isinstance(payload.get("id"), str):
         details.response_id = payload["id"]
     details.usage = usage_from_anthropic(payload.get("usage"), details.usage)
+    details.server_tool_requests.update(server_tool_requests(payload.get("usage")))
     choice = OutputChoice(index=0, role=str(payload.get("role") or "assistant"))
     if isinstance(payload.get("completion"), str):
         choice.text_parts.append(payload["completion"])
@@ -186,6 +232,8 @@ def _read_message(payload: dict[str, Any], details: CallDetails) -> None:
                     arguments=jsonutil.dumps(block.get("input")),
                 )
             )
+        elif _is_server_tool_block(block):
+            details.server_tool_calls.append(_server_tool_call(block))
     if payload.get("stop_reason"):
         choice.finish_reason = str(payload["stop_reason"])
     details.choices = [choice]
@@ -202,6 +250,7 @@ def _read_stream(events: list[SseEvent], details: CallDetails) -> None:
             details.response_model = message.get("model") or details.response_model
             details.response_id = message.get("id") or details.response_id
             details.usage = usage_from_anthropic(message.get("usage"), details.usage)
+            details.server_tool_requests.update(server_tool_requests(message.get("usage")))
         elif kind == "content_block_start" and isinstance(payload.get("content_block"), dict):
             block = payload["content_block"]
             if block.get("type") == "tool_use":
@@ -209,6 +258,9 @@ def _read_stream(events: list[SseEvent], details: CallDetails) -> None:
                 tool_inputs[int(payload.get("index", len(tool_inputs)))] = call
                 choice.tool_calls.append(call)
                 details.first_content_offset = details.first_content_offset or event.end_offset
+            elif _is_server_tool_block(block):
+                # Listed as the block starts, so a stream cut short still shows the calls made.
+                details.server_tool_calls.append(_server_tool_call(block))
         elif kind == "content_block_delta" and isinstance(payload.get("delta"), dict):
             _apply_delta(payload, choice, tool_inputs)
             details.first_content_offset = details.first_content_offset or event.end_offset
@@ -217,6 +269,8 @@ def _read_stream(events: list[SseEvent], details: CallDetails) -> None:
             if isinstance(delta, dict) and delta.get("stop_reason"):
                 choice.finish_reason = str(delta["stop_reason"])
             details.usage = usage_from_anthropic(payload.get("usage"), details.usage)
+            # The counts are running totals, as the token counts are: the last one wins.
+            details.server_tool_requests.update(server_tool_requests(payload.get("usage")))
         elif kind == "message_stop":
             details.has_terminal_event = True
         elif kind == "completion":

@@ -24,6 +24,28 @@ class ToolCall:
 
 
 @dataclass(slots=True)
+class ServerToolCall:
+    """A tool the provider ran itself during the call: web search, code execution, an MCP tool.
+
+    Only what names the call is kept, never its input or result: search queries, fetched pages
+    and code output may hold personal data, and redaction does not reach these records.
+    """
+
+    id: str | None
+    type: str
+    name: str | None
+    server: str | None = None
+    """The MCP server's name (Anthropic) or label (OpenAI); None for the provider's own tools."""
+
+    def as_dict(self) -> dict[str, Any]:
+        """Return the call as plain JSON-ready data; ``server`` only for MCP calls."""
+        entry: dict[str, Any] = {"id": self.id, "type": self.type, "name": self.name}
+        if self.server is not None:
+            entry["server"] = self.server
+        return entry
+
+
+@dataclass(slots=True)
 class OutputChoice:
     """One answer of the model (``n`` > 1 gives several)."""
 
@@ -67,6 +89,10 @@ class CallDetails:
     """A whole (not streamed) answer that is not valid JSON."""
     input_excludes_cache: bool = False
     """The provider's input count leaves out cached tokens (Anthropic); spans report the sum."""
+    server_tool_calls: list[ServerToolCall] = field(default_factory=list)
+    """Tools the provider ran itself; the caller has nothing to answer, so not in ``tool_calls``."""
+    server_tool_requests: dict[str, int] = field(default_factory=dict)
+    """Anthropic's ``usage.server_tool_use`` counts (``web_search_requests`` ...)."""
 
     def take_error_body(self, body: bytes, code_fields: tuple[str, ...]) -> None:
         """Take message and code from an ``{"error": {...}}`` body (both providers use one)."""

@@ -6,7 +6,7 @@ from typing import Any, Final
 
 from prysmai import jsonutil
 from prysmai.cost import TokenUsage
-from prysmai.providers.details import CallDetails, OutputChoice, ToolCall
+from prysmai.providers.details import CallDetails, OutputChoice, ServerToolCall, ToolCall
 from prysmai.providers.sse import json_objects, parse_sse
 
 _MAX_TOOL_CALLS = 128
@@ -15,6 +15,8 @@ _RESPONSES_TERMINAL_EVENTS = frozenset(
     {"response.completed", "response.incomplete", "response.failed"}
 )
 _RESPONSES_TEXT_EVENTS = frozenset({"response.output_text.delta", "response.refusal.delta"})
+# An output item starts and ends with these; the item comes whole in both.
+_RESPONSES_ITEM_EVENTS = frozenset({"response.output_item.added", "response.output_item.done"})
 # The first of these is the first token: answer text, or the input of a tool call.
 _RESPONSES_CONTENT_EVENTS = _RESPONSES_TEXT_EVENTS | {
     "response.function_call_arguments.delta",
@@ -265,7 +267,7 @@ def _merge_tool_call_delta(raw_call: dict[str, Any], choice: OutputChoice) -> No
 
 # Output items the caller runs, besides functions: the tool's type and the field holding what
 # the model asked for. (Items run by OpenAI itself, such as web_search_call, are not tool calls
-# the caller has to answer.)
+# the caller has to answer: see _PROVIDER_RUN_ITEMS.)
 _CALLER_RUN_ITEMS: Final = {
     "computer_call": ("computer", "action"),
     "local_shell_call": ("local_shell", "action"),
@@ -296,16 +298,49 @@ def _responses_tool_call(item: dict[str, Any]) -> ToolCall | None:
     return None
 
 
+# Output items of tools OpenAI runs itself, and the tool each belongs to. ``mcp_list_tools`` (a
+# server's tool list) and ``mcp_approval_request`` (a question to the caller) run no tool.
+_PROVIDER_RUN_ITEMS: Final = {
+    "web_search_call": "web_search",
+    "file_search_call": "file_search",
+    "code_interpreter_call": "code_interpreter",
+    "image_generation_call": "image_generation",
+    "mcp_call": "mcp",
+    "tool_search_call": "tool_search",
+}
+
+
+def _server_tool_call(item: dict[str, Any]) -> ServerToolCall | None:
+    """The call of a tool OpenAI ran itself, or None for other items; never its input or output."""
+    kind = item.get("type")
+    if not isinstance(kind, str) or kind not in _PROVIDER_RUN_ITEMS:
+        return None
+    if kind == "tool_search_call" and item.get("execution") == "client":
+        # A tool search the caller carries out is not OpenAI's.
+        return None
+    item_id, name, label = item.get("id"), item.get("name"), item.get("server_label")
+    return ServerToolCall(
+        id=item_id if isinstance(item_id, str) else None,
+        type=kind,
+        name=name if isinstance(name, str) and name else _PROVIDER_RUN_ITEMS[kind],
+        server=label if isinstance(label, str) else None,
+    )
+
+
 def read_responses_object(payload: dict[str, Any], details: CallDetails) -> None:
     """Fill ``details`` from a Responses API ``response`` object."""
     _read_identity(payload, details)
     details.usage = usage_from_openai(payload.get("usage")) or details.usage
     choice = OutputChoice(index=0)
+    server_calls: list[ServerToolCall] = []
     status = payload.get("status")
     for item in payload.get("output") or []:
         if not isinstance(item, dict):
             continue
-        if item.get("type") == "message":
+        server_call = _server_tool_call(item)
+        if server_call is not None:
+            server_calls.append(server_call)
+        elif item.get("type") == "message":
             for part in item.get("content") or []:
                 if isinstance(part, dict) and isinstance(part.get("text"), str):
                     choice.text_parts.append(part["text"])
@@ -316,6 +351,8 @@ def read_responses_object(payload: dict[str, Any], details: CallDetails) -> None
             call = _responses_tool_call(item)
             if call is not None:
                 choice.tool_calls.append(call)
+    # The finished answer lists every call: it replaces what a stream's items showed on the way.
+    details.server_tool_calls = server_calls
     incomplete = payload.get("incomplete_details")
     if isinstance(incomplete, dict) and incomplete.get("reason"):
         choice.finish_reason = str(incomplete["reason"])
@@ -333,8 +370,16 @@ def read_responses_object(payload: dict[str, Any], details: CallDetails) -> None
 def _read_responses_stream(events: list[Any], details: CallDetails) -> None:
     partial = OutputChoice(index=0)
     final: dict[str, Any] | None = None
+    # Server tool calls by output position, from the items' events: all a stream cut short
+    # before its final response has to show.
+    server_calls: dict[Any, ServerToolCall] = {}
     for event, payload in json_objects(events):
         kind = event.event or payload.get("type")
+        if not isinstance(kind, str):
+            # An odd ``type`` (a list, say) is no event name, and cannot be looked up in a set.
+            kind = ""
+        if kind in _RESPONSES_ITEM_EVENTS and isinstance(payload.get("item"), dict):
+            _note_server_tool_call(payload, server_calls)
         if kind in _RESPONSES_CONTENT_EVENTS:
             if details.first_content_offset is None:
                 details.first_content_offset = event.end_offset
@@ -353,6 +398,17 @@ def _read_responses_stream(events: list[Any], details: CallDetails) -> None:
         read_responses_object(final, details)
     else:
         details.choices = [partial]
+        details.server_tool_calls = list(server_calls.values())
+
+
+def _note_server_tool_call(payload: dict[str, Any], calls: dict[Any, ServerToolCall]) -> None:
+    """Keep the server tool call of an item event; the ``done`` event's item replaces its start."""
+    call = _server_tool_call(payload["item"])
+    if call is None:
+        return
+    position = payload.get("output_index")
+    key = position if isinstance(position, int) else call.id
+    calls[key] = call
 
 
 def _int(value: Any, default: int) -> int:

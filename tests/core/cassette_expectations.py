@@ -27,6 +27,15 @@ CALLER_RUN_FIELDS = {
     "computer_call": "action",
 }
 """Responses API output items the caller runs, and the field holding the model's request."""
+OPENAI_RUN_ITEMS = (
+    "web_search_call",
+    "file_search_call",
+    "code_interpreter_call",
+    "image_generation_call",
+    "mcp_call",
+    "tool_search_call",
+)
+"""Responses API output items of tools OpenAI runs itself (``mcp_list_tools`` runs none)."""
 
 
 @dataclass
@@ -43,6 +52,10 @@ class Expected:
     reasoning_tokens: int = 0
     finish_reasons: list[str] = field(default_factory=list)
     tool_calls: list[dict[str, Any]] = field(default_factory=list)
+    server_tool_calls: list[dict[str, Any]] = field(default_factory=list)
+    """Tools the provider ran itself: id, type, name, and ``server`` for MCP calls."""
+    server_tool_requests: dict[str, int] = field(default_factory=dict)
+    """Anthropic's ``usage.server_tool_use`` counts, by field."""
     is_stream: bool = False
     has_end_marker: bool = False
     """A streamed recording holds its closing event (``[DONE]``, ``message_stop`` ...)."""
@@ -258,6 +271,8 @@ def _responses_object(response: dict[str, Any], expected: Expected) -> None:
                     "arguments": item["input"],
                 }
             )
+        elif _is_openai_run(item):
+            expected.server_tool_calls.append(_openai_server_call(item))
         elif item["type"] in CALLER_RUN_FIELDS:
             # Built-in tools the caller runs (a patch, shell commands, a computer action).
             tool = item["type"].removesuffix("_call")
@@ -279,13 +294,37 @@ def _responses_object(response: dict[str, Any], expected: Expected) -> None:
         expected.finish_reasons = ["stop"]
 
 
+def _is_openai_run(item: dict[str, Any]) -> bool:
+    # A tool search can be left to the caller; only the one OpenAI carries out is its own.
+    return item["type"] in OPENAI_RUN_ITEMS and item.get("execution") != "client"
+
+
+def _openai_server_call(item: dict[str, Any]) -> dict[str, Any]:
+    # Named by the MCP tool for an MCP call, else by the tool the item's type is for.
+    call = {
+        "id": item["id"],
+        "type": item["type"],
+        "name": item.get("name") or item["type"].removesuffix("_call"),
+    }
+    if item["type"] == "mcp_call":
+        call["server"] = item["server_label"]
+    return call
+
+
 def _responses_stream(body: bytes, expected: Expected) -> None:
+    # Until the final response (which says it all), the items seen, by position in the output.
+    seen: dict[int, dict[str, Any]] = {}
     for name, data in sse_events(body):
         payload = json.loads(data)
         kind = name or payload.get("type")
+        if kind in ("response.output_item.added", "response.output_item.done"):
+            if _is_openai_run(payload["item"]):
+                seen[payload["output_index"]] = _openai_server_call(payload["item"])
         if kind in ("response.completed", "response.incomplete", "response.failed"):
             expected.has_end_marker = True
             _responses_object(payload["response"], expected)
+    if not expected.has_end_marker:
+        expected.server_tool_calls = list(seen.values())
 
 
 # --- Anthropic ------------------------------------------------------------------------------
@@ -305,6 +344,13 @@ def _anthropic_usage(usage: dict[str, Any], counts: dict[str, int]) -> None:
         counts["thinking_tokens"] = thinking
 
 
+def _anthropic_requests(usage: dict[str, Any], expected: Expected) -> None:
+    # Server tools are billed per request; each count the answer gives is recorded as given.
+    for name, value in (usage.get("server_tool_use") or {}).items():
+        if isinstance(value, int) and not isinstance(value, bool):
+            expected.server_tool_requests[name] = value
+
+
 def _set_anthropic_tokens(counts: dict[str, int], expected: Expected) -> None:
     if not counts:
         return
@@ -321,10 +367,25 @@ def _anthropic_tool_call(block: dict[str, Any], arguments: str) -> dict[str, Any
     return {"id": block["id"], "type": "function", "name": block["name"], "arguments": arguments}
 
 
+def _anthropic_server_call(block: dict[str, Any]) -> dict[str, Any] | None:
+    """A block of a tool Anthropic runs (web search, an MCP server's tool ...), else None."""
+    if block["type"] == "server_tool_use":
+        return {"id": block["id"], "type": block["type"], "name": block["name"]}
+    if block["type"] == "mcp_tool_use":
+        return {
+            "id": block["id"],
+            "type": block["type"],
+            "name": block["name"],
+            "server": block["server_name"],
+        }
+    return None
+
+
 def _anthropic_message(body: dict[str, Any], expected: Expected) -> None:
     expected.response_model = body["model"]
     counts: dict[str, int] = {}
     _anthropic_usage(body.get("usage") or {}, counts)
+    _anthropic_requests(body.get("usage") or {}, expected)
     _set_anthropic_tokens(counts, expected)
     if body.get("stop_reason"):
         expected.finish_reasons = [body["stop_reason"]]
@@ -332,6 +393,9 @@ def _anthropic_message(body: dict[str, Any], expected: Expected) -> None:
         if block["type"] == "tool_use":
             arguments = json.dumps(block["input"])
             expected.tool_calls.append(_anthropic_tool_call(block, arguments))
+        server_call = _anthropic_server_call(block)
+        if server_call is not None:
+            expected.server_tool_calls.append(server_call)
 
 
 def _anthropic_stream(body: bytes, expected: Expected) -> None:
@@ -343,14 +407,22 @@ def _anthropic_stream(body: bytes, expected: Expected) -> None:
         if kind == "message_start":
             expected.response_model = payload["message"]["model"]
             _anthropic_usage(payload["message"].get("usage") or {}, counts)
+            _anthropic_requests(payload["message"].get("usage") or {}, expected)
         elif kind == "content_block_start" and payload["content_block"]["type"] == "tool_use":
             calls[payload["index"]] = _anthropic_tool_call(payload["content_block"], "")
+        elif kind == "content_block_start":
+            server_call = _anthropic_server_call(payload["content_block"])
+            if server_call is not None:
+                expected.server_tool_calls.append(server_call)
         elif kind == "content_block_delta" and payload["delta"]["type"] == "input_json_delta":
-            calls[payload["index"]]["arguments"] += payload["delta"]["partial_json"]
+            # A server tool's input streams the same way; only the caller's tools keep theirs.
+            if payload["index"] in calls:
+                calls[payload["index"]]["arguments"] += payload["delta"]["partial_json"]
         elif kind == "message_delta":
             if payload["delta"].get("stop_reason"):
                 expected.finish_reasons = [payload["delta"]["stop_reason"]]
             _anthropic_usage(payload.get("usage") or {}, counts)
+            _anthropic_requests(payload.get("usage") or {}, expected)
         elif kind == "message_stop":
             expected.has_end_marker = True
         elif kind == "completion":

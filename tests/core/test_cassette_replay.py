@@ -1,8 +1,9 @@
 """Every real provider recording, replayed through the real SDK and a monitored client.
 
 Each recorded request is sent again by the SDK method that makes it; the span must say what the
-recording says (models, tokens, finish reasons, tool calls), the request must reach the server
-unchanged, and a recorded error must reach the caller exactly as it does without monitoring.
+recording says (models, tokens, finish reasons, tool calls, the provider's own tool calls), the
+request must reach the server unchanged, and a recorded error must reach the caller exactly as
+it does without monitoring.
 """
 
 from __future__ import annotations
@@ -335,6 +336,12 @@ def check_success_span(provider: str, attrs: dict[str, Any], expected: Expected)
     assert comparable_tool_calls(provider, recorded_calls) == comparable_tool_calls(
         provider, expected.tool_calls
     )
+    recorded_server_calls = json.loads(attrs.get(semconv.SERVER_TOOL_CALLS, "[]"))
+    assert recorded_server_calls == expected.server_tool_calls
+    assert attrs.get(semconv.SERVER_TOOL_CALL_COUNT, 0) == len(expected.server_tool_calls)
+    prefix = semconv.USAGE_SERVER_TOOL_PREFIX
+    requests = {k.removeprefix(prefix): v for k, v in attrs.items() if k.startswith(prefix)}
+    assert requests == expected.server_tool_requests
     assert attrs[semconv.STREAM] is expected.is_stream
     if expected.is_stream:
         # Consumed to the end: cut short only if the recording itself lacks its end marker.
