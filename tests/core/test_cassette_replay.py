@@ -9,6 +9,8 @@ it does without monitoring.
 from __future__ import annotations
 
 import asyncio
+import email.parser
+import email.policy
 import inspect
 import json
 import re
@@ -150,6 +152,51 @@ def assistants_call(
     return None
 
 
+def multipart_fields(interaction: Interaction) -> dict[str, Any]:
+    """The recorded multipart form's fields: text, or ``(filename, bytes, type)`` for a file."""
+    content_type = next(
+        (v for k, v in interaction.request_headers if k.lower() == "content-type"), ""
+    )
+    head = f"Content-Type: {content_type}\r\n\r\n".encode()
+    form = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(
+        head + interaction.request_body
+    )
+    fields: dict[str, Any] = {}
+    for part in form.iter_parts():
+        name = part.get_param("name", header="content-disposition")
+        data = part.get_payload(decode=True)
+        assert isinstance(data, bytes), f"multipart field {name!r} holds no bytes"
+        filename = part.get_filename()
+        fields[str(name)] = (filename, data, part.get_content_type()) if filename else data.decode()
+    return fields
+
+
+def files_call(
+    client: Any, interaction: Interaction, body: dict[str, Any]
+) -> Callable[[], Any] | None:
+    """The Files or Vector Stores API call for a recorded request, or None if it is not one.
+
+    Recordings of hosted file search upload a file and build a vector store around the model
+    calls; these must pass through monitoring untouched.
+    """
+    parts = interaction.path.strip("/").split("/")[1:]  # without the version segment
+    method = interaction.method
+    if parts == ["files"] and method == "POST":
+        fields = multipart_fields(interaction)
+        return lambda: client.files.create(**fields)
+    if len(parts) == 2 and parts[0] == "files" and method == "DELETE":
+        return lambda: client.files.delete(parts[1])
+    stores = client.vector_stores
+    if parts == ["vector_stores"] and method == "POST":
+        return lambda: stores.create(**split_arguments(stores.create, body))
+    if len(parts) == 2 and parts[0] == "vector_stores" and method == "DELETE":
+        return lambda: stores.delete(parts[1])
+    if len(parts) == 3 and parts[0] == "vector_stores" and parts[2] == "files":
+        arguments = split_arguments(stores.files.create, body)
+        return lambda: stores.files.create(parts[1], **arguments)
+    return None
+
+
 def deprecated_api(call: Callable[[], Any]) -> Callable[[], Any]:
     """Run ``call`` without the SDK's deprecation warning (the Assistants API is deprecated)."""
 
@@ -206,6 +253,8 @@ def sdk_call(provider: str, client: Any, interaction: Interaction) -> Callable[[
     elif path.endswith("/audio/transcriptions"):
         model = body.get("model") or interaction_header(interaction, "openai-model") or "whisper-1"
         return lambda: client.audio.transcriptions.create(file=AUDIO_FILE, model=model)
+    elif provider == "openai" and (call := files_call(client, interaction, body)) is not None:
+        return call
     else:
         call = assistants_call(client, interaction, body) if provider == "openai" else None
         if call is None:
