@@ -130,6 +130,15 @@ class CallCost:
     """Where the prices came from: ``"user"``, ``"prysm-table"``, ``"genai-prices"`` or
     ``"collector"``."""
 
+    def plus(self, other: CallCost) -> CallCost:
+        """Both costs together (one call that ran two models); the source stays this one's."""
+        return CallCost(
+            self.total_usd + other.total_usd,
+            self.input_usd + other.input_usd,
+            self.output_usd + other.output_usd,
+            self.source,
+        )
+
 
 @dataclass(frozen=True, slots=True)
 class _Counts:

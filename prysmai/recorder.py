@@ -187,9 +187,16 @@ class Recorder:
         # A translated answer counts cached tokens inside its prompt tokens, as OpenAI does,
         # even when the provider's own answers count them apart.
         cache_exclusive = False if call.answer_extensions is not None else None
-        return self.price_book.cost(
+        cost = self.price_book.cost(
             self.client_info.provider, model, details.usage, cache_exclusive=cache_exclusive
         )
+        for other_model, usage in details.other_model_usage:
+            # Another model's tokens in the same call (an advisor), at that model's prices. An
+            # unknown price leaves them out (and is logged as any unknown model is).
+            other = self.price_book.cost(self.client_info.provider, other_model, usage)
+            if cost is not None and other is not None:
+                cost = cost.plus(other)
+        return cost
 
     def _emit_span(
         self,

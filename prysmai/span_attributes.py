@@ -200,6 +200,18 @@ def _add_server_tool_calls(
     # Billed per request, apart from tokens: recorded, but not part of the cost.
     for field, count in details.server_tool_requests.items():
         attrs[semconv.USAGE_SERVER_TOOL_PREFIX + field] = count
+    if details.other_model_usage:
+        # Priced into the cost at each model's rates; the gen_ai.usage.* counts stay the
+        # provider's own totals, which leave these tokens out.
+        others = [
+            {
+                "model": model,
+                "input_tokens": usage.input_tokens,
+                "output_tokens": usage.output_tokens,
+            }
+            for model, usage in details.other_model_usage
+        ]
+        attrs[semconv.USAGE_OTHER_MODELS], _ = capped_json(others, max_chars)
 
 
 def _add_content(attrs: dict[str, AttributeValue], details: CallDetails, max_chars: int) -> None:

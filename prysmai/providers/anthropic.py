@@ -25,6 +25,7 @@ _SERVER_TOOL_BLOCKS: Final = frozenset({"server_tool_use", "mcp_tool_use"})
 # so an odd answer cannot crowd the span's other attributes out.
 _REQUEST_FIELD = re.compile(r"[a-z][a-z0-9_]{0,63}")
 _MAX_REQUEST_FIELDS = 16
+_MAX_ITERATIONS = 256
 
 
 def read_request(endpoint_name: str, body: dict[str, Any], details: CallDetails) -> None:
@@ -166,6 +167,32 @@ def server_tool_requests(usage: Any) -> dict[str, int]:
     return dict(list(found.items())[:_MAX_REQUEST_FIELDS])
 
 
+def other_model_usage(usage: Any) -> list[tuple[str, TokenUsage]] | None:
+    """Tokens of ``usage.iterations`` run by another model (an ``advisor_message``).
+
+    The call's own iterations (``message``) are in the top-level counts already; an advisor's
+    are not, and are billed at the advisor model's prices. None when ``usage`` lists no
+    iterations (a stream's later usage may leave them out: the earlier reading stands).
+    """
+    iterations = usage.get("iterations") if isinstance(usage, dict) else None
+    if not isinstance(iterations, list):
+        return None
+    found: list[tuple[str, TokenUsage]] = []
+    for iteration in iterations[:_MAX_ITERATIONS]:
+        if not isinstance(iteration, dict) or iteration.get("type") == "message":
+            continue
+        model, usage_of_model = iteration.get("model"), usage_from_anthropic(iteration)
+        if isinstance(model, str) and model and usage_of_model is not None:
+            found.append((model, usage_of_model))
+    return found
+
+
+def _take_other_model_usage(usage: Any, details: CallDetails) -> None:
+    others = other_model_usage(usage)
+    if others is not None:
+        details.other_model_usage = others
+
+
 def _is_server_tool_block(block: dict[str, Any]) -> bool:
     kind = block.get("type")
     return isinstance(kind, str) and kind in _SERVER_TOOL_BLOCKS
@@ -216,6 +243,7 @@ def _read_message(payload: dict[str, Any], details: CallDetails) -> None:
         details.response_id = payload["id"]
     details.usage = usage_from_anthropic(payload.get("usage"), details.usage)
     details.server_tool_requests.update(server_tool_requests(payload.get("usage")))
+    _take_other_model_usage(payload.get("usage"), details)
     choice = OutputChoice(index=0, role=str(payload.get("role") or "assistant"))
     if isinstance(payload.get("completion"), str):
         choice.text_parts.append(payload["completion"])
@@ -251,6 +279,7 @@ def _read_stream(events: list[SseEvent], details: CallDetails) -> None:
             details.response_id = message.get("id") or details.response_id
             details.usage = usage_from_anthropic(message.get("usage"), details.usage)
             details.server_tool_requests.update(server_tool_requests(message.get("usage")))
+            _take_other_model_usage(message.get("usage"), details)
         elif kind == "content_block_start" and isinstance(payload.get("content_block"), dict):
             block = payload["content_block"]
             if block.get("type") == "tool_use":
@@ -271,6 +300,7 @@ def _read_stream(events: list[SseEvent], details: CallDetails) -> None:
             details.usage = usage_from_anthropic(payload.get("usage"), details.usage)
             # The counts are running totals, as the token counts are: the last one wins.
             details.server_tool_requests.update(server_tool_requests(payload.get("usage")))
+            _take_other_model_usage(payload.get("usage"), details)
         elif kind == "message_stop":
             details.has_terminal_event = True
         elif kind == "completion":

@@ -93,6 +93,9 @@ class CallDetails:
     """Tools the provider ran itself; the caller has nothing to answer, so not in ``tool_calls``."""
     server_tool_requests: dict[str, int] = field(default_factory=dict)
     """Anthropic's ``usage.server_tool_use`` counts (``web_search_requests`` ...)."""
+    other_model_usage: list[tuple[str, TokenUsage]] = field(default_factory=list)
+    """Tokens another model spent inside this call (Anthropic's advisor tool), billed at that
+    model's prices and left out of ``usage`` by the provider."""
 
     def take_error_body(self, body: bytes, code_fields: tuple[str, ...]) -> None:
         """Take message and code from an ``{"error": {...}}`` body (both providers use one)."""

@@ -55,6 +55,8 @@ class Expected:
     server_tool_calls: list[dict[str, Any]] = field(default_factory=list)
     """Tools the provider ran itself: id, type, name, and ``server`` for MCP calls."""
     server_tool_requests: dict[str, int] = field(default_factory=dict)
+    other_models: list[dict[str, Any]] = field(default_factory=list)
+    """Iterations another model ran (an advisor): model and its input and output tokens."""
     """Anthropic's ``usage.server_tool_use`` counts, by field."""
     is_stream: bool = False
     has_end_marker: bool = False
@@ -349,6 +351,17 @@ def _anthropic_requests(usage: dict[str, Any], expected: Expected) -> None:
     for name, value in (usage.get("server_tool_use") or {}).items():
         if isinstance(value, int) and not isinstance(value, bool):
             expected.server_tool_requests[name] = value
+    if "iterations" in usage:
+        # The call's own iterations are in its totals; another model's (an advisor) are not.
+        expected.other_models = [
+            {
+                "model": it["model"],
+                "input_tokens": it["input_tokens"],
+                "output_tokens": it["output_tokens"],
+            }
+            for it in usage["iterations"]
+            if it.get("type") != "message" and it.get("model")
+        ]
 
 
 def _set_anthropic_tokens(counts: dict[str, int], expected: Expected) -> None:

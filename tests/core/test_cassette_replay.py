@@ -391,6 +391,7 @@ def check_success_span(provider: str, attrs: dict[str, Any], expected: Expected)
     prefix = semconv.USAGE_SERVER_TOOL_PREFIX
     requests = {k.removeprefix(prefix): v for k, v in attrs.items() if k.startswith(prefix)}
     assert requests == expected.server_tool_requests
+    assert json.loads(attrs.get(semconv.USAGE_OTHER_MODELS, "[]")) == expected.other_models
     assert attrs[semconv.STREAM] is expected.is_stream
     if expected.is_stream:
         # Consumed to the end: cut short only if the recording itself lacks its end marker.

@@ -472,3 +472,89 @@ def test_server_tool_calls_are_capped_like_tool_calls(
     (attrs,) = capture.attributes()
     assert attrs[semconv.SERVER_TOOL_CALL_COUNT] == 50
     assert len(attrs[semconv.SERVER_TOOL_CALLS]) == 200
+
+
+def advisor_usage() -> dict[str, Any]:
+    """A call that consulted an advisor model: its tokens are listed apart, not in the totals."""
+    iteration = {"cache_creation_input_tokens": 0, "cache_read_input_tokens": 0}
+    return {
+        "input_tokens": 1500,
+        "output_tokens": 80,
+        "iterations": [
+            {**iteration, "type": "message", "input_tokens": 700, "output_tokens": 50},
+            {
+                **iteration,
+                "type": "advisor_message",
+                "model": "claude-opus-4-1",
+                "input_tokens": 2000,
+                "output_tokens": 30,
+            },
+            {**iteration, "type": "message", "input_tokens": 800, "output_tokens": 30},
+        ],
+    }
+
+
+@pytest.mark.parametrize("stream", [False, True])
+def test_an_advisor_model_s_tokens_are_priced_into_the_cost(
+    capture: Capture, tmp_path: Path, stream: bool
+) -> None:
+    from prysmai.cost import PriceBook, TokenUsage
+
+    message = {
+        "id": "msg_adv",
+        "type": "message",
+        "role": "assistant",
+        "model": "claude-sonnet-4-5-20250929",
+        "content": [{"type": "text", "text": "Take the second left."}],
+        "stop_reason": "end_turn",
+        "usage": advisor_usage(),
+    }
+    if stream:
+        start = {**message, "content": [], "stop_reason": None, "usage": {"input_tokens": 1500}}
+        body = sse(
+            [
+                {"type": "message_start", "message": start},
+                {
+                    "type": "content_block_start",
+                    "index": 0,
+                    "content_block": {"type": "text", "text": ""},
+                },
+                {
+                    "type": "content_block_delta",
+                    "index": 0,
+                    "delta": {"type": "text_delta", "text": "Take the second left."},
+                },
+                {"type": "content_block_stop", "index": 0},
+                {
+                    "type": "message_delta",
+                    "delta": {"stop_reason": "end_turn"},
+                    "usage": advisor_usage(),
+                },
+                {"type": "message_stop"},
+            ]
+        )
+    else:
+        body = json.dumps(message)
+    with (
+        serve(tmp_path, ANTHROPIC_MESSAGES, body, stream=stream) as replay,
+        anthropic.Anthropic(base_url=replay.base_url, api_key="k", max_retries=0) as sdk,
+    ):
+        client = capture.monitor(sdk)
+        if stream:
+            with client.messages.stream(
+                model="claude-sonnet-4-5", max_tokens=99, messages=HELLO
+            ) as s:
+                s.until_done()
+        else:
+            client.messages.create(model="claude-sonnet-4-5", max_tokens=99, messages=HELLO)
+
+    (attrs,) = capture.attributes()
+    book = PriceBook()
+    own = book.cost("anthropic", "claude-sonnet-4-5-20250929", TokenUsage(1500, 80))
+    advisor = book.cost("anthropic", "claude-opus-4-1", TokenUsage(2000, 30))
+    assert own is not None and advisor is not None
+    assert attrs[semconv.COST_USD] == pytest.approx(own.total_usd + advisor.total_usd)
+    assert attrs[semconv.USAGE_INPUT_TOKENS] == 1500  # the provider's own totals
+    assert json.loads(attrs[semconv.USAGE_OTHER_MODELS]) == [
+        {"model": "claude-opus-4-1", "input_tokens": 2000, "output_tokens": 30}
+    ]
