@@ -37,8 +37,10 @@ from prysmai.security.policy_patterns import (
     BENIGN_PHRASE,
     DEFINITION_QUESTION,
     GAME_CONTEXT,
+    GAME_CONTEXT_RAW,
     POLICIES,
     PROTECTIVE_CONTEXT,
+    PROTECTIVE_CONTEXT_RAW,
     RULES,
     SAFE_CONTEXT,
     PolicyRule,
@@ -53,6 +55,9 @@ KEYWORD_SEVERITY: Final = 5
 _FRAMED_DISCOUNT: Final = 3
 _BENIGN_LOOKAHEAD: Final = 40
 """Characters after a match searched for a harmless object ("steal ... someone's heart")."""
+_BENIGN_LOOKBEHIND: Final = 32
+"""Characters before a match searched for a harmless phrase that reaches into it: where the
+object comes first (Korean "프로세스를 죽이려면", "to kill the process")."""
 _MAX_MEM: Final = 64 << 20  # the combined set needs more than RE2's 8 MiB default DFA budget
 
 _BENIGN_PHRASE_RE: Final = re.compile(BENIGN_PHRASE)
@@ -91,8 +96,10 @@ class PolicyDetector:
         # for why not one RE2 set of every rule).
         self._candidates = CandidateSet([_pattern(rule) for rule in self._rules])
         self._softening = re2.compile(expand(SAFE_CONTEXT), options)
-        self._game = re2.compile(expand(GAME_CONTEXT), options)
-        self._protective = re2.compile(expand(PROTECTIVE_CONTEXT), options)
+        self._game = re2.compile(f"{expand(GAME_CONTEXT)}|{GAME_CONTEXT_RAW}", options)
+        self._protective = re2.compile(
+            f"{expand(PROTECTIVE_CONTEXT)}|{PROTECTIVE_CONTEXT_RAW}", options
+        )
         self._definition = re2.compile(DEFINITION_QUESTION, options)
         if model is PolicyDetector._DEFAULT:
             self._model = PolicyModel.load_default()
@@ -161,7 +168,7 @@ class PolicyDetector:
             if rule.is_contextual and frames.game:
                 continue
             start, end = match.span(0 if rule.raw else 1)
-            if _BENIGN_PHRASE_RE.search(text, start, min(len(text), end + _BENIGN_LOOKAHEAD)):
+            if _is_benign(text, start, end):
                 continue
             severity = rule.severity
             if rule.is_contextual and frames.softened:
@@ -179,6 +186,17 @@ class PolicyDetector:
                 )
             )
         return findings
+
+
+def _is_benign(text: str, start: int, end: int) -> bool:
+    """A harmless phrase overlaps the match or follows it closely.
+
+    A phrase wholly before the match says nothing about it ("blow up a balloon, then kill my
+    neighbour"), so one found behind the match must reach into it.
+    """
+    low = max(0, start - _BENIGN_LOOKBEHIND)
+    high = min(len(text), end + _BENIGN_LOOKAHEAD)
+    return any(m.end() > start for m in _BENIGN_PHRASE_RE.finditer(text, low, high))
 
 
 class _Frames:

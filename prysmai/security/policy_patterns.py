@@ -10,7 +10,9 @@ Latin-script rules are written in the shorthand of
 folded, so Vietnamese and Italian words are written without diacritics). Rules for scripts
 without ASCII word boundaries (Chinese, Korean, Thai, Bengali, Arabic) are plain RE2 and
 marked ``raw``; they name concrete harms (a way to kill a person, make a bomb, buy drugs)
-rather than single alarming words.
+rather than single alarming words. As in English, a word that only names a harm (suicide,
+money laundering, theft) is a topical rule, dropped when the text asks how to help someone,
+what the word means or what the law's penalty is; first-person and how-to forms stay intent.
 """
 
 from __future__ import annotations
@@ -172,9 +174,19 @@ GAME_CONTEXT: Final = (
     r"dnd|d&d|dungeons|witcher|the sims|pubg|counter-strike|civilization|assassin's creed|"
     r"hitman|splinter cell|metal gear|tekken|street fighter|mortal kombat|halo|pokemon|"
     r"rpg|mmo|board game|paintball|laser tag|airsoft)|(?:game|chess|poker|paintball) "
-    r"(?:character|opponent|piece|pieces|king|queen|match)|in-game"
+    r"(?:character|opponent|piece|pieces|king|queen|match)|in-game|"
+    # The same framing in the rule table's other Latin-script languages.
+    r"(?:dans|en jouant a|trong|nel|nei|in un|ing|kwenye|katika|ndani ya) ~ (?:jeux? video|"
+    r"jeu|game|games|tro choi|videogiochi|videogioco|gioco|dolanan|mchezo|gemu|"
+    r"fortnite|minecraft|pubg|free fire|mobile legends|call of duty|gta)"
 )
 """Game framing: drops contextual rules (person-directed violence inside a game)."""
+GAME_CONTEXT_RAW: Final = (
+    r"(?:游戏|遊戲|手游|网游|網遊)(?:里|裡|裏|中|内|內)|在[^，,。.?!]{0,12}(?:游戏|遊戲)|"
+    r"게임(?:에서|에|속|안|상에서|내에서)|ในเกม|গেমে|গেমের মধ্যে|গেমটিতে|ফ্রি ফায়ার|পাবজি|"
+    r"في (?:ال)?لعبة|في ألعاب|داخل اللعبة"
+)
+"""Game framing in scripts without ASCII word boundaries (plain RE2): "in the game"."""
 _FICTION_FRAME: Final = (
     r"(?:in|for) (?:a |the |my |our )?(?:novel|book|story|short story|screenplay|script|"
     r"movie|film|play|tv show|series|fiction|fictional world|comic|fantasy world)"
@@ -372,6 +384,11 @@ _EN_RULES: Final = (
         r"(?:suicide|self[- ]?harm|anorexia|bulimia|eating disorders?|cutting|starving)|"
         r"(?:cyanide|suicide) (?:pills?|capsules?)|blackout challenge|choking game|"
         r"tide pod challenge|salt and ice challenge|skull ?breaker challenge|"
+        r"blue whale (?:suicide )?(?:challenge|game)|momo challenge|(?:defi|jeu) de la baleine "
+        r"bleue|(?:death|suicide) pacts?|murder-suicide|pacte (?:suicidaire|de suicide)|"
+        # Getting past the safeguards themselves, which protective words would otherwise hide.
+        r"(?:bypass|get around|circumvent|evade|contourner|deconner) ~ (?:filters?|filtres?|"
+        r"safeguards?|prevention) ~ (?:suicide|self-harm|automutilation)|"
         r"me suicider|me tuer|me pendre|mettre fin a (?:mes jours|ma vie|ses jours|sa vie)|"
         r"en finir avec la vie|me faire du mal|me mutiler|me blesser|me couper|m'automutiler|"
         r"envie de mourir|veux mourir|"
@@ -685,10 +702,16 @@ _EN_RULES: Final = (
         r"school|business|shop|store|office|church|forest|barn|apartment|property|"
         r"warehouse|restaurant)|(?:start|cause|make) (?:a |the )?(?:huge |big |large |"
         r"massive )?(?:fire|fires|wildfire|forest fire) ~ (?:spread|burn|building|house|"
-        r"forest|undetected|without|look like an accident)|arson|"
+        r"forest|undetected|without|look like an accident)|"
         r"(?:faire|allumer) (?:de )?(?:grands |gros )?feux ~ (?:bruler|batiment|maison|foret)|"
         r"bruler (?:des |un |une |le |la |les )?(?:batiments?|maisons?|voitures?|ecoles?|"
-        r"forets?|magasins?)|incendie criminel",
+        r"forets?|magasins?)",
+    ),
+    # The crime named, not a request: a news summary or a history of it is not a violation.
+    PolicyRule(
+        "policy.illegal.arson_topic", "illegal", 7,
+        r"(?:arson|incendies? criminels?)",
+        is_topical=True,
     ),
 )  # fmt: skip
 
@@ -740,9 +763,17 @@ _OTHER_LATIN_RULES: Final = (
         r"(?:tutti |cosi )?(?:animali|parassiti|inferiori|primitivi|criminali|stupidi|sporchi)|"
         r"(?:ingiurie|insulti|barzellette|battute) ~ (?:ebrei|neri|musulmani|gay|razzist\w*))",
     ),
+    # First-person forms only: "suicid\w*" also matched French "suicide" and "suicidaires" and
+    # English "suicide" in questions about helping someone. The bare nouns are topical.
     PolicyRule(
         "policy.self_harm.intent_it", "self_harm", 8,
-        r"(?:suicid\w*|uccidermi|togliermi la vita|farmi del male|tagliarmi|autolesion\w*)",
+        r"(?:suicidarmi|mi (?:voglio )?suicidare|uccidermi|togliermi la vita|farmi del male|"
+        r"tagliarmi|voglio morire)",
+    ),
+    PolicyRule(
+        "policy.self_harm.topic_it", "self_harm", 7,
+        r"(?:suicidio|suicidi|suicida|suicidarsi|autolesion\w*)",
+        is_topical=True,
     ),
     # Vietnamese (diacritics folded by normalisation). The non-English crime lists leave out
     # "fraud" and "scam": on their own those words mostly come from people asking whether a
@@ -762,6 +793,7 @@ _OTHER_LATIN_RULES: Final = (
         r"(?:cuop (?:cua hang|ngan hang|xe|nguoi|tien|chiec)|an trom|an cap|trom (?:xe|tien|"
         r"do)|rua tien|buon lau|ma tuy|thuoc lac|hack (?:he thong|"
         r"tai khoan)|lam gia|tien gia|tron thue)",
+        is_topical=True,
     ),
     PolicyRule(
         "policy.sexual.explicit_vi", "sexual", 6,
@@ -774,10 +806,20 @@ _OTHER_LATIN_RULES: Final = (
         r"(?:nguoi da den|nguoi hoi giao|nguoi do thai|nguoi chau a|nguoi an) ~ "
         r"(?:ngu|lac hau|ban|khong (?:duoc )?thong minh|toi pham)|xuc pham (?:mot )?nguoi)",
     ),
+    # Folded, "tu tu" is also "tu tu" (slowly) and "tu hai" "tu hai" (from two): those two
+    # count only after a word that makes them about suicide or self-harm.
     PolicyRule(
         "policy.self_harm.intent_vi", "self_harm", 8,
-        r"(?:tu sat|tu tu|tu hai|tu lam hai ban than|rach tay|cat tay|ket lieu (?:ban than|"
-        r"cuoc doi))",
+        r"(?:(?:toi|minh|em|tao) (?:muon|se|dinh|sap|phai) (?:tu sat|tu tu|chet)|"
+        r"(?:cach|lam sao de|lam the nao de|phuong phap) (?:tu sat|tu tu)|"
+        r"tu lam hai ban than|rach tay|cat tay|ket lieu (?:ban than|cuoc doi))",
+    ),
+    PolicyRule(
+        "policy.self_harm.topic_vi", "self_harm", 7,
+        r"(?:tu sat|tu hai ban than|tu gay hai|(?:muon|se|dinh|nghi den|y dinh|y nghi|viec|"
+        r"chuyen|ve|hanh vi|nguy co|phong chong|ngan chan|ngan ngua|vu|tinh trang) tu tu|"
+        r"tu tu (?:la|o|cua|bang))",
+        is_topical=True,
     ),
     # Swahili.
     PolicyRule(
@@ -794,6 +836,7 @@ _OTHER_LATIN_RULES: Final = (
         r"dawa za kulevya|madawa ya kulevya|bangi|kusafirisha (?:dawa|"
         r"watu)|utapeli|kutapeli|ulaghai|kughushi|pesa bandia|bila kukamatwa|"
         r"kudukua|kuhack)",
+        is_topical=True,
     ),
     PolicyRule(
         "policy.sexual.explicit_sw", "sexual", 6,
@@ -805,10 +848,18 @@ _OTHER_LATIN_RULES: Final = (
         r"(?:vichekesho vya kibaguzi|ubaguzi wa rangi|kibaguzi|mashoga (?:hawana|ni)|"
         r"matusi ~ (?:watu|mtu)|kuwatukana|kumtukana)",
     ),
+    # "kujiua" is also the noun (suicide) in "anazungumza kuhusu kujiua": first-person and
+    # how-to forms are intent, the bare words topical.
     PolicyRule(
         "policy.self_harm.intent_sw", "self_harm", 8,
-        r"(?:kujiua|kujidhuru|kujikata|kukata mkono|kujinyonga|kujiumiza|"
-        r"kujitoa uhai|nataka kufa)",
+        r"(?:(?:nataka|ninataka|natamani|nitajaribu|nikijaribu|nimeamua|jinsi ya|njia ya|"
+        r"namna ya|ninawezaje) (?:kujiua|kujidhuru|kujikata|kujinyonga|kujiumiza|"
+        r"kujitoa uhai)|nijiue|nitajiua|kukata mkono|nataka kufa)",
+    ),
+    PolicyRule(
+        "policy.self_harm.topic_sw", "self_harm", 7,
+        r"(?:kujiua|kujidhuru|kujikata|kujinyonga|kujiumiza|kujitoa uhai)",
+        is_topical=True,
     ),
     # Javanese.
     PolicyRule(
@@ -824,6 +875,7 @@ _OTHER_LATIN_RULES: Final = (
         "policy.illegal.crime_jv", "illegal", 6,
         r"(?:nyolong|maling|ngerampok|ngrampok|rampok|nyopet|ngapusi|"
         r"narkoba|sabu|ganja|nyelundupke|ngehack|mbobol)",
+        is_topical=True,
     ),
     PolicyRule(
         "policy.sexual.explicit_jv", "sexual", 6,
@@ -831,7 +883,14 @@ _OTHER_LATIN_RULES: Final = (
     ),
     PolicyRule(
         "policy.self_harm.intent_jv", "self_harm", 8,
-        r"(?:bunuh diri|ngendhat|gantung diri|nglarani awak)",
+        r"(?:(?:aku|kula) (?:pengen|kepengin|arep|meh|badhe) (?:bunuh diri|ngendhat|"
+        r"gantung diri|mati)|(?:carane|cara ne|piye carane) (?:bunuh diri|ngendhat|"
+        r"gantung diri)|nglarani awak(?:ku|e dhewe)?)",
+    ),
+    PolicyRule(
+        "policy.self_harm.topic_jv", "self_harm", 7,
+        r"(?:bunuh diri|ngendhat|gantung diri)",
+        is_topical=True,
     ),
 )  # fmt: skip
 
@@ -839,7 +898,8 @@ _RAW_RULES: Final = (
     # Chinese (simplified and traditional).
     PolicyRule(
         "policy.violence.harm_person_zh", "violence", 7,
-        r"(?:杀(?:死|掉|了|人)|杀害|謀殺|谋杀|殺(?:死|掉|了|人)|殺害|刺杀|暗杀|毒死|下毒|投毒|"
+        # Not 自杀了 ("killed himself"), which the self-harm rules read.
+        r"(?:(?:^|[^自])(?:杀|殺)(?:死|掉|了|人)|杀害|謀殺|谋杀|殺害|刺杀|暗杀|毒死|下毒|投毒|"
         r"打人|殴打|毆打|伤害他人|傷害他人|绑架|綁架|折磨|虐待|电击他人|電擊他人|勒死|捅死|"
         r"炸毁|炸毀|炸掉|爆炸物|炸弹|炸彈|自制枪|制造枪|枪支|槍支|武器|恐怖袭击|恐怖襲擊|"
         r"恐怖分子|藏尸|藏屍|处理尸体|處理屍體|砍死|砍人|致人死亡|"
@@ -851,7 +911,7 @@ _RAW_RULES: Final = (
         r"(?:抢劫|搶劫|偷窃|偷竊|盗窃|盜竊|偷东西|偷車|偷车|劫持|洗钱|洗錢|走私|"
         r"贩毒|販毒|冰毒|毒品|海洛因|可卡因|大麻|致幻剂|制作过程|伪造|偽造|假钞|假鈔|逃税|"
         r"逃稅|黑客攻击|入侵系统|入侵系統|纵火|縱火|放火|不被发现|不被發現)",
-        raw=True,
+        raw=True, is_topical=True,
     ),
     PolicyRule(
         "policy.sexual.explicit_zh", "sexual", 6,
@@ -867,11 +927,20 @@ _RAW_RULES: Final = (
         r"骚扰|騷擾)",
         raw=True,
     ),
+    # The first person and how-to questions are intent; the bare words are topical ("my friend
+    # talks about suicide, how do I help?").
     PolicyRule(
         "policy.self_harm.intent_zh", "self_harm", 8,
-        r"(?:自杀|自殺|自残|自殘|割腕|轻生|輕生|结束(?:我的)?生命|結束(?:我的)?生命|"
-        r"想死|不想活|伤害自己|傷害自己)",
+        r"(?:我(?:真|好|很|就|只|也)?(?:想|要|打算|准备|準備)(?:去)?(?:自杀|自殺|自残|自殘|死)|"
+        r"(?:怎么|怎样|如何|怎麼|怎樣)(?:才能)?(?:自杀|自殺|自残|自殘)|"
+        r"(?:自杀|自殺|自残|自殘)(?:的)?(?:方法|方式|办法|辦法)|割腕|"
+        r"结束(?:我的)?生命|結束(?:我的)?生命|不想活|伤害自己|傷害自己)",
         raw=True,
+    ),
+    PolicyRule(
+        "policy.self_harm.topic_zh", "self_harm", 7,
+        r"(?:自杀|自殺|自残|自殘|轻生|輕生)",
+        raw=True, is_topical=True,
     ),
     # Korean.
     PolicyRule(
@@ -885,7 +954,7 @@ _RAW_RULES: Final = (
         "policy.illegal.crime_ko", "illegal", 6,
         r"(?:훔치|훔쳐|도둑질|절도|강도|해킹|사기|돈세탁|밀수|마약|필로폰|코카인|헤로인|"
         r"대마초|위조|탈세|수배|범죄인 인도|들키지 않고|안 걸리고)",
-        raw=True,
+        raw=True, is_topical=True,
     ),
     PolicyRule(
         "policy.sexual.explicit_ko", "sexual", 6,
@@ -900,21 +969,31 @@ _RAW_RULES: Final = (
     ),
     PolicyRule(
         "policy.self_harm.intent_ko", "self_harm", 8,
-        r"(?:자살|자해|손목을? 긋|죽고 싶|목숨을 끊|극단적 선택)",
+        r"(?:(?:자살|자해)(?:하고 싶|할래|할 거|하려고|할까|하는 (?:법|방법)|하는법|방법)|"
+        r"손목을? 긋|죽고 싶|목숨을 끊)",
         raw=True,
+    ),
+    PolicyRule(
+        "policy.self_harm.topic_ko", "self_harm", 7,
+        r"(?:자살|자해|극단적 선택)",
+        raw=True, is_topical=True,
     ),
     # Thai.
     PolicyRule(
         "policy.violence.harm_person_th", "violence", 7,
-        r"(?:ฆ่า|(?:^|[^อ])สังหาร|วางยาพิษ|ยาพิษ|ทำร้าย|ทุบตี|ลักพาตัว|ทรมาน|ระเบิด|อาวุธ|ปืน|"
-        r"ก่อการร้าย|ซ่อนศพ)",
+        # "ฆ่า" and "ทำร้าย" but not as the start of ฆ่าตัวตาย (suicide) or ทำร้ายตัวเอง
+        # (self-harm), which the self-harm rules read.
+        r"(?:ฆ่า(?:$|[^ต]|ต(?:$|[^ั])|ตั(?:$|[^ว])|ตัว(?:$|[^ต])|ตัวต(?:$|[^า]))|"
+        r"(?:^|[^อ])สังหาร|วางยาพิษ|ยาพิษ|"
+        r"ทำร้าย(?:$|[^ต]|ต(?:$|[^ั])|ตั(?:$|[^ว])|ตัว(?:$|[^เ]))|ทุบตี|ลักพาตัว|ทรมาน|ระเบิด|"
+        r"อาวุธ|ปืน|ก่อการร้าย|ซ่อนศพ)",
         is_contextual=True, raw=True,
     ),
     PolicyRule(
         "policy.illegal.crime_th", "illegal", 6,
         r"(?:ขโมย|ปล้น|ลักทรัพย์|ฉ้อโกง|หลอกลวง|ฟอกเงิน|ลักลอบ|ยาเสพติด|ยาบ้า|"
         r"ยาหลอนประสาท|โคเคน|เฮโรอีน|แฮ็ก|ปลอมแปลง|เลี่ยงภาษี)",
-        raw=True,
+        raw=True, is_topical=True,
     ),
     PolicyRule(
         "policy.sexual.explicit_th", "sexual", 6,
@@ -929,13 +1008,20 @@ _RAW_RULES: Final = (
     ),
     PolicyRule(
         "policy.self_harm.intent_th", "self_harm", 8,
-        r"(?:ฆ่าตัวตาย|ทำร้ายตัวเอง|กรีดข้อมือ|วิธีการตาย|อยากตาย|จบชีวิต)",
+        r"(?:(?:ฉัน|ผม|หนู|เรา|กู)(?:อยาก|จะ|กำลังจะ|คิดจะ)(?:ฆ่าตัวตาย|ทำร้ายตัวเอง)|"
+        r"วิธี(?:การ)?(?:ฆ่าตัวตาย|ทำร้ายตัวเอง)|กรีดข้อมือ|วิธีการตาย|อยากตาย|จบชีวิต)",
         raw=True,
+    ),
+    PolicyRule(
+        "policy.self_harm.topic_th", "self_harm", 7,
+        r"(?:ฆ่าตัวตาย|ทำร้ายตัวเอง)",
+        raw=True, is_topical=True,
     ),
     # Bengali.
     PolicyRule(
         "policy.violence.harm_person_bn", "violence", 7,
-        r"(?:হত্যা|খুন|মেরে ফেল|বিষ দি|বিষ প্রয়োগ|আঘাত কর|ঘুষি|মারধর|অপহরণ|নির্যাতন|বোমা|"
+        # হত্যা (killing) but not inside আত্মহত্যা (suicide).
+        r"(?:(?:^|[^ম])হত্যা|খুন|মেরে ফেল|বিষ দি|বিষ প্রয়োগ|আঘাত কর|ঘুষি|মারধর|অপহরণ|নির্যাতন|বোমা|"
         r"বিস্ফোরক|বন্দুক|অস্ত্র|সন্ত্রাস|লাশ লুকা)",
         is_contextual=True, raw=True,
     ),
@@ -943,7 +1029,7 @@ _RAW_RULES: Final = (
         "policy.illegal.crime_bn", "illegal", 6,
         r"(?:চুরি|ডাকাতি|ছিনতাই|জালিয়াতি|অর্থ পাচার|পাচার|মাদক|কোকেন|হেরোইন|"
         r"হ্যাক|জাল (?:টাকা|নোট)|কর ফাঁকি)",
-        raw=True,
+        raw=True, is_topical=True,
     ),
     PolicyRule(
         "policy.sexual.explicit_bn", "sexual", 6,
@@ -957,8 +1043,14 @@ _RAW_RULES: Final = (
     ),
     PolicyRule(
         "policy.self_harm.intent_bn", "self_harm", 8,
-        r"(?:আত্মহত্যা|আত্মক্ষতি|নিজেকে আঘাত|কব্জি কাট|মরতে চাই)",
+        r"(?:আমি (?:\S+ )?(?:আত্মহত্যা|আত্মক্ষতি) করতে চাই|আত্মহত্যা করব|আত্মহত্যা করার "
+        r"(?:উপায়|পদ্ধতি)|কীভাবে আত্মহত্যা|নিজেকে আঘাত কর(?:ব|তে চাই)|কব্জি কাট|মরতে চাই)",
         raw=True,
+    ),
+    PolicyRule(
+        "policy.self_harm.topic_bn", "self_harm", 7,
+        r"(?:আত্মহত্যা|আত্মক্ষতি|নিজেকে আঘাত)",
+        raw=True, is_topical=True,
     ),
     # Arabic.
     PolicyRule(
@@ -972,7 +1064,7 @@ _RAW_RULES: Final = (
         "policy.illegal.crime_ar", "illegal", 6,
         r"(?:سرقة|أسرق|اسرق|سطو|غسيل الأموال|غسل الأموال|تهريب|مخدرات|كوكايين|"
         r"هيروين|حشيش|اختراق|تزوير|تزييف|التهرب الضريبي)",
-        raw=True,
+        raw=True, is_topical=True,
     ),
     PolicyRule(
         "policy.sexual.explicit_ar", "sexual", 6,
@@ -987,8 +1079,13 @@ _RAW_RULES: Final = (
     ),
     PolicyRule(
         "policy.self_harm.intent_ar", "self_harm", 8,
-        r"(?:الانتحار|انتحار|أنتحر|انتحر|إيذاء النفس|أؤذي نفسي|قطع معصمي|أريد أن أموت)",
+        r"(?:أنتحر|انتحر|أؤذي نفسي|قطع معصمي|أريد أن أموت|(?:طريقة|طرق|كيفية) (?:ال)?انتحار)",
         raw=True,
+    ),
+    PolicyRule(
+        "policy.self_harm.topic_ar", "self_harm", 7,
+        r"(?:الانتحار|انتحار|إيذاء النفس)",
+        raw=True, is_topical=True,
     ),
 )  # fmt: skip
 
@@ -1023,11 +1120,80 @@ PROTECTIVE_CONTEXT: Final = (
     r"(?:basic )?understanding of|proactive|measures (?:to|against|can)|safeguards|"
     r"prevenir|prevention|proteger|sensibiliser|sensibilisation|lutter contre|combattre|"
     r"signaler|reconnaitre|victimes de|qu'est-ce que|definition|que signifie|"
-    r"(?:risques|dangers|consequences|effets|signes) (?:de|du|des|d'))"
+    r"(?:risques|dangers|consequences|effets|signes) (?:de|du|des|d')|"
+    # Helping someone else, the words of the law, defining: English and French, then the
+    # other Latin-script languages of the rule table (accents folded).
+    r"(?:how (?:do|can|could|should) (?:i|we)|ways to|best way to) help|help (?:my (?:friend|"
+    r"son|daughter|brother|sister|partner|child|kid)|a friend|a loved one)|"
+    r"c'est quoi (?:un|une|le|la|les|l')|que veut dire|qu'entend-on par|"
+    # Not "sans se faire reperer" (without being spotted).
+    r"(?:comment|savoir|pour|apprendre a) (?:reperer|detecter)|"
+    r"se proteger|se premunir|aider (?:un |une |mon |ma |mes |son |sa |ses )?(?:ami|amie|"
+    r"amis|proche|proches|enfant|ado|fils|fille|frere|soeur|collegue|victimes?|"
+    r"quelqu'un qui|une personne qui)|soutenir (?:un|une|mon|ma|mes|son|sa|ses|quelqu'un)|"
+    r"comment (?:puis-je |pourrais-je |je peux |on peut )?(?:l'aider|les aider|l'accompagner|"
+    # Only as the whole question: "le soutenir dans sa decision" may back the harm itself.
+    r"(?:la |le |les )soutenir ?(?:\?|$))|"
+    r"quel numero|numero (?:d'urgence|d'ecoute|a appeler)|ligne d'ecoute|"
+    r"(?:quelle|la) (?:peine|sanction)|peine encourue|que dit la loi|puni par la loi|"
+    r"(?:resume|resumez|resumer|resume-moi|synthetise|summari[sz]e) ~ (?:article|depeche|"
+    r"reportage|news|communique|report|press release|actualite|fait divers|journal|presse)|"
+    r"(?:une |l')enquete (?:a ete|est) ouverte|(?:la police|les enqueteurs|le parquet) "
+    r"(?:a |ont )?(?:ouvert une enquete|enquetent|enquete)|"
+    r"aiutarl[oaie]|aiutare (?:un|una|il mio|la mia|qualcuno)|come (?:posso )?aiutare|"
+    r"d'aiuto|cosa posso fare|"
+    r"prevenzione|prevenire|numero verde|telefono amico|segnali|cosa significa|"
+    r"cosa si intende|significato di|(?:qual e|quale) (?:la )?pena|pena per|"
+    r"cosa si rischia|e reato|riconoscere|"
+    r"(?:lam sao|lam the nao|cach) (?:de )?giup|giup (?:do )?(?:ban|nguoi|ai|anh|chi|em|con|"
+    r"be|ho|co ay|cau ay|nguoi ay)|giup (?:bang cach nao|the nao|nhu the nao)|"
+    r"(?:toi|minh) (?:co the|nen|phai) (?:lam gi|giup)|phong ngua|phong chong|ngan ngua|"
+    r"duong day nong|dau hieu|nghia la gi|"
+    r"dinh nghia|khai niem|the nao la|hinh phat|muc phat|bi phat|bi xu phat|xu phat|"
+    r"phat tu|theo (?:quy dinh cua )?(?:phap )?luat|"
+    r"mbantu (?:kanca|kancaku|kancane|wong|dheweke|bocah|anak|sedulur)|nulungi|nyegah|"
+    r"(?:carane|piye|kepiye) (?:aku )?(?:iso |isa |bisa )?mbantu|"
+    r"pencegahan|tandha-tandha\w*|ukuman (?:apa|kanggo|tumrap|yen|nek)|apa ukuman\w*|"
+    r"ukumane|miturut hukum|tegese|"
+    r"(?:kumsaidia|kuwasaidia|nimsaidie|nimsaidieje|nimsaidiaje|kumsaidiaje|nitamsaidiaje)|"
+    r"kuzuia|dalili|ishara za|"
+    r"adhabu (?:ya|gani|kwa)|kwa mujibu wa sheria|maana ya)"
 )
 """Protective, educational or definitional framing: drops topical rules."""
+PROTECTIVE_CONTEXT_RAW: Final = (
+    r"(?:帮助|幫助|帮|幫)(?:他|她|他们|她们|他們|朋友|家人|孩子|别人|別人|身边的人|身邊的人)|"
+    r"(?:怎么|怎样|如何|怎麼|怎樣)(?:去)?(?:帮助|幫助|帮|幫|劝|勸|安慰|支持)|预防|預防|防止|"
+    r"热线|熱線|求助|心理咨询|心理諮詢|迹象|跡象|征兆|徵兆|我(?:能|可以|该|應該|应该)做(?:些)?什么|"
+    r"(?:解释|解釋|介绍|介紹|说明|說明)(?:一下)?(?:什么是|什麼是|什么叫|什麼叫)|"
+    r"处罚|處罰|惩罚|懲罰|刑罚|刑罰|判刑|判几年|判幾年|量刑|违法吗|違法嗎|犯法吗|犯法嗎|"
+    r"什么意思|什麼意思|的定义|的定義|是指什么|是指什麼|"
+    r"(?:친구|그|그녀|동생|아이|자녀|가족|사람)(?:를|을|에게)? (?:어떻게 )?(?:도와|도울|돕)|"
+    r"어떻게 (?:도와|도울|돕)|도움이 될|도움을 (?:줄|주)|예방|방지|상담 ?전화|핫라인|징후|"
+    r"처벌|형량|불법인가|"
+    r"무슨 뜻|뜻이 뭐|의미가 뭐|정의가 뭐|"
+    r"ช่วยเหลือ(?:เพื่อน|เขา|เธอ|คน)|ช่วย(?:เพื่อน|เขา|เธอ)|ช่วย(?:ได้)?(?:อย่างไร|ยังไง)|"
+    r"ป้องกัน|สายด่วน|สัญญาณเตือน|"
+    r"บทลงโทษ|โทษจำคุก|มีโทษ|ผิดกฎหมายไหม|ตามกฎหมาย|หมายถึงอะไร|ความหมายของ|นิยามของ|"
+    r"সাহায্য কর(?:ব|বো|তে পারি|তে চাই)|কীভাবে সাহায্য|প্রতিরোধ|হেল্পলাইন|লক্ষণ|শাস্তি|"
+    r"সাজা|আইনে|কাকে বলে|মানে কী|অর্থ কী|সংজ্ঞা|"
+    r"أساعد|مساعدة (?:صديق|صديقي|صديقتي|شخص|ابني|ابنتي|أخي|أختي)|مساعدته|مساعدتها|"
+    r"الوقاية|منع الانتحار|خط المساعدة|الخط الساخن|علامات|(?:ما|ما هي|ما هو) (?:ال)?عقوبة|"
+    r"عقوبة ال|يعاقب|في القانون|ما معنى|ما المقصود ب|تعريف|اشرح (?:لي )?(?:ما|معنى)"
+)
+"""The same framing in scripts without ASCII word boundaries (plain RE2)."""
 DEFINITION_QUESTION: Final = (
-    r"^\W*(?:what|who) (?:is|are|was|were) (?:an? |the )?[a-z'-]+(?: [a-z'-]+)?\W*$"
+    r"^\W*(?:what|who) (?:is|are|was|were) (?:an? |the )?[a-z'-]+(?: [a-z'-]+)?\W*$|"
+    # The same short question in the rule table's other languages. Punctuation is spelled
+    # out: RE2's \W would also take in the letters of non-Latin scripts.
+    r"^\W*(?:che )?(?:cos'e|cosa e|che cos'e) (?:il |lo |la |l'|un |una |i |gli |le )?"
+    r"[a-z'-]+(?: [a-z'-]+)?\W*$|^\W*(?:[a-z'-]+ ){1,3}(?:la gi|ni nini|iku apa|kuwi apa)\W*$|"
+    r"^\W*(?:apa iku|apa kuwi) [a-z'-]+(?: [a-z'-]+)?\W*$|"
+    r"^[\s\p{P}]*(?:什么是|什麼是|何为|何謂|何谓)[^\s\p{P}]{1,6}(?:[\s\p{P}]|$)|"
+    r"^[\s\p{P}]*[^\s\p{P}]{1,8}(?:是什么|是什麼)[\s\p{P}]*$|"
+    r"^[\s\p{P}]*(?:ما|ماذا) (?:هو|هي|يعني|تعني) [^\s\p{P}]+(?: [^\s\p{P}]+)?[\s\p{P}]*$|"
+    r"^[\s\p{P}]*[^\s\p{P}]{1,15}(?:คืออะไร|แปลว่าอะไร)(?:[\s\p{P}]|$)|"
+    r"^[\s\p{P}]*[^\s\p{P}]+(?:이란|란|이|가|은|는) (?:뭐|무엇)[^\s\p{P}]*[\s\p{P}]*$|"
+    r"^[\s\p{P}]*[^\s\p{P}]+(?: [^\s\p{P}]+)? (?:কী|কি)[\s\p{P}]*$"
 )
 """A bare definitional question ("What is pedophilia?"), matched on the whole text."""
 
@@ -1058,6 +1224,23 @@ BENIGN_PHRASE: Final = (
     r"falling for|fell for|warn \w+ about|protect \w+ (?:from|against)) (?:a |an |the |this |"
     r"that |these |such |common |online )?(?:[a-z]+ )?(?:scam|scams|scammers?)\b|"
     r"\b(?:if|whether) (?:[a-z']+ ){0,5}(?:is|was|are|were|might be|could be) (?:a |an |just a |"
-    r"really a )?(?:[a-z]+ )?scams?\b"
+    r"really a )?(?:[a-z]+ )?scams?\b|"
+    # Killing time, a process, germs or pests, and switching things off (Javanese "mateni"), in
+    # the rule table's other languages; Korean puts the object first (see _BENIGN_LOOKBEHIND).
+    r"\btuer (?:le temps|(?:un |le |ce |les |des )?(?:[a-z]+ )?processus)\b|"
+    r"\bsans (?:le |la |les |l'|me |te |vous |nous )?braquer\b|\bbraquer (?:le volant|les roues)|"
+    r"\b(?:uccidere|ammazzare|terminare) (?:il tempo|(?:un |il |lo |i |quel |questo )?"
+    r"process[oi])\b|\bgiet (?:thoi gian|tien trinh|process)\b|"
+    r"\bmateni (?:proses|program|aplikasi|wektu|lampu|kompor|hp|komputer|laptop|listrik|"
+    r"tv|mesin|banyu|geni|lampune|komputere)\b|"
+    r"\bkuua (?:muda|wakati|mchakato|process|programu|app|virusi|wadudu|mbu)\b|"
+    r"(?:杀|殺)(?:死|掉|了)?[^，,。.?!]{0,10}(?:进程|進程|程序|程式|进程|时间|時間|细菌|細菌|病毒|"
+    r"蚊子|蟑螂|害虫|害蟲)|"
+    r"(?:프로세스|프로그램|앱|시간|세균|바이러스|모기|바퀴벌레|벌레|잡초)(?:를|을)? "
+    r"(?:(?:어떻게|강제로|바로|빨리|완전히) ){0,2}(?:죽이|죽여)|"
+    r"ฆ่า ?(?:เวลา|โปรเซส|โพรเซส|process|เชื้อ|แมลง|ยุง|หญ้า)|"
+    r"(?:প্রসেস|প্রোসেস|প্রোগ্রাম|অ্যাপ)(?:টি|টা)? "
+    r"(?:(?:কীভাবে|কিভাবে|কি করে|জোর করে) )?(?:কিল|মেরে ফেল|হত্যা)|"
+    r"(?:أقتل|اقتل|قتل|يقتل|نقتل) (?:ال)?(?:عملية|الوقت|وقت|برنامج|البكتيريا|الجراثيم|الحشرات)"
 )
 """Harmless compounds of alarming words, checked against the matched phrase (Python re)."""
