@@ -362,32 +362,7 @@ def _legacy_function_call_cassette(path: Path) -> None:
     ]
     stream = "".join(f"data: {json.dumps(c)}\n\n" for c in chunks) + "data: [DONE]\n\n"
 
-    def interaction(body: dict[str, Any], answer: str, content_type: str) -> dict[str, Any]:
-        return {
-            "request": {
-                "body": json.dumps(body),
-                "headers": {},
-                "method": "POST",
-                "uri": "https://api.openai.com/v1/chat/completions",
-            },
-            "response": {
-                "body": {"string": answer},
-                "headers": {"Content-Type": [content_type]},
-                "status": {"code": 200, "message": "OK"},
-            },
-        }
-
-    path.write_text(
-        yaml.safe_dump(
-            {
-                "interactions": [
-                    interaction(request, json.dumps(whole), "application/json"),
-                    interaction({**request, "stream": True}, stream, "text/event-stream"),
-                ],
-                "version": 1,
-            }
-        )
-    )
+    _whole_and_streamed(path, "https://api.openai.com/v1/chat/completions", request, whole, stream)
 
 
 def test_legacy_function_call_is_recorded_as_a_tool_call(capture, tmp_path):
@@ -569,32 +544,7 @@ def _custom_tool_call_cassette(path: Path) -> None:
     stream = "".join(f"event: {e['type']}\ndata: {json.dumps(e)}\n\n" for e in events)
     request = {"model": "gpt-5", "input": "Who works here?", "tools": [SQL_TOOL]}
 
-    def interaction(body: dict[str, Any], answer: str, content_type: str) -> dict[str, Any]:
-        return {
-            "request": {
-                "body": json.dumps(body),
-                "headers": {},
-                "method": "POST",
-                "uri": "https://api.openai.com/v1/responses",
-            },
-            "response": {
-                "body": {"string": answer},
-                "headers": {"Content-Type": [content_type]},
-                "status": {"code": 200, "message": "OK"},
-            },
-        }
-
-    path.write_text(
-        yaml.safe_dump(
-            {
-                "interactions": [
-                    interaction(request, json.dumps(response), "application/json"),
-                    interaction({**request, "stream": True}, stream, "text/event-stream"),
-                ],
-                "version": 1,
-            }
-        )
-    )
+    _whole_and_streamed(path, "https://api.openai.com/v1/responses", request, response, stream)
 
 
 def test_custom_tool_call_of_the_responses_api_is_recorded_as_a_tool_call(capture, tmp_path):
@@ -653,17 +603,8 @@ def test_built_in_tools_the_caller_runs_are_recorded_as_tool_calls(capture, tmp_
             "output": [search, item],
             "usage": {"input_tokens": 12, "output_tokens": 7, "total_tokens": 19},
         }
-        interactions.append(
-            {
-                "request": {"body": "{}", "headers": {}, "method": "POST",
-                            "uri": "https://api.openai.com/v1/responses"},
-                "response": {
-                    "body": {"string": json.dumps(answer)},
-                    "headers": {"Content-Type": ["application/json"]},
-                    "status": {"code": 200, "message": "OK"},
-                },
-            }
-        )  # fmt: skip
+        uri = "https://api.openai.com/v1/responses"
+        interactions.append(_recorded(uri, {}, json.dumps(answer), "application/json"))
     cassette = tmp_path / "caller_run.yaml"
     cassette.write_text(yaml.safe_dump({"interactions": interactions, "version": 1}))
     with (
@@ -697,16 +638,6 @@ def test_an_error_body_answered_with_200_is_recorded_as_an_error(capture, tmp_pa
         "error": {"code": "server_error", "message": "the model crashed"},
     }
 
-    def interaction(uri: str, answer: dict[str, Any]) -> dict[str, Any]:
-        return {
-            "request": {"body": "{}", "headers": {}, "method": "POST", "uri": uri},
-            "response": {
-                "body": {"string": json.dumps(answer)},
-                "headers": {"Content-Type": ["application/json"]},
-                "status": {"code": 200, "message": "OK"},
-            },
-        }
-
     chat_uri = "https://api.openai.com/v1/chat/completions"
     responses_uri = "https://api.openai.com/v1/responses"
     cassette = tmp_path / "errors_with_200.yaml"
@@ -714,8 +645,8 @@ def test_an_error_body_answered_with_200_is_recorded_as_an_error(capture, tmp_pa
         yaml.safe_dump(
             {
                 "interactions": [
-                    interaction(chat_uri, gateway_error),
-                    interaction(responses_uri, failed),
+                    _recorded(chat_uri, {}, json.dumps(gateway_error), "application/json"),
+                    _recorded(responses_uri, {}, json.dumps(failed), "application/json"),
                 ],
                 "version": 1,
             }
@@ -737,3 +668,26 @@ def test_an_error_body_answered_with_200_is_recorded_as_an_error(capture, tmp_pa
         assert span.attributes[semconv.ERROR_TYPE] == "APIError"
         assert span.status.status_code.name == "ERROR"
         assert message in (span.status.description or "")
+
+
+def _recorded(uri: str, request: Any, answer: str, content_type: str) -> dict[str, Any]:
+    """One recorded interaction answering 200 with ``answer``."""
+    return {
+        "request": {"body": json.dumps(request), "headers": {}, "method": "POST", "uri": uri},
+        "response": {
+            "body": {"string": answer},
+            "headers": {"Content-Type": [content_type]},
+            "status": {"code": 200, "message": "OK"},
+        },
+    }
+
+
+def _whole_and_streamed(
+    path: Path, uri: str, request: dict[str, Any], whole: Any, stream: str
+) -> None:
+    """A recording of one whole answer, then the same call streamed."""
+    interactions = [
+        _recorded(uri, request, json.dumps(whole), "application/json"),
+        _recorded(uri, {**request, "stream": True}, stream, "text/event-stream"),
+    ]
+    path.write_text(yaml.safe_dump({"interactions": interactions, "version": 1}))
