@@ -115,9 +115,19 @@ class Recorder:
                 report_fault("decoding a response body", in_background=True)
                 body = b""
         endpoint = call.endpoint
+        if call.tail is not None and not _is_event_stream(call):
+            # Past the size cap only the head and the last chunks are kept: a whole JSON answer
+            # with its middle missing cannot be read, and is no fault of the provider's.
+            body = b""
         details = read_call(
             endpoint.wire_format, endpoint.name, call.request_body, body, call.status_code
         )
+        # An answer naming its model with a number or an object names none (prices and span
+        # names need text).
+        if not isinstance(details.response_model, str):
+            details.response_model = None
+        if not isinstance(details.request_model, str):
+            details.request_model = None
         if details.request_model is None:
             details.request_model = call.path_model
         if details.usage is None and call.answer_extensions is not None:
@@ -294,6 +304,12 @@ def _status_error_type(status: int, wire_format: str) -> str:
     if status in _STATUS_ERROR_TYPES:
         return _STATUS_ERROR_TYPES[status]
     return "InternalServerError" if status >= 500 else "APIStatusError"
+
+
+def _is_event_stream(call: CallRecord) -> bool:
+    headers = call.response_headers
+    content_type = (headers.get("content-type") or "") if headers is not None else ""
+    return "event-stream" in content_type or "eventstream" in content_type
 
 
 def _is_unreadable_answer(call: CallRecord, details: CallDetails) -> bool:

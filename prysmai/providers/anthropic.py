@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 import re
+from contextlib import suppress
 from typing import Any, Final
 
 from prysmai import jsonutil, semconv
 from prysmai.cost import TokenUsage
 from prysmai.endpoints import BEDROCK_INVOKE_STREAM
 from prysmai.providers.aws_eventstream import parse_eventstream
-from prysmai.providers.details import CallDetails, OutputChoice, ServerToolCall, ToolCall
+from prysmai.providers.details import (
+    MALFORMED_ENTRY,
+    CallDetails,
+    OutputChoice,
+    ServerToolCall,
+    ToolCall,
+)
 from prysmai.providers.sse import SseEvent, json_objects, parse_sse
 
 __all__ = ["read_error", "read_request", "read_response"]
@@ -133,7 +140,9 @@ def usage_from_anthropic(usage: Any, previous: TokenUsage | None = None) -> Toke
 
     def pick(name: str, current: int) -> int:
         value = usage.get(name)
-        return value if isinstance(value, int) and not isinstance(value, bool) else current
+        if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+            return value
+        return current
 
     # Thinking tokens are part of ``output_tokens``; the answer says how many when it can.
     details = usage.get("output_tokens_details")
@@ -145,7 +154,7 @@ def usage_from_anthropic(usage: Any, previous: TokenUsage | None = None) -> Toke
         cache_write_tokens=pick("cache_creation_input_tokens", base.cache_write_tokens),
         reasoning_tokens=(
             thinking
-            if isinstance(thinking, int) and not isinstance(thinking, bool)
+            if isinstance(thinking, int) and not isinstance(thinking, bool) and thinking >= 0
             else base.reasoning_tokens
         ),
     )
@@ -163,6 +172,7 @@ def server_tool_requests(usage: Any) -> dict[str, int]:
         and _REQUEST_FIELD.fullmatch(name)
         and isinstance(value, int)
         and not isinstance(value, bool)
+        and value >= 0
     }
     return dict(list(found.items())[:_MAX_REQUEST_FIELDS])
 
@@ -247,7 +257,8 @@ def _read_message(payload: dict[str, Any], details: CallDetails) -> None:
     choice = OutputChoice(index=0, role=str(payload.get("role") or "assistant"))
     if isinstance(payload.get("completion"), str):
         choice.text_parts.append(payload["completion"])
-    for block in payload.get("content") or []:
+    content = payload.get("content")
+    for block in content if isinstance(content, list) else []:
         if not isinstance(block, dict):
             continue
         if block.get("type") == "text":
@@ -273,46 +284,46 @@ def _read_stream(events: list[SseEvent], details: CallDetails) -> None:
     tool_inputs: dict[int, ToolCall] = {}
     for event, payload in json_objects(events):
         kind = event.event or payload.get("type")
-        if kind == "message_start" and isinstance(payload.get("message"), dict):
-            message = payload["message"]
-            details.response_model = message.get("model") or details.response_model
-            details.response_id = message.get("id") or details.response_id
-            details.usage = usage_from_anthropic(message.get("usage"), details.usage)
-            details.server_tool_requests.update(server_tool_requests(message.get("usage")))
-            _take_other_model_usage(message.get("usage"), details)
-        elif kind == "content_block_start" and isinstance(payload.get("content_block"), dict):
-            block = payload["content_block"]
-            if block.get("type") == "tool_use":
-                call = ToolCall(id=block.get("id"), name=block.get("name"), arguments="")
-                tool_inputs[int(payload.get("index", len(tool_inputs)))] = call
-                choice.tool_calls.append(call)
+        with suppress(*MALFORMED_ENTRY):
+            if kind == "message_start" and isinstance(payload.get("message"), dict):
+                message = payload["message"]
+                details.response_model = _text(message.get("model")) or details.response_model
+                details.response_id = _text(message.get("id")) or details.response_id
+                details.usage = usage_from_anthropic(message.get("usage"), details.usage)
+                details.server_tool_requests.update(server_tool_requests(message.get("usage")))
+                _take_other_model_usage(message.get("usage"), details)
+            elif kind == "content_block_start" and isinstance(payload.get("content_block"), dict):
+                block = payload["content_block"]
+                if block.get("type") == "tool_use":
+                    call = ToolCall(id=block.get("id"), name=block.get("name"), arguments="")
+                    tool_inputs[int(payload.get("index", len(tool_inputs)))] = call
+                    choice.tool_calls.append(call)
+                    details.first_content_offset = details.first_content_offset or event.end_offset
+                elif _is_server_tool_block(block):
+                    # Listed as the block starts, so a stream cut short still shows the calls made.
+                    details.server_tool_calls.append(_server_tool_call(block))
+            elif kind == "content_block_delta" and isinstance(payload.get("delta"), dict):
+                _apply_delta(payload, choice, tool_inputs)
                 details.first_content_offset = details.first_content_offset or event.end_offset
-            elif _is_server_tool_block(block):
-                # Listed as the block starts, so a stream cut short still shows the calls made.
-                details.server_tool_calls.append(_server_tool_call(block))
-        elif kind == "content_block_delta" and isinstance(payload.get("delta"), dict):
-            _apply_delta(payload, choice, tool_inputs)
-            details.first_content_offset = details.first_content_offset or event.end_offset
-        elif kind == "message_delta":
-            delta = payload.get("delta") or {}
-            if isinstance(delta, dict) and delta.get("stop_reason"):
-                choice.finish_reason = str(delta["stop_reason"])
-            details.usage = usage_from_anthropic(payload.get("usage"), details.usage)
-            # The counts are running totals, as the token counts are: the last one wins.
-            details.server_tool_requests.update(server_tool_requests(payload.get("usage")))
-            _take_other_model_usage(payload.get("usage"), details)
-        elif kind == "message_stop":
-            details.has_terminal_event = True
-        elif kind == "completion":
-            choice.text_parts.append(str(payload.get("completion") or ""))
-            details.first_content_offset = details.first_content_offset or event.end_offset
-            if payload.get("stop_reason"):
-                choice.finish_reason = str(payload["stop_reason"])
+            elif kind == "message_delta":
+                delta = payload.get("delta") or {}
+                if isinstance(delta, dict) and delta.get("stop_reason"):
+                    choice.finish_reason = str(delta["stop_reason"])
+                details.usage = usage_from_anthropic(payload.get("usage"), details.usage)
+                # The counts are running totals, as the token counts are: the last one wins.
+                details.server_tool_requests.update(server_tool_requests(payload.get("usage")))
+                _take_other_model_usage(payload.get("usage"), details)
+            elif kind == "message_stop":
                 details.has_terminal_event = True
-            details.response_model = payload.get("model") or details.response_model
-        elif kind == "error" and isinstance(payload.get("error"), dict):
-            details.error_message = str(payload["error"].get("message") or "")
-            details.error_code = str(payload["error"].get("type") or "") or None
+            elif kind == "completion":
+                choice.text_parts.append(str(payload.get("completion") or ""))
+                details.first_content_offset = details.first_content_offset or event.end_offset
+                if payload.get("stop_reason"):
+                    choice.finish_reason = str(payload["stop_reason"])
+                    details.has_terminal_event = True
+                details.response_model = _text(payload.get("model")) or details.response_model
+            elif kind == "error":
+                details.take_error(payload.get("error"), ("type",))
     details.choices = [choice]
 
 

@@ -79,15 +79,17 @@ def _event_data(headers: dict[str, str], payload: bytes) -> str | None:
     try:
         message = jsonutil.loads(payload)
     except ValueError:
-        return None
+        message = {}
     if not isinstance(message, dict):
-        return None
+        message = {}
     if headers.get(":message-type") == "exception":
-        # Shaped as Anthropic's own in-stream error event, so it is read the same way.
-        error = {"type": headers.get(":exception-type", "exception"), "message": ""}
-        if isinstance(message.get("message"), str):
-            error["message"] = message["message"]
-        return jsonutil.dumps({"type": "error", "error": error})
+        # Shaped as Anthropic's own in-stream error event, so it is read the same way. AWS
+        # spells the field "message" or "Message"; without either, the type says what failed.
+        kind = headers.get(":exception-type") or "exception"
+        text = next(
+            (message[k] for k in ("message", "Message") if isinstance(message.get(k), str)), ""
+        )
+        return jsonutil.dumps({"type": "error", "error": {"type": kind, "message": text or kind}})
     encoded = message.get("bytes")
     if not isinstance(encoded, str):
         return None

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Final
 
 from prysmai import jsonutil
 from prysmai.cost import TokenUsage
@@ -62,6 +62,14 @@ class OutputChoice:
         return "".join(self.text_parts)
 
 
+MALFORMED_ENTRY: Final = (TypeError, ValueError, AttributeError, KeyError, IndexError)
+"""What reading one odd event, choice or item of an answer may raise: readers skip that entry
+(``contextlib.suppress``) and keep everything else the answer says."""
+
+_GENERIC_ERROR: Final = "the provider reported an error"
+_MAX_ERROR_CHARS: Final = 1000
+
+
 @dataclass(slots=True)
 class CallDetails:
     """Everything read from one call's bodies, independent of the wire format."""
@@ -96,6 +104,22 @@ class CallDetails:
     other_model_usage: list[tuple[str, TokenUsage]] = field(default_factory=list)
     """Tokens another model spent inside this call (Anthropic's advisor tool), billed at that
     model's prices and left out of ``usage`` by the provider."""
+
+    def take_error(self, error: Any, code_fields: tuple[str, ...] = ("code", "type")) -> None:
+        """Record an error an answer reports inside itself, whatever its shape.
+
+        ``{"message": ..., "code": ...}`` is the usual one; a bare string, a null or a message
+        that is not text still make the call an error, with a generic message if need be.
+        """
+        message: Any = error
+        code: Any = None
+        if isinstance(error, dict):
+            message = error.get("message")
+            code = next((error[f] for f in code_fields if error.get(f)), None)
+        if not isinstance(message, str) or not message:
+            message = _GENERIC_ERROR if not message else jsonutil.dumps(message)
+        self.error_message = message[:_MAX_ERROR_CHARS]
+        self.error_code = str(code)[:_MAX_ERROR_CHARS] if code is not None else None
 
     def take_error_body(self, body: bytes, code_fields: tuple[str, ...]) -> None:
         """Take message and code from an ``{"error": {...}}`` body (both providers use one)."""

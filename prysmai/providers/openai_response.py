@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+from contextlib import suppress
 from typing import Any, Final
 
 from prysmai import jsonutil
 from prysmai.cost import TokenUsage
-from prysmai.providers.details import CallDetails, OutputChoice, ServerToolCall, ToolCall
+from prysmai.providers.details import (
+    MALFORMED_ENTRY,
+    CallDetails,
+    OutputChoice,
+    ServerToolCall,
+    ToolCall,
+)
 from prysmai.providers.sse import json_objects, parse_sse
 
 _MAX_TOOL_CALLS = 128
@@ -49,39 +56,38 @@ def read_openai_error(body: bytes, details: CallDetails) -> None:
 
 
 def _read_completion_object(payload: dict[str, Any], details: CallDetails) -> None:
-    if (
-        "choices" not in payload
-        and "data" not in payload
-        and isinstance(payload.get("error"), dict)
-    ):
+    if payload.get("error") is not None and not payload.get("choices") and "data" not in payload:
         # Some OpenAI-compatible gateways send their error body with status 200.
-        error = payload["error"]
-        if isinstance(error.get("message"), str) and error["message"]:
-            details.error_message = error["message"]
-            code = error.get("code") or error.get("type")
-            details.error_code = str(code) if code else None
+        details.take_error(payload["error"])
         return
     _read_identity(payload, details)
     details.usage = usage_from_openai(payload.get("usage"))
     data = payload.get("data")
     if isinstance(data, list):
         details.embedding_count = len(data)
-    for raw_choice in payload.get("choices") or []:
-        if not isinstance(raw_choice, dict):
-            continue
-        choice = OutputChoice(index=_int(raw_choice.get("index"), len(details.choices)))
-        choice.finish_reason = raw_choice.get("finish_reason") or None
-        message = raw_choice.get("message")
-        if isinstance(message, dict):
-            choice.role = str(message.get("role") or "assistant")
-            content = message.get("content")
-            if isinstance(content, str):
-                choice.text_parts.append(content)
-            refusal = message.get("refusal")
-            if isinstance(refusal, str) and refusal:
-                choice.text_parts.append(refusal)
-            for raw_call in message.get("tool_calls") or []:
-                if isinstance(raw_call, dict):
+    choices = payload.get("choices")
+    for raw_choice in choices if isinstance(choices, list) else []:
+        if isinstance(raw_choice, dict):
+            with suppress(*MALFORMED_ENTRY):
+                details.choices.append(_whole_choice(raw_choice, len(details.choices)))
+
+
+def _whole_choice(raw_choice: dict[str, Any], position: int) -> OutputChoice:
+    choice = OutputChoice(index=_int(raw_choice.get("index"), position))
+    finish_reason = raw_choice.get("finish_reason")
+    choice.finish_reason = str(finish_reason) if finish_reason else None
+    message = raw_choice.get("message")
+    if isinstance(message, dict):
+        choice.role = str(message.get("role") or "assistant")
+        content = message.get("content")
+        if isinstance(content, str):
+            choice.text_parts.append(content)
+        refusal = message.get("refusal")
+        if isinstance(refusal, str) and refusal:
+            choice.text_parts.append(refusal)
+        for raw_call in message.get("tool_calls") or []:
+            if isinstance(raw_call, dict):
+                with suppress(*MALFORMED_ENTRY):
                     function = raw_call.get("function") or {}
                     choice.tool_calls.append(
                         ToolCall(
@@ -91,11 +97,11 @@ def _read_completion_object(payload: dict[str, Any], details: CallDetails) -> No
                             type=str(raw_call.get("type") or "function"),
                         )
                     )
-            _merge_function_call(message.get("function_call"), choice)
-        elif isinstance(raw_choice.get("text"), str):
-            choice.text_parts.append(raw_choice["text"])
-        _add_logprobs(raw_choice.get("logprobs"), choice)
-        details.choices.append(choice)
+        _merge_function_call(message.get("function_call"), choice)
+    elif isinstance(raw_choice.get("text"), str):
+        choice.text_parts.append(raw_choice["text"])
+    _add_logprobs(raw_choice.get("logprobs"), choice)
+    return choice
 
 
 def _read_identity(payload: dict[str, Any], details: CallDetails) -> None:
@@ -111,20 +117,20 @@ def usage_from_openai(usage: Any) -> TokenUsage | None:
     """Convert an OpenAI ``usage`` object (chat, completions, embeddings or responses)."""
     if not isinstance(usage, dict):
         return None
-    input_tokens = _int(usage.get("prompt_tokens", usage.get("input_tokens")), 0)
-    output_tokens = _int(usage.get("completion_tokens", usage.get("output_tokens")), 0)
+    input_tokens = _count(usage.get("prompt_tokens", usage.get("input_tokens")))
+    output_tokens = _count(usage.get("completion_tokens", usage.get("output_tokens")))
     input_details = usage.get("prompt_tokens_details") or usage.get("input_tokens_details") or {}
     output_details = (
         usage.get("completion_tokens_details") or usage.get("output_tokens_details") or {}
     )
     cached, written = 0, 0
     if isinstance(input_details, dict):
-        cached = _int(input_details.get("cached_tokens"), 0)
+        cached = _count(input_details.get("cached_tokens"))
         # Set by providers that bill cache writes apart (Anthropic through an OpenAI-format
         # answer); OpenAI's own answers leave it out.
-        written = _int(input_details.get("cache_write_tokens"), 0)
+        written = _count(input_details.get("cache_write_tokens"))
     reasoning = (
-        _int(output_details.get("reasoning_tokens"), 0) if isinstance(output_details, dict) else 0
+        _count(output_details.get("reasoning_tokens")) if isinstance(output_details, dict) else 0
     )
     return TokenUsage(
         input_tokens=input_tokens,
@@ -168,21 +174,30 @@ def _read_stream(endpoint_name: str, body: bytes, details: CallDetails) -> None:
             continue
         if not isinstance(chunk, dict):
             continue
-        if "error" in chunk and isinstance(chunk["error"], dict):
-            details.error_message = str(chunk["error"].get("message") or "")
+        if chunk.get("error") is not None:
+            details.take_error(chunk["error"])
             continue
-        _read_identity(chunk, details)
-        usage = usage_from_openai(chunk.get("usage"))
-        if usage is not None:
-            details.usage = usage
-        # Azure sends filter-only chunks and a usage-only last chunk: "choices" may be null or [].
-        has_content = False
-        for raw_choice in chunk.get("choices") or []:
-            if isinstance(raw_choice, dict):
-                has_content |= _merge_choice_delta(raw_choice, choices)
-        if has_content and details.first_content_offset is None:
-            details.first_content_offset = event.end_offset
+        with suppress(*MALFORMED_ENTRY):
+            _read_chunk(chunk, event.end_offset, details, choices)
     details.choices = [choices[i] for i in sorted(choices)]
+
+
+def _read_chunk(
+    chunk: dict[str, Any], end_offset: int, details: CallDetails, choices: dict[int, OutputChoice]
+) -> None:
+    _read_identity(chunk, details)
+    usage = usage_from_openai(chunk.get("usage"))
+    if usage is not None:
+        details.usage = usage
+    # Azure sends filter-only chunks and a usage-only last chunk: "choices" may be null or [].
+    has_content = False
+    raw_choices = chunk.get("choices")
+    for raw_choice in raw_choices if isinstance(raw_choices, list) else []:
+        if isinstance(raw_choice, dict):
+            with suppress(*MALFORMED_ENTRY):
+                has_content |= _merge_choice_delta(raw_choice, choices)
+    if has_content and details.first_content_offset is None:
+        details.first_content_offset = end_offset
 
 
 def _merge_choice_delta(raw_choice: dict[str, Any], choices: dict[int, OutputChoice]) -> bool:
@@ -288,7 +303,10 @@ def _responses_tool_call(item: dict[str, Any]) -> ToolCall | None:
         # A custom (free-form or grammar) tool: the caller runs it just like a function, but
         # the model's input is raw text rather than JSON arguments.
         return ToolCall(
-            id=call_id, name=item.get("name"), arguments=str(item.get("input") or ""), type="custom"
+            id=call_id,
+            name=item.get("name"),
+            arguments=_text_or_json(item.get("input")),
+            type="custom",
         )
     if isinstance(kind, str) and kind in _CALLER_RUN_ITEMS:
         tool, field = _CALLER_RUN_ITEMS[kind]
@@ -327,6 +345,25 @@ def _server_tool_call(item: dict[str, Any]) -> ServerToolCall | None:
     )
 
 
+def _read_output_item(
+    item: dict[str, Any], choice: OutputChoice, server_calls: list[ServerToolCall]
+) -> None:
+    server_call = _server_tool_call(item)
+    if server_call is not None:
+        server_calls.append(server_call)
+    elif item.get("type") == "message":
+        for part in item.get("content") or []:
+            if isinstance(part, dict) and isinstance(part.get("text"), str):
+                choice.text_parts.append(part["text"])
+                _add_logprobs({"content": part.get("logprobs")}, choice)
+            elif isinstance(part, dict) and isinstance(part.get("refusal"), str):
+                choice.text_parts.append(part["refusal"])
+    else:
+        call = _responses_tool_call(item)
+        if call is not None:
+            choice.tool_calls.append(call)
+
+
 def read_responses_object(payload: dict[str, Any], details: CallDetails) -> None:
     """Fill ``details`` from a Responses API ``response`` object."""
     _read_identity(payload, details)
@@ -334,23 +371,11 @@ def read_responses_object(payload: dict[str, Any], details: CallDetails) -> None
     choice = OutputChoice(index=0)
     server_calls: list[ServerToolCall] = []
     status = payload.get("status")
-    for item in payload.get("output") or []:
-        if not isinstance(item, dict):
-            continue
-        server_call = _server_tool_call(item)
-        if server_call is not None:
-            server_calls.append(server_call)
-        elif item.get("type") == "message":
-            for part in item.get("content") or []:
-                if isinstance(part, dict) and isinstance(part.get("text"), str):
-                    choice.text_parts.append(part["text"])
-                    _add_logprobs({"content": part.get("logprobs")}, choice)
-                elif isinstance(part, dict) and isinstance(part.get("refusal"), str):
-                    choice.text_parts.append(part["refusal"])
-        else:
-            call = _responses_tool_call(item)
-            if call is not None:
-                choice.tool_calls.append(call)
+    output = payload.get("output")
+    for item in output if isinstance(output, list) else []:
+        if isinstance(item, dict):
+            with suppress(*MALFORMED_ENTRY):
+                _read_output_item(item, choice, server_calls)
     # The finished answer lists every call: it replaces what a stream's items showed on the way.
     details.server_tool_calls = server_calls
     incomplete = payload.get("incomplete_details")
@@ -361,9 +386,8 @@ def read_responses_object(payload: dict[str, Any], details: CallDetails) -> None
     elif isinstance(status, str):
         choice.finish_reason = "stop" if status == "completed" else status
     error = payload.get("error")
-    if isinstance(error, dict) and error.get("message"):
-        details.error_message = str(error["message"])
-        details.error_code = str(error.get("code") or "") or None
+    if status == "failed" or isinstance(error, dict) and error.get("message"):
+        details.take_error(error)
     details.choices = [choice]
 
 
@@ -378,22 +402,24 @@ def _read_responses_stream(events: list[Any], details: CallDetails) -> None:
         if not isinstance(kind, str):
             # An odd ``type`` (a list, say) is no event name, and cannot be looked up in a set.
             kind = ""
-        if kind in _RESPONSES_ITEM_EVENTS and isinstance(payload.get("item"), dict):
-            _note_server_tool_call(payload, server_calls)
-        if kind in _RESPONSES_CONTENT_EVENTS:
-            if details.first_content_offset is None:
-                details.first_content_offset = event.end_offset
-            if kind in _RESPONSES_TEXT_EVENTS:
-                partial.text_parts.append(str(payload.get("delta") or ""))
-        response = payload.get("response")
-        if isinstance(response, dict):
-            _read_identity(response, details)
-            if kind in _RESPONSES_TERMINAL_EVENTS:
-                details.has_terminal_event = True
-                final = response
+        with suppress(*MALFORMED_ENTRY):
+            if kind in _RESPONSES_ITEM_EVENTS and isinstance(payload.get("item"), dict):
+                _note_server_tool_call(payload, server_calls)
+            if kind in _RESPONSES_CONTENT_EVENTS:
+                if details.first_content_offset is None:
+                    details.first_content_offset = event.end_offset
+                if kind in _RESPONSES_TEXT_EVENTS:
+                    partial.text_parts.append(str(payload.get("delta") or ""))
+            response = payload.get("response")
+            if isinstance(response, dict):
+                _read_identity(response, details)
+                if kind in _RESPONSES_TERMINAL_EVENTS:
+                    details.has_terminal_event = True
+                    final = response
         if kind == "error":
-            details.error_message = str(payload.get("message") or "")
-            details.error_code = str(payload.get("code") or "") or None
+            # Its fields are the event's own; some servers nest them under "error".
+            nested = payload.get("error")
+            details.take_error(nested if isinstance(nested, dict) else payload)
     if final is not None:
         read_responses_object(final, details)
     else:
@@ -409,6 +435,17 @@ def _note_server_tool_call(payload: dict[str, Any], calls: dict[Any, ServerToolC
     position = payload.get("output_index")
     key = position if isinstance(position, int) else call.id
     calls[key] = call
+
+
+def _text_or_json(value: Any) -> str:
+    if value is None:
+        return ""
+    return value if isinstance(value, str) else jsonutil.dumps(value)
+
+
+def _count(value: Any) -> int:
+    """A token count: a whole number, not negative; anything else counts 0."""
+    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else 0
 
 
 def _int(value: Any, default: int) -> int:

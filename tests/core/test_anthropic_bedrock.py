@@ -190,6 +190,26 @@ def test_event_stream_exception_and_cut_frame_are_read_as_error_and_end() -> Non
     assert details.is_stream and not details.has_terminal_event
 
 
+@pytest.mark.parametrize(
+    ("payload", "message"),
+    [({"Message": "Slow down"}, "Slow down"), ({}, "throttlingException"), (b"", None)],
+    ids=["capitalised", "none", "not-json"],
+)
+def test_an_exception_frame_of_any_shape_is_an_error(payload: Any, message: str | None) -> None:
+    headers = {":message-type": "exception", ":exception-type": "throttlingException"}
+    if isinstance(payload, bytes):  # a frame whose payload is not JSON at all
+        raw = frame(headers, {})
+        body = raw[:12] + raw[12:-4].replace(b"{}", b"  ") + raw[-4:]
+    else:
+        body = frame(headers, payload)
+
+    details = CallDetails()
+    read_response("bedrock.invoke_stream", body, details)
+
+    assert details.error_code == "throttlingException"
+    assert details.error_message == (message or "throttlingException")
+
+
 def test_thinking_tokens_of_a_whole_answer_are_reasoning_tokens() -> None:
     usage = {**USAGE, "output_tokens_details": {"thinking_tokens": 3}}
     details = CallDetails()
@@ -218,3 +238,21 @@ def test_bedrock_requests_are_scanned_and_redacted_like_anthropic_ones(
     assert b"jane.doe@example.com" not in sent.body
     assert b"[EMAIL_REDACTED]" in sent.body
     assert sent.path.endswith(f"/model/{MODEL_ID}/invoke")
+
+
+def test_a_model_given_by_its_arn_is_recorded_and_redacted(capture: Capture, bedrock: Any) -> None:
+    # An inference profile's ARN holds a slash, which the SDK sends as %2F in the route.
+    arn = "arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/abc123"
+    route = arn.replace("/", "%2F")
+    uri = f"https://bedrock-runtime.us-east-1.amazonaws.com/model/{route}/invoke"
+    sdk = bedrock(uri, json.dumps(answer()).encode(), "application/json")
+    client = capture.monitor(sdk, security={"piiRedactionMode": "mask"})
+    mail = [{"role": "user", "content": "Write to jane.doe@example.com"}]
+
+    client.messages.create(model=arn, max_tokens=64, messages=mail)
+
+    (server,) = bedrock.servers
+    (sent,) = server.requests
+    assert b"jane.doe@example.com" not in sent.body
+    (attrs,) = capture.attributes()
+    assert attrs[semconv.REQUEST_MODEL] == arn
