@@ -4,8 +4,9 @@ Each finding is worth points by its severity (PII by its type). Points combine a
 evidence, ``1 - prod(1 - p)``, strongest first; a rule (or PII type) that fires again adds only
 a quarter of its points, and so does a rule of the same category whose match overlaps one already
 counted. PII together is capped at :data:`PII_CAP`, so personal data alone is
-at most "medium". Each finding's contribution is the score it added, so contributions sum to
-the score exactly.
+at most "medium", and so are the classifiers' findings together (:data:`CLASSIFIER_CAP`): a
+statistical guess, even two of them, never blocks without a rule or a PII value behind it.
+Each finding's contribution is the score it added, so contributions sum to the score exactly.
 """
 
 from __future__ import annotations
@@ -36,6 +37,8 @@ PII_POINTS: Final = {
 """Points per PII type: secrets weigh more than contact details."""
 PII_CAP: Final = 65
 """PII findings together never push the score past this (medium)."""
+CLASSIFIER_CAP: Final = 69
+"""The classifiers' findings together never push the score past this (medium)."""
 REPEAT_WEIGHT: Final = 0.25
 
 
@@ -63,6 +66,7 @@ def points_for(finding: Finding) -> int:
 _SEVERITY_TABLE: Final = tuple(SEVERITY_POINTS.get(severity, 20) for severity in range(11))
 _PII: Final = FindingKind.PII
 _PII_FLOOR: Final = 1 - PII_CAP / 100
+_CLASSIFIER_FLOOR: Final = 1 - CLASSIFIER_CAP / 100
 _FIRST: Final = operator.itemgetter(0)
 _CLASSIFIER_SUFFIX: Final = ".classifier"
 """Rule ids of the shipped classifiers' findings end so."""
@@ -102,7 +106,8 @@ def _running_scores(findings: Sequence[Finding]) -> list[tuple[Finding, int]]:
     # The span each counted rule was first counted for, by kind and category: two rules of one
     # category reading the same words ("Note to the AI:") are one piece of evidence, not two.
     counted_spans: dict[tuple[FindingKind, str], list[tuple[int, int]]] = {}
-    other_miss = 1.0  # probability that no non-PII finding is a real threat
+    other_miss = 1.0  # probability that no rule finding is a real threat
+    classifier_miss = 1.0
     pii_miss = 1.0
     running: list[tuple[Finding, int]] = []
     key: tuple[FindingKind, str]
@@ -110,9 +115,10 @@ def _running_scores(findings: Sequence[Finding]) -> list[tuple[Finding, int]]:
         if finding.kind is not _PII:
             key = (finding.kind, finding.rule)
             # The classifier reads the whole text: it is evidence of its own, whatever it spans.
+            is_classifier = finding.rule.endswith(_CLASSIFIER_SUFFIX)
             spans = (
                 []
-                if finding.rule.endswith(_CLASSIFIER_SUFFIX)
+                if is_classifier
                 else counted_spans.setdefault((finding.kind, finding.category), [])
             )
             is_repeat = key in seen or any(
@@ -122,13 +128,16 @@ def _running_scores(findings: Sequence[Finding]) -> list[tuple[Finding, int]]:
                 spans.append((finding.start, finding.end))
             chance = -negative_points * (REPEAT_WEIGHT if is_repeat else 1.0) / 100
             seen.add(key)
-            other_miss *= 1 - chance
-            running.append((finding, round(100 * (1 - other_miss * pii_miss))))
+            if is_classifier:
+                classifier_miss = max(classifier_miss * (1 - chance), _CLASSIFIER_FLOOR)
+            else:
+                other_miss *= 1 - chance
+            running.append((finding, round(100 * (1 - other_miss * classifier_miss * pii_miss))))
     for negative_points, finding in ranked:
         if finding.kind is _PII:
             key = (finding.kind, finding.category)
             chance = -negative_points * (REPEAT_WEIGHT if key in seen else 1.0) / 100
             seen.add(key)
             pii_miss = max(pii_miss * (1 - chance), _PII_FLOOR)
-            running.append((finding, round(100 * (1 - other_miss * pii_miss))))
+            running.append((finding, round(100 * (1 - other_miss * classifier_miss * pii_miss))))
     return running

@@ -73,6 +73,20 @@ def test_pii_alone_is_capped_at_medium() -> None:
     assert (actual, level_for(actual)) == (65, ThreatLevel.MEDIUM)
 
 
+def test_the_classifiers_together_stay_medium_and_a_rule_still_lifts_them() -> None:
+    injection = _finding(7, "injection.context_confusion.classifier")
+    policy = _finding(7, "policy.violence.classifier", FindingKind.POLICY, "violence")
+    rule = _finding(8, "injection.context_confusion.ignore_previous")
+
+    alone = score([injection, policy])
+    with_rule = score([injection, policy, rule])
+    explained = explain([injection, policy, rule])
+
+    assert (alone, level_for(alone)) == (69, ThreatLevel.MEDIUM)  # 75 uncapped
+    assert with_rule == 88  # 1 - 0.4 * 0.31: the rule's evidence on top of the capped guess
+    assert sum(points for _, points in explained) == with_rule
+
+
 def test_api_keys_weigh_more_than_emails() -> None:
     email = points_for(_finding(3, kind=FindingKind.PII, category="EMAIL"))
     key = points_for(_finding(3, kind=FindingKind.PII, category="API_KEY"))
