@@ -85,8 +85,9 @@ def make_client(stack: contextlib.ExitStack) -> openai.OpenAI:
     )
     print(
         "No provider key found (OPENAI_API_KEY / OPENAI_BASE_URL are unset), so a local\n"
-        f"OpenAI-compatible stand-in on 127.0.0.1:{server.port} answers instead: canned answers,\n"
-        "no network used. To use a real provider instead:\n"
+        f"OpenAI-compatible stand-in on 127.0.0.1:{server.port} answers instead: canned answers\n"
+        "and random embedding vectors (their similarities mean nothing), no network used.\n"
+        "The demo's store is emptied on each run. To use a real provider instead:\n"
         "    OPENAI_API_KEY=sk-... python examples/demo.py\n"
         "    OPENAI_BASE_URL=http://127.0.0.1:11434/v1 PRYSM_DEMO_CHAT_MODEL=llama3.2 \\\n"
         "        PRYSM_DEMO_EMBEDDING_MODEL=nomic-embed-text python examples/demo.py   # Ollama"

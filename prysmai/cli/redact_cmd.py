@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import itertools
 import sys
 from collections.abc import Iterator
 from functools import partial
@@ -69,7 +70,10 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
         "--input-format",
         choices=("auto", "text", "jsonl"),
         default="auto",
-        help="input format; auto: JSONL for .jsonl files or a first line holding a JSON object",
+        help=(
+            "input format; auto: JSONL for .jsonl files or a first line holding a JSON object, "
+            "else text whose JSON-object lines stay valid JSON"
+        ),
     )
     parser.add_argument(
         "--progress",
@@ -113,11 +117,29 @@ def _redact_file(args: argparse.Namespace) -> InputStats:
             for line in lines:
                 sink.write(_redact_record(line, change, stats))
                 progress.update(stats.bytes_read)
-        else:
+        elif input_format == "text":
             for _, block in iter_blocks(_with_progress(lines, progress, stats)):
                 sink.write(change(block))
+        else:
+            # A log of plain lines may still hold JSON records further down: each run of lines
+            # is redacted as what it is, so a record keeps its structure (a number replaced by
+            # a quoted placeholder, not a bare one that would break the JSON).
+            for is_record, run in itertools.groupby(lines, key=_looks_like_record):
+                if is_record:
+                    for line in run:
+                        sink.write(_redact_record(line, change, stats))
+                        progress.update(stats.bytes_read)
+                else:
+                    for _, block in iter_blocks(_with_progress(run, progress, stats)):
+                        sink.write(change(block))
         progress.finish(stats.bytes_read)
     return stats
+
+
+def _looks_like_record(line: str) -> bool:
+    """A line holding one JSON object, by its first and last characters (parsed later)."""
+    stripped = line.strip()
+    return stripped.startswith("{") and stripped.endswith("}")
 
 
 def _with_progress(

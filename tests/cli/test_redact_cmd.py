@@ -198,6 +198,29 @@ def test_forced_text_format_leaves_json_syntax_alone(
     assert capsys.readouterr().out == '{"a": "[EMAIL_REDACTED]"}\n'
 
 
+def test_json_records_in_a_plain_text_log_stay_valid_json(tmp_path: Path) -> None:
+    # The first line is plain text, so the file is read as text; its JSON lines still keep
+    # their structure (a card number becomes a quoted placeholder, not a bare word).
+    log = (
+        "started; mail jane@example.com\n"
+        '{"card": 4111111111111111, "note": "ring 555-867-5309"}\n'
+        f"{PEM}"
+        "done\n"
+    )
+
+    code, out = redact_file(tmp_path, log, name="app.log")
+
+    lines = out.splitlines()
+    assert code == 0
+    assert lines[0] == "started; mail [EMAIL_REDACTED]"
+    assert json.loads(lines[1]) == {
+        "card": "[CREDIT_CARD_REDACTED]",
+        "note": "ring [PHONE_REDACTED]",
+    }
+    assert "BEGIN RSA" not in out and "[PRIVATE_KEY_REDACTED]" in out
+    assert lines[-1] == "done"
+
+
 @pytest.mark.parametrize("form", ["same", "dot-slash", "symlink", "hard-link"])
 def test_output_that_is_the_input_is_refused_and_the_input_kept(
     tmp_path: Path,
