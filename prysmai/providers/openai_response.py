@@ -397,6 +397,8 @@ def _read_responses_stream(events: list[Any], details: CallDetails) -> None:
     # Server tool calls by output position, from the items' events: all a stream cut short
     # before its final response has to show.
     server_calls: dict[Any, ServerToolCall] = {}
+    # Likewise the caller's tool calls, from each finished item.
+    tool_calls: dict[Any, ToolCall] = {}
     for event, payload in json_objects(events):
         kind = event.event or payload.get("type")
         if not isinstance(kind, str):
@@ -405,6 +407,8 @@ def _read_responses_stream(events: list[Any], details: CallDetails) -> None:
         with suppress(*MALFORMED_ENTRY):
             if kind in _RESPONSES_ITEM_EVENTS and isinstance(payload.get("item"), dict):
                 _note_server_tool_call(payload, server_calls)
+                if kind == "response.output_item.done":
+                    _note_tool_call(payload, tool_calls)
             if kind in _RESPONSES_CONTENT_EVENTS:
                 if details.first_content_offset is None:
                     details.first_content_offset = event.end_offset
@@ -423,8 +427,17 @@ def _read_responses_stream(events: list[Any], details: CallDetails) -> None:
     if final is not None:
         read_responses_object(final, details)
     else:
+        partial.tool_calls = list(tool_calls.values())
         details.choices = [partial]
         details.server_tool_calls = list(server_calls.values())
+
+
+def _note_tool_call(payload: dict[str, Any], calls: dict[Any, ToolCall]) -> None:
+    """Keep the caller's tool call of a finished item, by its output position."""
+    call = _responses_tool_call(payload["item"])
+    if call is not None:
+        position = payload.get("output_index")
+        calls[position if isinstance(position, int) else len(calls)] = call
 
 
 def _note_server_tool_call(payload: dict[str, Any], calls: dict[Any, ServerToolCall]) -> None:

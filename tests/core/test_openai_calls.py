@@ -691,3 +691,37 @@ def _whole_and_streamed(
         _recorded(uri, {**request, "stream": True}, stream, "text/event-stream"),
     ]
     path.write_text(yaml.safe_dump({"interactions": interactions, "version": 1}))
+
+
+def test_a_responses_stream_cut_short_keeps_the_tool_calls_finished_so_far(capture, tmp_path):
+    call = {"type": "function_call", "id": "fc_1", "call_id": "call_1", "name": "lookup",
+            "arguments": '{"q": "x"}', "status": "completed"}  # fmt: skip
+    events = [
+        {"type": "response.created", "response": {"id": "r1", "model": "gpt-5", "output": []}},
+        {
+            "type": "response.output_item.added",
+            "output_index": 0,
+            "item": {**call, "arguments": ""},
+        },
+        {"type": "response.function_call_arguments.delta", "output_index": 0, "delta": '{"q": '},
+        {"type": "response.output_item.done", "output_index": 0, "item": call},
+    ]  # the connection ends here, before response.completed
+    stream = "".join(f"event: {e['type']}\ndata: {json.dumps(e)}\n\n" for e in events)
+    cassette = tmp_path / "cut.yaml"
+    interaction = _recorded("https://api.openai.com/v1/responses", {}, stream, "text/event-stream")
+    cassette.write_text(yaml.safe_dump({"interactions": [interaction], "version": 1}))
+    with (
+        CassetteServer(cassette) as replay,
+        openai.OpenAI(base_url=replay.base_url, api_key="test-key", max_retries=0) as sdk,
+    ):
+        for _ in capture.monitor(sdk).responses.create(model="gpt-5", input="x", stream=True):
+            pass
+
+    (attrs,) = capture.attributes()
+    assert attrs[semconv.STREAM_CUT_SHORT] is True
+    (recorded,) = json.loads(attrs[semconv.TOOL_CALLS])
+    assert (recorded["id"], recorded["name"], recorded["arguments"]) == (
+        "call_1",
+        "lookup",
+        '{"q": "x"}',
+    )
