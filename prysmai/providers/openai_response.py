@@ -291,10 +291,22 @@ _CALLER_RUN_ITEMS: Final = {
 }
 
 
+def _is_hosted_shell(item: dict[str, Any]) -> bool:
+    """A shell call OpenAI ran in one of its containers (``local`` ones are the caller's)."""
+    environment = item.get("environment")
+    return (
+        item.get("type") == "shell_call"
+        and isinstance(environment, dict)
+        and environment.get("type") in _HOSTED_SHELL_ENVIRONMENTS
+    )
+
+
 def _responses_tool_call(item: dict[str, Any]) -> ToolCall | None:
     """The tool call an output item asks the caller to run, or None for other items."""
     call_id = item.get("call_id") or item.get("id")
     kind = item.get("type")
+    if _is_hosted_shell(item):
+        return None
     if kind == "function_call":
         return ToolCall(
             id=call_id, name=item.get("name"), arguments=str(item.get("arguments") or "")
@@ -325,7 +337,9 @@ _PROVIDER_RUN_ITEMS: Final = {
     "image_generation_call": "image_generation",
     "mcp_call": "mcp",
     "tool_search_call": "tool_search",
+    "shell_call": "shell",  # only in OpenAI's containers: see _is_hosted_shell
 }
+_HOSTED_SHELL_ENVIRONMENTS: Final = frozenset({"container_auto", "container_reference"})
 
 
 def _server_tool_call(item: dict[str, Any]) -> ServerToolCall | None:
@@ -335,6 +349,8 @@ def _server_tool_call(item: dict[str, Any]) -> ServerToolCall | None:
         return None
     if kind == "tool_search_call" and item.get("execution") == "client":
         # A tool search the caller carries out is not OpenAI's.
+        return None
+    if kind == "shell_call" and not _is_hosted_shell(item):
         return None
     item_id, name, label = item.get("id"), item.get("name"), item.get("server_label")
     return ServerToolCall(

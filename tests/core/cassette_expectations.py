@@ -34,6 +34,7 @@ OPENAI_RUN_ITEMS = (
     "image_generation_call",
     "mcp_call",
     "tool_search_call",
+    "shell_call",  # when it ran in one of OpenAI's containers (see _is_openai_run)
 )
 """Responses API output items of tools OpenAI runs itself (``mcp_list_tools`` runs none)."""
 
@@ -297,7 +298,13 @@ def _responses_object(response: dict[str, Any], expected: Expected) -> None:
 
 
 def _is_openai_run(item: dict[str, Any]) -> bool:
-    # A tool search can be left to the caller; only the one OpenAI carries out is its own.
+    # A tool search can be left to the caller, and a shell run on the caller's machine;
+    # only those OpenAI carries out are its own.
+    if item["type"] == "shell_call":
+        return (item.get("environment") or {}).get("type") in (
+            "container_auto",
+            "container_reference",
+        )
     return item["type"] in OPENAI_RUN_ITEMS and item.get("execution") != "client"
 
 

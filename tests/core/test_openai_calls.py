@@ -725,3 +725,41 @@ def test_a_responses_stream_cut_short_keeps_the_tool_calls_finished_so_far(captu
         "lookup",
         '{"q": "x"}',
     )
+
+
+@pytest.mark.parametrize(
+    ("environment", "caller_runs_it"),
+    [({"type": "local"}, True), ({"type": "container_reference", "container_id": "c1"}, False)],
+    ids=["local", "hosted"],
+)
+def test_a_shell_call_is_the_caller_s_only_when_it_runs_locally(
+    capture, tmp_path, environment, caller_runs_it
+):
+    shell = {"type": "shell_call", "id": "sh_1", "call_id": "call_sh", "status": "completed",
+             "action": {"commands": ["echo $((2+2))"]}, "environment": environment}  # fmt: skip
+    message = {"type": "message", "role": "assistant",
+               "content": [{"type": "output_text", "text": "4", "annotations": []}]}  # fmt: skip
+    output = [shell] if caller_runs_it else [shell, message]
+    answer = {"id": "r1", "object": "response", "created_at": 1, "model": "gpt-5.1",
+              "status": "completed", "output": output}  # fmt: skip
+    cassette = tmp_path / "shell.yaml"
+    interaction = _recorded(
+        "https://api.openai.com/v1/responses", {}, json.dumps(answer), "application/json"
+    )
+    cassette.write_text(yaml.safe_dump({"interactions": [interaction], "version": 1}))
+    with (
+        CassetteServer(cassette) as replay,
+        openai.OpenAI(base_url=replay.base_url, api_key="test-key", max_retries=0) as sdk,
+    ):
+        capture.monitor(sdk).responses.create(model="gpt-5.1", input="2+2 in a shell")
+
+    (attrs,) = capture.attributes()
+    if caller_runs_it:
+        assert json.loads(attrs[semconv.TOOL_CALLS])[0]["type"] == "shell"
+        assert attrs[semconv.RESPONSE_FINISH_REASONS] == ("tool_calls",)
+    else:
+        assert semconv.TOOL_CALLS not in attrs
+        assert json.loads(attrs[semconv.SERVER_TOOL_CALLS]) == [
+            {"id": "sh_1", "type": "shell_call", "name": "shell"}
+        ]
+        assert attrs[semconv.RESPONSE_FINISH_REASONS] == ("stop",)
