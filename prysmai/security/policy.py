@@ -53,6 +53,7 @@ _SpanMap = Callable[[int, int], tuple[int, int]]
 KEYWORD_SEVERITY: Final = 5
 """Severity of a custom keyword match."""
 _FRAMED_DISCOUNT: Final = 3
+_TOPICAL_SEVERITY: Final = 5
 _BENIGN_LOOKAHEAD: Final = 40
 """Characters after a match searched for a harmless object ("steal ... someone's heart")."""
 _BENIGN_LOOKBEHIND: Final = 32
@@ -170,7 +171,9 @@ class PolicyDetector:
             start, end = match.span(0 if rule.raw else 1)
             if _is_benign(text, start, end):
                 continue
-            severity = rule.severity
+            # A topical rule names a harmful subject, not a request for harm: alone it is a
+            # low score, and with the classifier's guess beside it still short of a block.
+            severity = min(rule.severity, _TOPICAL_SEVERITY) if rule.is_topical else rule.severity
             if rule.is_contextual and frames.softened:
                 severity -= _FRAMED_DISCOUNT
             original_start, original_end = source_span(start, end)
