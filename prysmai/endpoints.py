@@ -31,7 +31,7 @@ BEDROCK_INVOKE: Final = Endpoint("bedrock.invoke", "chat", "anthropic")
 BEDROCK_INVOKE_STREAM: Final = Endpoint("bedrock.invoke_stream", "chat", "anthropic")
 # The id may hold slashes: an inference profile's ARN ("arn:...:application-inference-profile/x")
 # is sent with "%2F", which the decoded path the transport sees turns back into "/".
-_BEDROCK_PATH: Final = re.compile(r"/model/(.+)/(invoke|invoke-with-response-stream)$")
+_BEDROCK_PATH: Final = re.compile(r"/model/(.+)/(invoke|invoke-with-response-stream)$", re.DOTALL)
 
 # Matched on the path's ending so that prefixes (/v1, /openai/deployments/x, proxies) work.
 _BY_SUFFIX: Final = (

@@ -72,7 +72,8 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
         default="auto",
         help=(
             "input format; auto: JSONL for .jsonl files or a first line holding a JSON object, "
-            "else text whose JSON-object lines stay valid JSON"
+            "else text whose JSON-object lines stay valid JSON; text: every line as plain "
+            "text, JSON syntax not kept"
         ),
     )
     parser.add_argument(

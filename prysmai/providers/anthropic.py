@@ -16,6 +16,7 @@ from prysmai.providers.details import (
     OutputChoice,
     ServerToolCall,
     ToolCall,
+    whole_count,
 )
 from prysmai.providers.sse import SseEvent, json_objects, parse_sse
 
@@ -139,24 +140,18 @@ def usage_from_anthropic(usage: Any, previous: TokenUsage | None = None) -> Toke
     base = previous or TokenUsage()
 
     def pick(name: str, current: int) -> int:
-        value = usage.get(name)
-        if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
-            return value
-        return current
+        value = whole_count(usage.get(name))
+        return current if value is None else value
 
     # Thinking tokens are part of ``output_tokens``; the answer says how many when it can.
     details = usage.get("output_tokens_details")
-    thinking = details.get("thinking_tokens") if isinstance(details, dict) else None
+    thinking = whole_count(details.get("thinking_tokens")) if isinstance(details, dict) else None
     return TokenUsage(
         input_tokens=pick("input_tokens", base.input_tokens),
         output_tokens=pick("output_tokens", base.output_tokens),
         cache_read_tokens=pick("cache_read_input_tokens", base.cache_read_tokens),
         cache_write_tokens=pick("cache_creation_input_tokens", base.cache_write_tokens),
-        reasoning_tokens=(
-            thinking
-            if isinstance(thinking, int) and not isinstance(thinking, bool) and thinking >= 0
-            else base.reasoning_tokens
-        ),
+        reasoning_tokens=base.reasoning_tokens if thinking is None else thinking,
     )
 
 
@@ -170,9 +165,7 @@ def server_tool_requests(usage: Any) -> dict[str, int]:
         for name, value in counts.items()
         if isinstance(name, str)
         and _REQUEST_FIELD.fullmatch(name)
-        and isinstance(value, int)
-        and not isinstance(value, bool)
-        and value >= 0
+        and whole_count(value) is not None
     }
     return dict(list(found.items())[:_MAX_REQUEST_FIELDS])
 
@@ -247,6 +240,10 @@ def read_error(body: bytes, details: CallDetails) -> None:
 
 
 def _read_message(payload: dict[str, Any], details: CallDetails) -> None:
+    if payload.get("type") == "error" or (payload.get("error") and not payload.get("content")):
+        # An error answered with status 200 (a gateway, or a proxy passing an overload on).
+        details.take_error(payload.get("error"), ("type",))
+        return
     if isinstance(payload.get("model"), str):
         details.response_model = payload["model"]
     if isinstance(payload.get("id"), str):
@@ -322,7 +319,8 @@ def _read_stream(events: list[SseEvent], details: CallDetails) -> None:
                     choice.finish_reason = str(payload["stop_reason"])
                     details.has_terminal_event = True
                 details.response_model = _text(payload.get("model")) or details.response_model
-            elif kind == "error":
+            elif kind == "error" and (event.event == "error" or payload.get("error")):
+                # The SDK acts on a named "error" event; a bare {"type": "error"} it ignores.
                 details.take_error(payload.get("error"), ("type",))
     details.choices = [choice]
 

@@ -66,7 +66,25 @@ MALFORMED_ENTRY: Final = (TypeError, ValueError, AttributeError, KeyError, Index
 """What reading one odd event, choice or item of an answer may raise: readers skip that entry
 (``contextlib.suppress``) and keep everything else the answer says."""
 
+MAX_TOKEN_COUNT: Final = 1 << 40
+"""Larger counts are no real call's (about a trillion tokens): ignored, not priced."""
 _GENERIC_ERROR: Final = "the provider reported an error"
+
+
+def whole_count(value: Any) -> int | None:
+    """A token or request count as an answer gives it, or None when it is no plausible count.
+
+    Whole numbers from 0 to :data:`MAX_TOKEN_COUNT`; a whole float (``10.0``) counts too.
+    """
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    if isinstance(value, float):
+        if not value.is_integer():
+            return None
+        value = int(value)
+    return value if 0 <= value <= MAX_TOKEN_COUNT else None
+
+
 _MAX_ERROR_CHARS: Final = 1000
 
 

@@ -13,6 +13,7 @@ from prysmai.providers.details import (
     OutputChoice,
     ServerToolCall,
     ToolCall,
+    whole_count,
 )
 from prysmai.providers.sse import json_objects, parse_sse
 
@@ -56,8 +57,9 @@ def read_openai_error(body: bytes, details: CallDetails) -> None:
 
 
 def _read_completion_object(payload: dict[str, Any], details: CallDetails) -> None:
-    if payload.get("error") is not None and not payload.get("choices") and "data" not in payload:
-        # Some OpenAI-compatible gateways send their error body with status 200.
+    if payload.get("error") and not payload.get("choices") and not payload.get("data"):
+        # Some OpenAI-compatible gateways send their error body with status 200. (The SDK
+        # tests the field's truth, so an empty or false one is no error.)
         details.take_error(payload["error"])
         return
     _read_identity(payload, details)
@@ -132,12 +134,13 @@ def usage_from_openai(usage: Any) -> TokenUsage | None:
     reasoning = (
         _count(output_details.get("reasoning_tokens")) if isinstance(output_details, dict) else 0
     )
+    # Parts never exceed their whole (OpenAI counts cached tokens inside the prompt's).
     return TokenUsage(
         input_tokens=input_tokens,
         output_tokens=output_tokens,
-        cache_read_tokens=cached,
-        cache_write_tokens=written,
-        reasoning_tokens=reasoning,
+        cache_read_tokens=min(cached, input_tokens),
+        cache_write_tokens=min(written, input_tokens),
+        reasoning_tokens=min(reasoning, output_tokens),
     )
 
 
@@ -174,7 +177,7 @@ def _read_stream(endpoint_name: str, body: bytes, details: CallDetails) -> None:
             continue
         if not isinstance(chunk, dict):
             continue
-        if chunk.get("error") is not None:
+        if chunk.get("error"):
             details.take_error(chunk["error"])
             continue
         with suppress(*MALFORMED_ENTRY):
@@ -402,7 +405,7 @@ def read_responses_object(payload: dict[str, Any], details: CallDetails) -> None
     elif isinstance(status, str):
         choice.finish_reason = "stop" if status == "completed" else status
     error = payload.get("error")
-    if status == "failed" or isinstance(error, dict) and error.get("message"):
+    if status == "failed" or error:
         details.take_error(error)
     details.choices = [choice]
 
@@ -416,7 +419,9 @@ def _read_responses_stream(events: list[Any], details: CallDetails) -> None:
     # Likewise the caller's tool calls, from each finished item.
     tool_calls: dict[Any, ToolCall] = {}
     for event, payload in json_objects(events):
-        kind = event.event or payload.get("type")
+        # The event's own type decides, as in the SDK: a server may name every event
+        # "message" on its SSE line.
+        kind = payload.get("type") or event.event
         if not isinstance(kind, str):
             # An odd ``type`` (a list, say) is no event name, and cannot be looked up in a set.
             kind = ""
@@ -473,8 +478,8 @@ def _text_or_json(value: Any) -> str:
 
 
 def _count(value: Any) -> int:
-    """A token count: a whole number, not negative; anything else counts 0."""
-    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else 0
+    """A token count: a whole number, not negative, not absurd; anything else counts 0."""
+    return whole_count(value) or 0
 
 
 def _int(value: Any, default: int) -> int:

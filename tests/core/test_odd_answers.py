@@ -235,3 +235,87 @@ def test_a_whole_answer_past_the_kept_size_is_no_error(capture, tmp_path):
 
     assert semconv.ERROR_TYPE not in attrs
     assert attrs[semconv.STATUS] == "ok"
+
+
+def test_an_anthropic_error_answered_with_200_is_an_error(capture, tmp_path):
+    body = json.dumps({"type": "error", "error": {"type": "overloaded_error", "message": "Busy"}})
+    with (
+        serve(tmp_path, MESSAGES, body, "application/json") as replay,
+        anthropic.Anthropic(base_url=replay.base_url, api_key="k", max_retries=0) as sdk,
+    ):
+        capture.monitor(sdk).messages.create(model="claude-x", max_tokens=9, messages=HELLO)
+
+    (span,) = capture.spans()
+    assert span.attributes[semconv.ERROR_TYPE] == "APIError"
+    assert span.status.description == "Busy"
+
+
+@pytest.mark.parametrize("error", ["quota", {"code": "server_error"}], ids=["text", "no-message"])
+def test_a_responses_error_answered_with_200_is_an_error(capture, tmp_path, error):
+    span = responses_span(capture, tmp_path, json.dumps({"error": error}), stream=False)
+
+    assert span.attributes[semconv.ERROR_TYPE] == "APIError"
+
+
+def test_a_failed_embeddings_answer_with_empty_data_is_an_error(capture, tmp_path):
+    answer = {"object": "list", "data": [], "error": {"message": "quota"}}
+    with (
+        serve(
+            tmp_path, "https://api.openai.com/v1/embeddings", json.dumps(answer), "application/json"
+        ) as replay,
+        openai.OpenAI(base_url=replay.base_url, api_key="k", max_retries=0) as sdk,
+    ):
+        with pytest.raises(ValueError):  # the SDK's own complaint about the missing vectors
+            capture.monitor(sdk).embeddings.create(model="e", input="hi")
+
+    (attrs,) = capture.attributes()
+    assert attrs[semconv.ERROR_TYPE] == "APIError"
+
+
+def test_responses_events_all_named_message_are_read_by_their_type(capture, tmp_path):
+    usage = {"input_tokens": 5, "output_tokens": 2, "total_tokens": 7}
+    done = {"id": "r1", "object": "response", "created_at": 1, "model": "m-1",
+            "status": "completed", "usage": usage, "output": []}  # fmt: skip
+    events = [
+        {"type": "response.output_text.delta", "delta": "Hi"},
+        {"type": "response.completed", "response": done},
+    ]
+    body = "".join(f"event: message\ndata: {json.dumps(e)}\n\n" for e in events)
+
+    span = responses_span(capture, tmp_path, body, stream=True)
+
+    assert span.attributes[semconv.USAGE_INPUT_TOKENS] == 5
+    assert span.attributes[semconv.STREAM_CUT_SHORT] is False
+
+
+def test_an_empty_error_field_in_a_chunk_is_no_error(capture, tmp_path):
+    chunk = {"id": "c1", "object": "chat.completion.chunk", "created": 1, "model": "m-1"}
+    body = sse(
+        [
+            {**chunk, "choices": [{"index": 0, "delta": {"content": "Hi"}}]},
+            {**chunk, "error": {}, "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}]},
+        ],
+        done=True,
+    )
+
+    attrs = chat_span(capture, tmp_path, body, stream=True)
+
+    assert semconv.ERROR_TYPE not in attrs
+    assert list(attrs[semconv.RESPONSE_FINISH_REASONS]) == ["stop"]
+
+
+def test_implausible_counts_are_ignored_and_parts_never_exceed_their_whole(capture, tmp_path):
+    answer = {
+        "id": "c1", "object": "chat.completion", "created": 1, "model": "gpt-4o-mini",
+        "choices": [{"index": 0, "finish_reason": "stop",
+                     "message": {"role": "assistant", "content": "A"}}],
+        "usage": {"prompt_tokens": 10.0, "completion_tokens": 2**62,
+                  "prompt_tokens_details": {"cached_tokens": 1000}},
+    }  # fmt: skip
+
+    attrs = chat_span(capture, tmp_path, json.dumps(answer), stream=False)
+
+    assert attrs[semconv.USAGE_INPUT_TOKENS] == 10  # a whole float is a count
+    assert attrs[semconv.USAGE_OUTPUT_TOKENS] == 0  # 2**62 is no real call's
+    assert attrs[semconv.USAGE_CACHE_READ_INPUT_TOKENS] == 10  # not more than the prompt
+    assert attrs[semconv.COST_USD] < 0.001
