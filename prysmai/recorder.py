@@ -22,7 +22,7 @@ from prysmai.context import ContextValues, resolve_snapshot
 from prysmai.faults import report_fault
 from prysmai.limits.refusal import ERROR_TYPE as USAGE_LIMIT_ERROR_TYPE
 from prysmai.providers import CallDetails, decode_body, read_call
-from prysmai.providers.openai_response import usage_from_openai
+from prysmai.providers.openai_common import usage_from_openai
 from prysmai.span_attributes import Outcome, Timings, build_attributes, usage_limit_attributes
 from prysmai.worker import get_worker
 
