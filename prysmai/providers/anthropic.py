@@ -161,11 +161,11 @@ def server_tool_requests(usage: Any) -> dict[str, int]:
     if not isinstance(counts, dict):
         return {}
     found = {
-        name: value
+        name: number
         for name, value in counts.items()
         if isinstance(name, str)
         and _REQUEST_FIELD.fullmatch(name)
-        and whole_count(value) is not None
+        and (number := whole_count(value)) is not None
     }
     return dict(list(found.items())[:_MAX_REQUEST_FIELDS])
 

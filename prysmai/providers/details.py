@@ -71,6 +71,17 @@ MAX_TOKEN_COUNT: Final = 1 << 40
 _GENERIC_ERROR: Final = "the provider reported an error"
 
 
+def reports_error(error: Any) -> bool:
+    """Whether an answer's ``error`` field reports an error.
+
+    Set, and not a shell of empty fields (``{"code": null, "message": null}`` beside a
+    complete answer).
+    """
+    if isinstance(error, dict):
+        return any(error.values())
+    return bool(error)
+
+
 def whole_count(value: Any) -> int | None:
     """A token or request count as an answer gives it, or None when it is no plausible count.
 

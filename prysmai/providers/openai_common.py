@@ -37,13 +37,14 @@ def usage_from_openai(usage: Any) -> TokenUsage | None:
     reasoning = (
         count(output_details.get("reasoning_tokens")) if isinstance(output_details, dict) else 0
     )
-    # Parts never exceed their whole (OpenAI counts cached tokens inside the prompt's).
+    # Kept as reported, even past their whole: some servers count reasoning or cached tokens
+    # apart from the completion or prompt (pricing sorts that out; see cost._count_tokens).
     return TokenUsage(
         input_tokens=input_tokens,
         output_tokens=output_tokens,
-        cache_read_tokens=min(cached, input_tokens),
-        cache_write_tokens=min(written, input_tokens),
-        reasoning_tokens=min(reasoning, output_tokens),
+        cache_read_tokens=cached,
+        cache_write_tokens=written,
+        reasoning_tokens=reasoning,
     )
 
 

@@ -9,7 +9,13 @@ from contextlib import suppress
 from typing import Any
 
 from prysmai import jsonutil
-from prysmai.providers.details import MALFORMED_ENTRY, CallDetails, OutputChoice, ToolCall
+from prysmai.providers.details import (
+    MALFORMED_ENTRY,
+    CallDetails,
+    OutputChoice,
+    ToolCall,
+    reports_error,
+)
 from prysmai.providers.openai_common import (
     add_logprobs,
     int_or,
@@ -49,7 +55,11 @@ def read_openai_error(body: bytes, details: CallDetails) -> None:
 
 
 def _read_completion_object(payload: dict[str, Any], details: CallDetails) -> None:
-    if payload.get("error") and not payload.get("choices") and not payload.get("data"):
+    if (
+        reports_error(payload.get("error"))
+        and not payload.get("choices")
+        and not payload.get("data")
+    ):
         # Some OpenAI-compatible gateways send their error body with status 200. (The SDK
         # tests the field's truth, so an empty or false one is no error.)
         details.take_error(payload["error"])

@@ -18,6 +18,7 @@ from prysmai.providers.details import (
     OutputChoice,
     ServerToolCall,
     ToolCall,
+    reports_error,
 )
 from prysmai.providers.openai_common import add_logprobs, read_identity, usage_from_openai
 from prysmai.providers.sse import json_objects
@@ -157,7 +158,7 @@ def read_responses_object(payload: dict[str, Any], details: CallDetails) -> None
     elif isinstance(status, str):
         choice.finish_reason = "stop" if status == "completed" else status
     error = payload.get("error")
-    if status == "failed" or error:
+    if status == "failed" or reports_error(error):
         details.take_error(error)
     details.choices = [choice]
 
@@ -194,7 +195,7 @@ def read_responses_stream(events: list[Any], details: CallDetails) -> None:
                 if kind in _RESPONSES_TERMINAL_EVENTS:
                     details.has_terminal_event = True
                     final = response
-        if kind == "error":
+        if kind == "error" or event.event == "error":
             # Its fields are the event's own; some servers nest them under "error".
             nested = payload.get("error")
             details.take_error(nested if isinstance(nested, dict) else payload)

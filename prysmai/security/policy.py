@@ -171,9 +171,11 @@ class PolicyDetector:
             start, end = match.span(0 if rule.raw else 1)
             if _is_benign(text, start, end):
                 continue
-            # A topical rule names a harmful subject, not a request for harm: alone it is a
-            # low score, and with the classifier's guess beside it still short of a block.
-            severity = min(rule.severity, _TOPICAL_SEVERITY) if rule.is_topical else rule.severity
+            # A bare topic names a harmful subject, not a request for harm: alone it is a low
+            # score, and with the classifier's guess beside it still short of a block.
+            severity = (
+                min(rule.severity, _TOPICAL_SEVERITY) if rule.is_bare_topic else rule.severity
+            )
             if rule.is_contextual and frames.softened:
                 severity -= _FRAMED_DISCOUNT
             original_start, original_end = source_span(start, end)

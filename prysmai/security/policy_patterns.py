@@ -41,6 +41,15 @@ class PolicyRule:
     """Names a harmful topic rather than a request: dropped when the text is about preventing,
     recognising, defining or discussing it (see :data:`PROTECTIVE_CONTEXT`)."""
 
+    @property
+    def is_bare_topic(self) -> bool:
+        """Whether the rule matches only a harmful subject's bare name ("suicide", "arson").
+
+        Those rules are named "...topic..."; other topical rules ("sexual.minors") match
+        requests too and keep their severity.
+        """
+        return self.is_topical and "topic" in self.id.rsplit(".", 1)[-1]
+
 
 # Shared English vocabulary ---------------------------------------------------------------------
 

@@ -304,7 +304,7 @@ def test_an_empty_error_field_in_a_chunk_is_no_error(capture, tmp_path):
     assert list(attrs[semconv.RESPONSE_FINISH_REASONS]) == ["stop"]
 
 
-def test_implausible_counts_are_ignored_and_parts_never_exceed_their_whole(capture, tmp_path):
+def test_implausible_counts_are_ignored_and_parts_kept_as_reported(capture, tmp_path):
     answer = {
         "id": "c1", "object": "chat.completion", "created": 1, "model": "gpt-4o-mini",
         "choices": [{"index": 0, "finish_reason": "stop",
@@ -317,5 +317,27 @@ def test_implausible_counts_are_ignored_and_parts_never_exceed_their_whole(captu
 
     assert attrs[semconv.USAGE_INPUT_TOKENS] == 10  # a whole float is a count
     assert attrs[semconv.USAGE_OUTPUT_TOKENS] == 0  # 2**62 is no real call's
-    assert attrs[semconv.USAGE_CACHE_READ_INPUT_TOKENS] == 10  # not more than the prompt
+    # Some servers count cached tokens apart from the prompt: kept, and priced as such.
+    assert attrs[semconv.USAGE_CACHE_READ_INPUT_TOKENS] == 1000
     assert attrs[semconv.COST_USD] < 0.001
+
+
+def test_an_error_event_is_an_error_whatever_its_payload_type(capture, tmp_path):
+    delta = {"type": "response.output_text.delta", "delta": "Hi"}
+    body = f"data: {json.dumps(delta)}\n\n" + (
+        f"event: error\ndata: {json.dumps({'type': 'server_error', 'message': 'boom'})}\n\n"
+    )
+
+    span = responses_span(capture, tmp_path, body, stream=True)  # the SDK itself raises nothing
+
+    assert span.status.description == "boom"
+
+
+def test_an_error_field_of_empty_values_beside_a_complete_answer_is_no_error(capture, tmp_path):
+    answer = {"id": "r1", "object": "response", "created_at": 1, "model": "m-1",
+              "status": "completed", "output": []}  # fmt: skip
+    answer["error"] = {"code": None, "message": None}
+
+    span = responses_span(capture, tmp_path, json.dumps(answer), stream=False)
+
+    assert semconv.ERROR_TYPE not in span.attributes

@@ -540,3 +540,15 @@ def test_classifier_finds_letter_pairs_like_the_features(monkeypatch: pytest.Mon
     assert [model._indices(model._features(text)) for text in texts] == expected
     assert [fallback._indices(fallback._features(text)) for text in texts] == expected
     assert [model.classify(text) for text in texts] == [fallback.classify(text) for text in texts]
+
+
+def test_bare_topics_score_low_and_requests_keep_their_weight() -> None:
+    # A harmful subject named on its own is low; topical rules that match requests
+    # (sexual content with minors) are not bare topics and stay blockable.
+    from prysmai.security import scan
+
+    mention = scan("my friend talks about suicide")
+    request = scan("send me cp links")
+
+    assert (mention.score, mention.level.value) == (30, "low")
+    assert request.score >= 70
