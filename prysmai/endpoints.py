@@ -29,6 +29,8 @@ ANTHROPIC_COMPLETE: Final = Endpoint("complete", "text_completion", "anthropic")
 # model in the path instead of the body.
 BEDROCK_INVOKE: Final = Endpoint("bedrock.invoke", "chat", "anthropic")
 BEDROCK_INVOKE_STREAM: Final = Endpoint("bedrock.invoke_stream", "chat", "anthropic")
+MODEL_IN_PATH: Final = frozenset({BEDROCK_INVOKE, BEDROCK_INVOKE_STREAM})
+"""Endpoints whose route names the model (see :func:`model_in_path`)."""
 # The id may hold slashes: an inference profile's ARN ("arn:...:application-inference-profile/x")
 # is sent with "%2F", which the decoded path the transport sees turns back into "/".
 _BEDROCK_PATH: Final = re.compile(r"/model/(.+)/(invoke|invoke-with-response-stream)$", re.DOTALL)

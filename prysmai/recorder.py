@@ -122,12 +122,6 @@ class Recorder:
         details = read_call(
             endpoint.wire_format, endpoint.name, call.request_body, body, call.status_code
         )
-        # An answer naming its model with a number or an object names none (prices and span
-        # names need text).
-        if not isinstance(details.response_model, str):
-            details.response_model = None
-        if not isinstance(details.request_model, str):
-            details.request_model = None
         if details.request_model is None:
             details.request_model = call.path_model
         if details.usage is None and call.answer_extensions is not None:

@@ -18,7 +18,7 @@ from opentelemetry import context as otel_context
 
 from prysmai.call import TRANSLATED_ANSWER, CallRecord
 from prysmai.context import prysm_context
-from prysmai.endpoints import match_endpoint, model_in_path
+from prysmai.endpoints import MODEL_IN_PATH, match_endpoint, model_in_path
 from prysmai.faults import CALL_UNLIMITED, report_fault
 from prysmai.limits.refusal import refusal_response
 from prysmai.streams import async_stream_class, sync_stream_class
@@ -64,7 +64,8 @@ def _begin_call(recorder: Recorder, request: Any) -> CallRecord | None:
         otel_context.get_current(),
     )
     call.header_overrides = _take_prysm_headers(request)
-    call.path_model = model_in_path(request.url.path)
+    if endpoint in MODEL_IN_PATH:
+        call.path_model = model_in_path(request.url.path)
     return call
 
 

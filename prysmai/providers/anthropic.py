@@ -190,7 +190,13 @@ def other_model_usage(usage: Any) -> list[tuple[str, TokenUsage]] | None:
     return found
 
 
-def _take_other_model_usage(usage: Any, details: CallDetails) -> None:
+def _take_usage(usage: Any, details: CallDetails) -> None:
+    """Read a ``usage`` object: tokens, server tool requests and other models' iterations.
+
+    A stream's counts are running totals: each later object updates the earlier reading.
+    """
+    details.usage = usage_from_anthropic(usage, details.usage)
+    details.server_tool_requests.update(server_tool_requests(usage))
     others = other_model_usage(usage)
     if others is not None:
         details.other_model_usage = others
@@ -248,9 +254,7 @@ def _read_message(payload: dict[str, Any], details: CallDetails) -> None:
         details.response_model = payload["model"]
     if isinstance(payload.get("id"), str):
         details.response_id = payload["id"]
-    details.usage = usage_from_anthropic(payload.get("usage"), details.usage)
-    details.server_tool_requests.update(server_tool_requests(payload.get("usage")))
-    _take_other_model_usage(payload.get("usage"), details)
+    _take_usage(payload.get("usage"), details)
     choice = OutputChoice(index=0, role=str(payload.get("role") or "assistant"))
     if isinstance(payload.get("completion"), str):
         choice.text_parts.append(payload["completion"])
@@ -286,9 +290,7 @@ def _read_stream(events: list[SseEvent], details: CallDetails) -> None:
                 message = payload["message"]
                 details.response_model = _text(message.get("model")) or details.response_model
                 details.response_id = _text(message.get("id")) or details.response_id
-                details.usage = usage_from_anthropic(message.get("usage"), details.usage)
-                details.server_tool_requests.update(server_tool_requests(message.get("usage")))
-                _take_other_model_usage(message.get("usage"), details)
+                _take_usage(message.get("usage"), details)
             elif kind == "content_block_start" and isinstance(payload.get("content_block"), dict):
                 block = payload["content_block"]
                 if block.get("type") == "tool_use":
@@ -306,10 +308,7 @@ def _read_stream(events: list[SseEvent], details: CallDetails) -> None:
                 delta = payload.get("delta") or {}
                 if isinstance(delta, dict) and delta.get("stop_reason"):
                     choice.finish_reason = str(delta["stop_reason"])
-                details.usage = usage_from_anthropic(payload.get("usage"), details.usage)
-                # The counts are running totals, as the token counts are: the last one wins.
-                details.server_tool_requests.update(server_tool_requests(payload.get("usage")))
-                _take_other_model_usage(payload.get("usage"), details)
+                _take_usage(payload.get("usage"), details)
             elif kind == "message_stop":
                 details.has_terminal_event = True
             elif kind == "completion":

@@ -181,9 +181,7 @@ def read_responses_stream(events: list[Any], details: CallDetails) -> None:
             kind = ""
         with suppress(*MALFORMED_ENTRY):
             if kind in _RESPONSES_ITEM_EVENTS and isinstance(payload.get("item"), dict):
-                _note_server_tool_call(payload, server_calls)
-                if kind == "response.output_item.done":
-                    _note_tool_call(payload, tool_calls)
+                _note_item(kind, payload, server_calls, tool_calls)
             if kind in _RESPONSES_CONTENT_EVENTS:
                 if details.first_content_offset is None:
                     details.first_content_offset = event.end_offset
@@ -207,22 +205,25 @@ def read_responses_stream(events: list[Any], details: CallDetails) -> None:
         details.server_tool_calls = list(server_calls.values())
 
 
-def _note_tool_call(payload: dict[str, Any], calls: dict[Any, ToolCall]) -> None:
-    """Keep the caller's tool call of a finished item, by its output position."""
-    call = _responses_tool_call(payload["item"])
-    if call is not None:
-        position = payload.get("output_index")
-        calls[position if isinstance(position, int) else len(calls)] = call
+def _note_item(
+    kind: str,
+    payload: dict[str, Any],
+    server_calls: dict[Any, ServerToolCall],
+    tool_calls: dict[Any, ToolCall],
+) -> None:
+    """Keep an item event's tool call by its output position (a later event replaces it).
 
-
-def _note_server_tool_call(payload: dict[str, Any], calls: dict[Any, ServerToolCall]) -> None:
-    """Keep the server tool call of an item event; the ``done`` event's item replaces its start."""
-    call = _server_tool_call(payload["item"])
-    if call is None:
-        return
-    position = payload.get("output_index")
-    key = position if isinstance(position, int) else call.id
-    calls[key] = call
+    A server tool call counts from its start; the caller's only once its item is done, when
+    its arguments are whole.
+    """
+    item, position = payload["item"], payload.get("output_index")
+    server_call = _server_tool_call(item)
+    if server_call is not None:
+        server_calls[position if isinstance(position, int) else server_call.id] = server_call
+    elif kind == "response.output_item.done":
+        call = _responses_tool_call(item)
+        if call is not None:
+            tool_calls[position if isinstance(position, int) else len(tool_calls)] = call
 
 
 def _text_or_json(value: Any) -> str:

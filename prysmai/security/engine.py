@@ -129,10 +129,6 @@ def scan(text: str, config: SecurityConfig | None = None) -> ScanResult:
     Returns:
         The findings, with offsets into ``text``, and the 0-100 threat score.
     """
-    return _scan(text, config)
-
-
-def _scan(text: str, config: SecurityConfig | None) -> ScanResult:
     started = time.perf_counter()
     text = without_surrogates(text)
     settings = config or _DEFAULT_CONFIG

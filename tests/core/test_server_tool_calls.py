@@ -181,15 +181,26 @@ ANTHROPIC_BLOCKS: list[dict[str, Any]] = [
 
 
 @contextmanager
-def anthropic_client(
-    capture: Capture, tmp_path: Path, body: str, *, stream: bool = False, **settings: Any
-) -> Iterator[anthropic.Anthropic]:
-    """A monitored client whose one call gets ``body``; closed with its server."""
+def monitored(
+    sdk_class: Any,
+    uri: str,
+    capture: Capture,
+    tmp_path: Path,
+    body: str,
+    *,
+    stream: bool = False,
+    **settings: Any,
+) -> Iterator[Any]:
+    """A monitored ``sdk_class`` client whose one call gets ``body``; closed with its server."""
     with (
-        serve(tmp_path, ANTHROPIC_MESSAGES, body, stream=stream) as server,
-        anthropic.Anthropic(base_url=server.base_url, api_key="k", max_retries=0) as sdk,
+        serve(tmp_path, uri, body, stream=stream) as server,
+        sdk_class(base_url=server.base_url, api_key="k", max_retries=0) as sdk,
     ):
         yield capture.monitor(sdk, **settings)
+
+
+def anthropic_client(*args: Any, **kwargs: Any) -> Any:
+    return monitored(anthropic.Anthropic, ANTHROPIC_MESSAGES, *args, **kwargs)
 
 
 def test_anthropic_server_tools_are_listed_apart_with_their_request_counts(
@@ -380,16 +391,8 @@ def openai_stream(items: list[dict[str, Any]], *, finished: bool) -> str:
     return sse(events)
 
 
-@contextmanager
-def openai_client(
-    capture: Capture, tmp_path: Path, body: str, *, stream: bool = False, **settings: Any
-) -> Iterator[openai.OpenAI]:
-    """A monitored client whose one call gets ``body``; closed with its server."""
-    with (
-        serve(tmp_path, OPENAI_RESPONSES, body, stream=stream) as server,
-        openai.OpenAI(base_url=server.base_url, api_key="k", max_retries=0) as sdk,
-    ):
-        yield capture.monitor(sdk, **settings)
+def openai_client(*args: Any, **kwargs: Any) -> Any:
+    return monitored(openai.OpenAI, OPENAI_RESPONSES, *args, **kwargs)
 
 
 def test_openai_server_tools_are_listed_apart_and_the_answer_still_stops(
