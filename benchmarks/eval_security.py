@@ -42,13 +42,15 @@ def load(path: Path) -> list[dict[str, Any]]:
         return [json.loads(line) for line in handle if line.strip()]
 
 
-def predict_injection(text: str) -> bool:
-    result = scan(text, INJECTION_ONLY)
+def predict_injection(row: dict[str, Any]) -> bool:
+    """Scan a row as a monitored call would: with the application's instructions when it has
+    them (``system_prompt``: the attack is against that system prompt)."""
+    result = scan(row["text"], INJECTION_ONLY, instructions=row.get("system_prompt"))
     return any(finding.kind is FindingKind.INJECTION for finding in result.findings)
 
 
-def predict_policy(text: str) -> bool:
-    result = scan(text, POLICY_ONLY)
+def predict_policy(row: dict[str, Any]) -> bool:
+    result = scan(row["text"], POLICY_ONLY)
     return any(finding.kind is FindingKind.POLICY for finding in result.findings)
 
 
@@ -92,13 +94,13 @@ def table(title: str, groups: dict[str, Tally]) -> None:
 
 def evaluate(
     rows: Iterable[dict[str, Any]],
-    predict: Callable[[str], bool],
+    predict: Callable[[dict[str, Any]], bool],
     group_keys: Callable[[dict[str, Any]], list[tuple[str, str]]],
     misses: list[tuple[dict[str, Any], bool]],
 ) -> dict[str, dict[str, Tally]]:
     tables: dict[str, dict[str, Tally]] = defaultdict(lambda: defaultdict(Tally))
     for row in rows:
-        predicted = predict(row["text"])
+        predicted = predict(row)
         if predicted != bool(row["label"]):
             misses.append((row, predicted))
         for table_name, group in group_keys(row):
@@ -109,6 +111,8 @@ def evaluate(
 def injection_groups(row: dict[str, Any]) -> list[tuple[str, str]]:
     groups = [("by category", "all"), ("by category", row.get("category") or "–")]
     groups.append(("by language", row.get("lang") or "und"))
+    context = "with the system prompt" if row.get("system_prompt") else "text alone"
+    groups.append(("by what the scan saw", context))
     if (row.get("subcategory") or "").startswith("notinject:"):
         triggers = row["subcategory"].split(":")[1]
         groups.append(("NotInject trigger-word rows (benign)", triggers))
@@ -232,7 +236,7 @@ def print_written_benign(show: int) -> None:
     by_language: dict[str, list[tuple[bool, bool]]] = defaultdict(list)
     misses: list[tuple[dict[str, Any], bool]] = []
     for row in rows:
-        verdict = (predict_injection(row["text"]), predict_policy(row["text"]))
+        verdict = (predict_injection(row), predict_policy(row))
         by_language[row["lang"]].append(verdict)
         by_language["all"].append(verdict)
         if any(verdict):

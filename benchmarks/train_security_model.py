@@ -41,6 +41,7 @@ from benign_multilingual import FIRST_FILES  # noqa: E402
 from benign_multilingual import load as load_benign_multilingual  # noqa: E402
 
 from prysmai.security.injection import InjectionDetector  # noqa: E402
+from prysmai.security.instruction_conflict import conflicts  # noqa: E402
 from prysmai.security.model import (  # noqa: E402
     MODEL_RESOURCE,
     LinearModel,
@@ -199,8 +200,14 @@ def _messages(path: Path) -> list[str]:
 
 
 def rule_flags(rows: Sequence[dict[str, Any]]) -> list[bool]:
+    """Whether a rule flags each row: a phrase rule on the text, or, for rows that come with
+    the application's instructions (``system_prompt``), the text asking what they forbid."""
     detector = InjectionDetector()
-    return [bool(detector.detect(build_views(row["text"]))) for row in rows]
+    return [
+        bool(detector.detect(build_views(row["text"])))
+        or bool(conflicts(row.get("system_prompt") or "", row["text"]))
+        for row in rows
+    ]
 
 
 def fit(examples: Sequence[Example]) -> LinearModel:

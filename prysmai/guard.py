@@ -22,10 +22,17 @@ from prysmai import jsonutil, semconv
 from prysmai.scan_cache import ScanCache
 from prysmai.security import scan
 from prysmai.security.engine import prepare_in_background
+from prysmai.security.instruction_conflict import conflicts
 from prysmai.security.pii import detect_pii
 from prysmai.security.redaction import hash_key, redact
 from prysmai.security.scoring import level_for, score
-from prysmai.text_slots import TextSlot, all_string_slots, request_slots, response_slots
+from prysmai.text_slots import (
+    TextSlot,
+    all_string_slots,
+    instructions_and_inputs,
+    request_slots,
+    response_slots,
+)
 
 if TYPE_CHECKING:
     from prysmai.call import CallRecord
@@ -95,8 +102,7 @@ class Guard:
             body = jsonutil.loads(call.request_body)
         except ValueError:
             return self._check_raw_request(call, request, http_module)
-        slots = request_slots(call.endpoint.wire_format, call.endpoint.name, body)
-        verdict = self._scan_slots(slots)
+        slots, verdict = self._scan_request(call, body)
         # PII can sit anywhere the application put text (names, metadata, extra fields).
         covered = {(id(slot.container), slot.key) for slot in slots}
         others = [s for s in all_string_slots(body) if (id(s.container), s.key) not in covered]
@@ -151,6 +157,24 @@ class Guard:
         verdict.action = "redacted"
         call.request_body = new_body
         return _rebuilt_request(request, new_body, http_module)
+
+    def _scan_request(self, call: CallRecord, body: Any) -> tuple[list[TextSlot], Verdict]:
+        """Scan a request's texts, and its inputs against its own instructions."""
+        wire_format, endpoint_name = call.endpoint.wire_format, call.endpoint.name
+        slots = request_slots(wire_format, endpoint_name, body)
+        verdict = self._scan_slots(slots)
+        if not self.config.injection_detection:
+            return slots, verdict
+        started = time.perf_counter()
+        instructions, inputs = instructions_and_inputs(wire_format, endpoint_name, body)
+        if instructions.strip():
+            found = [finding for text in inputs for finding in conflicts(instructions, text)]
+            if found:
+                verdict.findings.extend(found)
+                verdict.score = score(verdict.findings)
+                verdict.level = level_for(verdict.score).value
+        verdict.scan_ms += (time.perf_counter() - started) * 1000
+        return slots, verdict
 
     def _scan_slots(self, slots: list[TextSlot]) -> Verdict:
         started = time.perf_counter()
@@ -261,8 +285,7 @@ class Guard:
                 body = jsonutil.loads(call.request_body)
             except ValueError:
                 body = None
-            slots = request_slots(call.endpoint.wire_format, call.endpoint.name, body)
-            call.scan = self._scan_slots(slots)
+            call.scan = self._scan_request(call, body)[1]
         if self.config.scan_responses and call.scan is not None and not call.scan.response_findings:
             texts = [c.text for c in details.choices if c.text]
             texts += [t.arguments for c in details.choices for t in c.tool_calls]

@@ -204,3 +204,69 @@ def all_string_slots(body: Any) -> list[TextSlot]:
             elif isinstance(value, dict | list):
                 pending.append(value)
     return slots
+
+
+_INSTRUCTION_ROLES = frozenset({"system", "developer"})
+_INPUT_ROLES = frozenset({"user", "tool", "function"})
+
+
+def instructions_and_inputs(
+    wire_format: str, endpoint_name: str, body: Any
+) -> tuple[str, list[str]]:
+    """Return a request's instructions (system and developer text, joined) and its inputs.
+
+    Inputs are what users and tools sent: user messages and tool results. Assistant turns are
+    neither. Endpoints without roles (completions, embeddings) have no instructions.
+    """
+    instructions: list[str] = []
+    inputs: list[str] = []
+    if not isinstance(body, dict):
+        return "", inputs
+    if wire_format == "anthropic":
+        system = body.get("system")
+        if isinstance(system, str):
+            instructions.append(system)
+        else:
+            instructions.extend(slot.text for slot in _content_blocks(system))
+        messages = _listed(body.get("messages"))
+        for message in messages:
+            if isinstance(message, dict) and message.get("role") == "user":
+                if isinstance(message.get("content"), str):
+                    inputs.append(message["content"])
+                else:
+                    inputs.extend(slot.text for slot in _content_blocks(message.get("content")))
+    elif endpoint_name == "chat.completions":
+        _sort_by_role(_listed(body.get("messages")), instructions, inputs)
+    elif endpoint_name == "responses":
+        if isinstance(body.get("instructions"), str):
+            instructions.append(body["instructions"])
+        if isinstance(body.get("input"), str):
+            inputs.append(body["input"])
+        else:
+            items = _listed(body.get("input"))
+            _sort_by_role(items, instructions, inputs)
+            inputs.extend(
+                item["output"]
+                for item in items
+                if isinstance(item, dict)
+                and str(item.get("type", "")).endswith("_output")
+                and isinstance(item.get("output"), str)
+            )
+    return "\n".join(instructions), inputs
+
+
+def _sort_by_role(messages: list[Any], instructions: list[str], inputs: list[str]) -> None:
+    for message in messages:
+        if not isinstance(message, dict):
+            continue
+        role = message.get("role")
+        target = (
+            instructions if role in _INSTRUCTION_ROLES else inputs if role in _INPUT_ROLES else None
+        )
+        if target is None:
+            continue
+        content = message.get("content")
+        if isinstance(content, str):
+            target.append(content)
+        elif isinstance(content, list):
+            target.extend(slot.text for slot in _parts(content))

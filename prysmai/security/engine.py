@@ -17,6 +17,7 @@ from prysmai.security.exit_gate import checkpoint, gated
 from prysmai.security.findings import Finding, FindingKind, ScanResult, ThreatLevel
 from prysmai.security.injection import InjectionDetector
 from prysmai.security.injection_patterns import InjectionCategory
+from prysmai.security.instruction_conflict import conflicts
 from prysmai.security.model import InjectionModel
 from prysmai.security.normalize import View, build_views, compile_tables
 from prysmai.security.policy import KeywordMatcher, PolicyDetector
@@ -119,12 +120,17 @@ def _keyword_matcher(keywords: tuple[str, ...]) -> KeywordMatcher:
 
 
 @gated
-def scan(text: str, config: SecurityConfig | None = None) -> ScanResult:
+def scan(
+    text: str, config: SecurityConfig | None = None, *, instructions: str | None = None
+) -> ScanResult:
     """Scan one text for prompt injection, PII, content-policy violations and custom keywords.
 
     Args:
         text: The text to scan (a prompt, a message, a document).
         config: Settings; the defaults when omitted.
+        instructions: The application's own instructions (its system prompt), when ``text``
+            is what a user or a tool sent: the text is then also checked for asking what the
+            instructions forbid or keep secret.
 
     Returns:
         The findings, with offsets into ``text``, and the 0-100 threat score.
@@ -142,6 +148,8 @@ def scan(text: str, config: SecurityConfig | None = None) -> ScanResult:
             findings.extend(detectors.injection.detect(views))
             if detectors.model is not None:
                 findings.extend(_model_findings(views[0], detectors.model))
+            if instructions:
+                findings.extend(conflicts(instructions, text))
         checkpoint()
         findings.extend(_policy_findings(views[0], settings, detectors.policy))
     if settings.pii_detection and detectors.pii is not None:

@@ -3,9 +3,10 @@
 Each finding is worth points by its severity (PII by its type). Points combine as independent
 evidence, ``1 - prod(1 - p)``, strongest first; a rule (or PII type) that fires again adds only
 a quarter of its points, and so does a rule of the same category whose match overlaps one already
-counted. PII together is capped at :data:`PII_CAP`, so personal data alone is
-at most "medium", and so are the classifiers' findings together (:data:`CLASSIFIER_CAP`): a
-statistical guess, even two of them, never blocks without a rule or a PII value behind it.
+counted. PII together is capped at :data:`PII_CAP`, so personal data alone is at most "medium",
+and so are the statistical findings together (:data:`CLASSIFIER_CAP`: the classifiers' and the
+word overlap with the instructions' restrictions): a statistical guess, even two of them, never
+blocks without a rule or a PII value behind it.
 Each finding's contribution is the score it added, so contributions sum to the score exactly.
 """
 
@@ -68,8 +69,9 @@ _PII: Final = FindingKind.PII
 _PII_FLOOR: Final = 1 - PII_CAP / 100
 _CLASSIFIER_FLOOR: Final = 1 - CLASSIFIER_CAP / 100
 _FIRST: Final = operator.itemgetter(0)
-_CLASSIFIER_SUFFIX: Final = ".classifier"
-"""Rule ids of the shipped classifiers' findings end so."""
+_CLASSIFIER_SUFFIXES: Final = (".classifier", ".overlap")
+"""Rule ids of statistical findings end so: the shipped classifiers', and the word overlap
+between a user's text and the restrictions of the application's instructions."""
 
 
 def explain(findings: Sequence[Finding]) -> list[tuple[Finding, int]]:
@@ -115,7 +117,7 @@ def _running_scores(findings: Sequence[Finding]) -> list[tuple[Finding, int]]:
         if finding.kind is not _PII:
             key = (finding.kind, finding.rule)
             # The classifier reads the whole text: it is evidence of its own, whatever it spans.
-            is_classifier = finding.rule.endswith(_CLASSIFIER_SUFFIX)
+            is_classifier = finding.rule.endswith(_CLASSIFIER_SUFFIXES)
             spans = (
                 []
                 if is_classifier
