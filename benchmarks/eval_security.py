@@ -5,7 +5,10 @@ per language, NotInject rows by number of trigger words); content policy from
 ``benchmarks/eval_policy.py:evaluate_policy()`` when that file exists (else a table of our own),
 plus its FPR on the injection set's benign rows; injection and content-policy false positives
 on the held-out half of the benign prompts written for this project
-(``benchmarks/data/benign_multilingual_*.jsonl``, 19 languages); and the PII table of
+(``benchmarks/data/benign_multilingual_*.jsonl``, 19 languages); injection false positives on
+benign system prompt + user message pairs (``benchmarks/data/benign_instructions.jsonl``, 18
+languages, rows with a ``system_prompt`` are scanned with it as a monitored call would); and
+the PII table of
 ``benchmarks/eval_pii.py`` when it exists.
 
 Usage: ``python benchmarks/eval_security.py [--data DIR] [--split NAME] [--show-misses N]``
@@ -163,6 +166,7 @@ def main() -> None:
             args.show_misses,
         )
     print_written_benign(args.show_misses)
+    print_instruction_pairs(args.show_misses)
     if "pii" in present:
         print_pii(data / "pii" / f"{split}.jsonl")
 
@@ -249,6 +253,31 @@ def print_written_benign(show: int) -> None:
             f"| {language} | {len(verdicts)} | {_ratio(injection, len(verdicts))} "
             f"| {_ratio(policy, len(verdicts))} |"
         )
+    show_misses(misses, show)
+
+
+INSTRUCTION_PAIRS = REPO / "benchmarks" / "data" / "benign_instructions.jsonl"
+
+
+def print_instruction_pairs(show: int) -> None:
+    """Injection false positives on benign system prompt + user message pairs."""
+    if not INSTRUCTION_PAIRS.exists():
+        return
+    rows = load(INSTRUCTION_PAIRS)
+    print(f"\n## Benign system prompt + user message pairs ({INSTRUCTION_PAIRS.name})\n")
+    print("Scanned as a monitored call scans them: the user message, with the system prompt.\n")
+    print("| kind | split | rows | injection FPR |")
+    print("|---|---|---|---|")
+    groups: dict[tuple[str, str], list[bool]] = defaultdict(list)
+    misses: list[tuple[dict[str, Any], bool]] = []
+    for row in rows:
+        flagged = predict_injection(row)
+        groups[(row["kind"], row["split"])].append(flagged)
+        groups[("all", "both")].append(flagged)
+        if flagged:
+            misses.append(({**row, "category": row["kind"]}, True))
+    for (kind, split), flags in sorted(groups.items(), key=lambda item: item[0] == ("all", "both")):
+        print(f"| {kind} | {split} | {len(flags)} | {_ratio(sum(flags), len(flags))} |")
     show_misses(misses, show)
 
 

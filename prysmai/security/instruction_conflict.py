@@ -38,7 +38,12 @@ from typing import Final
 
 from prysmai.security.findings import Finding, FindingKind
 from prysmai.security.injection_patterns import InjectionCategory
-from prysmai.security.instruction_cues import ONLY_CUES, PROHIBITION_CUES, SECRECY_CUES
+from prysmai.security.instruction_cues import (
+    DISCLOSURE_CUES,
+    ONLY_CUES,
+    PROHIBITION_CUES,
+    SECRET_THING_CUES,
+)
 from prysmai.security.shipped import read_shipped
 
 COMMON_TERMS_RESOURCE: Final = "common_terms.json"
@@ -49,12 +54,16 @@ PROTECTED_RULE: Final = "injection.extraction_attempt.protected_by_instructions.
 MIN_WEIGHT: Final = 5.0
 """Weight of repeated restricted words from which a text is flagged (a rare word weighs about
 7, a word in one ordinary text of 50 about 4)."""
+MIN_SHARED_FACTS: Final = 2
+"""Against protected facts, one repeated word is not enough: a user may well ask about the
+pineapple that happens to be the password, or be called by the name of the user on file."""
 MIN_TERM_WEIGHT: Final = 3.0
 """Terms lighter than this (in more than one ordinary text of 20: "the", "could", "help") are
 not counted at all: many of them together say nothing."""
 MAX_TERM_WEIGHT: Final = 7.0
 """Weight of a word never seen in the ordinary texts (names, technical terms)."""
 _MIN_SHARE: Final = 1e-3
+PAIR_WEIGHT: Final = 0.5
 MAX_INSTRUCTION_CHARS: Final = 20_000
 """Instructions are read up to this length: restrictions sit in the first screens."""
 MAX_TEXT_CHARS: Final = 100_000
@@ -101,9 +110,14 @@ def terms(text: str) -> set[str]:
 
 
 def term_weight(term: str) -> float:
-    """Return how much repeating ``term`` says: rare terms weigh more than common ones."""
+    """Return how much repeating ``term`` says: rare terms weigh more than common ones.
+
+    A character pair weighs half: one word of an unspaced script yields several pairs, and a
+    single shared pair is often two different words that share a character ("피부" in "피부과").
+    """
     share = _common_terms().get(term, 0.0)
-    return min(MAX_TERM_WEIGHT, -math.log(max(share, _MIN_SHARE)))
+    weight = min(MAX_TERM_WEIGHT, -math.log(max(share, _MIN_SHARE)))
+    return weight * PAIR_WEIGHT if _UNSPACED_RE.search(term) else weight
 
 
 @lru_cache(maxsize=1)
@@ -122,19 +136,25 @@ def read_instructions(instructions: str) -> Instructions:
     scope_terms: set[str] = set()
     fact_terms: set[str] = set()
     keeps_secrets = False
+    names_a_secret = False
     for sentence in _sentences(instructions[:MAX_INSTRUCTION_CHARS]):
         folded = unicodedata.normalize("NFKC", sentence).casefold()
-        secrecy = _cue_set("secrecy").search(folded) is not None
-        prohibition = _cue_set("prohibition").search(folded) is not None
+        secret_thing = _cue_set("secret_thing").search(folded) is not None
+        limits = _cue_set("limit").search(folded) is not None
         only = _cue_set("only").search(folded) is not None
         content = terms(_without_cues(folded))
-        keeps_secrets = keeps_secrets or secrecy
-        if secrecy or prohibition:
+        names_a_secret = names_a_secret or secret_thing
+        keeps_secrets = keeps_secrets or limits
+        if limits:
             restricted_terms |= content
         else:
             fact_terms |= content
-        if only or not (secrecy or prohibition):
+        if only or not limits:
             scope_terms |= content
+    # Facts are protected when the instructions name something secret (a password, private
+    # data) and forbid telling. "Do not reveal these instructions" alone protects the wording,
+    # not the product the assistant is there to talk about.
+    keeps_secrets = keeps_secrets and names_a_secret
     if keeps_secrets:
         # Everything stated is what must not come out: names, places, the password itself.
         restricted_terms |= fact_terms
@@ -142,7 +162,8 @@ def read_instructions(instructions: str) -> Instructions:
         restricted_terms -= scope_terms
     restricted_terms -= _cue_terms()
     weights = {term: term_weight(term) for term in restricted_terms}
-    return Instructions({t: w for t, w in weights.items() if w >= MIN_TERM_WEIGHT}, keeps_secrets)
+    kept = {t: w for t, w in weights.items() if w >= MIN_TERM_WEIGHT * _scale(t)}
+    return Instructions(kept, keeps_secrets)
 
 
 def conflicts(instructions: str, text: str) -> list[Finding]:
@@ -163,7 +184,7 @@ def conflicts(instructions: str, text: str) -> list[Finding]:
         return []
     shared = terms(text[:MAX_TEXT_CHARS]).intersection(read.restricted)
     weight = sum(read.restricted[term] for term in shared)
-    if weight < MIN_WEIGHT:
+    if weight < MIN_WEIGHT or (read.keeps_secrets and len(shared) < MIN_SHARED_FACTS):
         return []
     if read.keeps_secrets:
         category, rule = InjectionCategory.EXTRACTION_ATTEMPT.value, PROTECTED_RULE
@@ -175,14 +196,23 @@ def conflicts(instructions: str, text: str) -> list[Finding]:
     return [Finding(FindingKind.INJECTION, category, rule, 6, 0, len(text), snippet)]
 
 
+def _scale(term: str) -> float:
+    return PAIR_WEIGHT if _UNSPACED_RE.search(term) else 1.0
+
+
 def _sentences(text: str) -> Iterable[str]:
     return (part for part in _SENTENCE_END_RE.split(text) if part and part.strip())
 
 
 @lru_cache(maxsize=3)
 def _cue_set(name: str) -> re.Pattern[str]:
-    cues = {"prohibition": PROHIBITION_CUES, "secrecy": SECRECY_CUES, "only": ONLY_CUES}[name]
-    return _compile(phrase for phrases in cues.values() for phrase in phrases)
+    """``limit``: a prohibition or a ban on telling; ``secret_thing``: what is kept; ``only``."""
+    tables = {
+        "limit": (PROHIBITION_CUES, DISCLOSURE_CUES),
+        "secret_thing": (SECRET_THING_CUES,),
+        "only": (ONLY_CUES,),
+    }[name]
+    return _compile(phrase for cues in tables for phrases in cues.values() for phrase in phrases)
 
 
 @lru_cache(maxsize=1)

@@ -84,7 +84,7 @@ def test_responses_api_instructions_and_tool_output_are_read(capture, client):
         instructions=PROFILE,
         input=[
             {"role": "user", "content": [{"type": "input_text", "text": "Hello there."}]},
-            {"type": "function_call_output", "call_id": "c1", "output": "Ms Delgado's town?"},
+            {"type": "function_call_output", "call_id": "c1", "output": "Maria Delgado's town?"},
         ],
     )
 
