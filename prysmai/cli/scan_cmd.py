@@ -1,7 +1,10 @@
 """``prysmai scan``: report PII, secrets and (with the full engine) injections in files.
 
 Reads plain text, JSON Lines (all string values, or the ones chosen with ``--field``) or chat
-logs (records with ``messages: [{role, content}]``, content a string or a list of parts).
+logs (records with ``messages: [{role, content}]``, content a string or a list of parts). A
+record's user texts are also checked against the instructions it carries (``system_prompt``,
+``system``, ``instructions``, or system and developer messages; see
+:mod:`prysmai.cli.record_instructions`).
 Findings are printed as a table or, with ``--format jsonl``, one JSON object per finding; raw
 values are never printed, only placeholders such as ``[EMAIL_REDACTED]``. The table lists the
 first :data:`TABLE_MAX_ROWS` findings (drawing a table row is slow) and counts the rest;
@@ -26,6 +29,7 @@ from rich import box
 from rich.table import Table
 
 from prysmai.cli.common import UsageError, make_console, printable
+from prysmai.cli.record_instructions import record_instructions
 from prysmai.cli.record_io import (
     InputStats,
     TextSink,
@@ -52,8 +56,9 @@ EXIT_FINDINGS: Final = 2
 TABLE_MAX_ROWS: Final = 1000
 """The table shows at most this many findings; the rest are counted on a last line."""
 
-_Scanner = Callable[[str], "tuple[list[Finding], int | None]"]
-"""Returns the findings of one text and its threat score (None when only PII is scanned)."""
+_Scanner = Callable[[str, "str | None"], "tuple[list[Finding], int | None]"]
+"""Returns the findings of one text, checked against the record's instructions when given, and
+its threat score (None when only PII is scanned)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -198,15 +203,17 @@ def _make_scanner(pii_only: bool, types: frozenset[str] | None) -> _Scanner:
             scan = None  # type: ignore[assignment]
         if scan is not None:
 
-            def full(text: str) -> tuple[list[Finding], int | None]:
+            def full(text: str, instructions: str | None) -> tuple[list[Finding], int | None]:
                 # The engine's regexes take only encodable text; U+FFFD keeps every offset.
-                result = scan(replace_surrogates(text))
+                if instructions is not None:
+                    instructions = replace_surrogates(instructions)
+                result = scan(replace_surrogates(text), instructions=instructions)
                 kept = [f for f in result.findings if _is_wanted(f, types)]
                 return kept, result.score
 
             return full
 
-    def pii(text: str) -> tuple[list[Finding], int | None]:
+    def pii(text: str, instructions: str | None) -> tuple[list[Finding], int | None]:
         return detect_pii(text, types), None
 
     return pii
@@ -218,7 +225,7 @@ def _is_wanted(finding: Finding, types: frozenset[str] | None) -> bool:
 
 def _scan_text(lines: Iterable[str], scanner: _Scanner) -> Iterator[Located]:
     for first_line, block in iter_blocks(lines):
-        findings, score = scanner(block)
+        findings, score = scanner(block, None)
         for finding in findings:
             before = block[: finding.start]
             line = first_line + before.count("\n")
@@ -241,13 +248,17 @@ def _scan_records(
         except RecursionError:
             stats.deep_json_lines += 1
             fields: Iterable[tuple[str, str, str]] = [("", "", line)]
+            instructions = None
         except ValueError:
             stats.malformed_json_lines += 1
             fields = [("", "", line)]
+            instructions = None
         else:
             fields = _record_fields(record, field, use)
+            instructions = record_instructions(record)
         for path, label, text in fields:
-            findings, score = scanner(label + text)
+            context = instructions.for_path(path) if instructions is not None else None
+            findings, score = scanner(label + text, context)
             for finding in findings:
                 if finding.start < len(label):
                     continue  # the cue the key gave, not the value

@@ -182,7 +182,8 @@ LATIN_RULES: Final = (
         r"(?:ignora\w*|olvida\w*|olvide\w*|descarta\w*|omite|omitir|haz caso omiso|hagan caso "
         r"omiso|pasa por alto|no hagas caso|desestima\w*) ~ (?:todas? |todo |las |los |tus |"
         r"sus |previas? |anteriores |de )*(?:instrucciones|indicaciones|reglas|ordenes|"
-        r"directrices|comandos|(?:lo )?que (?:te |se te )?(?:dije|han dicho|dijeron|ha dicho))",
+        r"directrices|comandos|(?:lo )?que (?:te |se te )?(?:dije|digo|han dicho|dijeron|"
+        r"ha dicho))",
     ),
     _rule(
         "override_hbs", 6,  # Croatian, Serbian and Bosnian in Latin script
@@ -341,6 +342,24 @@ LATIN_RULES: Final = (
         r"nouvelles (?:instructions|consignes)|nuevas instrucciones|nuove istruzioni|"
         r"novas instrucoes|nieuwe instructies|instruksi baru|huong dan moi|yeni talimatlar) ?"
         r"(?::|sind|lauten|folgen|sont|son|sono|sao|zijn|adalah|la)",
+    ),
+    _rule(
+        "if_i_say_you_say_latin", 5,
+        r"(?:si (?:yo )?digo ~ (?:tu )?dices|wenn ich ~ sage ~ (?:sagst du|du sagst)|"
+        r"si je dis ~ (?:tu dis|vous dites)|se (?:io )?dico ~ (?:tu )?dici|se eu disser ~ "
+        r"(?:voce diz|tu dizes))",
+    ),
+    _rule(
+        "done_now_write_de", 5,
+        r"(?:sehr gut|super|toll|prima|perfekt|einfach grossartig|ausgezeichnet)[.!]+ "
+        r"(?:das ist|das war|damit ist das) (?:erledigt|fertig|geschafft)[.!]+ (?:(?:nun|jetzt) "
+        r"(?:verfasse|schreibe|schreib|formuliere|sage|sag|gib|erstelle)|(?:verfasse|schreibe|"
+        r"schreib|formuliere|sage|sag|gib|erstelle) (?:nun|jetzt))",
+    ),
+    _rule(
+        "untrue_headline_de", 5,
+        r"(?:formulier\w*|schreib\w*|erfinde\w*) ~~ (?:unwahre|falsche|erfundene|irrefuhrende)\w* "
+        r"(?:uberschrift|schlagzeile|titel)\w*",
     ),
     _rule(
         "secret_question_latin", 5,

@@ -51,6 +51,8 @@ COMMON_TERMS_RESOURCE: Final = "common_terms.json"
 ``benchmarks/build_common_terms.py``)."""
 FORBIDDEN_RULE: Final = "injection.context_confusion.forbidden_by_instructions.overlap"
 PROTECTED_RULE: Final = "injection.extraction_attempt.protected_by_instructions.overlap"
+SEVERITY: Final = 7
+"""The lowest of both categories' bands: 50 points, medium on its own."""
 MIN_WEIGHT: Final = 5.0
 """Weight of repeated restricted words from which a text is flagged (a rare word weighs about
 7, a word in one ordinary text of 50 about 4)."""
@@ -67,7 +69,7 @@ PAIR_WEIGHT: Final = 0.5
 MAX_INSTRUCTION_CHARS: Final = 20_000
 """Instructions are read up to this length: restrictions sit in the first screens."""
 MAX_TEXT_CHARS: Final = 100_000
-_STEM_CHARS: Final = 5
+_STEM_CHARS: Final = 6
 """Words are compared by their first five characters, so inflected forms meet."""
 _MIN_WORD_CHARS: Final = 3
 
@@ -76,7 +78,12 @@ _UNSPACED_RE: Final = re.compile(
     "[\u0e00-\u0e7f\u0e80-\u0eff\u1000-\u109f\u1780-\u17ff"
     "\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]"
 )
-_WORD_RE: Final = re.compile(r"\w+")
+# Word characters plus the combining vowel signs and marks of Indic, Southeast Asian and Arabic
+# scripts, which ``\w`` leaves out ("पासवर्ड" would fall apart into "प", "सवर", "ड").
+_WORD_RE: Final = re.compile(
+    "[\\w\u0300-\u036f\u0610-\u061a\u064b-\u065f\u0670\u0900-\u0963\u0966-\u0dff"
+    "\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff]+"
+)
 _SENTENCE_END_RE: Final = re.compile(r"(?<=[.!?;:])\s+|[\n。！？；।॥]+|(?<=[؟])\s*")
 
 
@@ -135,16 +142,19 @@ def read_instructions(instructions: str) -> Instructions:
     restricted_terms: set[str] = set()
     scope_terms: set[str] = set()
     fact_terms: set[str] = set()
-    keeps_secrets = False
-    names_a_secret = False
+    keeps_secrets = names_a_secret = forbids_telling = False
     for sentence in _sentences(instructions[:MAX_INSTRUCTION_CHARS]):
         folded = unicodedata.normalize("NFKC", sentence).casefold()
         secret_thing = _cue_set("secret_thing").search(folded) is not None
-        limits = _cue_set("limit").search(folded) is not None
+        telling = _cue_set("disclosure").search(folded) is not None
+        limits = telling or _cue_set("prohibition").search(folded) is not None
         only = _cue_set("only").search(folded) is not None
         content = terms(_without_cues(folded))
         names_a_secret = names_a_secret or secret_thing
-        keeps_secrets = keeps_secrets or limits
+        forbids_telling = forbids_telling or (telling and limits)
+        # "Never share salary data" keeps a secret; "help with password resets" names one but
+        # keeps nothing, unless another sentence forbids telling ("The PIN is 4471. Tell no one").
+        keeps_secrets = keeps_secrets or (secret_thing and limits)
         if limits:
             restricted_terms |= content
         else:
@@ -154,7 +164,7 @@ def read_instructions(instructions: str) -> Instructions:
     # Facts are protected when the instructions name something secret (a password, private
     # data) and forbid telling. "Do not reveal these instructions" alone protects the wording,
     # not the product the assistant is there to talk about.
-    keeps_secrets = keeps_secrets and names_a_secret
+    keeps_secrets = keeps_secrets or (names_a_secret and forbids_telling)
     if keeps_secrets:
         # Everything stated is what must not come out: names, places, the password itself.
         restricted_terms |= fact_terms
@@ -184,7 +194,11 @@ def conflicts(instructions: str, text: str) -> list[Finding]:
         return []
     shared = terms(text[:MAX_TEXT_CHARS]).intersection(read.restricted)
     weight = sum(read.restricted[term] for term in shared)
-    if weight < MIN_WEIGHT or (read.keeps_secrets and len(shared) < MIN_SHARED_FACTS):
+    # Naming the kind of secret the instructions keep ("the password") is two words' evidence.
+    evidence = len(shared) + len(shared & _secret_thing_terms()) if read.keeps_secrets else 0
+    if read.keeps_secrets and shared & _secret_thing_terms():
+        weight = max(weight, MIN_WEIGHT)
+    if weight < MIN_WEIGHT or (read.keeps_secrets and evidence < MIN_SHARED_FACTS):
         return []
     if read.keeps_secrets:
         category, rule = InjectionCategory.EXTRACTION_ATTEMPT.value, PROTECTED_RULE
@@ -193,7 +207,7 @@ def conflicts(instructions: str, text: str) -> list[Finding]:
         category, rule = InjectionCategory.CONTEXT_CONFUSION.value, FORBIDDEN_RULE
         what = "a subject the instructions rule out"
     snippet = f"repeats {len(shared)} word(s) of {what} (weight {weight:.1f})"
-    return [Finding(FindingKind.INJECTION, category, rule, 6, 0, len(text), snippet)]
+    return [Finding(FindingKind.INJECTION, category, rule, SEVERITY, 0, len(text), snippet)]
 
 
 def _scale(term: str) -> float:
@@ -204,11 +218,12 @@ def _sentences(text: str) -> Iterable[str]:
     return (part for part in _SENTENCE_END_RE.split(text) if part and part.strip())
 
 
-@lru_cache(maxsize=3)
+@lru_cache(maxsize=4)
 def _cue_set(name: str) -> re.Pattern[str]:
-    """``limit``: a prohibition or a ban on telling; ``secret_thing``: what is kept; ``only``."""
+    """One table of cues, all languages together, as one regex."""
     tables = {
-        "limit": (PROHIBITION_CUES, DISCLOSURE_CUES),
+        "prohibition": (PROHIBITION_CUES,),
+        "disclosure": (DISCLOSURE_CUES,),
         "secret_thing": (SECRET_THING_CUES,),
         "only": (ONLY_CUES,),
     }[name]
@@ -231,6 +246,16 @@ def _cue_terms() -> frozenset[str]:
         for phrases in cues.values():
             for phrase in phrases:
                 found |= terms(phrase)
+    return frozenset(found)
+
+
+@lru_cache(maxsize=1)
+def _secret_thing_terms() -> frozenset[str]:
+    """Terms naming a kind of secret ("passw", "парол"): asked for, they point at the secret."""
+    found: set[str] = set()
+    for phrases in SECRET_THING_CUES.values():
+        for phrase in phrases:
+            found |= terms(phrase)
     return frozenset(found)
 
 

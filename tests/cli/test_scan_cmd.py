@@ -372,3 +372,60 @@ def test_a_key_name_is_the_cue_for_its_value_and_columns_stay_in_the_value(
     assert code == EXIT_FINDINGS
     assert (found["field"], found["category"]) == ("user_phone", "PHONE")
     assert (found["column"], found["start"], found["end"]) == (6, 5, 15)
+
+
+BAN = "Avoid at all costs discussing quantum physics."
+ASK = "Could you explain superposition in quantum physics?"
+CONFLICT_RULE = "injection.context_confusion.forbidden_by_instructions.overlap"
+
+
+@pytest.mark.parametrize(
+    "record",
+    [
+        {"messages": [{"role": "system", "content": BAN}, {"role": "user", "content": ASK}]},
+        {
+            "messages": [
+                {"role": "developer", "content": [{"type": "text", "text": BAN}]},
+                {"role": "user", "content": [{"type": "text", "text": ASK}]},
+            ]
+        },
+        {"system_prompt": BAN, "text": ASK},
+        {"instructions": BAN, "input": ASK},
+    ],
+)
+def test_user_texts_are_checked_against_the_records_instructions(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], record: dict[str, object]
+) -> None:
+    path = write(tmp_path, "calls.jsonl", json.dumps(record) + "\n")
+
+    code = run([path, "--format", "jsonl"])
+
+    assert code == EXIT_FINDINGS
+    found = records(capsys.readouterr().out)
+    assert [item["rule"] for item in found] == [CONFLICT_RULE]
+    assert found[0]["field"] in ("messages.1.content", "messages.1.content.0.text", "text", "input")
+
+
+def test_instructions_and_assistant_turns_are_not_checked_against_themselves(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    record = {
+        "messages": [
+            {"role": "system", "content": BAN + " Quantum physics is for later."},
+            {"role": "assistant", "content": "I will not discuss quantum physics."},
+            {"role": "user", "content": "Thanks. Which city hosted the 1904 Olympic Games?"},
+        ]
+    }
+    path = write(tmp_path, "calls.jsonl", json.dumps(record) + "\n")
+
+    assert run([path, "--format", "jsonl"]) == EXIT_CLEAN
+    assert capsys.readouterr().out == ""
+
+
+def test_a_record_without_instructions_scans_its_texts_alone(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write(tmp_path, "calls.jsonl", json.dumps({"text": ASK}) + "\n")
+
+    assert run([path, "--format", "jsonl"]) == EXIT_CLEAN
+    assert capsys.readouterr().out == ""

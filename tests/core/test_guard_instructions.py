@@ -33,7 +33,7 @@ def test_chat_user_message_asking_for_a_forbidden_topic_is_recorded(capture, cli
     [attrs] = capture.attributes()
     assert _rules(attrs) == [FORBIDDEN_RULE]
     assert attrs[semconv.SECURITY_CATEGORIES] == ("context_confusion",)
-    assert attrs[semconv.THREAT_SCORE] == 40
+    assert attrs[semconv.THREAT_SCORE] == 50
     assert attrs[semconv.THREAT_LEVEL] == "medium"
 
 

@@ -36,7 +36,7 @@ def test_a_request_for_the_forbidden_topic_is_flagged_with_the_explanation():
     assert finding.kind is FindingKind.INJECTION
     assert finding.category == "context_confusion"
     assert finding.rule == FORBIDDEN_RULE
-    assert finding.severity == 6
+    assert finding.severity == 7
     assert (finding.start, finding.end) == (0, len(text))
     assert finding.snippet.startswith("repeats 2 word(s) of a subject the instructions rule out")
 
@@ -109,7 +109,7 @@ def test_empty_sides_give_no_finding(instructions, text):
 
 def test_unspaced_scripts_are_compared_by_character_pairs():
     assert {"量子", "子物", "物理"} <= terms("量子物理")
-    assert {"quant", "physi"} <= terms("Quantum PHYSICS")
+    assert {"quantu", "physic"} <= terms("Quantum PHYSICS")
 
 
 def test_scan_adds_the_check_only_when_given_instructions():
@@ -117,7 +117,7 @@ def test_scan_adds_the_check_only_when_given_instructions():
     assert not scan(text, SecurityConfig(pii_detection=False)).findings
     result = scan(text, SecurityConfig(pii_detection=False), instructions=QUANTUM_BAN)
     assert [finding.rule for finding in result.findings] == [FORBIDDEN_RULE]
-    assert result.score == 40
+    assert result.score == 50
     assert result.level.value == "medium"
 
 
@@ -129,11 +129,11 @@ def test_the_check_follows_injection_detection():
 
 def test_an_overlap_finding_with_a_classifier_finding_stays_medium():
     # Two statistical guesses together never reach the block threshold.
-    overlap = Finding(FindingKind.INJECTION, "context_confusion", FORBIDDEN_RULE, 6, 0, 9, "")
+    overlap = Finding(FindingKind.INJECTION, "context_confusion", FORBIDDEN_RULE, 7, 0, 9, "")
     model = Finding(FindingKind.INJECTION, "context_confusion", MODEL_RULE, 7, 0, 9, "")
     assert score([overlap, model]) == 69
     phrase = Finding(FindingKind.INJECTION, "jailbreak", "injection.jailbreak.dan", 7, 0, 9, "")
-    assert score([overlap, phrase]) == 70
+    assert score([overlap, phrase]) == 75
 
 
 def test_huge_and_odd_inputs_do_not_raise():
