@@ -44,6 +44,7 @@ from prysmai.security.instruction_cues import (
     PROHIBITION_CUES,
     SECRET_THING_CUES,
 )
+from prysmai.security.literal_prefilter import LiteralSet
 from prysmai.security.shipped import read_shipped
 
 COMMON_TERMS_RESOURCE: Final = "common_terms.json"
@@ -143,13 +144,17 @@ def read_instructions(instructions: str) -> Instructions:
     scope_terms: set[str] = set()
     fact_terms: set[str] = set()
     keeps_secrets = names_a_secret = forbids_telling = False
-    for sentence in _sentences(instructions[:MAX_INSTRUCTION_CHARS]):
-        folded = unicodedata.normalize("NFKC", sentence).casefold()
-        secret_thing = _cue_set("secret_thing").search(folded) is not None
-        telling = _cue_set("disclosure").search(folded) is not None
-        limits = telling or _cue_set("prohibition").search(folded) is not None
-        only = _cue_set("only").search(folded) is not None
-        content = terms(_without_cues(folded))
+    folded_instructions = unicodedata.normalize("NFKC", instructions[:MAX_INSTRUCTION_CHARS])
+    folded_instructions = folded_instructions.casefold()
+    cues = _Cues.get()
+    present = cues.present_in(folded_instructions)
+    for sentence in _sentences(folded_instructions):
+        kinds = cues.kinds_in(sentence, present)
+        secret_thing = "secret_thing" in kinds
+        telling = "disclosure" in kinds
+        limits = telling or "prohibition" in kinds
+        only = "only" in kinds
+        content = terms(sentence)
         names_a_secret = names_a_secret or secret_thing
         forbids_telling = forbids_telling or (telling and limits)
         # "Never share salary data" keeps a secret; "help with password resets" names one but
@@ -218,23 +223,67 @@ def _sentences(text: str) -> Iterable[str]:
     return (part for part in _SENTENCE_END_RE.split(text) if part and part.strip())
 
 
-@lru_cache(maxsize=4)
-def _cue_set(name: str) -> re.Pattern[str]:
-    """One table of cues, all languages together, as one regex."""
-    tables = {
-        "prohibition": (PROHIBITION_CUES,),
-        "disclosure": (DISCLOSURE_CUES,),
-        "secret_thing": (SECRET_THING_CUES,),
-        "only": (ONLY_CUES,),
-    }[name]
-    return _compile(phrase for cues in tables for phrases in cues.values() for phrase in phrases)
+class _Cues:
+    """Every cue of every table, found with one literal pass over the instructions.
+
+    A large alternation of cue phrases in a backtracking regex costs milliseconds per
+    sentence; the literal matcher of the rule prefilter finds which cues occur at all in
+    microseconds, and only those are then looked for sentence by sentence.
+    """
+
+    _instance: _Cues | None = None
+
+    def __init__(self) -> None:
+        tables = {
+            "prohibition": PROHIBITION_CUES,
+            "disclosure": DISCLOSURE_CUES,
+            "secret_thing": SECRET_THING_CUES,
+            "only": ONLY_CUES,
+        }
+        kinds: dict[str, set[str]] = {}
+        for kind, table in tables.items():
+            for phrases in table.values():
+                for phrase in phrases:
+                    folded = unicodedata.normalize("NFKC", phrase).casefold()
+                    if folded.strip():
+                        kinds.setdefault(folded, set()).add(kind)
+        self._kinds = {cue: frozenset(found) for cue, found in kinds.items()}
+        self._finder = LiteralSet(self._kinds)
+
+    @classmethod
+    def get(cls) -> _Cues:
+        # Built once; two threads building it at the same time build equal objects.
+        if cls._instance is None:
+            cls._instance = cls()
+        return cls._instance
+
+    def present_in(self, folded: str) -> set[str]:
+        """The cues occurring anywhere in ``folded`` (NFKC, casefolded), word start or not."""
+        return self._finder.found_in(folded)
+
+    def kinds_in(self, sentence: str, present: set[str]) -> set[str]:
+        """The kinds of cue in ``sentence``, among the cues ``present`` in the whole text."""
+        kinds: set[str] = set()
+        for cue in present:
+            if not self._kinds[cue] <= kinds and _occurs(cue, sentence):
+                kinds |= self._kinds[cue]
+        return kinds
 
 
-@lru_cache(maxsize=1)
-def _limit_cues() -> re.Pattern[str]:
-    """Prohibition and scope cues. Secrecy cues stay in the text: "password" is what is kept."""
-    every = (PROHIBITION_CUES, ONLY_CUES)
-    return _compile(phrase for cues in every for phrases in cues.values() for phrase in phrases)
+def _occurs(cue: str, sentence: str) -> bool:
+    """Whether ``cue`` occurs in ``sentence``.
+
+    In spaced scripts only at a word start; it may end inside a word, for inflection ("verbot"
+    in "verboten").
+    """
+    if _UNSPACED_RE.match(cue) or not _WORD_RE.match(cue[0]):
+        return cue in sentence
+    start = sentence.find(cue)
+    while start >= 0:
+        if start == 0 or not _WORD_RE.match(sentence[start - 1]):
+            return True
+        start = sentence.find(cue, start + 1)
+    return False
 
 
 @lru_cache(maxsize=1)
@@ -257,16 +306,3 @@ def _secret_thing_terms() -> frozenset[str]:
         for phrase in phrases:
             found |= terms(phrase)
     return frozenset(found)
-
-
-def _compile(phrases: Iterable[str]) -> re.Pattern[str]:
-    alternatives = []
-    for phrase in sorted({unicodedata.normalize("NFKC", p).casefold() for p in phrases}, key=len):
-        escaped = re.escape(phrase)
-        # In spaced scripts a cue starts at a word start and may end mid-word (inflection).
-        alternatives.append(escaped if _UNSPACED_RE.match(phrase) else rf"(?<!\w){escaped}")
-    return re.compile("|".join(reversed(alternatives)) or r"(?!)")
-
-
-def _without_cues(folded: str) -> str:
-    return _limit_cues().sub(" ", folded)
