@@ -271,6 +271,44 @@ _REFERENCE_WORDS = (
 _REFERENCE = [re.compile(rf"\b{re.escape(words)}\b", re.IGNORECASE) for words in _REFERENCE_WORDS]
 
 
+def instruction_check_latency() -> dict[str, float]:
+    """The instruction check on its own: fresh 1 KB user texts against system prompts.
+
+    Each benign system prompt of ``benchmarks/data/benign_instructions.jsonl`` is read once
+    fresh (applications with a per-user prompt pay this on every call) and then checked against
+    fresh 1 KB texts (the cached reading, what an application with one prompt pays).
+    """
+    from prysmai.security.instruction_conflict import conflicts, read_instructions
+
+    path = Path(__file__).resolve().parent / "data" / "benign_instructions.jsonl"
+    with path.open(encoding="utf-8") as handle:
+        system_prompts = sorted({json.loads(line)["system_prompt"] for line in handle})
+    texts = fresh_prompts()
+    read_instructions.cache_clear()
+    reading: list[float] = []
+    checking: list[float] = []
+    for index, system_prompt in enumerate(system_prompts):
+        started = time.perf_counter()
+        read_instructions(system_prompt)
+        reading.append(time.perf_counter() - started)
+        text = texts[index % len(texts)]
+        started = time.perf_counter()
+        conflicts(system_prompt, text)
+        checking.append(time.perf_counter() - started)
+    return {
+        "prompts": len(system_prompts),
+        "read_p50": _percentile(reading, 50) * 1e6,
+        "read_p99": _percentile(reading, 99) * 1e6,
+        "check_p50": _percentile(checking, 50) * 1e6,
+        "check_p99": _percentile(checking, 99) * 1e6,
+    }
+
+
+def _percentile(values: list[float], percent: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(len(ordered) * percent / 100))]
+
+
 def throughput(text: str) -> float:
     scan(text[:4096])
     started = time.perf_counter()
@@ -317,6 +355,15 @@ def main() -> None:
     size = len(distinct.encode()) // 1024
     print(f"| throughput, {size} KB of distinct prompts | {throughput(distinct):.1f} MB/s |")
     print(f"| throughput, {len(mixed) // 1024} KB mixed scripts | {throughput(mixed):.1f} MB/s |")
+    instructions = instruction_check_latency()
+    print(
+        f"| instruction check: reading a fresh system prompt, {instructions['prompts']:.0f} "
+        f"prompts | {instructions['read_p50']:.0f} / {instructions['read_p99']:.0f} µs |"
+    )
+    print(
+        "| instruction check: a fresh 1 KB user text against a read prompt | "
+        f"{instructions['check_p50']:.0f} / {instructions['check_p99']:.0f} µs |"
+    )
     print(f"\nRule prefilter engine: {literal_engine()}")
 
 
