@@ -14,7 +14,10 @@ health education, questions about the law), so that a model must read what is as
 than the language. Rows have fields ``text``, ``lang`` and ``kind``. Every one is benign, so
 they serve as negatives for the trainers and as a false-positive check. In the ``f`` file,
 rows come in consecutive pairs of the same language and kind, so both halves get an equal
-share of each.
+share of each. ``benign_multilingual_g.jsonl`` holds 320 opinion questions (160 English, 10 in
+each of 16 other languages; kind ``opinion`` about ordinary subjects, ``opinion_sensitive`` in
+good faith on heated ones), in pairs like ``f``: the content-policy dev file's opinion questions
+are nearly all violating.
 
 The split is by 0-based line index within each file: even lines are the training half, odd
 lines the held-out half. Nothing may train on, or choose a threshold with, the held-out half;
@@ -34,7 +37,7 @@ from pathlib import Path
 from typing import Any, Final
 
 DATA_DIR: Final = Path(__file__).resolve().parent / "data"
-FILES: Final = tuple(DATA_DIR / f"benign_multilingual_{part}.jsonl" for part in "abcdef")
+FILES: Final = tuple(DATA_DIR / f"benign_multilingual_{part}.jsonl" for part in "abcdefg")
 FIRST_FILES: Final = FILES[:5]
 """Files a-e. The injection trainer learns from these only: with file f among its negatives its
 chosen threshold fell and its false alarms on everyday English rose (6.5% to 10.5%), while f

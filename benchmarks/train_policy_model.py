@@ -70,7 +70,7 @@ from prysmai.security.policy_patterns import POLICIES  # noqa: E402
 
 DEFAULT_DATA = REPO / ".." / "shared" / "eval"
 OUTPUT = REPO / "prysmai" / "security" / "data" / MODEL_RESOURCE
-TARGET_FPR = 0.0425
+TARGET_FPR = 0.05
 """Combined (rules + model) false-positive rate allowed on safe rows when picking the threshold."""
 LANGUAGE_BALANCE = 0.0
 """When positive, the negatives of a language weigh at least this share of its positives in
@@ -94,6 +94,11 @@ EXTRA_WEIGHT = 0.5
 BENIGN_WEIGHT = 0.5
 """Weight of each benign multilingual prompt (training half) relative to a policy row."""
 BENIGN_CATEGORY = "benign_multilingual"
+UNTRAINED_KINDS = frozenset({"opinion_sensitive"})
+"""Written benign prompts measured but not trained on: good-faith opinion questions on heated
+subjects (zoos, boxing, nuclear power). Training on them too cost 1.6 points of recall (0.801
+to 0.785) for four fewer false alarms on their held-out half; the ordinary opinion questions
+alone brought those from 15% of the held-out half to 1.6%."""
 EPOCHS = 4
 """Passes over the rows when fitting the harm model (and the screen before it)."""
 RATE = 0.1
@@ -308,6 +313,8 @@ def load_examples(data: Path) -> list[Example]:
              "category": "extra_negative"}
         )  # fmt: skip
     for row in benign_multilingual.load("train"):
+        if row["kind"] in UNTRAINED_KINDS:
+            continue
         extra_rows.append({**row, "id": f"benign-{row['id']}", "category": BENIGN_CATEGORY})
 
     examples: list[Example] = []
