@@ -278,13 +278,17 @@ def instruction_check_latency() -> dict[str, float]:
     fresh (applications with a per-user prompt pay this on every call) and then checked against
     fresh 1 KB texts (the cached reading, what an application with one prompt pays).
     """
-    from prysmai.security.instruction_conflict import conflicts, read_instructions
+    from prysmai.security.instruction_conflict import (
+        clear_instruction_cache,
+        conflicts,
+        read_instructions,
+    )
 
     path = Path(__file__).resolve().parent / "data" / "benign_instructions.jsonl"
     with path.open(encoding="utf-8") as handle:
         system_prompts = sorted({json.loads(line)["system_prompt"] for line in handle})
     texts = fresh_prompts()
-    read_instructions.cache_clear()
+    clear_instruction_cache()
     reading: list[float] = []
     checking: list[float] = []
     for index, system_prompt in enumerate(system_prompts):

@@ -12,6 +12,7 @@ Limitations:
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -39,6 +40,8 @@ if TYPE_CHECKING:
     from prysmai.providers.details import CallDetails
     from prysmai.security.config import SecurityConfig
     from prysmai.security.findings import Finding
+
+logger = logging.getLogger(__name__)
 
 BLOCK_THRESHOLD: Final = 70
 """Threat score at or above which ``blockHighThreats`` rejects a request."""
@@ -90,6 +93,8 @@ class Guard:
         self._key = hash_key() if self.mode == "hash" else None
         # Conversations resend every earlier message on each turn: scan each text once.
         self._scans = ScanCache(lambda text: scan(text, config).findings)
+        # The same for each user message against the conversation's instructions.
+        self._conflicts = ScanCache(lambda text, instructions: tuple(conflicts(instructions, text)))
         # Compile the scanners while the application starts up, not during its first call.
         prepare_in_background()
 
@@ -166,15 +171,27 @@ class Guard:
         if not self.config.injection_detection:
             return slots, verdict
         started = time.perf_counter()
-        instructions, inputs = instructions_and_inputs(wire_format, endpoint_name, body)
-        if instructions.strip():
-            found = [finding for text in inputs for finding in conflicts(instructions, text)]
-            if found:
-                verdict.findings.extend(found)
-                verdict.score = score(verdict.findings)
-                verdict.level = level_for(verdict.score).value
+        try:
+            found = self._instruction_conflicts(wire_format, endpoint_name, body)
+        except Exception:  # the slots' own verdict (redaction, blocking) must still stand
+            logger.warning("checking a request against its instructions failed", exc_info=True)
+            found = []
+        if found:
+            verdict.findings.extend(found)
+            verdict.score = score(verdict.findings)
+            verdict.level = level_for(verdict.score).value
         verdict.scan_ms += (time.perf_counter() - started) * 1000
         return slots, verdict
+
+    def _instruction_conflicts(self, wire_format: str, endpoint_name: str, body: Any) -> list[Any]:
+        instructions, inputs = instructions_and_inputs(wire_format, endpoint_name, body)
+        if not instructions.strip():
+            return []
+        return [
+            finding
+            for text in inputs
+            for finding in self._conflicts.findings(text, context=instructions)
+        ]
 
     def _scan_slots(self, slots: list[TextSlot]) -> Verdict:
         started = time.perf_counter()

@@ -36,7 +36,7 @@ class ScanCache:
     """
 
     def __init__(
-        self, scanner: Callable[[str], tuple[Finding, ...]], max_entries: int = MAX_ENTRIES
+        self, scanner: Callable[..., tuple[Finding, ...]], max_entries: int = MAX_ENTRIES
     ) -> None:
         self._scanner = scanner
         self._max_entries = max_entries
@@ -44,24 +44,46 @@ class ScanCache:
         self._lock = threading.Lock()
         self.hits = 0
         self.misses = 0
+        # The digest of the last context seen: one request passes the same instructions for
+        # each of its messages, and they can be long.
+        self._last_context: tuple[str, bytes] | None = None
 
-    def findings(self, text: str) -> tuple[Finding, ...]:
-        """Return the findings of ``text``, scanning it only if it was not seen recently."""
+    def findings(self, text: str, context: str | None = None) -> tuple[Finding, ...]:
+        """Return the findings of ``text``, scanning it only if it was not seen recently.
+
+        Args:
+            text: The text to scan.
+            context: When given, passed to the scanner as its second argument and part of the
+                key: the same text under other instructions is another entry.
+        """
         if len(text) > MAX_CACHED_CHARS:
-            return self._scanner(text)
-        digest = hashlib.blake2b(
-            text.encode("utf-8", "surrogatepass"), digest_size=16, person=b"prysm-scan"
-        ).digest()
+            return self._scan(text, context)
+        hasher = hashlib.blake2b(digest_size=16, person=b"prysm-scan")
+        if context is not None:
+            hasher.update(self._context_digest(context))
+        hasher.update(text.encode("utf-8", "surrogatepass"))
+        digest = hasher.digest()
         with self._lock:
             cached = self._entries.get(digest)
             if cached is not None:
                 self._entries.move_to_end(digest)
                 self.hits += 1
                 return cached
-        found = self._scanner(text)  # outside the lock: scans of different texts run in parallel
+        found = self._scan(text, context)  # outside the lock: texts scanned in parallel
         with self._lock:
             self.misses += 1
             self._entries[digest] = found
             if len(self._entries) > self._max_entries:
                 self._entries.popitem(last=False)
         return found
+
+    def _scan(self, text: str, context: str | None) -> tuple[Finding, ...]:
+        return self._scanner(text) if context is None else self._scanner(text, context)
+
+    def _context_digest(self, context: str) -> bytes:
+        last = self._last_context
+        if last is not None and last[0] is context:
+            return last[1]
+        digest = hashlib.blake2b(context.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+        self._last_context = (context, digest)
+        return digest

@@ -245,13 +245,13 @@ def instructions_and_inputs(
         else:
             items = _listed(body.get("input"))
             _sort_by_role(items, instructions, inputs)
-            inputs.extend(
-                item["output"]
-                for item in items
-                if isinstance(item, dict)
-                and str(item.get("type", "")).endswith("_output")
-                and isinstance(item.get("output"), str)
-            )
+            for item in items:
+                if isinstance(item, dict) and str(item.get("type", "")).endswith("_output"):
+                    output = item.get("output")
+                    if isinstance(output, str):
+                        inputs.append(output)
+                    elif isinstance(output, list):
+                        inputs.extend(slot.text for slot in _parts(output))
     return "\n".join(instructions), inputs
 
 
@@ -260,6 +260,8 @@ def _sort_by_role(messages: list[Any], instructions: list[str], inputs: list[str
         if not isinstance(message, dict):
             continue
         role = message.get("role")
+        if not isinstance(role, str):  # a list or object here must not stop the walk
+            continue
         target = (
             instructions if role in _INSTRUCTION_ROLES else inputs if role in _INPUT_ROLES else None
         )

@@ -1,10 +1,12 @@
 """The application's instructions inside one JSONL record, for ``prysmai scan``.
 
 A logged call often carries its system prompt next to what the user sent: a top-level
-``system_prompt``, ``system`` or ``instructions`` string, or ``system`` / ``developer`` entries in
+``system_prompt``, ``system`` or ``instructions`` value, or ``system`` / ``developer`` entries in
 a chat ``messages`` list. The user's texts in that record are then checked against those
-instructions too (a request for what they forbid or keep secret); the instructions themselves
-and the assistant's turns are not.
+instructions too (a request for what they forbid or keep secret): top-level ``prompt``,
+``input``, ``text``, ``query``, ``question``, ``message`` and ``user_input`` values, and chat
+messages from the user or a tool (or with no role). The instructions themselves, the
+assistant's turns and every other field (``completion``, ``response``, metadata) are not.
 """
 
 from __future__ import annotations
@@ -12,9 +14,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Final
 
-from prysmai.cli.record_io import JsonObject
+from prysmai.cli.record_io import JsonNumber, JsonObject
 
 INSTRUCTION_KEYS: Final = frozenset({"system_prompt", "system", "instructions"})
+INPUT_KEYS: Final = frozenset(
+    {"prompt", "input", "text", "query", "question", "message", "user_input"}
+)
 _INSTRUCTION_ROLES: Final = frozenset({"system", "developer"})
 _USER_ROLES: Final = frozenset({"user", "tool", "function"})
 
@@ -24,15 +29,15 @@ class RecordInstructions:
     """A record's instructions, and the field paths they apply to."""
 
     text: str
-    not_applied: tuple[str, ...]
-    """Path prefixes that are the instructions themselves or another author's turns."""
+    applied: tuple[str, ...]
+    """Path prefixes of what users and tools sent."""
 
     def for_path(self, path: str) -> str | None:
         """The instructions to check the field at ``path`` against, or None."""
-        for prefix in self.not_applied:
-            if path == prefix or path.startswith((prefix + ".", prefix + "#")):
-                return None
-        return self.text
+        for prefix in self.applied:
+            if path == prefix or path.startswith(prefix + "."):
+                return self.text
+        return None
 
 
 def record_instructions(record: Any) -> RecordInstructions | None:
@@ -40,24 +45,23 @@ def record_instructions(record: Any) -> RecordInstructions | None:
     if not isinstance(record, JsonObject):
         return None
     texts: list[str] = []
-    not_applied: list[str] = []
+    applied: list[str] = []
     for key, value in record:
         if key in INSTRUCTION_KEYS:
-            found = _texts(value)
-            if found:
-                texts.extend(found)
-                not_applied.append(key)
+            texts.extend(_texts(value))
+        elif key in INPUT_KEYS:
+            applied.append(key)
         elif key == "messages" and isinstance(value, list):
             for index, message in enumerate(value):
                 role = _role(message)
                 if role in _INSTRUCTION_ROLES:
                     texts.extend(_texts(_field(message, "content")))
-                if role not in _USER_ROLES:
-                    not_applied.append(f"messages.{index}")
+                elif role is None or role in _USER_ROLES:
+                    applied.append(f"messages.{index}")
     joined = "\n".join(text for text in texts if text.strip())
-    if not joined:
+    if not joined or not applied:
         return None
-    return RecordInstructions(joined, tuple(not_applied))
+    return RecordInstructions(joined, tuple(applied))
 
 
 def _role(message: Any) -> str | None:
@@ -74,10 +78,16 @@ def _field(node: Any, name: str) -> Any:
 
 
 def _texts(value: Any) -> list[str]:
-    """Strings of a content value: a string, or the ``text`` of each part in a list."""
+    """Strings of a content value.
+
+    A string, an object's ``text`` or ``content``, or those of each item of a list.
+    """
+    if isinstance(value, JsonNumber):
+        return []
     if isinstance(value, str):
         return [value]
+    if isinstance(value, JsonObject):
+        return _texts(_field(value, "text")) + _texts(_field(value, "content"))
     if isinstance(value, list):
-        parts = [_field(part, "text") for part in value]
-        return [part for part in parts if isinstance(part, str)]
+        return [text for item in value for text in _texts(item)]
     return []

@@ -56,9 +56,10 @@ EXIT_FINDINGS: Final = 2
 TABLE_MAX_ROWS: Final = 1000
 """The table shows at most this many findings; the rest are counted on a last line."""
 
-_Scanner = Callable[[str, "str | None"], "tuple[list[Finding], int | None]"]
-"""Returns the findings of one text, checked against the record's instructions when given, and
-its threat score (None when only PII is scanned)."""
+_Scanner = Callable[[str, str, "str | None"], "tuple[list[Finding], int | None]"]
+"""Returns the findings of one text (after its key's cue, a label the findings' offsets count)
+and its threat score (None when only PII is scanned); the text alone is also checked against
+the record's instructions when they are given."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,22 +200,32 @@ def _make_scanner(pii_only: bool, types: frozenset[str] | None) -> _Scanner:
     if not pii_only:
         try:
             from prysmai.security import scan
+            from prysmai.security.instruction_conflict import conflicts
+            from prysmai.security.scoring import score
         except ImportError:
             scan = None  # type: ignore[assignment]
         if scan is not None:
 
-            def full(text: str, instructions: str | None) -> tuple[list[Finding], int | None]:
+            def full(
+                label: str, text: str, instructions: str | None
+            ) -> tuple[list[Finding], int | None]:
                 # The engine's regexes take only encodable text; U+FFFD keeps every offset.
-                if instructions is not None:
-                    instructions = replace_surrogates(instructions)
-                result = scan(replace_surrogates(text), instructions=instructions)
+                result = scan(replace_surrogates(label + text))
                 kept = [f for f in result.findings if _is_wanted(f, types)]
-                return kept, result.score
+                if not instructions:
+                    return kept, result.score
+                # The text alone, not its label, is what the user asked.
+                extra = conflicts(replace_surrogates(instructions), replace_surrogates(text))
+                kept += [
+                    dataclasses.replace(f, start=f.start + len(label), end=f.end + len(label))
+                    for f in extra
+                ]
+                return kept, score(list(result.findings) + extra) if extra else result.score
 
             return full
 
-    def pii(text: str, instructions: str | None) -> tuple[list[Finding], int | None]:
-        return detect_pii(text, types), None
+    def pii(label: str, text: str, instructions: str | None) -> tuple[list[Finding], int | None]:
+        return detect_pii(label + text, types), None
 
     return pii
 
@@ -225,7 +236,7 @@ def _is_wanted(finding: Finding, types: frozenset[str] | None) -> bool:
 
 def _scan_text(lines: Iterable[str], scanner: _Scanner) -> Iterator[Located]:
     for first_line, block in iter_blocks(lines):
-        findings, score = scanner(block, None)
+        findings, score = scanner("", block, None)
         for finding in findings:
             before = block[: finding.start]
             line = first_line + before.count("\n")
@@ -258,7 +269,7 @@ def _scan_records(
             instructions = record_instructions(record)
         for path, label, text in fields:
             context = instructions.for_path(path) if instructions is not None else None
-            findings, score = scanner(label + text, context)
+            findings, score = scanner(label, text, context)
             for finding in findings:
                 if finding.start < len(label):
                     continue  # the cue the key gave, not the value

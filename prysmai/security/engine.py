@@ -134,8 +134,13 @@ def scan(
 
     Returns:
         The findings, with offsets into ``text``, and the 0-100 threat score.
+
+    Raises:
+        TypeError: ``instructions`` is neither a string nor None.
     """
     started = time.perf_counter()
+    if instructions is not None and not isinstance(instructions, str):
+        raise TypeError(f"instructions must be a str or None, not {type(instructions).__name__}")
     text = without_surrogates(text)
     settings = config or _DEFAULT_CONFIG
     detectors = _Detectors.get()
@@ -149,7 +154,7 @@ def scan(
             if detectors.model is not None:
                 findings.extend(_model_findings(views[0], detectors.model))
             if instructions:
-                findings.extend(conflicts(instructions, text))
+                findings.extend(conflicts(without_surrogates(instructions), text))
         checkpoint()
         findings.extend(_policy_findings(views[0], settings, detectors.policy))
     if settings.pii_detection and detectors.pii is not None:

@@ -519,7 +519,7 @@ _ONLY: Final[dict[str, tuple[str, ...]]] = {
         "stay on-topic", "stick to", "stick strictly", "keep to", "limit yourself", "limited to",
         "restrict yourself", "restricted to", "confine yourself", "confined to", "focus on",
         "focused on", "nothing but", "nothing else", "nothing other than", "no other",
-        "dedicated to",
+        "dedicated to", "unrelated to", "not related to", "other than", "outside of",
     ),
     "ar": (
         "فقط", "حصرا", "حصرًا", "بشكل حصري", "فحسب", "لا غير", "وحسب", "ركز على", "ركّز على",
@@ -617,3 +617,46 @@ ONLY_CUES: Final[dict[str, tuple[str, ...]]] = {
     lang: _variants(lang, cues) for lang, cues in _ONLY.items()
 }
 """Cues that limit the scope of what the model may do, by language code."""
+
+# fmt: off
+SECOND_PERSON_WORDS: Final[dict[str, tuple[str, ...]]] = {
+    "en": ("you", "your", "you're", "youre", "yourself", "u"),
+    "ar": ("أنت", "انت", "أنتِ", "لك", "عليك", "بك"),
+    "bn": ("আপনি", "আপনার", "আপনাকে", "তুমি", "তোমার", "তোমাকে"),
+    "de": ("du", "dein", "deine", "deinen", "deiner", "dich", "dir", "bist", "ihr", "euch"),
+    "es": ("tú", "tu", "tus", "te", "ti", "usted", "eres", "vos", "sois", "vosotros"),
+    "fr": ("tu", "te", "toi", "ton", "ta", "tes", "vous", "votre", "vos", "es"),
+    "hi": ("आप", "आपको", "आपका", "आपकी", "आपके", "तुम", "तुम्हें", "तुम्हारा", "तू"),
+    "id": ("kamu", "anda", "engkau", "kau", "mu"),
+    "it": ("tu", "ti", "te", "tuo", "tua", "tuoi", "tue", "sei", "voi", "vostro"),
+    "ja": ("あなた", "君", "貴方", "お前"),
+    "ko": ("당신", "너", "귀하", "너의", "당신의"),
+    "pt": ("você", "voce", "tu", "te", "teu", "tua", "vocês", "és"),
+    "ru": ("ты", "вы", "твой", "твоя", "ваш", "ваша", "тебе", "вам", "тебя", "вас"),
+    "th": ("คุณ",),
+    "tl": ("ikaw", "ka", "mo", "iyong", "kayo", "ninyo"),
+    "tr": ("sen", "siz", "senin", "sizin", "sana", "size"),
+    "vi": ("bạn",),
+    "zh": ("你", "您"),
+}
+"""Words that address the assistant. A sentence holding one says what the assistant is or does
+("You are the support bot of Acme"); one without states facts ("The user is Jane Smith"). Words
+of scripts with spaces are matched whole, the others as substrings."""
+# fmt: on
+
+# fmt: off
+FABRICATION_CUES: Final[dict[str, tuple[str, ...]]] = {
+    "en": ("make up", "makes up", "made-up", "invent", "fabricat", "hallucinat", "guess",
+           "speculat", "assume", "pretend to know"),
+    "de": ("erfinde", "erfinden", "ausdenken", "denk dir", "rate nicht", "spekulier"),
+    "fr": ("invente", "inventer", "inventez", "fabrique", "devine", "spécule", "suppose"),
+    "es": ("inventes", "inventar", "invente", "adivines", "especules", "supongas"),
+    "it": ("inventare", "inventi", "inventa", "indovinare", "speculare"),
+    "pt": ("inventar", "invente", "inventes", "adivinhar", "especular"),
+    "ru": ("выдумыва", "придумыва", "не выдумай", "не придумай", "домысл"),
+    "zh": ("编造", "捏造", "虚构", "猜测"),
+    "ja": ("でっち上げ", "捏造", "作り話", "推測"),
+}
+"""Verbs of making things up. "Never invent kubectl flags" or "never make up product information"
+rules out a way of answering, not the subject: the user may ask about kubectl and products."""
+# fmt: on

@@ -67,7 +67,9 @@ class Capture:
         self.exporter.clear()
 
     def close(self) -> None:
-        """Release the providers."""
+        """Release the providers, once the calls already made are recorded."""
+        # A span still on the worker would reach a shut-down processor, which says so on stderr.
+        get_worker().flush()
         self.tracer_provider.shutdown()
         self.meter_provider.shutdown()
 

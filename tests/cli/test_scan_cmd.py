@@ -429,3 +429,37 @@ def test_a_record_without_instructions_scans_its_texts_alone(
 
     assert run([path, "--format", "jsonl"]) == EXIT_CLEAN
     assert capsys.readouterr().out == ""
+
+
+def test_only_what_users_sent_is_checked_not_the_assistants_output(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    record = {"system_prompt": BAN, "completion": ASK, "prompt": "Hi there", "metadata": ASK}
+    path = write(tmp_path, "calls.jsonl", json.dumps(record) + "\n")
+
+    assert run([path, "--format", "jsonl"]) == EXIT_CLEAN
+    assert capsys.readouterr().out == ""
+
+
+@pytest.mark.parametrize(
+    "system",
+    [{"type": "text", "text": BAN}, [BAN], [{"type": "text", "text": BAN}]],
+)
+def test_instructions_as_an_object_or_a_list_are_read(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], system: object
+) -> None:
+    path = write(tmp_path, "calls.jsonl", json.dumps({"system": system, "input": ASK}) + "\n")
+
+    assert run([path, "--format", "jsonl"]) == EXIT_FINDINGS
+    [found] = records(capsys.readouterr().out)
+    assert found["rule"] == CONFLICT_RULE
+    assert (found["start"], found["end"]) == (0, len(ASK))
+
+
+@pytest.mark.parametrize("system", [5, None, {"a": 1}, []])
+def test_instructions_that_hold_no_text_are_ignored(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], system: object
+) -> None:
+    path = write(tmp_path, "calls.jsonl", json.dumps({"system": system, "input": ASK}) + "\n")
+
+    assert run([path, "--format", "jsonl"]) == EXIT_CLEAN

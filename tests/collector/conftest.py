@@ -241,6 +241,9 @@ class ServeProcess:
             text=True,
             env=env,
             cwd=Path(__file__).resolve().parents[2],
+            # A test run started in the background (nohup ... &) inherits Ctrl-C as ignored,
+            # and Python then installs no handler for it: the child gets its default back.
+            preexec_fn=_default_ctrl_c if os.name == "posix" else None,
         )
         self.lines: list[str] = []
         self.errors: list[str] = []
@@ -313,6 +316,10 @@ class ServeProcess:
             for stream in (self.process.stdout, self.process.stderr):
                 if stream is not None:
                     stream.close()
+
+
+def _default_ctrl_c() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def serve_together(db: Path | str, count: int = 2) -> list[str]:

@@ -7,6 +7,7 @@ import json
 import anthropic
 import pytest
 
+from prysmai import guard as guard_module
 from prysmai import semconv
 from prysmai.security.instruction_conflict import FORBIDDEN_RULE, PROTECTED_RULE
 
@@ -116,3 +117,43 @@ def test_anthropic_system_blocks_are_the_instructions(capture, server):
 
     [attrs] = capture.attributes()
     assert _rules(attrs) == [FORBIDDEN_RULE]
+
+
+def test_an_odd_role_does_not_switch_off_redaction_or_blocking(capture, client, server):
+    watched = capture.monitor(client, security={"piiRedactionMode": "mask"})
+    watched.chat.completions.create(
+        model="gpt-4o",
+        messages=[
+            {"role": "system", "content": BAN},
+            {"role": "user", "content": "Mail the notes to jane.doe@example.com please."},
+            {"role": ["x"], "content": "hi"},
+            {"role": {"a": 1}, "content": "hi"},
+        ],
+    )
+
+    sent = server.requests[-1].body.decode()
+    assert "jane.doe@example.com" not in sent
+    assert "[EMAIL_REDACTED]" in sent
+    [attrs] = capture.attributes()
+    assert attrs[semconv.SECURITY_ACTION] == "redacted"
+
+
+def test_each_message_is_checked_once_across_turns(capture, client, monkeypatch):
+    checked: list[str] = []
+    real = guard_module.conflicts
+
+    def counting(instructions, text):
+        checked.append(text)
+        return real(instructions, text)
+
+    monkeypatch.setattr(guard_module, "conflicts", counting)
+    watched = capture.monitor(client)
+    history = [{"role": "system", "content": BAN}, {"role": "user", "content": ASK}]
+    for turn in range(3):
+        history.append({"role": "assistant", "content": f"answer {turn}"})
+        history.append({"role": "user", "content": f"and question {turn}?"})
+        watched.chat.completions.create(model="gpt-4o", messages=list(history))
+
+    spans = capture.attributes()  # waits for the worker, which scans in detection-only mode
+    assert all(_rules(attrs) == [FORBIDDEN_RULE] for attrs in spans)
+    assert checked == [ASK, "and question 0?", "and question 1?", "and question 2?"]
