@@ -32,7 +32,7 @@ import json
 import math
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Final
@@ -455,23 +455,23 @@ def _unspaced_second_person() -> tuple[str, ...]:
 @lru_cache(maxsize=1)
 def _cue_terms() -> frozenset[str]:
     """Terms of the limit cues themselves ("never", "avoid"): they restrict, they are no topic."""
-    every = (PROHIBITION_CUES, ONLY_CUES)
-    found: set[str] = set()
-    for cues in every:
-        for phrases in cues.values():
-            for phrase in phrases:
-                found |= terms(phrase)
-    return frozenset(found)
+    return _terms_of(PROHIBITION_CUES, ONLY_CUES)
+
+
+def _terms_of(*tables: Mapping[str, tuple[str, ...]]) -> frozenset[str]:
+    return frozenset(
+        term
+        for table in tables
+        for phrases in table.values()
+        for phrase in phrases
+        for term in terms(phrase)
+    )
 
 
 @lru_cache(maxsize=1)
 def _secret_kind_terms() -> frozenset[str]:
     """Terms of the secret-thing cues ("passwo", "парол", "密码")."""
-    found: set[str] = set()
-    for phrases in SECRET_THING_CUES.values():
-        for phrase in phrases:
-            found |= terms(phrase)
-    return frozenset(found)
+    return _terms_of(SECRET_THING_CUES)
 
 
 _QUOTED_VALUE_RE: Final = re.compile(
@@ -495,8 +495,4 @@ def _fabrication_cues() -> re.Pattern[str]:
 @lru_cache(maxsize=1)
 def _second_person_terms() -> frozenset[str]:
     """Terms of the words that address the assistant ("siz", "anda"): never a subject."""
-    found: set[str] = set()
-    for words in SECOND_PERSON_WORDS.values():
-        for word in words:
-            found |= terms(word)
-    return frozenset(found)
+    return _terms_of(SECOND_PERSON_WORDS)
