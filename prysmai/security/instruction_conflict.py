@@ -7,14 +7,17 @@ override phrase: it simply asks for the forbidden thing, wrapped in a story, a q
 preamble or another language. Read alone, the user's message is an ordinary question; read
 next to the instructions, it asks for exactly what they rule out.
 
-This check reads the instructions once (:func:`read_instructions`): sentences holding a
-prohibition or secrecy cue (:mod:`prysmai.security.instruction_cues`, 18 languages) are the
-restricted part; when the instructions keep something secret, every fact they state is
-protected as well. Words of the other sentences describe what the application is *for*, so
-they are taken out of the restricted words: the vegetarian-recipe bot's "recipe" is its
-purpose, "meat" its restriction. A user text is then flagged when the restricted words it
-repeats weigh enough (:data:`MIN_WEIGHT`), rare words weighing more than common ones
-(:data:`COMMON_TERMS_RESOURCE`, measured on ordinary text in 19 languages).
+This check reads the instructions once (:func:`read_instructions`). Sentences holding a
+prohibition or a ban on telling (:mod:`prysmai.security.instruction_cues`, 18 languages) are
+the restricted part: the words after the cue are ruled out, the words before it and after an
+"only" cue are the application's purpose. Words of the other sentences describe what the
+application is *for* too, so they are taken out of the restricted words: the vegetarian-recipe
+bot's "recipe" is its purpose, "meat" its restriction. When the instructions name a secret and
+forbid telling it, the facts they state (data sentences: names, numbers, addresses, quoted
+values) are protected as well. A user text is then flagged when the restricted words it repeats
+weigh enough (:data:`MIN_WEIGHT`), rare words weighing more than common ones
+(:data:`COMMON_TERMS_RESOURCE`, measured on ordinary text in 19 languages). Both sides are
+compared normalised, as the other scanners read text.
 
 Limitations:
     Only repeated words count, so a request for the forbidden thing in other words ("ham"
@@ -71,11 +74,13 @@ MAX_TERM_WEIGHT: Final = 7.0
 """Weight of a word never seen in the ordinary texts (names, technical terms)."""
 _MIN_SHARE: Final = 1e-3
 PAIR_WEIGHT: Final = 0.5
+"""What a pair of Korean, Thai or other unspaced letters counts, against a word (see
+:func:`_scale`)."""
 MAX_INSTRUCTION_CHARS: Final = 20_000
 """Instructions are read up to this length: restrictions sit in the first screens."""
 MAX_TEXT_CHARS: Final = 100_000
 _STEM_CHARS: Final = 6
-"""Words are compared by their first five characters, so inflected forms meet."""
+"""Words are compared by their first six characters, so inflected forms meet."""
 _MIN_WORD_CHARS: Final = 3
 
 # Scripts written without spaces between words are compared by character pairs.
@@ -83,9 +88,9 @@ _UNSPACED_RE: Final = re.compile(
     "[\u0e00-\u0e7f\u0e80-\u0eff\u1000-\u109f\u1780-\u17ff"
     "\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]"
 )
+_HAN_KANA_RE: Final = re.compile("[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]+")
 # Word characters plus the combining vowel signs and marks of Indic, Southeast Asian and Arabic
 # scripts, which ``\w`` leaves out ("पासवर्ड" would fall apart into "प", "सवर", "ड").
-_HAN_KANA_RE: Final = re.compile("[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]+")
 _WORD_RE: Final = re.compile(
     "[\\w\u0300-\u036f\u0610-\u061a\u064b-\u065f\u0670\u0900-\u0963\u0966-\u0dff"
     "\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff]+"
@@ -146,8 +151,8 @@ def _folded_terms(folded: str) -> set[str]:
 def term_weight(term: str) -> float:
     """Return how much repeating ``term`` says: rare terms weigh more than common ones.
 
-    A character pair weighs half: one word of an unspaced script yields several pairs, and a
-    single shared pair is often two different words that share a character ("피부" in "피부과").
+    A pair of Korean or Thai letters weighs half (see :func:`_scale`): one word yields several
+    pairs, and a single shared pair is often two words sharing a syllable ("피부" in "피부과").
     """
     share = _common_terms().get(term, 0.0)
     weight = min(MAX_TERM_WEIGHT, -math.log(max(share, _MIN_SHARE)))
