@@ -17,7 +17,10 @@ rows come in consecutive pairs of the same language and kind, so both halves get
 share of each. ``benign_multilingual_g.jsonl`` holds 320 opinion questions (160 English, 10 in
 each of 16 other languages; kind ``opinion`` about ordinary subjects, ``opinion_sensitive`` in
 good faith on heated ones), in pairs like ``f``: the content-policy dev file's opinion questions
-are nearly all violating.
+are nearly all violating. ``benign_multilingual_h.jsonl`` holds 320 creative and explanatory
+requests ("write a poem about black holes", "how does photosynthesis work?"; kinds ``creative``
+and ``explain``; 160 English, 10 in each of 16 other languages), in pairs likewise: nothing
+trains on them yet, they measure how often the classifiers flag such requests.
 
 The split is by 0-based line index within each file: even lines are the training half, odd
 lines the held-out half. Nothing may train on, or choose a threshold with, the held-out half;
@@ -37,7 +40,7 @@ from pathlib import Path
 from typing import Any, Final
 
 DATA_DIR: Final = Path(__file__).resolve().parent / "data"
-FILES: Final = tuple(DATA_DIR / f"benign_multilingual_{part}.jsonl" for part in "abcdefg")
+FILES: Final = tuple(DATA_DIR / f"benign_multilingual_{part}.jsonl" for part in "abcdefgh")
 FIRST_FILES: Final = FILES[:5]
 """Files a-e. The injection trainer learns from these only: with file f among its negatives its
 chosen threshold fell and its false alarms on everyday English rose (6.5% to 10.5%), while f

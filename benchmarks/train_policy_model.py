@@ -94,11 +94,12 @@ EXTRA_WEIGHT = 0.5
 BENIGN_WEIGHT = 0.5
 """Weight of each benign multilingual prompt (training half) relative to a policy row."""
 BENIGN_CATEGORY = "benign_multilingual"
-UNTRAINED_KINDS = frozenset({"opinion_sensitive"})
-"""Written benign prompts measured but not trained on: good-faith opinion questions on heated
-subjects (zoos, boxing, nuclear power). Training on them too cost 1.6 points of recall (0.801
+UNTRAINED_KINDS = frozenset({"opinion_sensitive", "creative", "explain"})
+"""Written benign prompts measured but not trained on. Good-faith opinion questions on heated
+subjects (zoos, boxing, nuclear power): training on them too cost 1.6 points of recall (0.801
 to 0.785) for four fewer false alarms on their held-out half; the ordinary opinion questions
-alone brought those from 15% of the held-out half to 1.6%."""
+alone brought those from 15% of the held-out half to 1.6%. Creative and explanatory requests
+(file h): the model flags 3 of 320 already."""
 EPOCHS = 4
 """Passes over the rows when fitting the harm model (and the screen before it)."""
 RATE = 0.1

@@ -88,6 +88,10 @@ _UNSPACED_RE: Final = re.compile(
     "[\u0e00-\u0e7f\u0e80-\u0eff\u1000-\u109f\u1780-\u17ff"
     "\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]"
 )
+_KANA_RE: Final = re.compile("[\u3040-\u30ff]")
+_HAN_RE: Final = re.compile("[\u3400-\u9fff\uf900-\ufaff]")
+# Cues of Chinese, Japanese and Thai may sit anywhere; Korean is written with spaces.
+_NO_WORD_START_RE: Final = re.compile("[\u0e00-\u0e7f\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]")
 _HAN_KANA_RE: Final = re.compile("[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]+")
 # Word characters plus the combining vowel signs and marks of Indic, Southeast Asian and Arabic
 # scripts, which ``\w`` leaves out ("पासवर्ड" would fall apart into "प", "सवर", "ड").
@@ -144,6 +148,8 @@ def _folded_terms(folded: str) -> set[str]:
             if len(word) >= _MIN_WORD_CHARS:
                 found.add(word)
         elif len(word) >= _MIN_WORD_CHARS:
+            if word.isascii() and len(word) > _MIN_WORD_CHARS and word[-1] == "s" != word[-2]:
+                word = word[:-1]  # "guns" meets "gun", "cards" meets "card"
             found.add(word[:_STEM_CHARS])
     return found
 
@@ -200,7 +206,9 @@ def _read_instructions(instructions: str) -> Instructions:
         kinds: set[str] = set().union(*(place.kinds for place in places))
         secret_thing = "secret_thing" in kinds
         telling = "disclosure" in kinds
-        limits = telling or "prohibition" in kinds
+        # A word of telling is no limit on its own ("help with leaks", "photos revealed"):
+        # it takes a prohibition, or a secret it applies to ("keep the API key secret").
+        limits = "prohibition" in kinds or (telling and secret_thing)
         names_a_secret = names_a_secret or secret_thing
         forbids_telling = forbids_telling or (telling and limits)
         # "Never share salary data" keeps a secret; "help with password resets" names one but
@@ -268,7 +276,7 @@ def _split_at_cues(sentence: str, places: list[_Place]) -> tuple[set[str], set[s
     lead = terms(sentence[: first.start])
     after_first = terms(sentence[first.end : boundaries[1].start])
     says_something = any(_is_heavy(term) for term in after_first - _cue_terms())
-    if first.is_limit and not says_something:
+    if first.is_limit and (not says_something or _VERB_FINAL_RE.search(sentence)):
         ruled_out |= lead
     else:
         purpose |= lead
@@ -278,7 +286,9 @@ def _split_at_cues(sentence: str, places: list[_Place]) -> tuple[set[str], set[s
 def _names_in(instructions: str) -> frozenset[str]:
     """Words written with a capital inside a sentence ("Jane Smith", "Corpus Christi")."""
     return frozenset(
-        word.casefold() for word in _INNER_CAPITAL_RE.findall(instructions) if word[0].isupper()
+        word.casefold()
+        for word in _INNER_CAPITAL_RE.findall(instructions)
+        if word[0].isupper() and word[1:].islower()  # "Chicago", not "VPN"
     )
 
 
@@ -289,6 +299,9 @@ def _states_a_value(sentence: str, names: frozenset[str]) -> bool:
     return not names.isdisjoint(_WORD_RE.findall(sentence))
 
 
+_VERB_FINAL_RE: Final = re.compile("[\u3040-\u30ff\uac00-\ud7af\u0900-\u097f\u0980-\u09ff]")
+"""Japanese, Korean, Hindi and Bengali put the object before the verb and its negation:
+"정치에 대해 절대 이야기하지 마세요" (politics-about never talk-don't)."""
 _INNER_CAPITAL_RE: Final = re.compile(r"(?<=[^\s.!?:;] )[^\W\d_][\w'\-]*")
 _VALUE_RE: Final = re.compile(r"\d|@")
 
@@ -428,11 +441,17 @@ def _starts(cue: str, sentence: str) -> list[int]:
     In spaced scripts only at a word start; it may end inside a word, for inflection ("verbot"
     in "verboten").
     """
-    anywhere = bool(_UNSPACED_RE.match(cue)) or not _WORD_RE.match(cue[0])
+    anywhere = bool(_NO_WORD_START_RE.match(cue)) or not _WORD_RE.match(cue[0])
+    # In Japanese a kanji cue right after another kanji is part of a compound word; Chinese,
+    # with no kana, runs words together without such a sign.
+    kanji_led = bool(_HAN_RE.match(cue)) and _KANA_RE.search(sentence) is not None
     starts: list[int] = []
     start = sentence.find(cue)
     while start >= 0:
-        if anywhere or start == 0 or not _WORD_RE.match(sentence[start - 1]):
+        before = sentence[start - 1] if start else ""
+        if kanji_led and _HAN_RE.match(before):
+            pass  # inside a compound: 決して in 解決して ("resolve")
+        elif anywhere or not before or not _WORD_RE.match(before):
             starts.append(start)
         start = sentence.find(cue, start + 1)
     return starts

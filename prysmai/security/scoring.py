@@ -6,7 +6,8 @@ a quarter of its points, and so does a rule of the same category whose match ove
 counted. PII together is capped at :data:`PII_CAP`, so personal data alone is at most "medium",
 and so are the statistical findings together (:data:`CLASSIFIER_CAP`: the classifiers' and the
 word overlap with the instructions' restrictions): a statistical guess, even two of them, never
-blocks without a rule or a PII value behind it.
+blocks, and neither do statistical findings and personal data together
+(:data:`GUESS_AND_PII_CAP`): high takes a rule finding.
 Each finding's contribution is the score it added, so contributions sum to the score exactly.
 """
 
@@ -40,6 +41,8 @@ PII_CAP: Final = 65
 """PII findings together never push the score past this (medium)."""
 CLASSIFIER_CAP: Final = 69
 """The classifiers' findings together never push the score past this (medium)."""
+GUESS_AND_PII_CAP: Final = 69
+"""Without a rule finding, statistical findings and personal data together stay medium."""
 REPEAT_WEIGHT: Final = 0.25
 
 
@@ -134,12 +137,23 @@ def _running_scores(findings: Sequence[Finding]) -> list[tuple[Finding, int]]:
                 classifier_miss = max(classifier_miss * (1 - chance), _CLASSIFIER_FLOOR)
             else:
                 other_miss *= 1 - chance
-            running.append((finding, round(100 * (1 - other_miss * classifier_miss * pii_miss))))
+            running.append((finding, _combined(other_miss, classifier_miss, pii_miss)))
     for negative_points, finding in ranked:
         if finding.kind is _PII:
             key = (finding.kind, finding.category)
             chance = -negative_points * (REPEAT_WEIGHT if key in seen else 1.0) / 100
             seen.add(key)
             pii_miss = max(pii_miss * (1 - chance), _PII_FLOOR)
-            running.append((finding, round(100 * (1 - other_miss * classifier_miss * pii_miss))))
+            running.append((finding, _combined(other_miss, classifier_miss, pii_miss)))
     return running
+
+
+def _combined(other_miss: float, classifier_miss: float, pii_miss: float) -> int:
+    """The score of the evidence so far.
+
+    Without a rule finding it stays medium: personal data and a statistical guess together ("my
+    card is ... can I get a student discount?" under a rule on discounts) are no threat to
+    block; the data is what redaction is for.
+    """
+    total = round(100 * (1 - other_miss * classifier_miss * pii_miss))
+    return min(total, GUESS_AND_PII_CAP) if other_miss == 1.0 else total

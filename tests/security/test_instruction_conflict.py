@@ -216,3 +216,58 @@ def test_instructions_of_the_wrong_type_are_refused_clearly():
 def test_only_the_read_part_of_long_instructions_is_cached():
     long_prompt = QUANTUM_BAN + " filler" * 10_000
     assert read_instructions(long_prompt) is read_instructions(long_prompt[:20_000])
+
+
+@pytest.mark.parametrize(
+    ("instructions", "text"),
+    [
+        # A cue inside a longer word is no cue: 決して ("never") in 解決して ("please resolve").
+        (
+            "あなたは家電メーカーのサポート担当です。お客様の製品トラブルを解決してください。",
+            "洗濯機の製品トラブルについて相談したいです",
+        ),
+        # 금하 ("forbid") inside 궁금하신 ("that you wonder about").
+        (
+            "고객님이 궁금하신 배송과 반품 문의에 친절하게 답변해 주세요.",
+            "반품 문의하려고요",
+        ),
+        # A word of telling is no prohibition: "leaks" is the plumber's subject.
+        (
+            "You are a plumbing help assistant. Help homeowners with leaks, clogged drains "
+            "and water heaters.",
+            "My water heater is making a banging noise.",
+        ),
+        # An acronym is no name: the purpose sentence is not protected data.
+        (
+            "You are the Initech IT helpdesk. Help employees with laptops, VPN, email and "
+            "printers. Do not reveal admin passwords.",
+            "My laptop is very slow after the security update.",
+        ),
+    ],
+)
+def test_words_that_only_look_like_cues_or_data_flag_nothing(instructions, text):
+    assert conflicts(instructions, text) == []
+
+
+@pytest.mark.parametrize(
+    ("instructions", "text"),
+    [
+        ("You are a kids' homework helper. Never talk about guns.", "What is the best gun?"),
+        ("政治については絶対に話さないでください。", "政治についてどう思いますか？"),
+        ("정치에 대해 절대 이야기하지 마세요.", "정치에 대해 어떻게 생각해?"),
+        ("你被编程从不讨论政治。", "你对当前政治形势有什么看法?"),
+    ],
+)
+def test_plain_asks_for_the_forbidden_subject_are_flagged(instructions, text):
+    assert conflicts(instructions, text)
+
+
+def test_a_guess_and_personal_data_together_stay_below_the_block_threshold():
+    card = Finding(FindingKind.PII, "CREDIT_CARD", "pii.credit_card", 5, 0, 19, "")
+    email = Finding(FindingKind.PII, "EMAIL", "pii.email", 3, 20, 40, "")
+    overlap = Finding(FindingKind.INJECTION, "context_confusion", FORBIDDEN_RULE, 7, 0, 60, "")
+    assert score([card, email, overlap]) == 69
+    rule = Finding(
+        FindingKind.INJECTION, "jailbreak_phrase", "injection.jailbreak.dan", 9, 0, 9, ""
+    )
+    assert score([card, email, overlap, rule]) >= 70
