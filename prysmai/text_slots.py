@@ -158,11 +158,27 @@ def _content_blocks(blocks: Any) -> Iterator[TextSlot]:
             continue
         if isinstance(block.get("text"), str):
             yield TextSlot(block, "text")
-        if block.get("type") == "tool_result":
+        kind = block.get("type")
+        if kind in ("tool_result", "search_result"):
             if isinstance(block.get("content"), str):
                 yield TextSlot(block, "content")
             else:
                 yield from _content_blocks(block.get("content"))
+        elif kind == "document":
+            yield from _document_source(block.get("source"))
+
+
+def _document_source(source: Any) -> Iterator[TextSlot]:
+    """A document's own text: a plain-text source, or content blocks (PDFs are not read)."""
+    if not isinstance(source, dict):
+        return
+    if source.get("type") == "text" and isinstance(source.get("data"), str):
+        yield TextSlot(source, "data")
+    elif source.get("type") == "content":
+        if isinstance(source.get("content"), str):
+            yield TextSlot(source, "content")
+        else:
+            yield from _content_blocks(source.get("content"))
 
 
 # Keys whose string values are protocol vocabulary, never user text.

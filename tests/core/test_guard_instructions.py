@@ -157,3 +157,34 @@ def test_each_message_is_checked_once_across_turns(capture, client, monkeypatch)
     spans = capture.attributes()  # waits for the worker, which scans in detection-only mode
     assert all(_rules(attrs) == [FORBIDDEN_RULE] for attrs in spans)
     assert checked == [ASK, "and question 0?", "and question 1?", "and question 2?"]
+
+
+def test_anthropic_documents_and_search_results_are_read_and_redacted(capture, server):
+    email = "jane.doe@example.com"
+    content = [
+        {"type": "document", "source": {"type": "text", "media_type": "text/plain", "data": ASK}},
+        {
+            "type": "search_result",
+            "source": "https://example.com/a",
+            "title": "Notes",
+            "content": [{"type": "text", "text": f"Write to {email}"}],
+        },
+        {
+            "type": "document",
+            "source": {"type": "content", "content": [{"type": "text", "text": f"cc {email}"}]},
+        },
+    ]
+    with anthropic.Anthropic(base_url=server.root_url, api_key="k", max_retries=0) as sdk:
+        watched = capture.monitor(sdk, security={"piiRedactionMode": "mask"})
+        watched.messages.create(
+            model="claude-sonnet-4-5",
+            max_tokens=50,
+            system=BAN,
+            messages=[{"role": "user", "content": content}],
+        )
+
+    sent = server.requests[-1].body.decode()
+    assert email not in sent
+    assert sent.count("[EMAIL_REDACTED]") == 2
+    [attrs] = capture.attributes()
+    assert FORBIDDEN_RULE in _rules(attrs)
