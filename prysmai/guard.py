@@ -183,7 +183,9 @@ class Guard:
         verdict.scan_ms += (time.perf_counter() - started) * 1000
         return slots, verdict
 
-    def _instruction_conflicts(self, wire_format: str, endpoint_name: str, body: Any) -> list[Any]:
+    def _instruction_conflicts(
+        self, wire_format: str, endpoint_name: str, body: Any
+    ) -> list[Finding]:
         instructions, inputs = instructions_and_inputs(wire_format, endpoint_name, body)
         if not instructions.strip():
             return []

@@ -45,7 +45,8 @@ class ScanCache:
         self.hits = 0
         self.misses = 0
         # The digest of the last context seen: one request passes the same instructions for
-        # each of its messages, and they can be long.
+        # each of its messages, and they can be long. (The only text the cache holds: the
+        # instructions of the latest call, until the next one.)
         self._last_context: tuple[str, bytes] | None = None
 
     def findings(self, text: str, context: str | None = None) -> tuple[Finding, ...]:
