@@ -3,8 +3,9 @@
 A chat application sends the whole conversation on every turn, so by turn n each earlier
 message has been scanned n times. Scanning a fresh kilobyte costs close to a millisecond; a
 lookup here costs a hash of the text. Entries are keyed by a 128-bit BLAKE2b digest of the
-text, so the cache holds no message text, only findings (whose snippets are already
-redacted), and memory stays bounded by the number of entries.
+text (and of a context, such as the instructions a message is checked against), so the cache
+holds no message text, only findings (whose snippets are already redacted) and the latest
+context, and memory stays bounded by the number of entries.
 
 Limitations:
     Results are reused only for the exact same text under the same settings (one cache per
