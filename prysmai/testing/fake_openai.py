@@ -231,6 +231,8 @@ class _Handler(BaseHTTPRequestHandler):
 
 class _HTTPServer(ThreadingHTTPServer):
     daemon_threads = True
+    # The default backlog of 5 drops connections when a test fires dozens of calls at once.
+    request_queue_size = 128
     # `LoopbackServer.close` joins the handler threads itself, with a timeout.
     block_on_close = False
 

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import base64
+import concurrent.futures
 import json
 import socket
 import struct
@@ -976,3 +977,21 @@ def test_ipv6_loopback_is_served() -> None:
 
     assert server.root_url == f"http://[::1]:{server.port}"
     assert response.status_code == 200
+
+
+def test_dozens_of_simultaneous_calls_are_all_answered() -> None:
+    # With the listen backlog's default of 5, a burst of connections saw some of them dropped.
+    with FakeOpenAIServer() as server:
+        client = openai.OpenAI(base_url=server.base_url, api_key="k", max_retries=0)
+
+        def call(index: int) -> str:
+            answer = client.chat.completions.create(
+                model="gpt-4o", messages=[{"role": "user", "content": f"hello {index}"}]
+            )
+            return answer.choices[0].message.content or ""
+
+        with concurrent.futures.ThreadPoolExecutor(64) as pool:
+            answers = list(pool.map(call, range(256)))
+
+    assert len(answers) == 256
+    assert all(answers)
