@@ -465,7 +465,12 @@ class FakeOpenAIServer(LoopbackServer):
             return _invalid_request("We could not parse the JSON body of your request.", path)
         if not isinstance(payload.get("model"), str):
             return _invalid_request("you must provide a model parameter", path)
-        return route(payload)
+        try:
+            return route(payload)
+        except (TypeError, ValueError, AttributeError, KeyError):
+            # A body of the wrong shape deep inside: the real API answers 400, it does not hang
+            # up (which the SDK reports as a connection error and retries).
+            return _invalid_request("The request body has a value of the wrong type.", path)
 
     def _routes(self) -> dict[str, Callable[[JsonObject], _Reply]]:
         return {
@@ -513,6 +518,8 @@ class FakeOpenAIServer(LoopbackServer):
         return _Reply(body=openai_bodies.embeddings_body(payload))
 
     def _responses(self, payload: JsonObject) -> _Reply:
+        if "input" in payload and not isinstance(payload["input"], str | list):
+            return _invalid_request("Invalid type for 'input': expected a string or an array.", "")
         generation = self._generate(fake_model.responses_prompt(payload), payload)
         if payload.get("stream") is not True:
             return _Reply(body=openai_bodies.response_body(generation, payload))

@@ -995,3 +995,10 @@ def test_dozens_of_simultaneous_calls_are_all_answered() -> None:
 
     assert len(answers) == 256
     assert all(answers)
+
+
+def test_a_body_of_the_wrong_shape_gets_a_400_not_a_dropped_connection() -> None:
+    with FakeOpenAIServer() as server:
+        client = openai.OpenAI(base_url=server.base_url, api_key="k", max_retries=0)
+        with pytest.raises(openai.BadRequestError, match="Invalid type for 'input'"):
+            client.responses.create(model="gpt-4o", input=5)  # type: ignore[arg-type]
