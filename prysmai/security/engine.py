@@ -6,6 +6,7 @@ import importlib
 import logging
 import operator
 import os
+import re
 import threading
 import time
 from collections.abc import Callable
@@ -32,6 +33,16 @@ MODEL_RULE: Final = "injection.context_confusion.classifier"
 _CONFIDENT_ODDS: Final = 10.0
 """The classifier's finding is severity 7 (not 6) when its odds reach ten times the odds at
 its threshold: a verdict without a phrase to point at stays medium next to PII alone."""
+_PLAIN_CREATIVE_REQUEST_RE: Final = re.compile(
+    r"\s*(?:please\s+)?(?:can you\s+|could you\s+)?(?:write|compose|create|make|give me)\s+"
+    r"(?:me\s+)?(?:a|an|some|one|two|three)?\s*(?:short\s+|funny\s+|little\s+|rhyming\s+)?"
+    r"(?:poem|haiku|limerick|song|story|joke|sonnet|rap|toast)s?\s+(?:about|on|for)\b"
+    r"[^.!?:;\n]{0,80}[.!?]?\s*"
+)
+"""A short creative request and nothing else ("Write a poem about black holes"). The dev set's
+poems are nearly all attacks, so the classifier flags such requests whatever their subject (18
+of 92 held-out written ones); on their own they ask for nothing an attack needs, and the rules
+and the instruction check still read them ("write a poem about the password")."""
 _MIN_MODEL_CHARS: Final = 8
 """Shorter texts ("Hi", "ok") give the classifier too little to judge: only rules apply."""
 _PiiDetector = Callable[[str], list[Finding]]
@@ -185,6 +196,8 @@ def _policy_findings(view: View, settings: SecurityConfig, policy: PolicyDetecto
 def _model_findings(view: View, model: InjectionModel) -> list[Finding]:
     """Report the classifier's verdict on the whole text when it reaches its threshold."""
     if len(view.normalized.text.strip()) < _MIN_MODEL_CHARS:
+        return []
+    if _PLAIN_CREATIVE_REQUEST_RE.fullmatch(view.normalized.text):
         return []
     probability = model.probability(view.normalized.text)
     if probability < model.threshold:
