@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final
 
@@ -175,10 +175,7 @@ def _attribute_value(value: Any) -> AttributeValue:
 def _add_tool_calls_and_logprobs(
     attrs: dict[str, AttributeValue], details: CallDetails, max_chars: int
 ) -> None:
-    tool_calls = details.tool_calls
-    if tool_calls:
-        attrs[semconv.TOOL_CALL_COUNT] = len(tool_calls)
-        attrs[semconv.TOOL_CALLS], _ = capped_json([c.as_dict() for c in tool_calls], max_chars)
+    _add_calls(attrs, details.tool_calls, semconv.TOOL_CALL_COUNT, semconv.TOOL_CALLS, max_chars)
     logprobs = [
         {"index": choice.index, "content": choice.logprobs}
         for choice in details.choices
@@ -188,15 +185,31 @@ def _add_tool_calls_and_logprobs(
         attrs[semconv.LOGPROBS], _ = capped_json(logprobs, max_chars)
 
 
+def _add_calls(
+    attrs: dict[str, AttributeValue],
+    calls: Sequence[Any],
+    count_name: str,
+    list_name: str,
+    max_chars: int,
+) -> None:
+    """A list of calls as its count and its entries (``as_dict``), capped JSON."""
+    if calls:
+        attrs[count_name] = len(calls)
+        attrs[list_name], _ = capped_json([call.as_dict() for call in calls], max_chars)
+
+
 def _add_server_tool_calls(
     attrs: dict[str, AttributeValue], details: CallDetails, max_chars: int
 ) -> None:
     # Id, type, name and MCP server only: the input and result (queries, fetched pages, code
     # output) may hold personal data, and redaction does not cover these attributes.
-    calls = details.server_tool_calls
-    if calls:
-        attrs[semconv.SERVER_TOOL_CALL_COUNT] = len(calls)
-        attrs[semconv.SERVER_TOOL_CALLS], _ = capped_json([c.as_dict() for c in calls], max_chars)
+    _add_calls(
+        attrs,
+        details.server_tool_calls,
+        semconv.SERVER_TOOL_CALL_COUNT,
+        semconv.SERVER_TOOL_CALLS,
+        max_chars,
+    )
     # Billed per request, apart from tokens: recorded, but not part of the cost.
     for field, count in details.server_tool_requests.items():
         attrs[semconv.USAGE_SERVER_TOOL_PREFIX + field] = count

@@ -165,7 +165,9 @@ def scan(
             if detectors.model is not None:
                 findings.extend(_model_findings(views[0], detectors.model))
             if instructions:
-                findings.extend(conflicts(without_surrogates(instructions), text))
+                # The text is normalised already: its first view is what the check reads.
+                folded = views[0].normalized.text
+                findings.extend(conflicts(without_surrogates(instructions), text, folded=folded))
         checkpoint()
         findings.extend(_policy_findings(views[0], settings, detectors.policy))
     if settings.pii_detection and detectors.pii is not None:

@@ -310,12 +310,13 @@ def _is_heavy(term: str) -> bool:
     return term_weight(term) >= MIN_TERM_WEIGHT * _scale(term)
 
 
-def conflicts(instructions: str, text: str) -> list[Finding]:
+def conflicts(instructions: str, text: str, *, folded: str | None = None) -> list[Finding]:
     """Return a finding when ``text`` asks for what ``instructions`` forbid or keep secret.
 
     Args:
         instructions: The application's instructions (system or developer messages).
         text: What the user (or a tool result) sent.
+        folded: ``text`` already normalised (:func:`fold`), when the caller has it.
 
     Returns:
         At most one finding, spanning the whole of ``text``; its snippet names no restricted
@@ -326,7 +327,12 @@ def conflicts(instructions: str, text: str) -> list[Finding]:
     read = read_instructions(instructions)
     if read.is_empty:
         return []
-    shared = terms(text[:MAX_TEXT_CHARS]).intersection(read.restricted)
+    words = (
+        _folded_terms(folded[:MAX_TEXT_CHARS])
+        if folded is not None
+        else terms(text[:MAX_TEXT_CHARS])
+    )
+    shared = words.intersection(read.restricted)
     weight = sum(read.restricted[term] for term in shared)
     evidence = len(shared)
     if shared & read.secret_kinds:  # "what is the password?" under "the password is 'X'"

@@ -7,6 +7,7 @@ and the span keeps everything the rest of the answer says.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -14,10 +15,12 @@ import anthropic
 import openai
 import pytest
 import yaml
+from opentelemetry.sdk.trace import ReadableSpan
 
 from prysmai import semconv
 from prysmai.testing import CassetteServer
 from prysmai.testing.capture import Capture
+from tests.core.sse_bodies import data_events, named_events
 
 CHAT = "https://api.openai.com/v1/chat/completions"
 RESPONSES = "https://api.openai.com/v1/responses"
@@ -39,45 +42,39 @@ def serve(tmp_path: Path, uri: str, body: str, content_type: str) -> CassetteSer
     return CassetteServer(cassette)
 
 
-def sse(events: list[Any], *, done: bool = False) -> str:
-    lines = "".join(f"data: {json.dumps(event)}\n\n" for event in events)
-    return lines + ("data: [DONE]\n\n" if done else "")
-
-
-def chat_span(capture: Capture, tmp_path: Path, body: str, *, stream: bool) -> dict[str, Any]:
+def _replayed_span(
+    capture: Capture, tmp_path: Path, uri: str, body: str, call: Callable[..., Any], stream: bool
+) -> ReadableSpan:
+    """The span of one OpenAI SDK call answered with ``body`` (whole, or streamed to the end)."""
     content_type = "text/event-stream" if stream else "application/json"
     with (
-        serve(tmp_path, CHAT, body, content_type) as replay,
+        serve(tmp_path, uri, body, content_type) as replay,
         openai.OpenAI(base_url=replay.base_url, api_key="k", max_retries=0) as sdk,
     ):
-        client = capture.monitor(sdk)
+        answer = call(capture.monitor(sdk), stream)
         if stream:
-            for _ in client.chat.completions.create(model="m", messages=HELLO, stream=True):
+            for _ in answer:
                 pass
-        else:
-            client.chat.completions.create(model="m", messages=HELLO)
-    (attrs,) = capture.attributes()
-    return attrs
-
-
-def responses_span(capture: Capture, tmp_path: Path, body: str, *, stream: bool) -> Any:
-    content_type = "text/event-stream" if stream else "application/json"
-    with (
-        serve(tmp_path, RESPONSES, body, content_type) as replay,
-        openai.OpenAI(base_url=replay.base_url, api_key="k", max_retries=0) as sdk,
-    ):
-        client = capture.monitor(sdk)
-        if stream:
-            for _ in client.responses.create(model="m", input="hi", stream=True):
-                pass
-        else:
-            client.responses.create(model="m", input="hi")
     (span,) = capture.spans()
     return span
 
 
+def chat_span(capture: Capture, tmp_path: Path, body: str, *, stream: bool) -> dict[str, Any]:
+    def call(client: Any, stream: bool) -> Any:
+        return client.chat.completions.create(model="m", messages=HELLO, stream=stream)
+
+    return dict(_replayed_span(capture, tmp_path, CHAT, body, call, stream).attributes or {})
+
+
+def responses_span(capture: Capture, tmp_path: Path, body: str, *, stream: bool) -> ReadableSpan:
+    def call(client: Any, stream: bool) -> Any:
+        return client.responses.create(model="m", input="hi", stream=stream)
+
+    return _replayed_span(capture, tmp_path, RESPONSES, body, call, stream)
+
+
 def anthropic_stream_span(capture: Capture, tmp_path: Path, events: list[Any]) -> dict[str, Any]:
-    body = "".join(f"event: {e['type']}\ndata: {json.dumps(e)}\n\n" for e in events)
+    body = named_events(events)
     with (
         serve(tmp_path, MESSAGES, body, "text/event-stream") as replay,
         anthropic.Anthropic(base_url=replay.base_url, api_key="k", max_retries=0) as sdk,
@@ -135,7 +132,7 @@ def test_one_odd_stream_event_costs_only_itself(capture, tmp_path):
 
 def test_an_odd_tool_call_delta_keeps_the_rest_of_the_chat_stream(capture, tmp_path):
     chunk = {"id": "c1", "object": "chat.completion.chunk", "created": 1, "model": "m-1"}
-    body = sse(
+    body = data_events(
         [
             {**chunk, "choices": [{"index": 0, "delta": {"role": "assistant", "content": "Hi"}}]},
             {**chunk, "choices": [{"index": 0, "delta": {"tool_calls": [{"function": "str"}]}}]},
@@ -190,7 +187,7 @@ def test_a_chat_error_answered_with_200_is_an_error(capture, tmp_path, answer):
 
 
 def test_an_error_chunk_of_any_shape_makes_the_stream_an_error(capture, tmp_path):
-    body = sse([{"error": "upstream died"}])
+    body = data_events([{"error": "upstream died"}])
 
     with pytest.raises(openai.APIError):
         chat_span(capture, tmp_path, body, stream=True)
@@ -211,7 +208,7 @@ def test_a_failed_responses_object_is_an_error_whatever_its_error_field(capture,
 
 
 def test_a_nested_error_event_makes_the_responses_stream_an_error(capture, tmp_path):
-    body = sse([{"type": "error", "error": {"message": "overloaded", "code": "busy"}}])
+    body = data_events([{"type": "error", "error": {"message": "overloaded", "code": "busy"}}])
 
     with pytest.raises(openai.APIError):
         responses_span(capture, tmp_path, body, stream=True)
@@ -290,7 +287,7 @@ def test_responses_events_all_named_message_are_read_by_their_type(capture, tmp_
 
 def test_an_empty_error_field_in_a_chunk_is_no_error(capture, tmp_path):
     chunk = {"id": "c1", "object": "chat.completion.chunk", "created": 1, "model": "m-1"}
-    body = sse(
+    body = data_events(
         [
             {**chunk, "choices": [{"index": 0, "delta": {"content": "Hi"}}]},
             {**chunk, "error": {}, "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}]},

@@ -14,6 +14,7 @@ import yaml
 from prysmai import monitor, semconv
 from prysmai.testing import CassetteServer
 from prysmai.testing.fake_openai import FakeOpenAIServer
+from tests.core.sse_bodies import named_events
 
 MESSAGES = [{"role": "user", "content": "Say hello to the team"}]
 WEATHER_TOOL = {
@@ -541,7 +542,7 @@ def _custom_tool_call_cassette(path: Path) -> None:
         {"type": "response.output_item.done", "output_index": 1, "item": call},
         {"type": "response.completed", "response": response},
     ]
-    stream = "".join(f"event: {e['type']}\ndata: {json.dumps(e)}\n\n" for e in events)
+    stream = named_events(events)
     request = {"model": "gpt-5", "input": "Who works here?", "tools": [SQL_TOOL]}
 
     _whole_and_streamed(path, "https://api.openai.com/v1/responses", request, response, stream)
@@ -706,7 +707,7 @@ def test_a_responses_stream_cut_short_keeps_the_tool_calls_finished_so_far(captu
         {"type": "response.function_call_arguments.delta", "output_index": 0, "delta": '{"q": '},
         {"type": "response.output_item.done", "output_index": 0, "item": call},
     ]  # the connection ends here, before response.completed
-    stream = "".join(f"event: {e['type']}\ndata: {json.dumps(e)}\n\n" for e in events)
+    stream = named_events(events)
     cassette = tmp_path / "cut.yaml"
     interaction = _recorded("https://api.openai.com/v1/responses", {}, stream, "text/event-stream")
     cassette.write_text(yaml.safe_dump({"interactions": [interaction], "version": 1}))

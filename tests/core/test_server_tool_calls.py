@@ -22,6 +22,7 @@ from prysmai import semconv
 from prysmai.testing import CassetteServer, load_cassette
 from prysmai.testing.capture import Capture
 from tests.core.cassette_expectations import expected_for
+from tests.core.sse_bodies import named_events
 
 # Stands for what the tools worked on; it must reach no attribute.
 PRIVATE = "flat 4B, 12 Elm Street"
@@ -48,11 +49,6 @@ def serve(tmp_path: Path, uri: str, body: str, *, stream: bool) -> CassetteServe
     document = {"interactions": [interaction(uri, body, content_type)], "version": 1}
     cassette.write_text(yaml.safe_dump(document))
     return CassetteServer(cassette)
-
-
-def sse(events: list[dict[str, Any]]) -> str:
-    """Server-sent events, each named after its type as both providers send them."""
-    return "".join(f"event: {e['type']}\ndata: {json.dumps(e)}\n\n" for e in events)
 
 
 def server_calls(attrs: dict[str, Any]) -> list[dict[str, Any]]:
@@ -167,7 +163,7 @@ def anthropic_stream(blocks: list[dict[str, Any]], *, finished: bool) -> str:
             },
             {"type": "message_stop"},
         ]
-    return sse(events)
+    return named_events(events)
 
 
 ANTHROPIC_BLOCKS: list[dict[str, Any]] = [
@@ -388,7 +384,7 @@ def openai_stream(items: list[dict[str, Any]], *, finished: bool) -> str:
         events.append({"type": "response.completed", "response": openai_response(items)})
     for number, event in enumerate(events):
         event["sequence_number"] = number
-    return sse(events)
+    return named_events(events)
 
 
 def openai_client(*args: Any, **kwargs: Any) -> Any:
@@ -514,7 +510,7 @@ def test_an_advisor_model_s_tokens_are_priced_into_the_cost(
     }
     if stream:
         start = {**message, "content": [], "stop_reason": None, "usage": {"input_tokens": 1500}}
-        body = sse(
+        body = named_events(
             [
                 {"type": "message_start", "message": start},
                 {
