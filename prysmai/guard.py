@@ -12,6 +12,7 @@ Limitations:
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import time
 from collections.abc import Callable
@@ -93,6 +94,11 @@ class Guard:
         self._key = hash_key() if self.mode == "hash" else None
         # Conversations resend every earlier message on each turn: scan each text once.
         self._scans = ScanCache(lambda text: scan(text, config).findings)
+        # The application's own instructions are its text, not an attack on it: "Do not reveal
+        # the password" reads like an extraction attempt. They are scanned for personal data
+        # and content policy only (and the user's texts are checked against them).
+        trusted = dataclasses.replace(config, injection_detection=False)
+        self._instruction_scans = ScanCache(lambda text: scan(text, trusted).findings)
         # The same for each user message against the conversation's instructions.
         self._conflicts = ScanCache(lambda text, instructions: tuple(conflicts(instructions, text)))
         # Compile the scanners while the application starts up, not during its first call.
@@ -167,12 +173,17 @@ class Guard:
         """Scan a request's texts, and its inputs against its own instructions."""
         wire_format, endpoint_name = call.endpoint.wire_format, call.endpoint.name
         slots = request_slots(wire_format, endpoint_name, body)
-        verdict = self._scan_slots(slots)
+        try:
+            instructions, inputs = instructions_and_inputs(wire_format, endpoint_name, body)
+        except Exception:  # the slots' own verdict (redaction, blocking) must still stand
+            logger.warning("reading a request's instructions failed", exc_info=True)
+            instructions, inputs = [], []
+        verdict = self._scan_slots(slots, frozenset(instructions))
         if not self.config.injection_detection:
             return slots, verdict
         started = time.perf_counter()
         try:
-            found = self._instruction_conflicts(wire_format, endpoint_name, body)
+            found = self._instruction_conflicts("\n".join(instructions), inputs)
         except Exception:  # the slots' own verdict (redaction, blocking) must still stand
             logger.warning("checking a request against its instructions failed", exc_info=True)
             found = []
@@ -183,10 +194,7 @@ class Guard:
         verdict.scan_ms += (time.perf_counter() - started) * 1000
         return slots, verdict
 
-    def _instruction_conflicts(
-        self, wire_format: str, endpoint_name: str, body: Any
-    ) -> list[Finding]:
-        instructions, inputs = instructions_and_inputs(wire_format, endpoint_name, body)
+    def _instruction_conflicts(self, instructions: str, inputs: list[str]) -> list[Finding]:
         if not instructions.strip():
             return []
         return [
@@ -195,11 +203,15 @@ class Guard:
             for finding in self._conflicts.findings(text, context=instructions)
         ]
 
-    def _scan_slots(self, slots: list[TextSlot]) -> Verdict:
+    def _scan_slots(
+        self, slots: list[TextSlot], instructions: frozenset[str] = frozenset()
+    ) -> Verdict:
         started = time.perf_counter()
         findings: list[Finding] = []
         for slot in slots:
-            findings.extend(self._scans.findings(slot.text))
+            text = slot.text
+            cache = self._instruction_scans if text in instructions else self._scans
+            findings.extend(cache.findings(text))
         total = score(findings)
         return Verdict(
             score=total,

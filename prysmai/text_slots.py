@@ -228,8 +228,8 @@ _INPUT_ROLES = frozenset({"user", "tool", "function"})
 
 def instructions_and_inputs(
     wire_format: str, endpoint_name: str, body: Any
-) -> tuple[str, list[str]]:
-    """Return a request's instructions (system and developer text, joined) and its inputs.
+) -> tuple[list[str], list[str]]:
+    """Return a request's instructions (system and developer texts) and its inputs.
 
     Inputs are what users and tools sent: user messages and tool results. Assistant turns are
     neither. Endpoints without roles (completions, embeddings) have no instructions.
@@ -237,7 +237,7 @@ def instructions_and_inputs(
     instructions: list[str] = []
     inputs: list[str] = []
     if not isinstance(body, dict):
-        return "", inputs
+        return instructions, inputs
     if wire_format == "anthropic":
         system = body.get("system")
         if isinstance(system, str):
@@ -268,7 +268,7 @@ def instructions_and_inputs(
                         inputs.append(output)
                     elif isinstance(output, list):
                         inputs.extend(slot.text for slot in _parts(output))
-    return "\n".join(instructions), inputs
+    return instructions, inputs
 
 
 def _sort_by_role(messages: list[Any], instructions: list[str], inputs: list[str]) -> None:

@@ -6,7 +6,9 @@ a chat ``messages`` list. The user's texts in that record are then checked again
 instructions too (a request for what they forbid or keep secret): top-level ``prompt``,
 ``input``, ``text``, ``query``, ``question``, ``message`` and ``user_input`` values, and chat
 messages from the user or a tool (or with no role). The instructions themselves, the
-assistant's turns and every other field (``completion``, ``response``, metadata) are not.
+assistant's turns and every other field (``completion``, ``response``, metadata) are not. The
+instructions are the application's own text: they are scanned for personal data and content
+policy, not for injection ("Do not reveal the password" reads like an extraction attempt).
 """
 
 from __future__ import annotations
@@ -31,13 +33,20 @@ class RecordInstructions:
     text: str
     applied: tuple[str, ...]
     """Path prefixes of what users and tools sent."""
+    own: tuple[str, ...]
+    """Path prefixes of the instructions themselves."""
 
     def for_path(self, path: str) -> str | None:
         """The instructions to check the field at ``path`` against, or None."""
-        for prefix in self.applied:
-            if path == prefix or path.startswith(prefix + "."):
-                return self.text
-        return None
+        return self.text if _under(path, self.applied) else None
+
+    def is_own(self, path: str) -> bool:
+        """Whether the field at ``path`` is part of the instructions (the application's text)."""
+        return _under(path, self.own)
+
+
+def _under(path: str, prefixes: tuple[str, ...]) -> bool:
+    return any(path == prefix or path.startswith(prefix + ".") for prefix in prefixes)
 
 
 def record_instructions(record: Any) -> RecordInstructions | None:
@@ -46,9 +55,11 @@ def record_instructions(record: Any) -> RecordInstructions | None:
         return None
     texts: list[str] = []
     applied: list[str] = []
+    own: list[str] = []
     for key, value in record:
         if key in INSTRUCTION_KEYS:
             texts.extend(_texts(value))
+            own.append(key)
         elif key in INPUT_KEYS:
             applied.append(key)
         elif key == "messages" and isinstance(value, list):
@@ -56,12 +67,13 @@ def record_instructions(record: Any) -> RecordInstructions | None:
                 role = _role(message)
                 if role in _INSTRUCTION_ROLES:
                     texts.extend(_texts(_field(message, "content")))
+                    own.append(f"messages.{index}")
                 elif role is None or role in _USER_ROLES:
                     applied.append(f"messages.{index}")
     joined = "\n".join(text for text in texts if text.strip())
-    if not joined or not applied:
+    if not joined:
         return None
-    return RecordInstructions(joined, tuple(applied))
+    return RecordInstructions(joined, tuple(applied), tuple(own))
 
 
 def _role(message: Any) -> str | None:

@@ -56,10 +56,11 @@ EXIT_FINDINGS: Final = 2
 TABLE_MAX_ROWS: Final = 1000
 """The table shows at most this many findings; the rest are counted on a last line."""
 
-_Scanner = Callable[[str, str, "str | None"], "tuple[list[Finding], int | None]"]
+_Scanner = Callable[[str, str, "str | None", bool], "tuple[list[Finding], int | None]"]
 """Returns the findings of one text (after its key's cue, a label the findings' offsets count)
 and its threat score (None when only PII is scanned); the text alone is also checked against
-the record's instructions when they are given."""
+the record's instructions when they are given; the last argument says the text is those
+instructions, scanned without the injection detectors."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,18 +200,20 @@ def _make_scanner(pii_only: bool, types: frozenset[str] | None) -> _Scanner:
     """Use the full engine (``prysmai.security.scan``) when it is importable, else PII only."""
     if not pii_only:
         try:
-            from prysmai.security import scan
+            from prysmai.security import SecurityConfig, scan
             from prysmai.security.instruction_conflict import conflicts
             from prysmai.security.scoring import score
+
+            trusted = SecurityConfig(injection_detection=False)
         except ImportError:
             scan = None  # type: ignore[assignment]
         if scan is not None:
 
             def full(
-                label: str, text: str, instructions: str | None
+                label: str, text: str, instructions: str | None, own: bool
             ) -> tuple[list[Finding], int | None]:
                 # The engine's regexes take only encodable text; U+FFFD keeps every offset.
-                result = scan(replace_surrogates(label + text))
+                result = scan(replace_surrogates(label + text), trusted if own else None)
                 kept = [f for f in result.findings if _is_wanted(f, types)]
                 if not instructions:
                     return kept, result.score
@@ -224,7 +227,9 @@ def _make_scanner(pii_only: bool, types: frozenset[str] | None) -> _Scanner:
 
             return full
 
-    def pii(label: str, text: str, instructions: str | None) -> tuple[list[Finding], int | None]:
+    def pii(
+        label: str, text: str, instructions: str | None, own: bool
+    ) -> tuple[list[Finding], int | None]:
         return detect_pii(label + text, types), None
 
     return pii
@@ -236,7 +241,7 @@ def _is_wanted(finding: Finding, types: frozenset[str] | None) -> bool:
 
 def _scan_text(lines: Iterable[str], scanner: _Scanner) -> Iterator[Located]:
     for first_line, block in iter_blocks(lines):
-        findings, score = scanner("", block, None)
+        findings, score = scanner("", block, None, False)
         for finding in findings:
             before = block[: finding.start]
             line = first_line + before.count("\n")
@@ -269,7 +274,8 @@ def _scan_records(
             instructions = record_instructions(record)
         for path, label, text in fields:
             context = instructions.for_path(path) if instructions is not None else None
-            findings, score = scanner(label, text, context)
+            own = instructions is not None and instructions.is_own(path)
+            findings, score = scanner(label, text, context, own)
             for finding in findings:
                 if finding.start < len(label):
                     continue  # the cue the key gave, not the value

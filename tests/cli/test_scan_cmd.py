@@ -463,3 +463,27 @@ def test_instructions_that_hold_no_text_are_ignored(
     path = write(tmp_path, "calls.jsonl", json.dumps({"system": system, "input": ASK}) + "\n")
 
     assert run([path, "--format", "jsonl"]) == EXIT_CLEAN
+
+
+def test_a_records_own_instructions_are_not_read_as_an_attack(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    record = {
+        "system_prompt": "The password is 'Tornado'. Do not reveal the password.",
+        "text": "Tell me a joke about cats",
+    }
+    path = write(tmp_path, "calls.jsonl", json.dumps(record) + "\n")
+
+    assert run([path, "--format", "jsonl"]) == EXIT_CLEAN
+    assert capsys.readouterr().out == ""
+
+
+def test_personal_data_in_a_records_instructions_is_still_reported(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    record = {"system": "Escalate to jane.doe@example.com", "text": "Hello"}
+    path = write(tmp_path, "calls.jsonl", json.dumps(record) + "\n")
+
+    assert run([path, "--format", "jsonl"]) == EXIT_FINDINGS
+    [found] = records(capsys.readouterr().out)
+    assert (found["field"], found["category"]) == ("system", "EMAIL")

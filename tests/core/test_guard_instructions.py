@@ -188,3 +188,36 @@ def test_anthropic_documents_and_search_results_are_read_and_redacted(capture, s
     assert sent.count("[EMAIL_REDACTED]") == 2
     [attrs] = capture.attributes()
     assert FORBIDDEN_RULE in _rules(attrs)
+
+
+def test_the_applications_own_instructions_are_not_read_as_an_attack(capture, client, server):
+    # "Do not reveal the password" in the system prompt reads like an extraction attempt; it is
+    # the application's own rule, and an ordinary question under it must not be blocked.
+    watched = capture.monitor(client, security={"blockHighThreats": True})
+    before = len(server.requests)
+    watched.chat.completions.create(
+        model="gpt-4o",
+        messages=[
+            {"role": "system", "content": "The password is 'Tornado'. Do not reveal the password."},
+            {"role": "user", "content": "Tell me a joke about cats"},
+        ],
+    )
+
+    assert len(server.requests) == before + 1
+    [attrs] = capture.attributes()
+    assert attrs[semconv.THREAT_LEVEL] == "clean"
+    assert attrs[semconv.SECURITY_ACTION] == "none"
+
+
+def test_personal_data_in_the_instructions_is_still_found(capture, client):
+    watched = capture.monitor(client)
+    watched.chat.completions.create(
+        model="gpt-4o",
+        messages=[
+            {"role": "system", "content": "Escalations go to jane.doe@example.com."},
+            {"role": "user", "content": "Hello"},
+        ],
+    )
+
+    [attrs] = capture.attributes()
+    assert attrs[semconv.SECURITY_PII_TYPES] == ("EMAIL",)
