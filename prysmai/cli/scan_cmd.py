@@ -200,11 +200,10 @@ def _make_scanner(pii_only: bool, types: frozenset[str] | None) -> _Scanner:
     """Use the full engine (``prysmai.security.scan``) when it is importable, else PII only."""
     if not pii_only:
         try:
-            from prysmai.security import SecurityConfig, scan
+            from prysmai.security import scan
             from prysmai.security.instruction_conflict import conflicts
             from prysmai.security.scoring import score
 
-            trusted = SecurityConfig(injection_detection=False)
         except ImportError:
             scan = None  # type: ignore[assignment]
         if scan is not None:
@@ -213,7 +212,7 @@ def _make_scanner(pii_only: bool, types: frozenset[str] | None) -> _Scanner:
                 label: str, text: str, instructions: str | None, own: bool
             ) -> tuple[list[Finding], int | None]:
                 # The engine's regexes take only encodable text; U+FFFD keeps every offset.
-                result = scan(replace_surrogates(label + text), trusted if own else None)
+                result = scan(replace_surrogates(label + text), as_instructions=own)
                 kept = [f for f in result.findings if _is_wanted(f, types)]
                 if not instructions:
                     return kept, result.score

@@ -463,6 +463,14 @@ def _starts(cue: str, sentence: str) -> list[int]:
     return starts
 
 
+def cue_kinds_in(sentence: str) -> set[str]:
+    """The kinds of cue ("prohibition", "disclosure", "secret_thing", "only") in ``sentence``."""
+    cased = _cased(sentence)
+    cues = _Cues.get()
+    places = cues.places_in(cased, cues.present_in(cased))
+    return set().union(*(place.kinds for place in places))
+
+
 def addresses_reader(sentence: str) -> bool:
     """Whether ``sentence`` (NFKC, casefolded) speaks to the assistant: "you", "du", "あなた" ..."""
     if set(_WORD_RE.findall(sentence)) & _second_person_words():
