@@ -7,8 +7,10 @@ plus its FPR on the injection set's benign rows; injection and content-policy fa
 on the held-out half of the benign prompts written for this project
 (``benchmarks/data/benign_multilingual_*.jsonl``, 19 languages); injection false positives on
 benign system prompt + user message pairs (``benchmarks/data/benign_instructions.jsonl``, 18
-languages, rows with a ``system_prompt`` are scanned with it as a monitored call would); and
-the PII table of
+languages, rows with a ``system_prompt`` are scanned with it as a monitored call would); the
+system prompts themselves, scanned as a monitored call scans system messages (false alarms on
+benign ones, including ``benchmarks/data/instruction_mentions.jsonl``'s prompts that name
+attacks to forbid them; attacks pasted into them); and the PII table of
 ``benchmarks/eval_pii.py`` when it exists.
 
 Usage: ``python benchmarks/eval_security.py [--data DIR] [--split NAME] [--show-misses N]``
@@ -167,6 +169,10 @@ def main() -> None:
         )
     print_written_benign(args.show_misses)
     print_instruction_pairs(args.show_misses)
+    injection_path = data / "injection" / f"{split}.jsonl"
+    print_instructions_themselves(
+        injection_path if "injection" in present else None, args.show_misses
+    )
     if "pii" in present:
         print_pii(data / "pii" / f"{split}.jsonl")
 
@@ -278,6 +284,64 @@ def print_instruction_pairs(show: int) -> None:
             misses.append(({**row, "category": row["kind"]}, True))
     for (kind, split), flags in sorted(groups.items(), key=lambda item: item[0] == ("all", "both")):
         print(f"| {kind} | {split} | {len(flags)} | {_ratio(sum(flags), len(flags))} |")
+    show_misses(misses, show)
+
+
+INSTRUCTION_MENTIONS = REPO / "benchmarks" / "data" / "instruction_mentions.jsonl"
+PASTED_DOCUMENT = (
+    "You are the assistant of Acme Travel. Answer the user's question from the retrieved "
+    "document below.\n\nDocument:\n{}"
+)
+"""A system prompt with a retrieved document pasted in, as retrieval-augmented apps build them."""
+
+
+def flagged_as_instructions(text: str) -> bool:
+    """Scan ``text`` as a monitored call scans a system message; any injection finding."""
+    result = scan(text, INJECTION_ONLY, as_instructions=True)
+    return any(finding.kind is FindingKind.INJECTION for finding in result.findings)
+
+
+def print_instructions_themselves(injection_path: Path | None, show: int) -> None:
+    """The application's own instructions: false alarms on benign ones, attacks pasted in."""
+    sets: list[tuple[str, list[str], int]] = []
+    if injection_path is not None:
+        rows = load(injection_path)
+        system_prompts = sorted({r["system_prompt"] for r in rows if r.get("system_prompt")})
+        sets.append((f"system prompts of {injection_path.name} (benign)", system_prompts, 0))
+        acting = [r["text"] for r in rows if r.get("category") == "benign_actas"]
+        sets.append(("act-as prompts used as system prompts (benign)", acting, 0))
+        attacks = [PASTED_DOCUMENT.format(r["text"]) for r in rows if r["label"] == 1]
+        sets.append(("its attacks pasted into a system prompt as a document", attacks, 1))
+    if INSTRUCTION_PAIRS.exists():
+        pairs = sorted({r["system_prompt"] for r in load(INSTRUCTION_PAIRS)})
+        sets.append((f"system prompts of {INSTRUCTION_PAIRS.name} (benign)", pairs, 0))
+    if INSTRUCTION_MENTIONS.exists():
+        written = load(INSTRUCTION_MENTIONS)
+        for kind, label, title in (
+            ("defensive", 0, "system prompts naming attacks to forbid them (benign)"),
+            ("embedded_attack", 1, "system prompts carrying a pasted attack"),
+        ):
+            texts = [r["system_prompt"] for r in written if r["kind"] == kind]
+            sets.append((f"{title}, {INSTRUCTION_MENTIONS.name}", texts, label))
+    if not sets:
+        return
+    print("\n## The application's own instructions, scanned as system messages are\n")
+    print(
+        "Injection rules read them; phrases they name to forbid, secrecy rules and persona "
+        "set-up are no findings, and the classifier does not read them.\n"
+    )
+    print("| set | rows | flagged | measures |")
+    print("|---|---|---|---|")
+    misses: list[tuple[dict[str, Any], bool]] = []
+    for title, texts, label in sets:
+        flags = [flagged_as_instructions(text) for text in texts]
+        measure = "recall" if label else "FPR"
+        print(f"| {title} | {len(texts)} | {_ratio(sum(flags), len(flags))} | {measure} |")
+        misses.extend(
+            ({"text": text, "category": title, "lang": "-"}, not label)
+            for text, flag in zip(texts, flags, strict=True)
+            if flag != bool(label)
+        )
     show_misses(misses, show)
 
 

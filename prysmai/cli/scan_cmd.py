@@ -60,7 +60,7 @@ _Scanner = Callable[[str, str, "str | None", bool], "tuple[list[Finding], int | 
 """Returns the findings of one text (after its key's cue, a label the findings' offsets count)
 and its threat score (None when only PII is scanned); the text alone is also checked against
 the record's instructions when they are given; the last argument says the text is those
-instructions, scanned without the injection detectors."""
+instructions, scanned as instructions (see ``scan(..., as_instructions=True)``)."""
 
 
 @dataclass(frozen=True, slots=True)
