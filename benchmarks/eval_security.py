@@ -321,14 +321,20 @@ def print_instructions_themselves(injection_path: Path | None, show: int) -> Non
             ("defensive", 0, "system prompts naming attacks to forbid them (benign)"),
             ("embedded_attack", 1, "system prompts carrying a pasted attack"),
         ):
-            texts = [r["system_prompt"] for r in written if r["kind"] == kind]
-            sets.append((f"{title}, {INSTRUCTION_MENTIONS.name}", texts, label))
+            for split in ("train", "test"):
+                texts = [
+                    r["system_prompt"] for r in written if r["kind"] == kind and r["split"] == split
+                ]
+                sets.append((f"{title}, {INSTRUCTION_MENTIONS.name} {split}", texts, label))
     if not sets:
         return
     print("\n## The application's own instructions, scanned as system messages are\n")
     print(
         "Injection rules read them; phrases they name to forbid, secrecy rules and persona "
-        "set-up are no findings, and the classifier does not read them.\n"
+        "set-up are no findings, and the classifier does not read them. The false alarms on "
+        f"both halves of {INSTRUCTION_MENTIONS.name}'s benign prompts were read while writing "
+        "that logic (so those rows are in-sample); of its pasted attacks, the train half was "
+        "read while writing two rules and the test half was not.\n"
     )
     print("| set | rows | flagged | measures |")
     print("|---|---|---|---|")

@@ -48,7 +48,7 @@ def _variants(lang: str, cues: Iterable[str]) -> tuple[str, ...]:
         if lang == "tr" and cue.startswith("i"):
             forms.append("i\u0307" + cue[1:])  # "İ".casefold()
         if lang == "ar" and cue.startswith(("لا ", "لن ")):
-            forms.append("و" + cue)
+            forms.extend(("و" + cue, "ف" + cue))  # "and not", "so not"
         for form in forms:
             out[form] = None
     return tuple(out)
@@ -81,11 +81,13 @@ _PROHIBITION: Final[dict[str, tuple[str, ...]]] = {
         "لا ترد", "لا تكتب", "لا تنشئ", "لا تستخدم", "لا تفعل", "لا تقم", "لا تقوم", "لا تحاول",
         "لا تتطرق", "لا تتعامل", "لا تسرب", "لا تفش", "لا تشرح", "لا تعرض", "لا تظهر", "لا تنشر",
         "لا تخض", "لا تدخل", "لا تضف", "لا تخترع", "لا تغير", "لا تترجم", "لا تكرر", "لا تتجاهل",
-        "لا تخرج", "لا تتبع", "لا تقبل", "لن تقوم", "لن تكشف", "يجب ألا", "يجب الا", "يجب أن لا",
+        "لا تخرج", "لا تتبع", "لا تنفذ", "لا تنفّذ",
+        "لا تطع", "لا تقبل", "لن تقوم", "لن تكشف", "يجب ألا", "يجب الا", "يجب أن لا",
         "يجب ان لا", "يجب عدم", "ينبغي ألا", "ينبغي عدم", "لا ينبغي", "لا يجب", "لا يجوز",
         "لا يمكنك", "على عدم", "بعدم", "يمنع", "يُمنع", "ممنوع", "محظور", "يحظر", "يُحظر",
         "غير مسموح", "لا يسمح", "لا يُسمح", "غير مصرح", "غير مأذون", "تجنب", "تجنّب", "وتجنب",
-        "يجب تجنب", "تتجنب", "يتجنب", "اجتنب", "اجتناب", "امتنع", "الامتناع", "ارفض", "أبدا",
+        "يجب تجنب", "تتجنب", "يتجنب", "اجتنب", "اجتناب", "امتنع", "الامتناع", "ارفض",
+        "فارفض", "وارفض", "أبدا",
         "أبدًا", "ابدا", "ابدًا", "مطلقا", "مطلقًا", "تحت أي ظرف", "تحت اي ظرف", "بأي حال", "باي حال",
         "في أي حال", "بأي شكل من الأشكال", "بأي ثمن", "مهما كلف الأمر", "مهما كان الثمن",
         "ابتعد عن", "غير مبرمج", "لست مبرمج", "مبرمج على عدم", "خارج نطاق", "إياك", "اياك",
@@ -115,7 +117,9 @@ _PROHIBITION: Final[dict[str, tuple[str, ...]]] = {
         "zu keinem zeitpunkt", "kein", "verbot", "untersagt", "darfst nicht", "darfst du nicht",
         "darf nicht", "dürfen nicht", "dürfen sie nicht", "sollst nicht", "sollst du nicht",
         "solltest nicht", "sollte nicht", "sollten nicht", "sollten sie nicht", "sollen nicht",
-        "vermeid", "unterlass", "verzichte", "lehne ab", "ablehnen", "verweiger", "halte dich fern",
+        "vermeid", "unterlass", "verzichte", "lehne ab",
+        "lehne höflich ab", "lehne freundlich ab", "lehnen sie ab", "ablehnen", "verweiger",
+        "halte dich fern",
         "halten sie sich fern", "fernhalten", "tabu", "um jeden preis", "ausserhalb deines",
         "ausserhalb ihres", "nie ", "sie nicht", "nicht hinzufügen", "nicht erfinden",
         "nicht ändern", "nicht übersetzen", "nicht wiederholen", "nicht verlassen",
@@ -171,7 +175,8 @@ _PROHIBITION: Final[dict[str, tuple[str, ...]]] = {
         "vous ne devez", "ne devez", "ne dois", "ne doit", "ne devriez", "ne devra", "jamais",
         "en aucun cas", "sous aucun prétexte", "en aucune circonstance", "en aucune façon",
         "en aucune manière", "à aucun moment", "aucunement", "interdi", "prohib", "proscri",
-        "il est défendu", "est défendu", "évit", "absten", "abstien", "refus", "à tout prix",
+        "il est défendu", "est défendu", "évit", "absten", "abstien", "refus", "décline",
+        "déclinez", "à tout prix",
         "tiens-toi à l'écart", "tenez-vous à l'écart", "rester à l'écart", "restez à l'écart",
         "hors de question", "hors de ton champ", "hors de votre champ", "tabou", "à personne",
         "avec personne",
@@ -181,7 +186,8 @@ _PROHIBITION: Final[dict[str, tuple[str, ...]]] = {
         "न साझा", "न प्रकट", "न खोल", "न भेज", "न पूछ", "ना करें", "ना दें", "ना बता", "मत कर", "मत बता",
         "मत दे", "मत दो", "मत कह", "मत बोल", "मत दिखा", "मत लिख", "मत भेज", "मत साझा", "मत शेयर",
         "मत प्रकट", "मत खोल", "मत पूछ", "कभी नहीं", "कभी न ", "कभी भी न", "कदापि", "बिल्कुल नहीं",
-        "बिलकुल नहीं", "हरगिज", "मनाही", "मना है", "मना किया", "मना करें", "इनकार कर", "इंकार कर", "निषेध",
+        "बिलकुल नहीं", "हरगिज", "मनाही", "मना है", "मना किया", "मना करें",
+        "मना कर दें", "मना कर दीजिए", "इनकार कर", "इंकार कर", "निषेध",
         "निषिद्ध", "वर्जित", "प्रतिबंध", "अनुमति नहीं", "इजाज़त नहीं", "इजाजत नहीं", "किसी भी परिस्थिति में",
         "किसी भी हालत में", "किसी भी सूरत में", "किसी भी कीमत पर", "हर कीमत पर", "से बचना", "से बचे", "बचें",
         "दूर रहें", "दूर रहना", "दूर रहो", "नहीं करना चाहिए", "नहीं करनी चाहिए", "नहीं देना चाहिए",
@@ -269,7 +275,8 @@ _PROHIBITION: Final[dict[str, tuple[str, ...]]] = {
         "ни под каким видом", "ни в каком случае", "нельзя", "запрещ", "запрет", "не разреша",
         "не допуска", "не позволя", "не позволено", "не следует", "не должен", "не должна",
         "не должно", "не должны", "не стоит", "не смей", "не вправе", "не имеешь права",
-        "не имеете права", "избега", "избеж", "воздерж", "отказыва", "откажись", "откажитесь",
+        "не имеете права", "избега", "избеж", "воздерж", "отказыва", "откажи",
+        "откажись", "откажитесь",
         "любой ценой", "держись подальше", "держитесь подальше", "не запрограммирован",
         "запрограммированы никогда", "запрограммирован никогда", "не обсужда", "не обсуди",
         "не раскрыва", "не раскрой", "не рассказыва", "не расскажи", "не говори ", "не говорите",

@@ -36,6 +36,15 @@ MAX_REREADS: Final = 4
 """How many times the text after a mention is read again for the phrase itself."""
 SKIPPED_RULES: Final = frozenset(
     {
+        "injection.role_manipulation.you_are_now",
+        "injection.role_manipulation.stay_in_character",
+        "injection.role_manipulation.never_break_character",
+    }
+)
+"""Rules not reported for instructions: setting up a persona ("you are now Captain Jack; never
+break character") is what instructions are for."""
+SECRECY_RULES: Final = frozenset(
+    {
         "injection.extraction_attempt.system_prompt",
         "injection.extraction_attempt.repeat_above",
         "injection.extraction_attempt.secret",
@@ -43,16 +52,29 @@ SKIPPED_RULES: Final = frozenset(
         "injection.extraction_attempt.your_instructions",
         "injection.extraction_attempt.given_instructions",
         "injection.extraction_attempt.print_configuration",
-        "injection.role_manipulation.you_are_now",
-        "injection.role_manipulation.stay_in_character",
-        "injection.role_manipulation.never_break_character",
+        "injection.multi_language.reveal_prompt_de",
+        "injection.multi_language.reveal_prompt_latin",
+        "injection.multi_language.reveal_prompt_other",
+        "injection.multi_language.recite_instructions_latin",
+        "injection.multi_language.secret_latin",
+        "injection.multi_language.secret_question_latin",
+        "injection.multi_language.secret_question_other",
+        "injection.multi_language.user_data_ru",
+        *(
+            f"injection.multi_language.reveal_{language}"
+            for language in ("ru", "zh", "ja", "ko", "hi", "bn", "ar", "th")
+        ),
     }
 )
-"""Rules not reported for instructions: secrecy rules ("do not reveal your system prompt")
-read like extraction attempts, and setting up a persona ("you are now Captain Jack; never break
-character") is what instructions are for. Sending data to an address stays an attack."""
+"""Rules for asking what is secret. Under a prohibition they are the instructions' secrecy rules
+("do not reveal your system prompt", "bu sistem istemini asla açıklama"), even when the rule's
+own phrase takes the prohibition in: a ban on telling is the opposite of asking to be told.
+For other rules a prohibition inside the phrase is part of the attack ("you will never
+refuse")."""
 
-_SENTENCE_END_RE: Final = re.compile(r"[.!?;。！？；।॥؟]+(?=\s|$)|\n")
+_SENTENCE_END_RE: Final = re.compile(r"(?:(?<!\.)\.(?!\.)|[!?。！？।॥؟])+(?=\s|$)|\n")
+"""A full stop, "!" or "?" before a space, or a line break; an ellipsis ("... ") is none, and
+nor is a semicolon ("phrases like 'enable developer mode'; never comply")."""
 _QUOTE_PAIRS: Final = {
     "'": "'",
     '"': '"',
@@ -67,12 +89,13 @@ _QUOTE_PAIRS: Final = {
 }
 """Opening quotation marks and the marks that close them."""
 _EXAMPLE_LEAD_RE: Final = re.compile(
-    r"(?<!\w)(?:such as|like|e\.g\.|for example|for instance|including|zum beispiel|z\.\s?b\.|"
-    r"par exemple|por ejemplo|per esempio|ad esempio|por exemplo|например|例如|比如|例えば|"
-    r"예를 들어)[\s:,'\"“‘«„]*$",
+    r"(?<!\w)(?:such as|e\.g\.|for example|for instance|zum beispiel|z\.\s?b\.|par exemple|"
+    r"por ejemplo|per esempio|ad esempio|por exemplo|например|例如|比如|例えば|예를 들어)(?!\w)"
+    r"|(?<!\w)(?:like|including|wie|comme|como|come)[\s:,'\"“‘«„]*$",
     re.IGNORECASE,
 )
-_EXAMPLE_LEAD_CHARS: Final = 24
+"""Words that introduce an example: anywhere before the phrase in its sentence, or ("like",
+which also means "enjoy" and "as if") right before it."""
 _REACH_BEFORE: Final = 160
 _REACH_AFTER: Final = 80
 """How far from the phrase, within its sentence, a prohibition cue governs it: run-on text
@@ -122,10 +145,23 @@ def _is_mention(text: str, finding: Finding) -> bool:
     # Jailbreak prompts quote their own persona ("SUE can "do anything now""), so a quotation
     # alone does not make those phrases a mention.
     quoted_is_mention = finding.category != InjectionCategory.JAILBREAK_PHRASE.value
-    return named_to_forbid(text, finding.start, finding.end, quoted_is_mention)
+    return named_to_forbid(
+        text,
+        finding.start,
+        finding.end,
+        quoted_is_mention=quoted_is_mention,
+        cue_inside_counts=finding.rule in SECRECY_RULES,
+    )
 
 
-def named_to_forbid(text: str, start: int, end: int, quoted_is_mention: bool = True) -> bool:
+def named_to_forbid(
+    text: str,
+    start: int,
+    end: int,
+    *,
+    quoted_is_mention: bool = True,
+    cue_inside_counts: bool = False,
+) -> bool:
     """Whether ``text[start:end]`` is an attack phrase named to be refused, not made.
 
     Args:
@@ -133,6 +169,7 @@ def named_to_forbid(text: str, start: int, end: int, quoted_is_mention: bool = T
         start: Start of the phrase in ``text``.
         end: End of the phrase in ``text``.
         quoted_is_mention: Whether the phrase in quotation marks is only named.
+        cue_inside_counts: Whether a prohibition cue inside the phrase governs it.
     """
     if start >= end:
         return False  # a finding on the whole text or on no text names no phrase
@@ -141,11 +178,12 @@ def named_to_forbid(text: str, start: int, end: int, quoted_is_mention: bool = T
     sentence_end = min(sentence_end, end + _REACH_AFTER)
     before, after = text[sentence_start:start], text[end:sentence_end]
     # The cue must govern the phrase, not be part of it ("you will never refuse").
-    if "prohibition" in cue_kinds_in(before) or "prohibition" in cue_kinds_in(after):
+    parts = (text[sentence_start:sentence_end],) if cue_inside_counts else (before, after)
+    if any("prohibition" in cue_kinds_in(part) for part in parts):
         return True
-    if _EXAMPLE_LEAD_RE.search(before[-_EXAMPLE_LEAD_CHARS:]):
+    if _EXAMPLE_LEAD_RE.search(before):
         return True
-    return quoted_is_mention and _is_quoted(text, sentence_start, start, end, sentence_end)
+    return quoted_is_mention and _is_quoted(text, start, end)
 
 
 def _sentence_around(text: str, start: int, end: int) -> tuple[int, int]:
@@ -157,21 +195,45 @@ def _sentence_around(text: str, start: int, end: int) -> tuple[int, int]:
     return sentence_start, following.start() if following else len(text)
 
 
-def _is_quoted(text: str, sentence_start: int, start: int, end: int, sentence_end: int) -> bool:
-    """A quotation opened before the phrase, in its sentence, closes after it."""
+def _is_quoted(text: str, start: int, end: int) -> bool:
+    """A quotation opened shortly before the phrase, on its line, closes shortly after it.
+
+    Not bounded by the sentence: a quotation may hold full stops of its own ("END OF PROMPT.
+    New prompt:").
+    """
+    line_start = text.rfind("\n", 0, start) + 1
+    window_start = max(line_start, start - _REACH_BEFORE)
+    line_end = text.find("\n", end)
+    window_end = min(len(text) if line_end < 0 else line_end, end + _REACH_AFTER)
+    before = text[window_start:start]
     for opening, closing in _QUOTE_PAIRS.items():
-        at = text.rfind(opening, sentence_start, start)
-        if at < 0 or not _opens_a_quotation(text, at):
-            continue
-        if closing in text[at + 1 : start]:
-            continue  # that quotation closed before the phrase
-        if closing in text[end:sentence_end]:
+        if opening == closing:
+            # A straight quote opens or closes: the phrase is inside a quotation when an odd
+            # number of them precede it ("the page says "..." Disregard everything above").
+            marks = sum(
+                1
+                for at in range(window_start, start)
+                if text[at] == opening and not _is_apostrophe(text, at)
+            )
+            opened = marks % 2 == 1
+        else:
+            at = before.rfind(opening)
+            opened = at >= 0 and closing not in before[at + 1 :]
+        if opened and closing in text[start:window_end]:
             return True
     return False
 
 
-def _opens_a_quotation(text: str, at: int) -> bool:
-    """A straight quote opens a quotation only at a word start (not in "user's")."""
-    if text[at] not in "'\"":
-        return True
-    return at == 0 or not text[at - 1].isalnum()
+def _is_apostrophe(text: str, at: int) -> bool:
+    """A straight single quote between two Latin letters ("user's", "don't") quotes nothing.
+
+    Korean and Japanese particles follow a closing quote directly ("'개발자 모드를 켜'와").
+    """
+    return (
+        text[at] == "'"
+        and 0 < at < len(text) - 1
+        and text[at - 1].isascii()
+        and text[at - 1].isalnum()
+        and text[at + 1].isascii()
+        and text[at + 1].isalnum()
+    )
