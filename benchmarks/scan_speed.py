@@ -272,7 +272,8 @@ _REFERENCE = [re.compile(rf"\b{re.escape(words)}\b", re.IGNORECASE) for words in
 
 
 def instruction_check_latency() -> dict[str, float]:
-    """The instruction check on its own: fresh 1 KB user texts against system prompts.
+    """The instruction check on its own (fresh 1 KB user texts against system prompts), and
+    the system prompts' own scan as instructions.
 
     Each benign system prompt of ``benchmarks/data/benign_instructions.jsonl`` is read once
     fresh (applications with a per-user prompt pay this on every call) and then checked against
@@ -299,8 +300,15 @@ def instruction_check_latency() -> dict[str, float]:
         started = time.perf_counter()
         conflicts(system_prompt, text)
         checking.append(time.perf_counter() - started)
+    scanning: list[float] = []
+    for system_prompt in system_prompts:
+        started = time.perf_counter()
+        scan(system_prompt, as_instructions=True)
+        scanning.append(time.perf_counter() - started)
     return {
         "prompts": len(system_prompts),
+        "scan_p50": _percentile(scanning, 50) * 1e6,
+        "scan_p99": _percentile(scanning, 99) * 1e6,
         "read_p50": _percentile(reading, 50) * 1e6,
         "read_p99": _percentile(reading, 99) * 1e6,
         "check_p50": _percentile(checking, 50) * 1e6,
@@ -363,6 +371,11 @@ def main() -> None:
     print(
         f"| instruction check: reading a fresh system prompt, {instructions['prompts']:.0f} "
         f"prompts | {instructions['read_p50']:.0f} / {instructions['read_p99']:.0f} µs |"
+    )
+    print(
+        f"| scanning a fresh system prompt as instructions (`as_instructions=True`), "
+        f"{instructions['prompts']:.0f} prompts | "
+        f"{instructions['scan_p50']:.0f} / {instructions['scan_p99']:.0f} µs |"
     )
     print(
         "| instruction check: a fresh 1 KB user text against a read prompt | "

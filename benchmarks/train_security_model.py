@@ -364,6 +364,14 @@ def report(rows: Sequence[dict[str, Any]], rules: Sequence[bool], flagged: Seque
     return "\n".join(lines)
 
 
+def write_misses(path: Path, rows: Sequence[dict[str, Any]], flagged: Sequence[bool]) -> None:
+    """Write the rows whose out-of-fold verdict disagrees with their label, one per line."""
+    with path.open("w", encoding="utf-8") as handle:
+        for row, verdict in zip(rows, flagged, strict=True):
+            if verdict != bool(row["label"]):
+                handle.write(json.dumps(row, ensure_ascii=False) + "\n")
+
+
 def _triggers(row: dict[str, Any]) -> str:
     return str(row["subcategory"]).split(":")[1][0] if is_notinject(row) else ""
 
@@ -375,6 +383,12 @@ def main() -> None:
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--dry-run", action="store_true", help="report CV scores, write nothing")
     parser.add_argument("--no-cv", action="store_true", help="skip cross-validation")
+    parser.add_argument(
+        "--write-misses",
+        type=Path,
+        metavar="FILE",
+        help="write the rows cross-validation got wrong (missed attacks, flagged benign) as JSONL",
+    )
     args = parser.parse_args()
     path = args.data / "injection" / "dev.jsonl"
     with path.open(encoding="utf-8") as handle:
@@ -400,6 +414,8 @@ def main() -> None:
         flagged, hits = cross_validate(rows, rules, examples, negatives, args.folds, checks)
         print(f"\n{args.folds}-fold cross-validation by row (threshold chosen in training folds)\n")
         print(report(rows, rules, flagged))
+        if args.write_misses is not None:
+            write_misses(args.write_misses, rows, flagged)
         print("\nHeld-out benign prompts flagged by the fold models (rules + model)\n")
         print(check_table(checks, hits, args.folds))
     if args.dry_run:
