@@ -26,7 +26,7 @@ from prysmai.security.engine import prepare_in_background
 from prysmai.security.instruction_conflict import conflicts
 from prysmai.security.pii import detect_pii
 from prysmai.security.redaction import hash_key, redact
-from prysmai.security.scoring import level_for, score
+from prysmai.security.scoring import level_for, score_with_instructions
 from prysmai.text_slots import (
     TextSlot,
     all_string_slots,
@@ -63,6 +63,13 @@ class Verdict:
     """``none``, ``redacted``, ``blocked`` or ``response_redacted`` / ``response_blocked``."""
     scan_ms: float = 0.0
     response_findings: list[Finding] = field(default_factory=list)
+    instruction_findings: list[Finding] = field(default_factory=list)
+    """The findings (among ``findings``) in the application's own instructions."""
+
+    def rescore(self) -> None:
+        """Set the score and level from the findings."""
+        self.score = score_with_instructions(self.findings, self.instruction_findings)
+        self.level = level_for(self.score).value
 
 
 def make_guard(security: SecurityConfig | bool | None) -> Guard | None:
@@ -119,8 +126,7 @@ class Guard:
         others = [s for s in all_string_slots(body) if (id(s.container), s.key) not in covered]
         if self.config.pii_detection and others:
             verdict.findings.extend(f for slot in others for f in detect_pii(slot.text))
-            verdict.score = score(verdict.findings)
-            verdict.level = level_for(verdict.score).value
+            verdict.rescore()
 
         def rewritten() -> bytes | None:
             self._redact_slots(slots + others)
@@ -189,8 +195,7 @@ class Guard:
             found = []
         if found:
             verdict.findings.extend(found)
-            verdict.score = score(verdict.findings)
-            verdict.level = level_for(verdict.score).value
+            verdict.rescore()
         verdict.scan_ms += (time.perf_counter() - started) * 1000
         return slots, verdict
 
@@ -207,18 +212,18 @@ class Guard:
         self, slots: list[TextSlot], instructions: frozenset[str] = frozenset()
     ) -> Verdict:
         started = time.perf_counter()
-        findings: list[Finding] = []
+        verdict = Verdict()
         for slot in slots:
             text = slot.text
-            cache = self._instruction_scans if text in instructions else self._scans
-            findings.extend(cache.findings(text))
-        total = score(findings)
-        return Verdict(
-            score=total,
-            level=level_for(total).value,
-            findings=findings,
-            scan_ms=(time.perf_counter() - started) * 1000,
-        )
+            if text in instructions:
+                found = self._instruction_scans.findings(text)
+                verdict.instruction_findings.extend(found)
+            else:
+                found = self._scans.findings(text)
+            verdict.findings.extend(found)
+        verdict.rescore()
+        verdict.scan_ms = (time.perf_counter() - started) * 1000
+        return verdict
 
     def _should_block(self, verdict: Verdict) -> bool:
         if self.config.block_high_threats and verdict.score >= BLOCK_THRESHOLD:

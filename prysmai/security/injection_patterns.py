@@ -311,10 +311,15 @@ ENGLISH_RULES: Final = (
     InjectionRule(
         "injection.role_manipulation.opposite_mode",
         _RM, 8,
+        # Games and consoles have god, admin and debug modes ("enable god mode in Skyrim"):
+        # for those words the model itself must be the one switched.
         r"(?:opposite|evil|chaos|anarchy|villain|unhinged|dark|god|sudo|root|admin|debug|"
         r"maintenance|test|testing) mode (?:enabled|activated|on|engaged)|"
-        r"(?:enter|activate|enable|switch to|turn on|go into|engage) ~ (?:god|sudo|root|admin|"
-        r"debug|maintenance|evil|unrestricted|opposite) mode",
+        r"(?:enter|activate|enable|switch to|turn on|go into|engage) ~ (?:evil|unrestricted|"
+        r"opposite|unhinged|chaos|anarchy|villain) mode|"
+        r"(?:you|yourself|chatgpt|gpt|ai|assistant|model|llm|claude|bot) ~ (?:enter|activate|"
+        r"enable|switch to|turn on|go into|engage|are (?:now )?in) (?:god|sudo|root|admin|debug|"
+        r"maintenance) mode",
     ),
     # Jailbreak phrases.
     InjectionRule(
@@ -329,9 +334,17 @@ ENGLISH_RULES: Final = (
     InjectionRule(
         "injection.jailbreak_phrase.developer_mode",
         _JB, 9,
-        r"(?:developer|dev|jailbreak|jailbroken|dan) mode (?:enabled|activated|on|output|"
-        r"response)|(?:enable|activate|enter|with|in) (?:the )?(?:developer|dev|jailbreak|dan) "
-        r"mode",
+        # Phones, browsers and consoles have a developer mode too ("how do I enable developer
+        # mode on Android?"): only the model in that mode, or its marked output, is the
+        # jailbreak ("ChatGPT with Developer Mode enabled", "(Developer Mode Output)").
+        r"(?:jailbreak|jailbroken|dan) mode (?:enabled|activated|on|output|response)|"
+        r"(?:enable|activate|enter|with|in) (?:the )?(?:jailbreak|jailbroken|dan) mode|"
+        r"developer mode (?:output|response|policies|policy)|"
+        r"(?:chatgpt|gpt|ai|assistant|model|you|yourself|llm|claude|bot) ~ (?:with|in|into|"
+        r"enter|enable|activate|simulate|switch to) (?:the )?(?:developer|dev) mode|"
+        r"(?:simulate|emulate|pretend to be in|stay in|remain in) (?:the )?(?:developer|dev) mode|"
+        r"(?:respond|answer|reply|act|behave|write|speak|talk|continue) ~ (?:with|in) (?:the )?"
+        r"(?:developer|dev) mode",
         squashed="developermodeenabled",
     ),
     InjectionRule(

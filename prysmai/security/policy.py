@@ -117,19 +117,20 @@ class PolicyDetector:
         """The classifier, or None when running rules alone."""
         return self._model
 
-    def detect(self, text: str, source_span: _SpanMap) -> list[Finding]:
+    def detect(self, text: str, source_span: _SpanMap, *, use_model: bool = True) -> list[Finding]:
         """Return policy findings for normalised ``text``.
 
         Args:
             text: Normalised text (see :mod:`prysmai.security.normalize`).
             source_span: Maps a span of ``text`` to the original text.
+            use_model: Whether the classifier reads the text too (rules alone when False).
 
         Returns:
             At most one finding per rule, plus at most one from the classifier (for a policy
             no rule reported), with offsets into the original text.
         """
         findings = self._rule_findings(text, source_span)
-        if self._model is not None:
+        if self._model is not None and use_model:
             verdict = self._model.classify(text)
             if verdict is not None and all(f.category != verdict.policy for f in findings):
                 start, end = verdict.start, verdict.end

@@ -7,7 +7,8 @@ counted. PII together is capped at :data:`PII_CAP`, so personal data alone is at
 and so are the statistical findings together (:data:`CLASSIFIER_CAP`: the classifiers' and the
 word overlap with the instructions' restrictions): a statistical guess, even two of them, never
 blocks, and neither do statistical findings and personal data together
-(:data:`GUESS_AND_PII_CAP`): high takes a rule finding.
+(:data:`GUESS_AND_PII_CAP`): high takes a rule finding. Findings in the application's own
+instructions stay medium too (:data:`INSTRUCTIONS_CAP`).
 Each finding's contribution is the score it added, so contributions sum to the score exactly.
 """
 
@@ -43,6 +44,10 @@ CLASSIFIER_CAP: Final = 69
 """The classifiers' findings together never push the score past this (medium)."""
 GUESS_AND_PII_CAP: Final = 69
 """Without a rule finding, statistical findings and personal data together stay medium."""
+INSTRUCTIONS_CAP: Final = 69
+"""Findings in the application's own instructions (its system prompt) never push the score past
+this (medium): a prompt that lists the attacks it refuses or names a garage "DAN's" would
+otherwise block every call the application makes."""
 REPEAT_WEIGHT: Final = 0.25
 
 
@@ -98,6 +103,26 @@ def score(findings: Sequence[Finding]) -> int:
     """Return the 0-100 threat score of ``findings``."""
     running = _running_scores(findings)
     return running[-1][1] if running else 0
+
+
+def score_with_instructions(
+    findings: Sequence[Finding], from_instructions: Sequence[Finding]
+) -> int:
+    """Return the score of ``findings``, some of them found in the application's instructions.
+
+    Args:
+        findings: Every finding of one request.
+        from_instructions: Those of ``findings`` (the same objects) found in the application's
+            own instructions: they raise the score to :data:`INSTRUCTIONS_CAP` at most, and
+            only the other findings can make it high (then all of them count).
+    """
+    total = score(findings)
+    if not from_instructions or total <= INSTRUCTIONS_CAP:
+        return total
+    theirs = {id(finding) for finding in from_instructions}
+    own = [finding for finding in findings if id(finding) not in theirs]
+    # Once the other findings are high on their own, every finding counts.
+    return total if score(own) >= HIGH_THRESHOLD else INSTRUCTIONS_CAP
 
 
 def _running_scores(findings: Sequence[Finding]) -> list[tuple[Finding, int]]:

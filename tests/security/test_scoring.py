@@ -112,3 +112,16 @@ def test_no_findings_score_zero() -> None:
     actual = (score([]), explain([]))
 
     assert actual == (0, [])
+
+
+def test_findings_in_the_instructions_raise_the_score_to_medium_at_most():
+    from prysmai.security.scoring import INSTRUCTIONS_CAP, score_with_instructions
+
+    theirs = [_finding(10, "dan", category="a"), _finding(9, "developer_mode", category="b")]
+    assert score(theirs) > INSTRUCTIONS_CAP
+    assert score_with_instructions(theirs, theirs) == INSTRUCTIONS_CAP
+    own = [_finding(8, "ignore_previous", category="c")]
+    assert score_with_instructions(own + theirs, theirs) == INSTRUCTIONS_CAP
+    high = [_finding(9, "unrestricted", category="d")]
+    assert score_with_instructions(high + theirs, theirs) == score(high + theirs)
+    assert score_with_instructions(own, []) == score(own)
