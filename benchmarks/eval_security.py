@@ -334,7 +334,7 @@ def print_instructions_themselves(injection_path: Path | None, show: int) -> Non
         "set-up are no findings, and the classifier does not read them. The false alarms on "
         f"both halves of {INSTRUCTION_MENTIONS.name}'s benign prompts were read while writing "
         "that logic (so those rows are in-sample); of its pasted attacks, the train half was "
-        "read while writing two rules and the test half was not.\n"
+        "read while writing rules and the test half was not.\n"
     )
     print("| set | rows | flagged | measures |")
     print("|---|---|---|---|")

@@ -220,6 +220,13 @@ LATIN_RULES: Final = (
         r"(?:tagubilin|tuntunin|panuto|utos|patakaran|sinabi)",
     ),
     _rule(
+        "override_pl", 6,
+        r"(?:zignoruj|zapomnij|pomin|zlekcewaz|nie zwracaj uwagi na) ~ (?:o )?(?:wszystkie |"
+        r"wszystkich |wszystko |wczesniejsze |wczesniejszych |poprzednie |poprzednich |"
+        r"dotychczasowe |swoje |twoje |te )*(?:instrukcje|instrukcji|polecenia|polecen|zasady|"
+        r"zasad|reguly|regul|wytyczne|wytycznych)",
+    ),
+    _rule(
         "override_tr", 6,
         r"(?:onceki|tum|butun|sana verilen|verilen) ~ (?:talimat|komut|kural|yonerge)\w* ~ "
         r"(?:yok say|gormezden gel|unut|dikkate alma|ihmal et)\w*",
@@ -309,6 +316,7 @@ LATIN_RULES: Final = (
         r"sin (?:ninguna )?(?:restricciones|limites|filtros|censura)|"
         r"senza (?:alcuna )?(?:restrizioni|limiti|filtri|censura)|"
         r"sem (?:nenhuma )?(?:restricoes|limites|filtros|censura)|"
+        r"bez (?:zadnych )?(?:ograniczen|cenzury|filtrow)|"
         r"modo (?:desarrollador|sviluppatore|desenvolvedor)|mode developpeur|entwicklermodus)",
     ),
     _rule(
@@ -316,7 +324,8 @@ LATIN_RULES: Final = (
         r"(?:(?:nun|jetzt|ab jetzt|ab sofort) bist du|du bist (?:jetzt|nun|ab sofort)|"
         r"(?:a partir de maintenant|desormais),? tu (?:es|seras|vas)|tu es (?:maintenant|"
         r"desormais)|a partir de ahora,? (?:eres|seras|actuaras)|ahora eres|"
-        r"da (?:ora|adesso) in poi,? (?:sei|sarai)|a partir de agora,? (?:voce e|es|sera))",
+        r"da (?:ora|adesso) in poi,? (?:sei|sarai)|a partir de agora,? (?:voce e|es|sera)|"
+        r"(?:od teraz|teraz) jestes|jestes (?:teraz|od teraz))",
     ),
     _rule(
         "dan_latin", 6,

@@ -156,8 +156,9 @@ _SECRET = (
 _EXFIL_DATA = (
     r"(?:(?:whole|entire|full|complete|previous|current|prior|earlier) (?:conversation|chat|"
     r"chat history|message history|dialogue|session)|(?:conversation|chat|message) (?:history|"
-    r"log|transcript|so far)|(?:the )?user's (?:previous |earlier |last |other )?(?:messages|"
-    r"e-?mail(?: address)?|data|password|address|questions)|system prompt|(?:api keys?|access "
+    r"log|transcript|so far)|(?:the )?user's (?:previous |earlier |last |latest |other |most "
+    r"recent )?(?:messages?|e-?mail(?: address)?|data|password|address|questions|session "
+    r"tokens?|cookies|tokens?)|system prompt|(?:api keys?|access "
     r"tokens?|session tokens?|passwords|credentials|secrets|tokens) (?:from|in|you have seen|"
     r"you've seen|stored in|of the) ?(?:your|the|this)? ?(?:context|conversation|session|"
     r"memory|chat|system prompt)?|(?:all|any|every) (?:passwords|tokens|api keys|credentials|"
@@ -776,7 +777,20 @@ ENGLISH_RULES: Final = (
         "injection.extraction_attempt.exfiltration_url",
         _EX, 8,
         rf"(?:{_EXFIL_VERB} ~~ {_EXFIL_DATA} ~~ {_EXFIL_CARRIER}|{_EXFIL_CARRIER} ~~ "
-        rf"{_EXFIL_VERB} ~~ {_EXFIL_DATA}|{_EXFIL_DATA} ~~ {_EXFIL_VERB} ~ {_EXFIL_CARRIER})",
+        rf"{_EXFIL_VERB} ~~ {_EXFIL_DATA}|{_EXFIL_DATA} ~~ {_EXFIL_VERB} ~ {_EXFIL_CARRIER}|"
+        rf"{_EXFIL_CARRIER} ~~ {_EXFIL_DATA} ~ (?:appended|added|attached|included|embedded|"
+        rf"encoded|inserted))",
+    ),
+    # A markdown image whose address carries a placeholder for the conversation: rendering it
+    # sends the data to whoever owns the address ("![s](https://x.example/l?d={conversation})").
+    InjectionRule(
+        "injection.extraction_attempt.image_placeholder",
+        _EX, 8,
+        r"!\[[^\]\n]{0,80}\]\(https?://[^)\s]{1,200}[?&][a-z0-9_\-]{1,30}=[ \t]*(?:[{\[<$]|"
+        r"%7b)?[ \t]*(?:the_?|full_?|all_?|user_?|users_?|my_?|your_?){0,2}(?:conversation|chat|"
+        r"history|messages?|system_?prompt|prompt|instructions|e-?mail|password|secret|token|"
+        r"session|context|summary|cookies?)",
+        raw=True,
     ),
     # The agent's instructions declared void: "your previous guidelines are void", "its
     # instructions from the user are cancelled".
