@@ -244,6 +244,15 @@ _PROHIBITION: Final[dict[str, tuple[str, ...]]] = {
         "불가합니다", "않아야", "않도록", "프로그래밍되지", "프로그램되지",
         "어떤 대가를 치르더라도", "무슨 수를 써서라도", "멀리하", "범위를 벗어",
     ),
+    # Polish: only prohibitions (for telling a system prompt's own rules from an attack
+    # pasted into it), not the other tables.
+    "pl": (
+        "nigdy", "nie wolno", "zabronion", "zabrania się", "nie ujawniaj", "nie wykonuj",
+        "nie podawaj", "nie udostępniaj", "nie rozmawiaj", "nie odpowiadaj", "nie pomagaj",
+        "nie zdradzaj", "nie mów", "nie pisz", "nie słuchaj", "nie stosuj się", "nie możesz",
+        "nie powinieneś", "nie powinnaś", "nie należy", "odrzucaj", "odrzuć", "odmów",
+        "odmawiaj", "unikaj", "w żadnym wypadku", "pod żadnym pozorem", "w żadnym razie",
+    ),
     "pt": (
         "não revel", "não compartilhe", "não partilhe", "não divulg", "não dig", "não fale",
         "não discuta", "não forneç", "não dê", "não responda", "não ajude", "não mencione",

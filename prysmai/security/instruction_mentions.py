@@ -90,13 +90,14 @@ _QUOTE_PAIRS: Final = {
     "“": "”",
     "‘": "’",
     "«": "»",
-    "„": "“",
-    "‚": "‘",
+    "„": "“”",
+    "‚": "‘’",
     "‹": "›",
     "「": "」",
     "『": "』",
 }
-"""Opening quotation marks and the marks that close them."""
+"""Opening quotation marks and the marks that close them ("„" closes with "“" in German, "”"
+in Polish)."""
 _EXAMPLE_LEAD_RE: Final = re.compile(
     r"(?<!\w)(?:such as|e\.g\.|for example|for instance|zum beispiel|z\.\s?b\.|par exemple|"
     r"por ejemplo|per esempio|ad esempio|por exemplo|например|例如|比如|例えば|예를 들어)(?!\w)"
@@ -308,8 +309,8 @@ def _is_quoted(text: str, start: int, end: int) -> bool:
             opened = marks % 2 == 1
         else:
             at = before.rfind(opening)
-            opened = at >= 0 and closing not in before[at + 1 :]
-        if opened and closing in text[start:window_end]:
+            opened = at >= 0 and not any(mark in before[at + 1 :] for mark in closing)
+        if opened and any(mark in text[start:window_end] for mark in closing):
             return True
     return False
 
