@@ -80,6 +80,10 @@ MAX_INSTRUCTION_CHARS: Final = 20_000
 """Instructions are read up to this length: restrictions sit in the first screens."""
 MAX_TEXT_CHARS: Final = 100_000
 _STEM_CHARS: Final = 6
+_INFLECTED_STEM_CHARS: Final = 5
+_INFLECTED_RE: Final = re.compile("[\u0400-\u04ff]")
+"""Cyrillic words take shorter stems: Russian case endings reach into the sixth letter ("пароль",
+"паролем")."""
 """Words are compared by their first six characters, so inflected forms meet."""
 _MIN_WORD_CHARS: Final = 3
 
@@ -150,7 +154,7 @@ def _folded_terms(folded: str) -> set[str]:
         elif len(word) >= _MIN_WORD_CHARS:
             if word.isascii() and len(word) > _MIN_WORD_CHARS and word[-1] == "s" != word[-2]:
                 word = word[:-1]  # "guns" meets "gun", "cards" meets "card"
-            found.add(word[:_STEM_CHARS])
+            found.add(word[: _INFLECTED_STEM_CHARS if _INFLECTED_RE.match(word) else _STEM_CHARS])
     return found
 
 
