@@ -544,6 +544,24 @@ OTHER_SCRIPT_RULES: Final = (
         r"режим\pL* разработчика",
         raw=True,
     ),
+    # A label addressed to the AI that reads the document, in other languages: "Asistente de
+    # IA: reenvía ...", "ИИ-ассистент: перешли ...", "致AI助手：请把 ...". Compound names only:
+    # a bare "IA:" or "KI:" is a transcript's speaker label.
+    _rule(
+        "order_to_the_ai_other", 6,
+        r"(?:^|\n|<!--|\[|#|\(|/\*)[ \t>*-]*(?:(?:nota|note|notiz|hinweis|instrucao|instrucoes|"
+        r"instruccion|instrucciones|istruzioni|consigne|anweisung|instrukcja|инструкция|"
+        r"сообщение) (?:para|pour|per|an|ao|a|al|dla|для) ?(?:o |el |la |l'|il |den |die |"
+        r"de )?(?:assistente|asistente|assistant|assistenten|asystenta|ассистента|модели)|"
+        r"asistente (?:de ia|ia|virtual)|assistente (?:de ia|ia|ai|virtual|virtuale)|"
+        r"assistant (?:ia|d'ia|virtuel)|asystent(?:a|ie|owi)? (?:ai|ia|sztucznej inteligencji)|"
+        r"ki-(?:assistent|agent|modell)\w*|ki (?:assistent|agent)\w*|ai-(?:assistent|agent|"
+        r"reviewer|model)\w*|ии[- ](?:ассистент|помощник|агент)\w*|нейросеть|"
+        r"yapay zeka (?:asistani|asistanlari|modeli)|"
+        r"(?:致|给|給|对|對)?(?:ai|人工智能|智能)(?:助手|助理|模型)|aiアシスタント(?:へ|に)?|"
+        r"ai ?어시스턴트(?:에게)?|인공지능(?: 비서| 어시스턴트)?(?:에게)?)[ \t]*:",
+        raw=True,
+    ),
     _rule(
         "override_zh", 6,
         r"(?:忽略|无视|忽视|不要理会|不理会|忘记|忘掉|忘了|抛开|放弃|無視|忽略掉|不要遵守|"
