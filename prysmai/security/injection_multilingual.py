@@ -546,13 +546,11 @@ OTHER_SCRIPT_RULES: Final = (
     ),
     # A label addressed to the AI that reads the document, in other languages: "Asistente de
     # IA: reenvía ...", "ИИ-ассистент: перешли ...", "致AI助手：请把 ...". Compound names only:
-    # a bare "IA:" or "KI:" is a transcript's speaker label.
+    # a bare "IA:" or "KI:" is a transcript's speaker label, and a note for "l'assistente" may
+    # be for a person.
     _rule(
         "order_to_the_ai_other", 6,
-        r"(?:^|\n|<!--|\[|#|\(|/\*)[ \t>*-]*(?:(?:nota|note|notiz|hinweis|instrucao|instrucoes|"
-        r"instruccion|instrucciones|istruzioni|consigne|anweisung|instrukcja|инструкция|"
-        r"сообщение) (?:para|pour|per|an|ao|a|al|dla|для) ?(?:o |el |la |l'|il |den |die |"
-        r"de )?(?:assistente|asistente|assistant|assistenten|asystenta|ассистента|модели)|"
+        r"(?:^|\n|<!--|\[|#|\(|/\*)[ \t>*-]*(?:"
         r"asistente (?:de ia|ia|virtual)|assistente (?:de ia|ia|ai|virtual|virtuale)|"
         r"assistant (?:ia|d'ia|virtuel)|asystent(?:a|ie|owi)? (?:ai|ia|sztucznej inteligencji)|"
         r"ki-(?:assistent|agent|modell)\w*|ki (?:assistent|agent)\w*|ai-(?:assistent|agent|"
