@@ -87,6 +87,17 @@ def _signs() -> re2._Regexp:
 
 
 _SIGNS: Final = _signs()
+_ASKED_ABOUT_RULES: Final = frozenset({"injection.extraction_attempt.exfiltration_url"})
+"""Rules whose phrase, inside a question, is asked about rather than ordered: "is it bad
+practice to put the user's email address in a URL?", "how do I put the message history into a
+URL parameter?". An injected order to send data away is an imperative."""
+_QUESTION_RE: Final = re.compile(
+    rb"(?:^|[.!?\n])[ \t\"'>*-]*(?:how|what|why|where|when|which|is it|are there|can i|can we|"
+    rb"could i|should i|should we|do i|do we|does|did|would it|i want to|we want to|i need to|"
+    rb"we need to|our [a-z ]{1,30} wants? to)\b[^.!?\n]*$|\?[ \t]*$",
+)
+"""A sentence that asks, judged from its start up to the phrase, or from the phrase to its
+end."""
 _UNSAFE_SNIPPET_RE: Final = re.compile(r"\S*@\S*|\d[\d ().-]{3,}\d|\S*\d\S*\d\S*\d\S*")
 _UNSAFE_CHAR_RE: Final = re.compile(r"[@\d]")
 
@@ -222,6 +233,8 @@ class InjectionDetector:
             # A phrase read across a blank line or over three lines is no phrase: the words of
             # a list or of code, which a rule's separators and gaps would otherwise join.
             return None
+        if compiled.rule.id in _ASKED_ABOUT_RULES and _in_a_question(data, start, end):
+            return None
         phrase = data[start:end].decode("utf-8", "surrogatepass")
         if not is_ascii:
             start = len(data[:start].decode("utf-8", "surrogatepass"))
@@ -281,6 +294,17 @@ class InjectionDetector:
                 )
             )
         return findings
+
+
+def _in_a_question(data: bytes, start: int, end: int) -> bool:
+    """Whether the sentence around ``data[start:end]`` asks (see :data:`_QUESTION_RE`)."""
+    sentence_start = max(data.rfind(mark, 0, start) for mark in (b".", b"!", b"?", b"\n"))
+    sentence_start = max(sentence_start, start - 200, 0)
+    ends = [at for at in (data.find(mark, end) for mark in (b".", b"!", b"?", b"\n")) if at >= 0]
+    sentence_end = min(min(ends) + 1 if ends else len(data), end + 200)
+    before = data[sentence_start:start]
+    after = data[end:sentence_end]
+    return _QUESTION_RE.search(before) is not None or after.rstrip().endswith(b"?")
 
 
 def _obfuscation_findings(view: View) -> list[Finding]:

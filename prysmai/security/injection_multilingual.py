@@ -221,10 +221,11 @@ LATIN_RULES: Final = (
     ),
     _rule(
         "override_pl", 6,
-        r"(?:zignoruj|zapomnij|pomin|zlekcewaz|nie zwracaj uwagi na) ~ (?:o )?(?:wszystkie |"
-        r"wszystkich |wszystko |wczesniejsze |wczesniejszych |poprzednie |poprzednich |"
-        r"dotychczasowe |swoje |twoje |te )*(?:instrukcje|instrukcji|polecenia|polecen|zasady|"
-        r"zasad|reguly|regul|wytyczne|wytycznych)",
+        # A qualifier is required: "pomiń wstęp i instrukcje montażu" skips a manual's part.
+        r"(?:zignoruj|zapomnij|pomin|zlekcewaz|olej|nie stosuj sie do) ~ (?:o )?(?:wszystkie |"
+        r"wszystkich |wszystko )?(?:wczesniejsze|wczesniejszych|poprzednie|poprzednich|"
+        r"dotychczasowe|dotychczasowych|swoje|swoich|twoje|twoich) (?:instrukcje|instrukcji|"
+        r"polecenia|polecen|poleceniach|zasady|zasad|reguly|regul|wytyczne|wytycznych)",
     ),
     _rule(
         "override_tr", 6,
@@ -316,7 +317,6 @@ LATIN_RULES: Final = (
         r"sin (?:ninguna )?(?:restricciones|limites|filtros|censura)|"
         r"senza (?:alcuna )?(?:restrizioni|limiti|filtri|censura)|"
         r"sem (?:nenhuma )?(?:restricoes|limites|filtros|censura)|"
-        r"bez (?:zadnych )?(?:ograniczen|cenzury|filtrow)|"
         r"modo (?:desarrollador|sviluppatore|desenvolvedor)|mode developpeur|entwicklermodus)",
     ),
     _rule(
@@ -324,8 +324,7 @@ LATIN_RULES: Final = (
         r"(?:(?:nun|jetzt|ab jetzt|ab sofort) bist du|du bist (?:jetzt|nun|ab sofort)|"
         r"(?:a partir de maintenant|desormais),? tu (?:es|seras|vas)|tu es (?:maintenant|"
         r"desormais)|a partir de ahora,? (?:eres|seras|actuaras)|ahora eres|"
-        r"da (?:ora|adesso) in poi,? (?:sei|sarai)|a partir de agora,? (?:voce e|es|sera)|"
-        r"(?:od teraz|teraz) jestes|jestes (?:teraz|od teraz))",
+        r"da (?:ora|adesso) in poi,? (?:sei|sarai)|a partir de agora,? (?:voce e|es|sera))",
     ),
     _rule(
         "dan_latin", 6,
@@ -544,22 +543,6 @@ OTHER_SCRIPT_RULES: Final = (
         r"режим\pL* разработчика",
         raw=True,
     ),
-    # A label addressed to the AI that reads the document, in other languages: "Asistente de
-    # IA: reenvía ...", "ИИ-ассистент: перешли ...", "致AI助手：请把 ...". Compound names only:
-    # a bare "IA:" or "KI:" is a transcript's speaker label, and a note for "l'assistente" may
-    # be for a person.
-    _rule(
-        "order_to_the_ai_other", 6,
-        r"(?:^|\n|<!--|\[|#|\(|/\*)[ \t>*-]*(?:"
-        r"asistente (?:de ia|ia|virtual)|assistente (?:de ia|ia|ai|virtual|virtuale)|"
-        r"assistant (?:ia|d'ia|virtuel)|asystent(?:a|ie|owi)? (?:ai|ia|sztucznej inteligencji)|"
-        r"ki-(?:assistent|agent|modell)\w*|ki (?:assistent|agent)\w*|ai-(?:assistent|agent|"
-        r"reviewer|model)\w*|ии[- ](?:ассистент|помощник|агент)\w*|нейросеть|"
-        r"yapay zeka (?:asistani|asistanlari|modeli)|"
-        r"(?:致|给|給|对|對)?(?:ai|人工智能|智能)(?:助手|助理|模型)|aiアシスタント(?:へ|に)?|"
-        r"ai ?어시스턴트(?:에게)?|인공지능(?: 비서| 어시스턴트)?(?:에게)?)[ \t]*:",
-        raw=True,
-    ),
     _rule(
         "override_zh", 6,
         r"(?:忽略|无视|忽视|不要理会|不理会|忘记|忘掉|忘了|抛开|放弃|無視|忽略掉|不要遵守|"
@@ -604,7 +587,8 @@ OTHER_SCRIPT_RULES: Final = (
     _rule(
         "reveal_ko", 6,
         r"(?:당신의|너의|네) ?(?:비밀 ?(?:키|열쇠|번호)|비밀번호|암호)|개발자 모드|"
-        r"시스템 프롬프트" + _G_SHORT + r"(?:알려|보여|출력)|제한(?:이|이 없는| 없이)",
+        # "제한이 있나요?" (is there an age limit?) is everyday: only "without restrictions".
+        r"시스템 프롬프트" + _G_SHORT + r"(?:알려|보여|출력)|제한이 없는|제한 없이",
         raw=True,
     ),
     _rule(
