@@ -94,10 +94,10 @@ URL parameter?". An injected order to send data away is an imperative."""
 _QUESTION_RE: Final = re.compile(
     rb"(?:^|[.!?\n])[ \t\"'>*-]*(?:how|what|why|where|when|which|is it|are there|can i|can we|"
     rb"could i|should i|should we|do i|do we|does|did|would it|i want to|we want to|i need to|"
-    rb"we need to|our [a-z ]{1,30} wants? to)\b[^.!?\n]*$|\?[ \t]*$",
+    rb"we need to|our [a-z ]{1,30} wants? to)\b[^.!?\n]*$",
 )
-"""A sentence that asks, judged from its start up to the phrase, or from the phrase to its
-end."""
+"""The start of a sentence that asks, up to the phrase (a question mark after the phrase is the
+other sign)."""
 _UNSAFE_SNIPPET_RE: Final = re.compile(r"\S*@\S*|\d[\d ().-]{3,}\d|\S*\d\S*\d\S*\d\S*")
 _UNSAFE_CHAR_RE: Final = re.compile(r"[@\d]")
 
