@@ -387,18 +387,29 @@ class Guard:
         if policies:
             attributes[semconv.SECURITY_POLICIES] = policies
         if findings:
+            sources = {id(f): "instructions" for f in verdict.instruction_findings}
+            sources.update((id(f), "response") for f in verdict.response_findings)
             attributes[semconv.SECURITY_FINDINGS] = jsonutil.dumps(
-                [_finding_record(f, capture_content) for f in findings[:50]]
+                [
+                    _finding_record(f, sources.get(id(f), "request"), capture_content)
+                    for f in findings[:50]
+                ]
             )
         return attributes
 
 
-def _finding_record(finding: Finding, with_snippet: bool) -> dict[str, Any]:
+def _finding_record(finding: Finding, source: str, with_snippet: bool) -> dict[str, Any]:
+    """One finding as the span records it.
+
+    ``source`` says where it was found: ``request`` (what users and tools sent, and other
+    request fields), ``instructions`` (the application's own system prompt) or ``response``.
+    """
     record: dict[str, Any] = {
         "kind": finding.kind.value,
         "category": finding.category,
         "rule": finding.rule,
         "severity": finding.severity,
+        "source": source,
         "start": finding.start,
         "end": finding.end,
     }

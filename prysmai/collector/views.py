@@ -407,7 +407,7 @@ def _findings_section(raw: JsonValue) -> str:
     findings = _parsed(raw)
     if not isinstance(findings, list) or not findings:
         return "<h2>Threat findings</h2><p>None recorded.</p>"
-    columns = ("kind", "category", "rule", "severity", "start", "end", "snippet")
+    columns = ("kind", "category", "rule", "severity", "source", "start", "end", "snippet")
     rows = []
     for finding in findings:
         if isinstance(finding, dict):

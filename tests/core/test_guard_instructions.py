@@ -244,6 +244,8 @@ def test_an_attack_pasted_into_the_system_message_is_recorded_not_blocked(captur
     rules = _rules(attrs)
     assert "injection.context_confusion.ignore_previous" in rules
     assert "injection.jailbreak_phrase.dan" in rules
+    sources = {f["source"] for f in json.loads(attrs[semconv.SECURITY_FINDINGS])}
+    assert sources == {"instructions"}
 
 
 def test_the_users_own_attack_still_blocks_beside_the_instructions_findings(
@@ -262,6 +264,8 @@ def test_the_users_own_attack_still_blocks_beside_the_instructions_findings(
     [attrs] = capture.attributes()
     assert attrs[semconv.SECURITY_ACTION] == "blocked"
     assert attrs[semconv.THREAT_SCORE] >= 70
+    sources = [f["source"] for f in json.loads(attrs[semconv.SECURITY_FINDINGS])]
+    assert "instructions" in sources and "request" in sources
 
 
 def test_a_safety_prompt_naming_the_harms_it_forbids_is_clean(capture, client, server):
