@@ -26,7 +26,7 @@ from prysmai.security.instruction_mentions import (
 from prysmai.security.model import InjectionModel
 from prysmai.security.normalize import View, build_views, compile_tables
 from prysmai.security.policy import KeywordMatcher, PolicyDetector
-from prysmai.security.scoring import INSTRUCTIONS_CAP, level_for, score
+from prysmai.security.scoring import level_for, score, score_with_instructions
 from prysmai.security.text_safety import without_surrogates
 
 logger = logging.getLogger(__name__)
@@ -211,7 +211,8 @@ def scan(
     if not findings:
         return ScanResult(0, ThreatLevel.CLEAN, (), (time.perf_counter() - started) * 1000)
     findings.sort(key=_POSITION)
-    total = min(score(findings), INSTRUCTIONS_CAP) if as_instructions else score(findings)
+    # All of the instructions' findings are theirs: they stay medium.
+    total = score_with_instructions(findings, findings) if as_instructions else score(findings)
     elapsed_ms = (time.perf_counter() - started) * 1000
     return ScanResult(total, level_for(total), tuple(findings), elapsed_ms)
 

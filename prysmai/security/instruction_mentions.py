@@ -249,8 +249,6 @@ def named_to_forbid(
     if start >= end:
         return False  # a finding on the whole text or on no text names no phrase
     sentence_start, sentence_end = _sentence_around(text, start, end)
-    sentence_start = max(sentence_start, start - _REACH_BEFORE)
-    sentence_end = min(sentence_end, end + _REACH_AFTER)
     before, after = text[sentence_start:start], text[end:sentence_end]
     # The cue must govern the phrase, not be part of it ("you will never refuse").
     parts = (text[sentence_start:sentence_end],) if cue_inside_counts else (before, after)
@@ -278,12 +276,17 @@ def _in_attack_list(text: str, start: int) -> bool:
 
 
 def _sentence_around(text: str, start: int, end: int) -> tuple[int, int]:
-    """The bounds of the sentence(s) holding ``text[start:end]``."""
-    sentence_start = 0
-    for boundary in _SENTENCE_END_RE.finditer(text, 0, start):
+    """The bounds of the sentence(s) holding ``text[start:end]``, within the reach of a cue.
+
+    Only the reach is searched for sentence ends, so a long text is not read from its start
+    for every finding.
+    """
+    sentence_start = max(0, start - _REACH_BEFORE)
+    for boundary in _SENTENCE_END_RE.finditer(text, sentence_start, start):
         sentence_start = boundary.end()
-    following = _SENTENCE_END_RE.search(text, end)
-    return sentence_start, following.start() if following else len(text)
+    reach_end = min(len(text), end + _REACH_AFTER)
+    following = _SENTENCE_END_RE.search(text, end, reach_end)
+    return sentence_start, following.start() if following else reach_end
 
 
 def _is_quoted(text: str, start: int, end: int) -> bool:
