@@ -25,6 +25,7 @@ from typing import Final
 
 import re2
 
+from prysmai.security.escapes import DecodedEscapes, decode_escapes
 from prysmai.security.split_words import join_split_words
 from prysmai.security.text_safety import without_surrogates
 
@@ -289,11 +290,13 @@ class _Builder:
 
 
 def normalize(source: str) -> NormalizedText:
-    """Normalise ``source`` for matching: case, look-alikes, invisible characters, NFKC.
+    r"""Normalise ``source`` for matching: escapes, case, look-alikes, invisible characters, NFKC.
 
-    Plain ASCII is only lower-cased. Other text that is already NFKC and holds no invisible or
-    look-alike characters is lower-cased and accent-folded character for character; only the
-    rest takes the character walk that builds an offset map.
+    Text holding ``\uXXXX`` escapes (JSON serialised with non-ASCII escaped) is read decoded
+    first (:mod:`prysmai.security.escapes`). Plain ASCII is only lower-cased. Other text that is
+    already NFKC and holds no invisible or look-alike characters is lower-cased and
+    accent-folded character for character; only the rest takes the character walk that builds
+    an offset map.
 
     Args:
         source: Any text.
@@ -301,6 +304,45 @@ def normalize(source: str) -> NormalizedText:
     Returns:
         The folded, lower-cased text with its offset map and the obfuscation signals found.
     """
+    decoded = decode_escapes(source)
+    if decoded is None:
+        return _normalize_unescaped(source)
+    return _mapped_through(_normalize_unescaped(without_surrogates(decoded.text)), decoded, source)
+
+
+def _mapped_through(inner: NormalizedText, decoded: DecodedEscapes, source: str) -> NormalizedText:
+    """Re-point ``inner`` (the normalised decoded text) at the escaped ``source``."""
+    if not decoded.starts:
+        return NormalizedText(text=inner.text, source=source, starts=[], ends=[])
+    if inner.starts is None or inner.ends is None:
+        starts, ends = decoded.starts, decoded.ends
+    else:
+        starts = [decoded.starts[index] for index in inner.starts]
+        ends = [decoded.ends[max(index, 1) - 1] for index in inner.ends]
+
+    def span(start: int, end: int) -> tuple[int, int]:
+        return decoded.starts[start], decoded.ends[max(end, 1) - 1]
+
+    obfuscations = tuple(
+        dataclasses.replace(signal, start=first, end=last)
+        for signal in inner.obfuscations
+        for first, last in (span(signal.start, signal.end),)
+    )
+    hidden = tuple(
+        HiddenText(text.text, tuple(decoded.starts[index] for index in text.positions))
+        for text in inner.hidden
+    )
+    return NormalizedText(
+        text=inner.text,
+        source=source,
+        starts=starts,
+        ends=ends,
+        obfuscations=obfuscations,
+        hidden=hidden,
+    )
+
+
+def _normalize_unescaped(source: str) -> NormalizedText:
     if source.isascii():
         return NormalizedText(text=source.lower(), source=source)
     try:
@@ -316,7 +358,7 @@ def normalize(source: str) -> NormalizedText:
             return NormalizedText(text=latin.translate(table).decode("latin-1"), source=source)
     cleaned = without_surrogates(source)
     if cleaned is not source:  # RE2 cannot take lone surrogates; U+FFFD keeps every offset
-        return dataclasses.replace(normalize(cleaned), source=source)
+        return dataclasses.replace(_normalize_unescaped(cleaned), source=source)
     is_nfkc = unicodedata.is_normalized("NFKC", source)
     signs = _SIGNS.Match(source.encode("utf-8", "surrogatepass")) or ()
     needs_walk = any(

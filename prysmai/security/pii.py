@@ -21,6 +21,7 @@ Limitations:
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import functools
 import operator
 import re
@@ -30,6 +31,7 @@ from typing import Final
 
 import re2
 
+from prysmai.security.escapes import decode_escapes
 from prysmai.security.exit_gate import checkpoint, gated
 from prysmai.security.findings import Finding, FindingKind
 from prysmai.security.normalize import INVISIBLE_CHARACTERS, INVISIBLE_RE2_CLASS
@@ -265,6 +267,22 @@ def detect_pii(text: str, types: frozenset[str] | None = None) -> list[Finding]:
     """
     if not text:
         return []
+    decoded = decode_escapes(text)
+    if decoded is not None:
+        # JSON with non-ASCII escaped ("jos\u00e9@example.com"): read the characters meant, and
+        # cover each value's escapes whole, so that replacing it leaves valid JSON.
+        return [
+            dataclasses.replace(
+                finding,
+                start=decoded.starts[finding.start],
+                end=decoded.ends[finding.end - 1],
+            )
+            for finding in _detect_unescaped(decoded.text, types)
+        ]
+    return _detect_unescaped(text, types)
+
+
+def _detect_unescaped(text: str, types: frozenset[str] | None) -> list[Finding]:
     text, triggered = _triggers(without_surrogates(text))
     if not triggered:
         return []

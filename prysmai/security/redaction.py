@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Final
 
 from prysmai import paths
+from prysmai.security.escapes import decode_escapes
 from prysmai.security.exit_gate import gated
 from prysmai.security.findings import Finding
 from prysmai.security.pii import detect_pii, placeholder_for
@@ -126,6 +127,9 @@ def redact_findings(
             continue
         parts.append(text[position : finding.start])
         value = text[finding.start : finding.end]
+        decoded = decode_escapes(value)
+        if decoded is not None:  # the same value hashes the same, escaped or not
+            value = decoded.text
         parts.append(_replacement(finding.category, value, chosen, secret))
         position = finding.end
     parts.append(text[position:])
