@@ -1,22 +1,31 @@
-r"""Read text written with backslash escapes (``\u0418``) as the characters it stands for.
+r"""Read escaped text as the characters it stands for: ``\u0418`` and ``&#1048;`` are "И".
 
-Python's ``json.dumps`` escapes every non-ASCII character by default, so a tool result, a
-retrieved document or a function's arguments serialised that way carry Russian, Chinese or
-Arabic text as runs of ``\uXXXX``: to a scanner that reads the characters as written, an
-injection in any non-Latin language is then invisible. This module finds such escapes (JSON
-and JavaScript ``\uXXXX`` with surrogate pairs, ``\u{X...}``, Python's ``\UXXXXXXXX``,
-and ``\n``, ``\t``, ``\r``, ``\"``, ``\'``, ``\/`` around them) and returns the decoded
-text with, for each decoded character, the span of the escape it came from.
+Two ways of writing characters hide text from a scanner that reads characters as written:
 
-Text is decoded only when it holds at least one ``\u`` / ``\U`` escape: a backslash-n in
-code or a Windows path in ordinary text is left as written. A run of backslashes before an
-escape (JSON inside a JSON string: ``\\u0418``) counts as one escape, so doubly serialised
-text reads the same. Hex byte escapes (``\xd0\x98``) are left to the hex decoder of
-:mod:`prysmai.security.normalize`, which reads them as bytes.
+* backslash escapes: Python's ``json.dumps`` escapes every non-ASCII character by default, so
+  a tool result, a retrieved document or a function's arguments serialised that way carry
+  Russian, Chinese or Arabic text as runs of ``\uXXXX``, and an injection in any non-Latin
+  language is invisible;
+* HTML character references: a web page may spell any text as ``&#73;&#103;...`` or
+  ``&#x49;&#x67;...`` (and does write ``&amp;``, ``&nbsp;``, ``&eacute;``).
+
+This module finds both (JSON and JavaScript ``\uXXXX`` with surrogate pairs, ``\u{X...}``,
+Python's ``\UXXXXXXXX`` and the ``\n``, ``\t``, ``\r``, ``\"``, ``\'``, ``\/`` around them;
+decimal, hexadecimal and named HTML references) and returns the decoded text with, for each
+decoded character, the span of what it came from.
+
+Backslash escapes are decoded only in text that holds at least one ``\u`` / ``\U`` escape: a
+backslash-n in code or a Windows path in ordinary text is left as written. A run of
+backslashes before an escape (JSON inside a JSON string: ``\\u0418``) counts as one escape,
+so doubly serialised text reads the same. Hex byte escapes (``\xd0\x98``) are left to the
+hex decoder of :mod:`prysmai.security.normalize`, which reads them as bytes. A named
+reference is decoded only when HTML defines it with its semicolon (``&amp;``, not ``&amp``
+nor ``&madeup;``).
 """
 
 from __future__ import annotations
 
+import html.entities
 import re
 from dataclasses import dataclass
 from typing import Final
@@ -24,12 +33,27 @@ from typing import Final
 _UNICODE_ESCAPE_RE: Final = re.compile(
     r"\\(?:u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|u\{[0-9a-fA-F]{1,6}\})"
 )
-# A match starts only where a run of backslashes starts, and takes the run whole (possessive):
-# tried at every backslash of a long run, the search would take quadratic time.
-_ESCAPE_RE: Final = re.compile(
-    r"(?<!\\)\\++(?:u([0-9a-fA-F]{4})|U([0-9a-fA-F]{8})|u\{([0-9a-fA-F]{1,6})\}|([nrt\"'/]))"
+_REFERENCE_RE: Final = re.compile(
+    r"&(?:#[0-9]{1,8};|#[xX][0-9a-fA-F]{1,7};|[A-Za-z][A-Za-z0-9]{1,31};)"
 )
+# A backslash escape starts only where a run of backslashes starts, and takes the run whole
+# (possessive): tried at every backslash of a long run, the search would take quadratic time.
+_BACKSLASH: Final = (
+    r"(?<!\\)\\++(?:u(?P<four>[0-9a-fA-F]{4})|U(?P<eight>[0-9a-fA-F]{8})"
+    r"|u\{(?P<braced>[0-9a-fA-F]{1,6})\}|(?P<simple>[nrt\"'/]))"
+)
+_REFERENCE: Final = (
+    r"&(?:#(?P<decimal>[0-9]{1,8})|#[xX](?P<hexadecimal>[0-9a-fA-F]{1,7})"
+    r"|(?P<name>[A-Za-z][A-Za-z0-9]{1,31}));"
+)
+_PATTERNS: Final = {
+    (True, False): re.compile(_BACKSLASH),
+    (False, True): re.compile(_REFERENCE),
+    (True, True): re.compile(f"{_BACKSLASH}|{_REFERENCE}"),
+}
 _SIMPLE: Final = {"n": "\n", "r": "\r", "t": "\t", '"': '"', "'": "'", "/": "/"}
+_NAMED: Final = html.entities.html5
+"""HTML's named references, keyed with their semicolon ("amp;")."""
 _REPLACEMENT: Final = "\ufffd"
 """What a lone surrogate or a code point beyond Unicode decodes to (RE2 takes neither)."""
 _HIGH_SURROGATES: Final = range(0xD800, 0xDC00)
@@ -54,8 +78,13 @@ def has_unicode_escape(source: str) -> bool:
     return _UNICODE_ESCAPE_RE.search(source) is not None
 
 
+def has_character_reference(source: str) -> bool:
+    """Whether ``source`` holds something shaped like an HTML character reference."""
+    return "&" in source and _REFERENCE_RE.search(source) is not None
+
+
 def decode_escapes(source: str) -> DecodedEscapes | None:
-    r"""Decode the backslash escapes of ``source``; ``None`` when it holds no ``\u`` escape.
+    r"""Decode the escapes and references of ``source``; ``None`` when it holds neither.
 
     Args:
         source: Any text.
@@ -63,56 +92,85 @@ def decode_escapes(source: str) -> DecodedEscapes | None:
     Returns:
         The decoded text and its map to ``source``, one entry per decoded character.
     """
-    if not has_unicode_escape(source):
+    backslashes, references = has_unicode_escape(source), has_character_reference(source)
+    if not backslashes and not references:
         return None
-    pieces: list[str] = []
-    starts: list[int] = []
-    ends: list[int] = []
-    position = 0
-    pending_high: tuple[int, int, int] | None = None  # code, start, end of a high surrogate
+    decoder = _Decoder(source)
+    for match in _PATTERNS[backslashes, references].finditer(source):
+        decoder.take(match)
+    return decoder.finish()
 
-    def flush_high() -> None:
-        nonlocal pending_high
-        if pending_high is not None:
-            _, high_start, high_end = pending_high
-            pieces.append(_REPLACEMENT)
-            starts.append(high_start)
-            ends.append(high_end)
-            pending_high = None
 
-    for match in _ESCAPE_RE.finditer(source):
+class _Decoder:
+    """Builds the decoded text and its offset map, one match at a time."""
+
+    def __init__(self, source: str) -> None:
+        self._source = source
+        self._pieces: list[str] = []
+        self._starts: list[int] = []
+        self._ends: list[int] = []
+        self._position = 0
+        self._pending_high: tuple[int, int, int] | None = None
+        """Code, start and end of a high surrogate waiting for its low half."""
+
+    def take(self, match: re.Match[str]) -> None:
         start, end = match.span()
-        if start > position:
-            flush_high()
-            pieces.append(source[position:start])
-            starts.extend(range(position, start))
-            ends.extend(range(position + 1, start + 1))
-        position = end
-        four, eight, braced, simple = match.groups()
-        if simple is not None:
-            flush_high()
-            pieces.append(_SIMPLE[simple])
-            starts.append(start)
-            ends.append(end)
-            continue
-        code = int(four or eight or braced, 16)
-        if code in _LOW_SURROGATES and pending_high is not None:
-            high, high_start, _ = pending_high
-            pending_high = None
-            pieces.append(chr(0x10000 + ((high - 0xD800) << 10) + (code - 0xDC00)))
-            starts.append(high_start)
-            ends.append(end)
-            continue
-        flush_high()
+        if start > self._position:
+            self._flush_high()
+            self._copy(self._position, start)
+        self._position = end
+        kind = match.lastgroup
+        value = match.group(kind) if kind is not None else None
+        if kind is None or value is None:  # cannot happen: every alternative names its group
+            self._copy(start, end)
+            return
+        if kind == "simple":
+            self._emit(_SIMPLE[value], start, end)
+        elif kind == "name":
+            named = _NAMED.get(value + ";")
+            if named is None:  # not an HTML reference: keep it as written
+                self._copy(start, end)
+            else:
+                self._emit(named, start, end)
+        else:
+            self._code_point(int(value, 10 if kind == "decimal" else 16), start, end)
+
+    def finish(self) -> DecodedEscapes:
+        self._flush_high()
+        self._copy(self._position, len(self._source))
+        return DecodedEscapes("".join(self._pieces), self._starts, self._ends)
+
+    def _code_point(self, code: int, start: int, end: int) -> None:
+        if code in _LOW_SURROGATES and self._pending_high is not None:
+            high, high_start, _ = self._pending_high
+            self._pending_high = None
+            self._emit(chr(0x10000 + ((high - 0xD800) << 10) + (code - 0xDC00)), high_start, end)
+            return
+        self._flush_high()
         if code in _HIGH_SURROGATES:
-            pending_high = (code, start, end)
-            continue
-        pieces.append(_REPLACEMENT if code > 0x10FFFF or code in _LOW_SURROGATES else chr(code))
-        starts.append(start)
-        ends.append(end)
-    flush_high()
-    if position < len(source):
-        pieces.append(source[position:])
-        starts.extend(range(position, len(source)))
-        ends.extend(range(position + 1, len(source) + 1))
-    return DecodedEscapes("".join(pieces), starts, ends)
+            self._pending_high = (code, start, end)
+        elif code > 0x10FFFF or code in _LOW_SURROGATES:
+            self._emit(_REPLACEMENT, start, end)
+        else:
+            self._emit(chr(code), start, end)
+
+    def _emit(self, text: str, start: int, end: int) -> None:
+        """Append decoded ``text`` (one character, or two for a few named references)."""
+        self._flush_high()
+        self._pieces.append(text)
+        self._starts.extend([start] * len(text))
+        self._ends.extend([end] * len(text))
+
+    def _copy(self, start: int, end: int) -> None:
+        if start < end:
+            self._pieces.append(self._source[start:end])
+            self._starts.extend(range(start, end))
+            self._ends.extend(range(start + 1, end + 1))
+
+    def _flush_high(self) -> None:
+        if self._pending_high is not None:
+            _, start, end = self._pending_high
+            self._pending_high = None
+            self._pieces.append(_REPLACEMENT)
+            self._starts.append(start)
+            self._ends.append(end)
