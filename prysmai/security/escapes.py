@@ -14,13 +14,14 @@ Python's ``\UXXXXXXXX`` and the ``\n``, ``\t``, ``\r``, ``\"``, ``\'``, ``\/`` a
 decimal, hexadecimal and named HTML references) and returns the decoded text with, for each
 decoded character, the span of what it came from.
 
-Backslash escapes are decoded only in text that holds at least one ``\u`` / ``\U`` escape: a
-backslash-n in code or a Windows path in ordinary text is left as written. A run of
-backslashes before an escape (JSON inside a JSON string: ``\\u0418``) counts as one escape,
-so doubly serialised text reads the same. Hex byte escapes (``\xd0\x98``) are left to the
-hex decoder of :mod:`prysmai.security.normalize`, which reads them as bytes. A named
-reference is decoded only when HTML defines it with its semicolon (``&amp;``, not ``&amp``
-nor ``&madeup;``).
+Backslash escapes are decoded only in text that holds at least one ``\u`` / ``\U`` escape or
+an escaped UTF-8 character: a backslash-n in code or a Windows path in ordinary text is left
+as written. A run of backslashes before an escape (JSON inside a JSON string: ``\\u0418``)
+counts as one escape, so doubly serialised text reads the same. Byte escapes that spell a
+UTF-8 character (``\xd0\x98``, as Python prints ``bytes``) are that character; other byte
+escapes (``\x49\x67``) are left to the hex decoder of :mod:`prysmai.security.normalize`,
+which reads a run of them as an encoded payload. A named reference is decoded only when HTML
+defines it with its semicolon (``&amp;``, not ``&amp`` nor ``&madeup;``).
 """
 
 from __future__ import annotations
@@ -31,7 +32,8 @@ from dataclasses import dataclass
 from typing import Final
 
 _UNICODE_ESCAPE_RE: Final = re.compile(
-    r"\\(?:u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|u\{[0-9a-fA-F]{1,6}\})"
+    r"\\(?:u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|u\{[0-9a-fA-F]{1,6}\}"
+    r"|x[c-fC-F][0-9a-fA-F]\\x[89abAB][0-9a-fA-F])"
 )
 _REFERENCE_RE: Final = re.compile(
     r"&(?:#[0-9]{1,8};|#[xX][0-9a-fA-F]{1,7};|[A-Za-z][A-Za-z0-9]{1,31};)"
@@ -40,7 +42,8 @@ _REFERENCE_RE: Final = re.compile(
 # (possessive): tried at every backslash of a long run, the search would take quadratic time.
 _BACKSLASH: Final = (
     r"(?<!\\)\\++(?:u(?P<four>[0-9a-fA-F]{4})|U(?P<eight>[0-9a-fA-F]{8})"
-    r"|u\{(?P<braced>[0-9a-fA-F]{1,6})\}|(?P<simple>[nrt\"'/]))"
+    r"|u\{(?P<braced>[0-9a-fA-F]{1,6})\}|(?P<simple>[nrt\"'/])"
+    r"|x(?P<utf8>[c-fC-F][0-9a-fA-F](?:\\x[89abAB][0-9a-fA-F]){1,3}))"
 )
 _REFERENCE: Final = (
     r"&(?:#(?P<decimal>[0-9]{1,8})|#[xX](?P<hexadecimal>[0-9a-fA-F]{1,7})"
@@ -72,8 +75,8 @@ class DecodedEscapes:
 
 
 def has_unicode_escape(source: str) -> bool:
-    r"""Whether ``source`` holds a ``\uXXXX``-style escape (a quick test before decoding)."""
-    if "\\u" not in source and "\\U" not in source:
+    r"""Whether ``source`` holds a ``\uXXXX``-style escape or an escaped UTF-8 character."""
+    if "\\u" not in source and "\\U" not in source and "\\x" not in source:
         return False
     return _UNICODE_ESCAPE_RE.search(source) is not None
 
@@ -126,6 +129,13 @@ class _Decoder:
             return
         if kind == "simple":
             self._emit(_SIMPLE[value], start, end)
+        elif kind == "utf8":
+            try:
+                char = bytes.fromhex(value.replace("\\x", "")).decode("utf-8")
+            except UnicodeDecodeError:  # not one whole UTF-8 character: keep it as written
+                self._copy(start, end)
+            else:
+                self._emit(char, start, end)
         elif kind == "name":
             named = _NAMED.get(value + ";")
             if named is None:  # not an HTML reference: keep it as written

@@ -98,6 +98,22 @@ def test_an_escaped_value_hashes_like_the_same_value_written_plainly():
     assert redact(escaped, "hash") == f'"{redact("josé@example.com", "hash")}"'
 
 
+def test_an_injection_printed_as_python_bytes_is_found():
+    printed = str(RUSSIAN_OVERRIDE.encode())  # b'\\xd0\\x98\\xd0\\xb3...', spaces as written
+
+    result = scan(printed)
+
+    assert result.level == "high"
+    assert "injection.multi_language.override_ru" in {f.rule for f in result.findings}
+
+
+def test_byte_escapes_that_are_not_whole_utf8_characters_stay_as_written():
+    decoded = decode_escapes(r"ok \xd0\x98 then \xd0 alone, \xe2\x82 cut, \x49\x67 ascii")
+
+    assert decoded is not None
+    assert decoded.text == r"ok И then \xd0 alone, \xe2\x82 cut, \x49\x67 ascii"
+
+
 def _references(text: str, form: str) -> str:
     return "".join(form.format(ord(char)) for char in text)
 
