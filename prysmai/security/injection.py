@@ -52,9 +52,14 @@ _REPETITION_SEVERITY: Final = 7
 _CIPHER_RULES: Final = {
     "morse": "injection.encoding_tricks.morse_code",
     "binary": "injection.encoding_tricks.binary_text",
+    "pig_latin": "injection.encoding_tricks.pig_latin",
 }
 _CIPHER_SEVERITY: Final = 6
-_CIPHER_UNITS: Final = {"morse": "Morse letters", "binary": "binary octets"}
+_CIPHER_UNITS: Final = {
+    "morse": "Morse letters",
+    "binary": "binary octets",
+    "pig_latin": "Pig Latin words",
+}
 
 _LEET_BYTES: Final = bytes.maketrans(b"013457@$!|8", b"oieastasilb")
 _NON_LETTERS: Final = {code: None for code in range(128) if not chr(code).isalpha()}
