@@ -28,6 +28,7 @@ import re2
 from prysmai.security.escapes import DecodedEscapes, decode_escapes
 from prysmai.security.split_words import join_split_words
 from prysmai.security.text_safety import without_surrogates
+from prysmai.security.word_ciphers import disguised_readings
 
 # Format and filler characters that render as nothing; removed before matching.
 _INVISIBLE_RANGES: Final = (
@@ -793,7 +794,7 @@ _LOWER_RE: Final = re.compile("[a-z]")
 
 @dataclass(frozen=True, slots=True)
 class EncodedPayload:
-    """A run of text that decodes (base64, hex or URL encoding) to readable text."""
+    """A run of text that decodes (base64, hex, URL encoding, ROT13, backwards) to readable text."""
 
     encoding: str
     start: int
@@ -810,7 +811,10 @@ def find_encoded_payloads(source: str) -> list[EncodedPayload]:
     Returns:
         At most :data:`MAX_VIEWS` payloads.
     """
-    payloads: list[EncodedPayload] = []
+    payloads = [
+        EncodedPayload(cipher, 0, len(source), decoded)
+        for cipher, decoded in disguised_readings(source)
+    ]
     found = _ENCODED_HINTS.Match(source)
     if not found:
         return payloads
