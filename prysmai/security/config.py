@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, fields
 from enum import Enum, StrEnum
 from pathlib import Path
@@ -62,6 +62,13 @@ class SecurityConfig:
     """Also scan model responses, not only requests (``scanResponses``)."""
     content_policy: bool = True
     """Run the content-policy detectors (``contentPolicy``)."""
+
+    def __post_init__(self) -> None:
+        # Checked here, not only in from_mapping: a setting of the wrong type built in code
+        # (a list of keywords, "Mask", "false") must fail now, loudly, not at the first scan,
+        # where a monitored client would let the call through unprotected.
+        for field in fields(self):
+            object.__setattr__(self, field.name, _coerce(field.name, getattr(self, field.name)))
 
     @classmethod
     def from_mapping(cls, mapping: Mapping[str, Any]) -> SecurityConfig:
@@ -126,8 +133,12 @@ def _coerce(name: str, value: Any) -> Any:
             modes = ", ".join(mode.value for mode in PiiRedactionMode)
             raise ValueError(f"piiRedactionMode must be one of {modes}, not {value!r}") from None
     if name == "custom_keywords":
-        if isinstance(value, str) or not all(isinstance(item, str) for item in value):
-            raise ValueError("customKeywords must be a list of strings")
+        if (
+            isinstance(value, str | bytes)
+            or not isinstance(value, Iterable)
+            or not all(isinstance(item, str) for item in value)
+        ):
+            raise ValueError(f"customKeywords must be a list of strings, not {value!r}")
         return tuple(item for item in value if item.strip())
     if not isinstance(value, bool):
         raise ValueError(f"{name} must be true or false, not {value!r}")

@@ -164,6 +164,30 @@ def test_config_rejects_invalid_settings(mapping: dict[str, object], message: st
         SecurityConfig.from_mapping(mapping)
 
 
+def test_config_built_in_code_takes_a_list_of_keywords_and_any_case_of_mode() -> None:
+    config = SecurityConfig(custom_keywords=["zeus"], pii_redaction_mode="Mask")  # type: ignore[arg-type]
+
+    assert config.custom_keywords == ("zeus",)
+    assert config.pii_redaction_mode is PiiRedactionMode.MASK
+    assert [f.rule for f in scan("zeus is here", config).findings] == ["keyword.custom"]
+
+
+@pytest.mark.parametrize(
+    ("settings", "message"),
+    [
+        pytest.param({"block_high_threats": "false"}, "must be true or false", id="bool-as-text"),
+        pytest.param({"custom_keywords": "acme"}, "list of strings", id="keywords-as-text"),
+        pytest.param({"custom_keywords": 5}, "list of strings", id="keywords-as-number"),
+        pytest.param({"pii_redaction_mode": "redact"}, "must be one of", id="unknown-mode"),
+    ],
+)
+def test_config_built_in_code_rejects_settings_of_the_wrong_type(
+    settings: dict[str, object], message: str
+) -> None:
+    with pytest.raises(ValueError, match=message):
+        SecurityConfig(**settings)  # type: ignore[arg-type]
+
+
 def test_config_from_env_reads_json_file(tmp_path: Path) -> None:
     path = tmp_path / "security.json"
     path.write_text(json.dumps({"piiRedactionMode": "hash", "blockHighThreats": True}))
