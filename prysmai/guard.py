@@ -47,6 +47,7 @@ BLOCK_THRESHOLD: Final = 70
 """Threat score at or above which ``blockHighThreats`` rejects a request."""
 
 _MAX_REASONS: Final = 10
+_METHODS_WITH_TEXT: Final = frozenset({"POST", "PUT", "PATCH"})
 
 # Returned by ``_act`` when a redacted JSON body cannot be written back out.
 _UNWRITABLE: Final = object()
@@ -139,6 +140,43 @@ class Guard:
         if outcome is _UNWRITABLE:
             return self._check_raw_request(call, request, http_module)
         return outcome
+
+    def before_send_other(self, request: Any, http_module: ModuleType) -> Any:
+        """Guard a request that is no model call but carries text to the provider.
+
+        Token counts, message batches, conversation items, moderation input, image prompts and
+        text to speak all hold text the provider reads (and batches and conversation items
+        reach a model later): PII in any of their JSON strings is redacted or blocked as in a
+        model call, and ``blockHighThreats`` applies. Nothing is recorded (these calls have no
+        span). Bodies that are not JSON (file uploads) pass unread.
+
+        Returns:
+            A 403 answer, a rewritten request, or ``None`` to send the request as it is.
+        """
+        if not self.is_inline or request.method not in _METHODS_WITH_TEXT:
+            return None
+        try:
+            content: bytes = request.content
+        except Exception:  # a streamed upload: reading it here would consume it
+            return None
+        if not content or content[:1] not in b"{[":
+            return None
+        try:
+            body = jsonutil.loads(content)
+        except ValueError:
+            return None
+        slots = all_string_slots(body)
+        verdict = self._scan_slots(slots)
+        if self._should_block(verdict):
+            return _refusal(request, http_module, verdict, "request")
+        if not self.redacts or not _has_pii(verdict.findings):
+            return None
+        self._redact_slots(slots)
+        try:
+            new_body = jsonutil.dumps(body).encode()
+        except (TypeError, ValueError, RecursionError):
+            return _refusal(request, http_module, verdict, "request") if self.redacts else None
+        return _rebuilt_request(request, new_body, http_module)
 
     def _check_raw_request(self, call: CallRecord, request: Any, http_module: ModuleType) -> Any:
         """Scan and redact a body that cannot be handled as JSON as plain text.
@@ -242,27 +280,7 @@ class Guard:
     def _blocked_response(
         self, call: CallRecord, request: Any, http_module: ModuleType, verdict: Verdict, what: str
     ) -> Any:
-        reasons = _reasons(verdict.findings)
-        message = (
-            f"prysmai blocked this {what}: threat score {verdict.score} ({verdict.level}); "
-            + ("; ".join(reasons) if reasons else "policy")
-        )
-        body = {
-            "error": {
-                "message": message,
-                "type": "security_error",
-                "code": f"{what}_blocked",
-                "param": None,
-                "threat_score": verdict.score,
-                "threat_level": verdict.level,
-                "reasons": reasons,
-            }
-        }
-        # The SDK must not retry a refusal that would be refused again.
-        headers = {"content-type": "application/json", "x-should-retry": "false"}
-        response = http_module.Response(
-            403, headers=headers, content=jsonutil.dumps(body).encode(), request=request
-        )
+        response = _refusal(request, http_module, verdict, what)
         call.status_code = 403
         call.response_headers = response.headers
         call.add_chunk(response.content)
@@ -416,6 +434,31 @@ def _finding_record(finding: Finding, source: str, with_snippet: bool) -> dict[s
     if with_snippet:
         record["snippet"] = finding.snippet
     return record
+
+
+def _refusal(request: Any, http_module: ModuleType, verdict: Verdict, what: str) -> Any:
+    """The 403 answer the SDK raises as its permission error, saying why."""
+    reasons = _reasons(verdict.findings)
+    message = (
+        f"prysmai blocked this {what}: threat score {verdict.score} ({verdict.level}); "
+        + ("; ".join(reasons) if reasons else "policy")
+    )
+    body = {
+        "error": {
+            "message": message,
+            "type": "security_error",
+            "code": f"{what}_blocked",
+            "param": None,
+            "threat_score": verdict.score,
+            "threat_level": verdict.level,
+            "reasons": reasons,
+        }
+    }
+    # The SDK must not retry a refusal that would be refused again.
+    headers = {"content-type": "application/json", "x-should-retry": "false"}
+    return http_module.Response(
+        403, headers=headers, content=jsonutil.dumps(body).encode(), request=request
+    )
 
 
 def _has_pii(findings: list[Finding]) -> bool:

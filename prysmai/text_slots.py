@@ -201,11 +201,16 @@ _STRUCTURAL_KEYS = frozenset(
 )
 
 
+_SIGNED_BLOCKS = frozenset({"thinking", "redacted_thinking"})
+"""Anthropic's thinking blocks travel back signed: the provider refuses one whose text changed."""
+
+
 def all_string_slots(body: Any) -> list[TextSlot]:
     """Return every string value in a JSON body that could carry user text.
 
     Walks iteratively, so a deeply nested body cannot exhaust the stack. Protocol fields
-    (model, role, ids ...) and inline ``data:`` URLs (base64 images and files) are skipped.
+    (model, role, ids ...), inline ``data:`` URLs (base64 images and files) and signed thinking
+    blocks are skipped.
     """
     slots: list[TextSlot] = []
     pending: list[Any] = [body]
@@ -217,7 +222,10 @@ def all_string_slots(body: Any) -> list[TextSlot]:
                 if key in _STRUCTURAL_KEYS or value.startswith("data:"):
                     continue
                 slots.append(TextSlot(container, key))
-            elif isinstance(value, dict | list):
+            elif isinstance(value, dict):
+                if value.get("type") not in _SIGNED_BLOCKS:
+                    pending.append(value)
+            elif isinstance(value, list):
                 pending.append(value)
     return slots
 

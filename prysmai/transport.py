@@ -101,6 +101,13 @@ def _prepare(
     try:
         call = _begin_call(recorder, request)
         if call is None:
+            guard, _ = recorder.security_now()
+            if guard is not None:
+                outcome = guard.before_send_other(request, http_module)
+                if isinstance(outcome, http_module.Response):
+                    return None, request, outcome
+                if outcome is not None:
+                    request = outcome
             return None, request, None
         if call.guard is not None:
             outcome = call.guard.before_send(call, request, http_module)

@@ -39,8 +39,11 @@ from prysmai.cli.common import UsageError
 from prysmai.security.pii import detect_pii, might_contain_pii
 
 BLOCK_CHARS: Final = 16_384
-"""Plain text is scanned in blocks of whole lines of about this size, so that a cue on one line
-("Phone:") still applies to a value on the next."""
+"""Plain text is scanned in blocks of whole lines of at least this size, so that a cue on one
+line ("Phone:") still applies to a value on the next. A block ends at a blank line, where no
+phrase the scanners read continues, once it has this size."""
+MAX_BLOCK_CHARS: Final = 65_536
+"""Text without blank lines (logs, one long paragraph) is cut at the end of a line here."""
 PEM_HOLD_CHARS: Final = 262_144
 """A block is not cut inside a PEM key (``BEGIN`` seen, ``END`` not yet) below this size."""
 _BINARY_PROBE_BYTES: Final = 8192
@@ -339,9 +342,11 @@ def _chain(held: list[str], rest: Iterator[str]) -> Iterator[str]:
 
 
 def iter_blocks(lines: Iterable[str]) -> Iterator[tuple[int, str]]:
-    """Group lines into blocks of about ``BLOCK_CHARS``; yield (first line number, block).
+    """Group lines into blocks; yield (first line number, block).
 
-    A block never ends inside a PEM private key unless the key grows past ``PEM_HOLD_CHARS``.
+    A block ends at the first blank line after ``BLOCK_CHARS``, or at the end of a line after
+    ``MAX_BLOCK_CHARS``; never inside a PEM private key unless the key grows past
+    ``PEM_HOLD_CHARS``.
     """
     parts: list[str] = []
     size = 0
@@ -355,8 +360,11 @@ def iter_blocks(lines: Iterable[str]) -> Iterator[tuple[int, str]]:
             is_in_pem = True
         if "-----END " in line:
             is_in_pem = "-----BEGIN " in line.rsplit("-----END ", 1)[1]
-        limit = PEM_HOLD_CHARS if is_in_pem else BLOCK_CHARS
-        if size >= limit:
+        if is_in_pem:
+            is_full = size >= PEM_HOLD_CHARS
+        else:
+            is_full = size >= MAX_BLOCK_CHARS or (size >= BLOCK_CHARS and not line.strip())
+        if is_full:
             yield first, "".join(parts)
             parts, size, first, is_in_pem = [], 0, number + 1, False
     if parts:

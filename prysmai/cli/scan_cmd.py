@@ -239,13 +239,18 @@ def _is_wanted(finding: Finding, types: frozenset[str] | None) -> bool:
 
 
 def _scan_text(lines: Iterable[str], scanner: _Scanner) -> Iterator[Located]:
+    offset = 0  # of the block in the whole text: reported offsets count from the file's start
     for first_line, block in iter_blocks(lines):
         findings, score = scanner("", block, None, False)
         for finding in findings:
             before = block[: finding.start]
             line = first_line + before.count("\n")
             column = finding.start - (before.rfind("\n") + 1) + 1
-            yield Located(line, column, None, score, finding)
+            in_text = dataclasses.replace(
+                finding, start=finding.start + offset, end=finding.end + offset
+            )
+            yield Located(line, column, None, score, in_text)
+        offset += len(block)
 
 
 def _scan_records(

@@ -24,6 +24,7 @@ from opentelemetry.proto.collector.metrics.v1 import metrics_service_pb2
 from opentelemetry.proto.collector.trace.v1 import trace_service_pb2
 
 from prysmai.collector.body import BodyError
+from prysmai.security.text_safety import without_surrogates
 
 
 class Encoding(enum.Enum):
@@ -111,7 +112,7 @@ def parse_request(signal: Signal, body: bytes, encoding: Encoding) -> Message:
             document = json.loads(body)
             if not isinstance(document, dict):
                 raise BodyError(400, "OTLP JSON body must be an object")
-            json_format.ParseDict(_ids_to_base64(document), message, ignore_unknown_fields=True)
+            json_format.ParseDict(_for_protobuf(document), message, ignore_unknown_fields=True)
     except BodyError:
         raise
     except RecursionError as exc:
@@ -122,10 +123,16 @@ def parse_request(signal: Signal, body: bytes, encoding: Encoding) -> Message:
     return message
 
 
-def _ids_to_base64(value: object) -> object:
-    """Rewrite hex id fields as base64, the form protobuf JSON expects for bytes."""
+def _for_protobuf(value: object) -> object:
+    r"""Rewrite hex id fields as base64, the form protobuf JSON expects for bytes.
+
+    Lone surrogates (``"\ud83d"``, an emoji cut in half by an exporter that slices UTF-16
+    strings) become U+FFFD: protobuf refuses them, and one such string would lose the batch.
+    """
+    if isinstance(value, str):
+        return without_surrogates(value)
     if isinstance(value, list):
-        return [_ids_to_base64(item) for item in value]
+        return [_for_protobuf(item) for item in value]
     if not isinstance(value, dict):
         return value
     converted: dict[object, object] = {}
@@ -137,7 +144,8 @@ def _ids_to_base64(value: object) -> object:
                 raise BodyError(400, f"{key} must be a hex string in OTLP JSON") from None
             converted[key] = base64.b64encode(raw).decode("ascii")
         else:
-            converted[key] = _ids_to_base64(item)
+            name = without_surrogates(key) if isinstance(key, str) else key
+            converted[name] = _for_protobuf(item)
     return converted
 
 

@@ -273,3 +273,43 @@ def test_span_kind_enum_is_accepted_as_an_integer_or_a_name(collector):
     with sqlite3.connect(collector.db) as connection:
         stored = connection.execute("SELECT span_id FROM spans ORDER BY span_id").fetchall()
     assert stored == [("0a" * 8,), ("0b" * 8,)]
+
+
+def test_a_lone_surrogate_in_otlp_json_is_stored_as_a_replacement_character(collector):
+    # An exporter that slices UTF-16 strings can cut an emoji in half; the batch must survive.
+    def span(span_id: str, model: str) -> dict[str, object]:
+        return {
+            "traceId": "5b8efff798038103d269b633813fc60c",
+            "spanId": span_id,
+            "name": "chat",
+            "startTimeUnixNano": str(NOW_NS),
+            "endTimeUnixNano": str(NOW_NS + 1_000_000),
+            "kind": 3,
+            "attributes": [
+                {"key": "gen_ai.operation.name", "value": {"stringValue": "chat"}},
+                {"key": "gen_ai.request.model", "value": {"stringValue": model}},
+            ],
+        }
+
+    document = {
+        "resourceSpans": [
+            {
+                "scopeSpans": [
+                    {
+                        "spans": [
+                            span("00000000000000a1", "gpt-4o"),
+                            span("00000000000000a2", "cut \ud83d"),
+                        ]
+                    }
+                ]
+            }
+        ]
+    }
+    body = json.dumps(document).encode()
+    assert b"\\ud83d" in body
+
+    answer = collector.export(body, content_type="application/json")
+
+    assert answer.status == 200
+    models = sorted(row.request_model for row in collector.rows())
+    assert models == ["cut \ufffd", "gpt-4o"]

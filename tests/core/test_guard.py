@@ -311,3 +311,29 @@ def test_mask_redacts_escaped_pii_in_a_tool_result_and_keeps_it_json(capture, cl
     tool_content = sent["messages"][-1]["content"]
     assert json.loads(tool_content) == {"customer": "José Núñez", "email": "[EMAIL_REDACTED]"}
     assert "example.com" not in _all_attribute_text(capture)
+
+
+def test_mask_leaves_signed_thinking_blocks_as_they_were(capture, server):
+    # Anthropic checks a thinking block's signature against its text: a rewritten block is
+    # refused, so it travels back unchanged while everything around it is masked.
+    import anthropic
+
+    sdk = anthropic.Anthropic(base_url=server.root_url, api_key="test-key", max_retries=0)
+    watched = capture.monitor(sdk, security={"piiRedactionMode": "mask"})
+    thinking = {"type": "thinking", "thinking": f"the user is {EMAIL}", "signature": "c2ln"}
+
+    watched.messages.create(
+        model="claude-sonnet-4-20250514",
+        max_tokens=10,
+        messages=[
+            {"role": "user", "content": f"I am {EMAIL}"},
+            {"role": "assistant", "content": [thinking, {"type": "text", "text": "Hello."}]},
+            {"role": "user", "content": "Go on."},
+        ],
+    )
+    sdk.close()
+
+    sent = json.loads(_sent_text(server))
+    assert sent["messages"][0]["content"] == "I am [EMAIL_REDACTED]"
+    assert sent["messages"][1]["content"][0] == thinking
+    assert EMAIL not in _all_attribute_text(capture)
