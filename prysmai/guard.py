@@ -439,9 +439,8 @@ def _finding_record(finding: Finding, source: str, with_snippet: bool) -> dict[s
 def _refusal(request: Any, http_module: ModuleType, verdict: Verdict, what: str) -> Any:
     """The 403 answer the SDK raises as its permission error, saying why."""
     reasons = _reasons(verdict.findings)
-    message = (
-        f"prysmai blocked this {what}: threat score {verdict.score} ({verdict.level}); "
-        + ("; ".join(reasons) if reasons else "policy")
+    message = f"prysmai blocked this {what}: threat score {verdict.score} ({verdict.level}); " + (
+        "; ".join(reasons) if reasons else "policy"
     )
     body = {
         "error": {
