@@ -26,6 +26,7 @@ defines it with its semicolon (``&amp;``, not ``&amp`` nor ``&madeup;``).
 
 from __future__ import annotations
 
+import functools
 import html.entities
 import re
 from dataclasses import dataclass
@@ -49,11 +50,21 @@ _REFERENCE: Final = (
     r"&(?:#(?P<decimal>[0-9]{1,8})|#[xX](?P<hexadecimal>[0-9a-fA-F]{1,7})"
     r"|(?P<name>[A-Za-z][A-Za-z0-9]{1,31}));"
 )
-_PATTERNS: Final = {
-    (True, False): re.compile(_BACKSLASH),
-    (False, True): re.compile(_REFERENCE),
-    (True, True): re.compile(f"{_BACKSLASH}|{_REFERENCE}"),
-}
+_PERCENT: Final = r"(?P<percent>(?:%[0-9A-Fa-f]{2})+)"
+_PERCENT_RE: Final = re.compile("%[0-9A-Fa-f]{2}")
+
+
+@functools.cache
+def _pattern(backslashes: bool, references: bool, percent: bool) -> re.Pattern[str]:
+    """One pattern for the kinds of escape a text holds."""
+    chosen = (
+        (backslashes, _BACKSLASH),
+        (references, _REFERENCE),
+        (percent, _PERCENT),
+    )
+    return re.compile("|".join(pattern for wanted, pattern in chosen if wanted))
+
+
 _SIMPLE: Final = {"n": "\n", "r": "\r", "t": "\t", '"': '"', "'": "'", "/": "/"}
 _NAMED: Final = html.entities.html5
 """HTML's named references, keyed with their semicolon ("amp;")."""
@@ -86,20 +97,25 @@ def has_character_reference(source: str) -> bool:
     return "&" in source and _REFERENCE_RE.search(source) is not None
 
 
-def decode_escapes(source: str) -> DecodedEscapes | None:
-    r"""Decode the escapes and references of ``source``; ``None`` when it holds neither.
+def decode_escapes(source: str, *, percent: bool = False) -> DecodedEscapes | None:
+    r"""Decode the escapes and references of ``source``; ``None`` when it holds none.
 
     Args:
         source: Any text.
+        percent: Also decode URL percent-encoding (``jane%40example.com``), for readers of
+            values such as PII detection. The injection rules read URL-encoded runs as
+            encoded payloads instead (:mod:`prysmai.security.normalize`), which this would
+            hide from them.
 
     Returns:
         The decoded text and its map to ``source``, one entry per decoded character.
     """
     backslashes, references = has_unicode_escape(source), has_character_reference(source)
-    if not backslashes and not references:
+    percent = percent and "%" in source and _PERCENT_RE.search(source) is not None
+    if not (backslashes or references or percent):
         return None
     decoder = _Decoder(source)
-    for match in _PATTERNS[backslashes, references].finditer(source):
+    for match in _pattern(backslashes, references, percent).finditer(source):
         decoder.take(match)
     return decoder.finish()
 
@@ -129,6 +145,8 @@ class _Decoder:
             return
         if kind == "simple":
             self._emit(_SIMPLE[value], start, end)
+        elif kind == "percent":
+            self._percent_run(value, start, end)
         elif kind == "utf8":
             try:
                 char = bytes.fromhex(value.replace("\\x", "")).decode("utf-8")
@@ -144,6 +162,19 @@ class _Decoder:
                 self._emit(named, start, end)
         else:
             self._code_point(int(value, 10 if kind == "decimal" else 16), start, end)
+
+    def _percent_run(self, run: str, start: int, end: int) -> None:
+        """A run of ``%XX`` escapes: UTF-8 bytes, each character mapped to its own escapes."""
+        try:
+            text = bytes.fromhex(run.replace("%", "")).decode("utf-8")
+        except UnicodeDecodeError:  # Latin-1 or binary escapes: keep them as written
+            self._copy(start, end)
+            return
+        position = start
+        for char in text:
+            width = 3 * len(char.encode("utf-8"))
+            self._emit(char, position, position + width)
+            position += width
 
     def finish(self) -> DecodedEscapes:
         self._flush_high()

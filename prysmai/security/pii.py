@@ -267,10 +267,11 @@ def detect_pii(text: str, types: frozenset[str] | None = None) -> list[Finding]:
     """
     if not text:
         return []
-    decoded = decode_escapes(text)
+    decoded = decode_escapes(text, percent=True)
     if decoded is not None:
-        # JSON with non-ASCII escaped ("jos\u00e9@example.com"): read the characters meant, and
-        # cover each value's escapes whole, so that replacing it leaves valid JSON.
+        # JSON with non-ASCII escaped ("jos\u00e9@example.com"), HTML references or a URL's
+        # query ("email=jane%40example.com"): read the characters meant, and cover each value's
+        # escapes whole, so that replacing it leaves valid JSON or a valid URL.
         return [
             dataclasses.replace(
                 finding,

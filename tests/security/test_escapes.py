@@ -177,3 +177,34 @@ def test_decoding_takes_time_in_proportion_to_the_text(unit):
 
     # 16 times the input: a linear pass takes about 16 times as long, a quadratic one 256.
     assert large < max(small, 0.002) * 64
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param(
+            "GET /reset?email=jane.doe%40example.com&phone=%2B14155550134",
+            "GET /reset?email=[EMAIL_REDACTED]&phone=[PHONE_REDACTED]",
+            id="query-string",
+        ),
+        pytest.param("ssn=123%2D45%2D6789", "ssn=[SSN_REDACTED]", id="ssn"),
+        pytest.param(
+            "to=jos%C3%A9%40example.com&ok=1", "to=[EMAIL_REDACTED]&ok=1", id="utf8-escapes"
+        ),
+    ],
+)
+def test_percent_encoded_pii_is_redacted_whole(text, expected):
+    assert redact(text) == expected
+
+
+def test_percent_signs_that_encode_nothing_readable_stay_as_written():
+    text = "a discount of 50%DE, caf%E9 in Latin-1 and 100% sure"
+
+    assert redact(text) == text
+    assert decode_escapes(text) is None  # only PII detection reads percent-encoding
+
+
+def test_a_percent_encoded_value_hashes_like_the_value_written_plainly():
+    assert (
+        redact("to=jos%C3%A9%40example.com", "hash") == f"to={redact('josé@example.com', 'hash')}"
+    )
