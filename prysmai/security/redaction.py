@@ -14,6 +14,7 @@ once; hashes then differ between processes.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import logging
@@ -164,7 +165,10 @@ def hash_key() -> bytes:
     """
     from_env = os.environ.get(HASH_KEY_ENV)
     if from_env:
-        return from_env.encode("utf-8")
+        key = from_env.encode("utf-8")
+        if len(key) < _MIN_KEY_BYTES:
+            _warn_short_key(len(key))
+        return key
     try:
         path = paths.data_dir() / HASH_KEY_FILE
     except OSError:
@@ -181,6 +185,19 @@ def hash_key() -> bytes:
             return _fallback_key("the key file is too short")
         _file_keys[path] = key
         return key
+
+
+@functools.cache
+def _warn_short_key(length: int) -> None:
+    # Used all the same: changing the key the operator chose would change every hash. Short
+    # keys can be guessed, and with them the values behind the hashes.
+    logger.warning(
+        "%s is %d bytes long; use at least %d random bytes (64 hex digits: "
+        "python -c 'import secrets; print(secrets.token_hex(32))')",
+        HASH_KEY_ENV,
+        length,
+        _MIN_KEY_BYTES,
+    )
 
 
 def _load_or_create(path: Path) -> bytes:

@@ -144,10 +144,15 @@ def test_processes_with_threads_send_exactly_the_limit_through_postgresql(
         server, pg_url, processes=processes, threads=threads, calls=calls, limit=30
     )
 
-    assert sum(r["sent"] for r in results) == 30
-    assert sum(r["refused"] for r in results) == processes * threads * calls - 30
-    assert len(server.requests) == 30
-    assert list(counters(postgres_cluster, pg_url).values()) == [30]
+    # Exactly the limit, but for checks that waited past the busy timeout on a loaded machine:
+    # those calls go unlimited by design, and each child counts them.
+    unlimited = sum(r["unlimited"] for r in results)
+    sent = sum(r["sent"] for r in results)
+    assert 30 <= sent <= 30 + unlimited
+    assert sum(r["refused"] for r in results) == processes * threads * calls - sent
+    assert len(server.requests) == sent
+    [counted] = counters(postgres_cluster, pg_url).values()
+    assert 30 <= counted <= 30 + unlimited
 
 
 def test_threads_racing_on_postgresql_count_all_of_a_calls_counters_or_none(

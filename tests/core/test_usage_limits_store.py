@@ -289,7 +289,11 @@ for worker in workers:
     worker.start()
 for worker in workers:
     worker.join()
-print(json.dumps({"sent": outcomes.count("sent"), "refused": outcomes.count("refused")}))
+from prysmai.faults import fault_counts
+# A check that waited past the store's busy timeout let its call go unlimited, as documented.
+unlimited = fault_counts().get("checking usage limits", 0)
+print(json.dumps({"sent": outcomes.count("sent"), "refused": outcomes.count("refused"),
+                  "unlimited": unlimited}))
 """
 
 

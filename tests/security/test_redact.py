@@ -143,6 +143,18 @@ def test_hash_key_comes_from_the_environment_first(monkeypatch: pytest.MonkeyPat
     assert hash_key() == b"fake-env-key"
 
 
+def test_a_short_hash_key_from_the_environment_is_used_with_a_warning(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setenv("PRYSM_HASH_KEY", "a")
+
+    with caplog.at_level(logging.WARNING, logger="prysmai"):
+        assert hash_key() == b"a"
+
+    [warning] = [r for r in caplog.records if "PRYSM_HASH_KEY" in r.getMessage()]
+    assert "1 bytes long" in warning.getMessage()
+
+
 def test_hash_key_is_created_once_in_the_data_dir_with_mode_0600() -> None:
     key = hash_key()
 
