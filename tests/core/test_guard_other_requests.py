@@ -89,29 +89,26 @@ ANTHROPIC_CALLS = {
 }
 
 
-@pytest.mark.parametrize("name", sorted(OPENAI_CALLS))
-def test_openai_requests_that_carry_text_are_masked(capture, server, clients, name):
-    client = _openai(capture, server, clients, piiRedactionMode="mask")
-
-    OPENAI_CALLS[name](client)
-
-    sent = _sent(server)
-    assert EMAIL not in sent
-    assert "[EMAIL_REDACTED]" in sent
-    json.loads(sent)
-    assert capture.spans() == []
+CALLS = {
+    **{("openai", name): call for name, call in OPENAI_CALLS.items()},
+    **{("anthropic", name): call for name, call in ANTHROPIC_CALLS.items()},
+}
 
 
-@pytest.mark.parametrize("name", sorted(ANTHROPIC_CALLS))
-def test_anthropic_requests_that_carry_text_are_masked(capture, server, clients, name):
-    client = _anthropic(capture, server, clients, piiRedactionMode="mask")
+@pytest.mark.parametrize(("provider", "name"), sorted(CALLS), ids="/".join)
+def test_requests_that_carry_text_are_masked_and_not_recorded(
+    capture, server, clients, provider, name
+):
+    make = _openai if provider == "openai" else _anthropic
+    client = make(capture, server, clients, piiRedactionMode="mask")
 
-    ANTHROPIC_CALLS[name](client)
+    CALLS[provider, name](client)
 
     sent = _sent(server)
     assert EMAIL not in sent
     assert "[EMAIL_REDACTED]" in sent
     assert json.loads(sent)
+    assert capture.spans() == []
 
 
 def test_block_mode_stops_a_token_count_with_pii(capture, server, clients):
