@@ -28,12 +28,12 @@ final model on the held-out half (odd lines) of the benign multilingual prompts,
 That half is never trained on and plays no part in choosing the threshold.
 
 Trade-off (measured when the benign prompts were added, default seed; 3-seed means in brackets):
-the shipped settings keep the dev recall (0.816 at 5.8% FPR [0.804 at 4.6%]; before: 0.808 at
+the shipped settings then kept the dev recall (0.816 at 5.8% FPR [0.804 at 4.6%]; before: 0.808 at
 4.7% [0.796 at 3.9%]) and cut false positives on the held-out non-English prompts from 8.9% to
-3.7%, but ordinary French text is still flagged often (8 of 22), because the dev file's French
-rows are nearly all violating and the model leans on French itself. ``BENIGN_WEIGHT = 3`` with
-``LANGUAGE_BALANCE = 1`` brings the held-out rate to 2.2% (French 3 of 22) for a recall of 0.756
-at 5.1% FPR.
+3.7%. ``BENIGN_WEIGHT = 3`` with ``LANGUAGE_BALANCE = 1`` brings the held-out rate to 2.2% for a
+recall of 0.756 at 5.1% FPR. Later, six passes, an L2 penalty of 0.01 and ``MAX_SHARE = 0.10``
+(over 8 fold seeds, mean: recall 0.803 both, FPR 5.2% -> 4.75%, held-out written prompts 4.55% ->
+3.6%); one seed moves the FPR by about five rows, so settings are compared on several seeds.
 
 Usage: ``python benchmarks/train_policy_model.py [--data DIR] [--folds K] [--dry-run]``
 """
@@ -84,7 +84,7 @@ VOCABULARY = 6000
 GATE_SIZE = 1000
 """Words (and unspaced letter pairs) in the gate: those that weigh most towards a violation.
 A text holding none of them is not scored, which keeps ordinary text cheap."""
-MAX_SHARE = 0.05
+MAX_SHARE = 0.10
 """N-grams found in more than this share of training rows ("the ", " de ") are left out: they
 say little, cost scoring time on every text and mark a language more than a harm."""
 MIN_ROWS = 3
@@ -100,11 +100,13 @@ subjects (zoos, boxing, nuclear power): training on them too cost 1.6 points of 
 to 0.785) for four fewer false alarms on their held-out half; the ordinary opinion questions
 alone brought those from 15% of the held-out half to 1.6%. Creative and explanatory requests
 (file h): the model flags 3 of 320 already."""
-EPOCHS = 4
+EPOCHS = 6
 """Passes over the rows when fitting the harm model (and the screen before it)."""
 RATE = 0.1
 """AdaGrad step size. Smaller steps and fewer passes than a full fit regularise the model:
 under cross-validation they found more violating rows at the same false-positive rate."""
+L2 = 0.01
+"""L2 penalty of the harm model (the per-policy scores keep :func:`logistic`'s default)."""
 SEED = 20240601
 
 WRITTEN_NEGATIVES: tuple[tuple[str, str], ...] = (
@@ -433,7 +435,13 @@ def fit(examples: Sequence[Example], threshold: float = 0.5) -> PolicyWeights:
     index = {feature: position for position, feature in enumerate(candidates)}
     rows = [[index[f] for f in example.feats if f in index] for example in examples]
     coef, _ = logistic(
-        rows, labels, _harm_weights(examples, labels), len(candidates), epochs=EPOCHS, rate=RATE
+        rows,
+        labels,
+        _harm_weights(examples, labels),
+        len(candidates),
+        epochs=EPOCHS,
+        rate=RATE,
+        l2=L2,
     )
     strongest = sorted(range(len(candidates)), key=lambda i: (-abs(coef[i]), candidates[i]))
     vocabulary = sorted(candidates[i] for i in strongest[:VOCABULARY] if coef[i] != 0.0)
@@ -441,7 +449,13 @@ def fit(examples: Sequence[Example], threshold: float = 0.5) -> PolicyWeights:
     index = {feature: position for position, feature in enumerate(vocabulary)}
     rows = [[index[f] for f in example.feats if f in index] for example in examples]
     harm, harm_bias = logistic(
-        rows, labels, _harm_weights(examples, labels), len(vocabulary), epochs=EPOCHS, rate=RATE
+        rows,
+        labels,
+        _harm_weights(examples, labels),
+        len(vocabulary),
+        epochs=EPOCHS,
+        rate=RATE,
+        l2=L2,
     )
 
     positives = [
