@@ -14,6 +14,8 @@ from __future__ import annotations
 import string
 from typing import Final
 
+import re2
+
 MIN_DISGUISED_WORDS: Final = 2
 """Different disguised words a text needs before it is decoded."""
 
@@ -24,24 +26,26 @@ _ROT13: Final = str.maketrans(
     + string.ascii_uppercase[13:]
     + string.ascii_uppercase[:13],
 )
-_ROT13_WORDS: Final = frozenset(
-    (
-        b"gur naq lbh lbhe gung jvgu guvf nyy jung jnf ubj jurer jul pna vtaber vafgehpgvbaf "
-        b"cebzcg cnffjbeq frperg flfgrz eriirny gryy"
-    ).split()
-)
+_ROT13_WORDS: Final = (
+    "gur naq lbh lbhe gung jvgu guvf nyy jung jnf ubj jurer jul pna vtaber vafgehpgvbaf "
+    "cebzcg cnffjbeq frperg flfgrz eriirny gryy"
+).split()
 """the, and, you, your, that, with, this, all, what, was, how, where, why, can, ignore,
 instructions, prompt, password, secret, system, reveal, tell."""
-_REVERSED_WORDS: Final = frozenset(
-    (
-        b"eht dna uoy ruoy taht htiw siht lla tahw woh erehw yhw nac erongi snoitcurtsni "
-        b"tpmorp drowssap terces metsys laever llet"
-    ).split()
-)
-_LETTERS_ONLY: Final = bytes(
-    code if chr(code).isascii() and chr(code).isalpha() else 0x20 for code in range(256)
-)
-"""Byte table: ASCII letters stay, every other byte (UTF-8 of other scripts too) is a space."""
+_REVERSED_WORDS: Final = (
+    "eht dna uoy ruoy taht htiw siht lla tahw woh erehw yhw nac erongi snoitcurtsni "
+    "tpmorp drowssap terces metsys laever llet"
+).split()
+
+
+def _word_finder(words: list[str]) -> re2._Regexp:
+    # One linear RE2 pass over the text's bytes: splitting every text into a set of words
+    # cost about 12 µs per KB, and texts almost never hold any of these words.
+    return re2.compile(rb"(?i)\b(?:" + "|".join(words).encode("ascii") + rb")\b")
+
+
+_ROT13_FINDER: Final = _word_finder(_ROT13_WORDS)
+_REVERSED_FINDER: Final = _word_finder(_REVERSED_WORDS)
 
 
 def disguised_readings(source: str) -> list[tuple[str, str]]:
@@ -56,11 +60,20 @@ def disguised_readings(source: str) -> list[tuple[str, str]]:
     """
     if len(source) < 8:
         return []
-    # Words as ASCII bytes: a byte table finds them at C speed, in text of any script.
-    words = set(source.encode("utf-8", "surrogatepass").translate(_LETTERS_ONLY).lower().split())
+    data = source.encode("utf-8", "surrogatepass")
     readings: list[tuple[str, str]] = []
-    if len(words & _ROT13_WORDS) >= MIN_DISGUISED_WORDS:
+    if _finds_enough(_ROT13_FINDER, data):
         readings.append(("rot13", source.translate(_ROT13)))
-    if len(words & _REVERSED_WORDS) >= MIN_DISGUISED_WORDS:
+    if _finds_enough(_REVERSED_FINDER, data):
         readings.append(("reversed", source[::-1]))
     return readings
+
+
+def _finds_enough(finder: re2._Regexp, data: bytes) -> bool:
+    """Whether ``data`` holds :data:`MIN_DISGUISED_WORDS` different words of ``finder``."""
+    found: set[bytes] = set()
+    for match in finder.finditer(data):
+        found.add(match.group().lower())
+        if len(found) >= MIN_DISGUISED_WORDS:
+            return True
+    return False
