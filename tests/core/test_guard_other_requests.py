@@ -95,14 +95,19 @@ CALLS = {
 }
 
 
-@pytest.mark.parametrize(("provider", "name"), sorted(CALLS), ids="/".join)
+@pytest.mark.parametrize(
+    ("provider", "name"), sorted(CALLS), ids=[f"{p}/{n}" for p, n in sorted(CALLS)]
+)
 def test_requests_that_carry_text_are_masked_and_not_recorded(
     capture, server, clients, provider, name
 ):
     make = _openai if provider == "openai" else _anthropic
     client = make(capture, server, clients, piiRedactionMode="mask")
 
-    CALLS[provider, name](client)
+    try:
+        CALLS[provider, name](client)
+    except AttributeError as missing:  # an older SDK (openai 1.x) without this API
+        pytest.skip(f"this SDK version has no such call: {missing}")
 
     sent = _sent(server)
     assert EMAIL not in sent

@@ -48,6 +48,7 @@ from tests.core.test_usage_limits_store import (
     check_all_then_count_each_once,
     run_children,
     run_threaded_children,
+    sent_within_limit,
 )
 from tests.pg_cluster import PASSWORD, PostgresCluster, need_postgres
 from tests.ports import free_port
@@ -128,12 +129,14 @@ def test_two_processes_share_one_budget_through_postgresql(server, pg_url, postg
     # The database is new: both processes also race to create the table and function.
     results = run_children(server.base_url, pg_url, 8)
 
-    assert sum(r["sent"] for r in results) == 10
+    sent = sent_within_limit(results, 10)
     assert all(r["sent"] > 0 for r in results)  # both processes took part
-    assert sorted(used for r in results for used in r["refused"]) == [10] * 6
-    assert len(server.requests) == 10
+    assert sorted(used for r in results for used in r["refused"]) == [10] * (16 - sent)
+    assert len(server.requests) == sent
     start = window_start(UsageLimit("requests", 10, LONG_WINDOW), time.time())
-    assert counters(postgres_cluster, pg_url) == {f"requests/{LONG_WINDOW}/global|{start}|": 10}
+    [(key, value)] = counters(postgres_cluster, pg_url).items()
+    assert key == f"requests/{LONG_WINDOW}/global|{start}|"
+    assert 10 <= value <= sent
 
 
 def test_processes_with_threads_send_exactly_the_limit_through_postgresql(
@@ -146,13 +149,11 @@ def test_processes_with_threads_send_exactly_the_limit_through_postgresql(
 
     # Exactly the limit, but for checks that waited past the busy timeout on a loaded machine:
     # those calls go unlimited by design, and each child counts them.
-    unlimited = sum(r["unlimited"] for r in results)
-    sent = sum(r["sent"] for r in results)
-    assert 30 <= sent <= 30 + unlimited
+    sent = sent_within_limit(results, 30)
     assert sum(r["refused"] for r in results) == processes * threads * calls - sent
     assert len(server.requests) == sent
     [counted] = counters(postgres_cluster, pg_url).values()
-    assert 30 <= counted <= 30 + unlimited
+    assert 30 <= counted <= sent
 
 
 def test_threads_racing_on_postgresql_count_all_of_a_calls_counters_or_none(

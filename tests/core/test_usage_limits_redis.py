@@ -42,6 +42,7 @@ from tests.core.test_usage_limits_store import (
     LONG_WINDOW,
     check_all_then_count_each_once,
     run_children,
+    sent_within_limit,
 )
 from tests.ports import free_port
 
@@ -189,14 +190,14 @@ def window_start(limit: UsageLimit, now: float) -> str:
 def test_two_processes_share_one_budget_through_redis(server, redis_server):
     results = run_children(server.base_url, redis_server.url, 8)
 
-    assert sum(r["sent"] for r in results) == 10
+    sent = sent_within_limit(results, 10)
     assert all(r["sent"] > 0 for r in results)  # both processes took part
-    assert sorted(used for r in results for used in r["refused"]) == [10] * 6
-    assert len(server.requests) == 10
+    assert sorted(used for r in results for used in r["refused"]) == [10] * (16 - sent)
+    assert len(server.requests) == sent
     start = window_start(UsageLimit("requests", 10, LONG_WINDOW), time.time())
-    assert keys_and_values(redis_server) == {
-        f"prysmai:limit:requests/{LONG_WINDOW}/global|{start}|": 10
-    }
+    [(key, value)] = keys_and_values(redis_server).items()
+    assert key == f"prysmai:limit:requests/{LONG_WINDOW}/global|{start}|"
+    assert 10 <= value <= sent
 
 
 def test_threads_racing_on_redis_cannot_slip_past_any_limit(capture, client, server, redis_server):

