@@ -52,6 +52,7 @@ _REFERENCE: Final = (
 )
 _PERCENT: Final = r"(?P<percent>(?:%[0-9A-Fa-f]{2})+)"
 _PERCENT_RE: Final = re.compile("%[0-9A-Fa-f]{2}")
+_SIMPLE_ESCAPE_RE: Final = re.compile(r"\\[nrt\"'/]")
 
 
 @functools.cache
@@ -97,21 +98,26 @@ def has_character_reference(source: str) -> bool:
     return "&" in source and _REFERENCE_RE.search(source) is not None
 
 
-def decode_escapes(source: str, *, percent: bool = False) -> DecodedEscapes | None:
+def decode_escapes(source: str, *, values: bool = False) -> DecodedEscapes | None:
     r"""Decode the escapes and references of ``source``; ``None`` when it holds none.
 
     Args:
         source: Any text.
-        percent: Also decode URL percent-encoding (``jane%40example.com``), for readers of
-            values such as PII detection. The injection rules read URL-encoded runs as
-            encoded payloads instead (:mod:`prysmai.security.normalize`), which this would
-            hide from them.
+        values: Read as a reader of values (PII detection) does: also URL percent-encoding
+            (``jane%40example.com``), and ``\n``, ``\t``, ``\"`` even where no ``\u`` escape
+            shows the text is serialised (``"Card:\n4111..."`` in JSON written with
+            ``ensure_ascii=False``): a value glued to a backslash-n would otherwise be read
+            as "n4111" and a replacement would leave a stray backslash. The injection rules
+            read URL-encoded runs as encoded payloads instead, and keep ``\n`` in code as
+            written.
 
     Returns:
         The decoded text and its map to ``source``, one entry per decoded character.
     """
     backslashes, references = has_unicode_escape(source), has_character_reference(source)
-    percent = percent and "%" in source and _PERCENT_RE.search(source) is not None
+    if values and not backslashes and "\\" in source:
+        backslashes = _SIMPLE_ESCAPE_RE.search(source) is not None
+    percent = values and "%" in source and _PERCENT_RE.search(source) is not None
     if not (backslashes or references or percent):
         return None
     decoder = _Decoder(source)

@@ -267,7 +267,7 @@ def detect_pii(text: str, types: frozenset[str] | None = None) -> list[Finding]:
     """
     if not text:
         return []
-    decoded = decode_escapes(text, percent=True)
+    decoded = decode_escapes(text, values=True)
     if decoded is not None:
         # JSON with non-ASCII escaped ("jos\u00e9@example.com"), HTML references or a URL's
         # query ("email=jane%40example.com"): read the characters meant, and cover each value's

@@ -128,7 +128,7 @@ def redact_findings(
             continue
         parts.append(text[position : finding.start])
         value = text[finding.start : finding.end]
-        decoded = decode_escapes(value, percent=True)
+        decoded = decode_escapes(value, values=True)
         if decoded is not None:  # the same value hashes the same, escaped or not
             value = decoded.text
         parts.append(_replacement(finding.category, value, chosen, secret))

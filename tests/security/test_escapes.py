@@ -208,3 +208,17 @@ def test_a_percent_encoded_value_hashes_like_the_value_written_plainly():
     assert (
         redact("to=jos%C3%A9%40example.com", "hash") == f"to={redact('josé@example.com', 'hash')}"
     )
+
+
+def test_pii_after_a_json_newline_is_redacted_without_any_unicode_escape():
+    serialised = json.dumps(
+        {"notes": "Card on file:\n4111111111111111\nSSN:\n123-45-6789\nMail:\njane@example.org"}
+    )
+    assert "\\u" not in serialised
+
+    redacted = redact(serialised)
+
+    assert json.loads(redacted) == {
+        "notes": "Card on file:\n[CREDIT_CARD_REDACTED]\nSSN:\n[SSN_REDACTED]\n"
+        "Mail:\n[EMAIL_REDACTED]"
+    }
