@@ -30,6 +30,7 @@ from prysmai.security.scoring import level_for, score_with_instructions
 from prysmai.text_slots import (
     TextSlot,
     all_string_slots,
+    embedded_instructions,
     instructions_and_inputs,
     request_slots,
     response_slots,
@@ -141,14 +142,18 @@ class Guard:
             return self._check_raw_request(call, request, http_module)
         return outcome
 
-    def before_send_other(self, request: Any, http_module: ModuleType) -> Any:
+    def before_send_other(
+        self, request: Any, http_module: ModuleType, wire_format: str | None
+    ) -> Any:
         """Guard a request that is no model call but carries text to the provider.
 
         Token counts, message batches, conversation items, moderation input, image prompts and
         text to speak all hold text the provider reads (and batches and conversation items
         reach a model later): PII in any of their JSON strings is redacted or blocked as in a
-        model call, and ``blockHighThreats`` applies. Nothing is recorded (these calls have no
-        span). Bodies that are not JSON (file uploads) pass unread.
+        model call, and ``blockHighThreats`` applies, with the system and developer texts they
+        carry read as the application's instructions. Moderation input is never blocked for
+        its threat score: checking attacks is what the endpoint is for. Nothing is recorded
+        (these calls have no span). Bodies that are not JSON (file uploads) pass unread.
 
         Returns:
             A 403 answer, a rewritten request, or ``None`` to send the request as it is.
@@ -159,15 +164,22 @@ class Guard:
             content: bytes = request.content
         except Exception:  # a streamed upload: reading it here would consume it
             return None
-        if not content or content[:1] not in b"{[":
+        if not content or content.lstrip()[:1] not in b"{[":
             return None
         try:
             body = jsonutil.loads(content)
         except ValueError:
             return None
         slots = all_string_slots(body)
-        verdict = self._scan_slots(slots)
-        if self._should_block(verdict):
+        try:
+            instructions = frozenset(embedded_instructions(wire_format, body))
+        except Exception:  # the slots' own verdict (redaction, blocking) must still stand
+            logger.warning("reading a request's instructions failed", exc_info=True)
+            instructions = frozenset()
+        verdict = self._scan_slots(slots, instructions)
+        blocks_pii = self.mode == "block" and _has_pii(verdict.findings)
+        is_moderation = request.url.path.rstrip("/").endswith("/moderations")
+        if blocks_pii or (not is_moderation and self._should_block(verdict)):
             return _refusal(request, http_module, verdict, "request")
         if not self.redacts or not _has_pii(verdict.findings):
             return None
@@ -175,7 +187,7 @@ class Guard:
         try:
             new_body = jsonutil.dumps(body).encode()
         except (TypeError, ValueError, RecursionError):
-            return _refusal(request, http_module, verdict, "request") if self.redacts else None
+            return _refusal(request, http_module, verdict, "request")
         return _rebuilt_request(request, new_body, http_module)
 
     def _check_raw_request(self, call: CallRecord, request: Any, http_module: ModuleType) -> Any:

@@ -7,6 +7,7 @@ Anthropic system blocks are covered by one walk.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -201,6 +202,9 @@ _STRUCTURAL_KEYS = frozenset(
 )
 
 
+_DATA_URL_RE = re.compile(r"data:[a-z]+/[\w.+-]+(?:;[\w.+-]+=[\w.+-]+)*(?:;base64)?,", re.I)
+"""An inline file (``data:image/png;base64,...``): its bytes are no text. Only the real form:
+a text that merely begins "data:" is read like any other."""
 _SIGNED_BLOCKS = frozenset({"thinking", "redacted_thinking"})
 """Anthropic's thinking blocks travel back signed: the provider refuses one whose text changed."""
 
@@ -219,7 +223,7 @@ def all_string_slots(body: Any) -> list[TextSlot]:
         items = container.items() if isinstance(container, dict) else enumerate(container)
         for key, value in items:
             if isinstance(value, str):
-                if key in _STRUCTURAL_KEYS or value.startswith("data:"):
+                if key in _STRUCTURAL_KEYS or _DATA_URL_RE.match(value) is not None:
                     continue
                 slots.append(TextSlot(container, key))
             elif isinstance(value, dict):
@@ -296,3 +300,29 @@ def _sort_by_role(messages: list[Any], instructions: list[str], inputs: list[str
             target.append(content)
         elif isinstance(content, list):
             target.extend(slot.text for slot in _parts(content))
+
+
+def embedded_instructions(wire_format: str | None, body: Any) -> list[str]:
+    """The system and developer texts inside a request that is no model call.
+
+    Token counts carry a whole Messages or Responses body, a message batch one per request
+    (``requests[].params``), and conversations their items; their instructions are read as
+    the application's own, as in a model call.
+    """
+    if not isinstance(body, dict):
+        return []
+    if wire_format == "anthropic":
+        shaped = [body] + [
+            request.get("params")
+            for request in _listed(body.get("requests"))
+            if isinstance(request, dict)
+        ]
+        return [
+            text
+            for part in shaped
+            for text in instructions_and_inputs("anthropic", "messages", part)[0]
+        ]
+    found = instructions_and_inputs("openai", "responses", body)[0]
+    found += instructions_and_inputs("openai", "responses", {"input": body.get("items")})[0]
+    found += instructions_and_inputs("openai", "chat.completions", body)[0]
+    return found

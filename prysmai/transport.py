@@ -103,7 +103,8 @@ def _prepare(
         if call is None:
             guard, _ = recorder.security_now()
             if guard is not None:
-                outcome = guard.before_send_other(request, http_module)
+                wire_format = recorder.client_info.wire_format
+                outcome = guard.before_send_other(request, http_module, wire_format)
                 if isinstance(outcome, http_module.Response):
                     return None, request, outcome
                 if outcome is not None:
