@@ -8,9 +8,11 @@ the code itself, so dashes used as rules or bullets do not count.
 
 Pig Latin ("erewhay oesday ethay useryay ivelay?") moves each word's first consonants to its
 end and adds "ay": four or more words in a row ending in "ay", three of them of five letters
-or more and not ordinary English words ending so ("today", "always", "essay"), are a sentence
-in it. Ordinary prose does not string such words together: Tagalog's "ay" and the short
-Vietnamese words that end so once accents are folded ("ngay", "thay") do not count.
+or more and not ordinary English words ending so ("today", "always", "essay"), and two of them
+common English words in Pig Latin ("ethay", "erewhay"), are a sentence in it. Lists of names
+and compounds ("Murray, Mackay, Lindsay", "freeway, motorway, parkway") hold none of those;
+Tagalog's "ay" and the short Vietnamese words that end so once accents are folded ("ngay",
+"thay") do not count.
 """
 
 from __future__ import annotations
@@ -61,6 +63,33 @@ _ENGLISH_AY_WORDS: Final = frozenset(
         "underway way wednesday weekday workday yesterday"
     ).split()
 )
+
+
+def _pig_latin(word: str) -> frozenset[str]:
+    """The forms of ``word`` in Pig Latin ("the" -> "ethay"; "all" -> "allway", "allyay" ...)."""
+    if word[0] in "aeiou":
+        return frozenset(word + ending for ending in ("way", "yay", "hay", "ay"))
+    cluster = len(word) - len(word.lstrip("bcdfghjklmnpqrstvwxyz"))
+    if word[cluster - 1 : cluster + 1] == "qu":
+        cluster += 1  # "quiet" -> "ietquay"
+    return frozenset({word[cluster:] + word[:cluster] + "ay"})
+
+
+_PIG_LATIN_WORDS: Final = frozenset().union(
+    *map(
+        _pig_latin,
+        (
+            "a the and you your that this with all what where when who why how can could do "
+            "does did is are was were to of it in on for from not have me my tell give say "
+            "write show ignore previous instructions rules above forget password secret system "
+            "prompt reveal now user live"
+        ).split(),
+    )
+)
+"""Common English words as Pig Latin writes them: two of them in a run show the cipher, where
+lists of names and compounds ("Murray, Mackay, Lindsay", "freeway, motorway, parkway") hold
+none."""
+MIN_KNOWN_PIG_LATIN_WORDS: Final = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,6 +163,7 @@ def _pig_latin_run(text: str) -> list[CipherRun]:
             for word in _WORD_RE.findall(match.group().lower())
             if len(word) >= 5 and word not in _ENGLISH_AY_WORDS
         ]
-        if len(words) >= MIN_PIG_LATIN_WORDS:
+        known = _PIG_LATIN_WORDS.intersection(_WORD_RE.findall(match.group().lower()))
+        if len(words) >= MIN_PIG_LATIN_WORDS and len(known) >= MIN_KNOWN_PIG_LATIN_WORDS:
             return [CipherRun("pig_latin", match.start(), match.end(), len(words))]
     return []

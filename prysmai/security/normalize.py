@@ -794,7 +794,7 @@ _LOWER_RE: Final = re.compile("[a-z]")
 
 @dataclass(frozen=True, slots=True)
 class EncodedPayload:
-    """A run of text that decodes (base64, hex, URL encoding, ROT13, backwards) to readable text."""
+    """A run of text that decodes (base64, hex or URL encoding) to readable text."""
 
     encoding: str
     start: int
@@ -811,10 +811,7 @@ def find_encoded_payloads(source: str) -> list[EncodedPayload]:
     Returns:
         At most :data:`MAX_VIEWS` payloads.
     """
-    payloads = [
-        EncodedPayload(cipher, 0, len(source), decoded)
-        for cipher, decoded in disguised_readings(source)
-    ]
+    payloads: list[EncodedPayload] = []
     found = _ENCODED_HINTS.Match(source)
     if not found:
         return payloads
@@ -967,6 +964,13 @@ def _children(view: View, limit: int) -> list[View]:
         children.append(
             View(normalize(payload.decoded), _chain(view, payload.encoding), depth, None, span)
         )
+    # Read from the normalised text, so that ROT13 or backwards text written in fullwidth
+    # letters, with escapes or invisible characters is recognised as the plain form is.
+    for cipher, decoded in disguised_readings(view.normalized.text):
+        if len(children) >= limit:
+            break
+        span = _original_source_span(view, 0, len(view.normalized.source))
+        children.append(View(normalize(decoded), _chain(view, cipher), depth, None, span))
     return children
 
 

@@ -27,14 +27,15 @@ _ROT13: Final = str.maketrans(
     + string.ascii_uppercase[:13],
 )
 _ROT13_WORDS: Final = (
-    "gur naq lbh lbhe gung jvgu guvf nyy jung jnf ubj jurer jul pna vtaber vafgehpgvbaf "
-    "cebzcg cnffjbeq frperg flfgrz eriirny gryy"
+    "gur naq lbh lbhe gung jvgu guvf nyy jung jnf ubj jurer jul pna ner abj qb nal vtaber "
+    "sbetrg nobir cerivbhf ehyrf vafgehpgvbaf cebzcg cnffjbeq frperg flfgrz eriirny gryy"
 ).split()
-"""the, and, you, your, that, with, this, all, what, was, how, where, why, can, ignore,
-instructions, prompt, password, secret, system, reveal, tell."""
+"""the, and, you, your, that, with, this, all, what, was, how, where, why, can, are, now, do,
+any, ignore, forget, above, previous, rules, instructions, prompt, password, secret, system,
+reveal, tell."""
 _REVERSED_WORDS: Final = (
-    "eht dna uoy ruoy taht htiw siht lla tahw woh erehw yhw nac erongi snoitcurtsni "
-    "tpmorp drowssap terces metsys laever llet"
+    "eht dna uoy ruoy taht htiw siht lla tahw woh erehw yhw nac erongi tegrof evoba "
+    "suoiverp selur snoitcurtsni tpmorp drowssap terces metsys laever llet"
 ).split()
 
 
@@ -52,7 +53,7 @@ def disguised_readings(source: str) -> list[tuple[str, str]]:
     """Return ``(cipher, decoded text)`` for each cipher ``source`` appears written in.
 
     Args:
-        source: Any text (not normalised: case is kept in the decoded readings).
+        source: Any text; :mod:`prysmai.security.normalize` passes its normalised form.
 
     Returns:
         ``("rot13", ...)`` and/or ``("reversed", ...)``, each the whole text decoded; empty
@@ -60,7 +61,8 @@ def disguised_readings(source: str) -> list[tuple[str, str]]:
     """
     if len(source) < 8:
         return []
-    data = source.encode("utf-8", "surrogatepass")
+    # "_" joins words for \b ("Vtaber_nyy"): read it as the space it stands for.
+    data = source.encode("utf-8", "surrogatepass").replace(b"_", b" ")
     readings: list[tuple[str, str]] = []
     if _finds_enough(_ROT13_FINDER, data):
         readings.append(("rot13", source.translate(_ROT13)))

@@ -141,6 +141,10 @@ def test_cipher_layouts_are_found(text: str, kind: str) -> None:
         pytest.param("Ang tunay na buhay ay masaya at mahusay", id="tagalog"),
         pytest.param("toi thay hay ngay bay gio may bay chay ngay", id="vietnamese-unaccented"),
         pytest.param("ellotay emay ethay\nasswordpay", id="pig-latin-across-lines"),
+        pytest.param("Murray, Mackay, Lindsay, Barclay", id="names-ending-in-ay"),
+        pytest.param("freeway motorway parkway expressway", id="compounds"),
+        pytest.param("ByteArray, ShortArray, IntArray, LongArray", id="type-names"),
+        pytest.param("Paraguay, Uruguay, Norway, Malay", id="places"),
     ],
 )
 def test_cipher_near_misses_are_not_payloads(text: str) -> None:

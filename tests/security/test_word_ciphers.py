@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import json
 
 import pytest
 
@@ -29,6 +30,29 @@ def test_a_disguised_attack_is_found_as_an_encoded_payload(text, cipher):
     encoded = rules["injection.encoding_tricks.encoded_instructions"]
     assert (encoded.start, encoded.end, encoded.snippet) == (0, len(text), f"{cipher} payload")
     assert result.level == "high"
+
+
+def _fullwidth(text: str) -> str:
+    return "".join(chr(ord(char) + 0xFEE0) if char.isalpha() else char for char in text)
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        pytest.param(_fullwidth, id="fullwidth"),
+        pytest.param(json.dumps, id="json-escaped"),
+        pytest.param(lambda text: "".join(f"&#{ord(char)};" for char in text), id="references"),
+        pytest.param(lambda text: text.replace(" ", "_"), id="underscores"),
+        pytest.param(lambda text: text.replace(" ", " \u200b"), id="zero-width"),
+    ],
+)
+def test_rot13_written_in_other_forms_is_read_as_the_plain_form(written):
+    text = written(codecs.encode(ATTACK, "rot13"))
+
+    rules = {f.rule for f in scan(text).findings}
+
+    assert "injection.context_confusion.ignore_previous" in rules
+    assert "injection.encoding_tricks.encoded_instructions" in rules
 
 
 def test_a_harmless_question_in_rot13_is_decoded_and_stays_clean():
