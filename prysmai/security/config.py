@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Set
 from dataclasses import dataclass, fields
 from enum import Enum, StrEnum
 from pathlib import Path
@@ -133,13 +133,18 @@ def _coerce(name: str, value: Any) -> Any:
             modes = ", ".join(mode.value for mode in PiiRedactionMode)
             raise ValueError(f"piiRedactionMode must be one of {modes}, not {value!r}") from None
     if name == "custom_keywords":
-        if (
-            isinstance(value, str | bytes)
-            or not isinstance(value, Iterable)
-            or not all(isinstance(item, str) for item in value)
-        ):
+        # A list, tuple or generator (read once, here); not a string (its letters), a mapping
+        # (its keys) or a set (no order, so findings would change order from run to run).
+        if isinstance(value, str | bytes | Mapping | Set) or not isinstance(value, Iterable):
             raise ValueError(f"customKeywords must be a list of strings, not {value!r}")
-        return tuple(item for item in value if item.strip())
+        keywords = tuple(value)
+        if not all(isinstance(item, str) for item in keywords):
+            raise ValueError(f"customKeywords must be a list of strings, not {keywords!r}")
+        return tuple(item for item in keywords if item.strip())
     if not isinstance(value, bool):
-        raise ValueError(f"{name} must be true or false, not {value!r}")
+        raise ValueError(f"{_PRODUCT_NAMES[name]} must be true or false, not {value!r}")
     return value
+
+
+_PRODUCT_NAMES: Final = {snake: camel for camel, snake in _CAMEL_NAMES.items()}
+"""Settings are named in errors as the product names them (``blockHighThreats``)."""

@@ -164,6 +164,13 @@ def test_config_rejects_invalid_settings(mapping: dict[str, object], message: st
         SecurityConfig.from_mapping(mapping)
 
 
+def test_config_keeps_keywords_given_as_a_generator() -> None:
+    config = SecurityConfig(custom_keywords=(word for word in ["acme", "zeus"]))  # type: ignore[arg-type]
+
+    assert config.custom_keywords == ("acme", "zeus")
+    assert SecurityConfig.from_mapping({"customKeywords": iter(["x"])}).custom_keywords == ("x",)
+
+
 def test_config_built_in_code_takes_a_list_of_keywords_and_any_case_of_mode() -> None:
     config = SecurityConfig(custom_keywords=["zeus"], pii_redaction_mode="Mask")  # type: ignore[arg-type]
 
@@ -179,6 +186,8 @@ def test_config_built_in_code_takes_a_list_of_keywords_and_any_case_of_mode() ->
         pytest.param({"custom_keywords": "acme"}, "list of strings", id="keywords-as-text"),
         pytest.param({"custom_keywords": 5}, "list of strings", id="keywords-as-number"),
         pytest.param({"pii_redaction_mode": "redact"}, "must be one of", id="unknown-mode"),
+        pytest.param({"custom_keywords": {"acme"}}, "list of strings", id="keywords-as-a-set"),
+        pytest.param({"custom_keywords": {"acme": 1}}, "list of strings", id="keywords-as-a-dict"),
     ],
 )
 def test_config_built_in_code_rejects_settings_of_the_wrong_type(
