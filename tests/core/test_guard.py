@@ -337,3 +337,18 @@ def test_mask_leaves_signed_thinking_blocks_as_they_were(capture, server):
     assert sent["messages"][0]["content"] == "I am [EMAIL_REDACTED]"
     assert sent["messages"][1]["content"][0] == thinking
     assert EMAIL not in _all_attribute_text(capture)
+
+
+def test_a_rewritten_request_keeps_integers_beyond_64_bits_exact(capture, client, server):
+    watched = capture.monitor(client, security={"piiRedactionMode": "mask"})
+
+    watched.chat.completions.create(
+        model="gpt-4o",
+        messages=[{"role": "user", "content": PII_PROMPT}],
+        extra_body={"seed": 2**64, "tracking": -(2**63) - 1},
+    )
+
+    sent = _sent_text(server)
+    assert '"seed":18446744073709551616' in sent
+    assert '"tracking":-9223372036854775809' in sent
+    assert EMAIL not in sent
