@@ -50,9 +50,9 @@ _GAP_SEP: Final = r"[^a-z0-9!?\n]+"
 break. A full stop it may cross: it is as often an abbreviation, a decimal point or an ellipsis
 ("ignore... all previous instructions") as a sentence end."""
 _WORD: Final = r"[a-z0-9'\-]+"
-_LINE_BREAK_SEP: Final = r"[ \t,;:.]*\n[ \t>]*"
+_LINE_BREAK_SEP: Final = r"[ \t,;:.]*\r?\n[ \t>]*"
 """A line break inside a gap: at the end of a line of prose (no brackets or list markers
-around it, which code and YAML have), a quoted e-mail's "> " after it."""
+around it, which code and YAML have), a quoted e-mail's "> " after it; Windows' CR LF too."""
 
 
 def _gap(words: int, *, across_line_breaks: bool) -> str:
