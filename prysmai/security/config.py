@@ -89,6 +89,8 @@ class SecurityConfig:
             name = _CAMEL_NAMES.get(key, key)
             if name not in known:
                 raise ValueError(f"unknown security setting {key!r}")
+            if name in values:  # "piiRedactionMode" and "pii_redaction_mode" both given
+                raise ValueError(f"security setting {_PRODUCT_NAMES[name]!r} is given twice")
             values[name] = _coerce(name, value)
         return cls(**values)
 

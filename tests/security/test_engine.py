@@ -157,6 +157,9 @@ def test_config_defaults() -> None:
         pytest.param({"blockHighThreats": "yes"}, "must be true or false", id="bad-bool"),
         pytest.param({"customKeywords": "acme"}, "list of strings", id="bad-keywords"),
         pytest.param({"blockHighThreat": True}, "unknown security setting", id="typo"),
+        pytest.param(
+            {"piiRedactionMode": "mask", "pii_redaction_mode": "none"}, "given twice", id="twice"
+        ),
     ],
 )
 def test_config_rejects_invalid_settings(mapping: dict[str, object], message: str) -> None:
