@@ -428,35 +428,25 @@ def _harm_weights(examples: Sequence[Example], labels: Sequence[int]) -> list[fl
     ]
 
 
+def _fit_harm(
+    examples: Sequence[Example], labels: Sequence[int], features: Sequence[str]
+) -> tuple[list[float], float, list[list[int]]]:
+    """Fit the harm model over ``features``; return its weights, bias and the rows it read."""
+    index = {feature: position for position, feature in enumerate(features)}
+    rows = [[index[f] for f in example.feats if f in index] for example in examples]
+    weights = _harm_weights(examples, labels)
+    coef, bias = logistic(rows, labels, weights, len(features), epochs=EPOCHS, rate=RATE, l2=L2)
+    return coef, bias, rows
+
+
 def fit(examples: Sequence[Example], threshold: float = 0.5) -> PolicyWeights:
     """Fit the harm model and the per-policy scores on ``examples``."""
     labels = [example.label for example in examples]
     candidates = screen([example.feats for example in examples], labels, CANDIDATES)
-    index = {feature: position for position, feature in enumerate(candidates)}
-    rows = [[index[f] for f in example.feats if f in index] for example in examples]
-    coef, _ = logistic(
-        rows,
-        labels,
-        _harm_weights(examples, labels),
-        len(candidates),
-        epochs=EPOCHS,
-        rate=RATE,
-        l2=L2,
-    )
+    coef, _, _ = _fit_harm(examples, labels, candidates)
     strongest = sorted(range(len(candidates)), key=lambda i: (-abs(coef[i]), candidates[i]))
     vocabulary = sorted(candidates[i] for i in strongest[:VOCABULARY] if coef[i] != 0.0)
-
-    index = {feature: position for position, feature in enumerate(vocabulary)}
-    rows = [[index[f] for f in example.feats if f in index] for example in examples]
-    harm, harm_bias = logistic(
-        rows,
-        labels,
-        _harm_weights(examples, labels),
-        len(vocabulary),
-        epochs=EPOCHS,
-        rate=RATE,
-        l2=L2,
-    )
+    harm, harm_bias, rows = _fit_harm(examples, labels, vocabulary)
 
     positives = [
         (example, row) for example, row in zip(examples, rows, strict=True) if example.label
