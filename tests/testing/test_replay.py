@@ -488,6 +488,32 @@ def test_encoded_recordings_are_replayed_plain(
     assert interaction.replay_headers() == [("content-type", "application/json")]
 
 
+@pytest.mark.parametrize("encoding", ["br", "zstd"])
+def test_brotli_and_zstandard_recordings_are_replayed_decoded(
+    tmp_path: Path, encoding: str
+) -> None:
+    body = b'{"id": "chatcmpl-1", "object": "chat.completion"}'
+    if encoding == "br":
+        stored = pytest.importorskip("brotli").compress(body)
+    else:
+        stored = pytest.importorskip("zstandard").ZstdCompressor().compress(body)
+    headers = {"Content-Encoding": [encoding], "Content-Type": ["application/json"]}
+    path = write_cassette(
+        tmp_path / "compressed.yaml",
+        [
+            recorded(
+                "https://api.openai.com/v1/chat/completions", {"string": stored}, headers=headers
+            )
+        ],
+    )
+
+    with CassetteServer(path) as server, httpx2.Client() as http:
+        response = http.post(server.base_url + "/chat/completions", content=b"{}")
+
+    assert response.content == body
+    assert "content-encoding" not in response.headers
+
+
 @pytest.mark.parametrize(
     ("encoding", "stored"),
     [
