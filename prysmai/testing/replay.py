@@ -22,12 +22,13 @@ import os
 import re
 import threading
 import zlib
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 from urllib.parse import urlsplit
 
+from prysmai.providers import decode_body
 from prysmai.testing.fake_openai import Exchange, LoopbackServer, RecordedRequest
 
 logger = logging.getLogger(__name__)
@@ -234,44 +235,14 @@ def _decode(body: bytes, encoding: str | None) -> tuple[bytes, str | None]:
             return (gzip.decompress(body) if body[:2] == b"\x1f\x8b" else body), None
         if kind == "deflate":
             return _inflate(body), None
-        if kind in _OPTIONAL_DECODERS:
-            decoded = _OPTIONAL_DECODERS[kind](body)
-            if decoded is not None:
-                return decoded, None
-    except (OSError, EOFError, zlib.error, ValueError):
+        if kind in ("br", "zstd"):
+            # Brotli and Zstandard, where the test extra's brotli / zstandard are installed.
+            return decode_body(body, kind), None
+    except ImportError:  # the SDK's own client decodes it, if it can
+        pass
+    except Exception:  # zlib.error, OSError, brotli.error, zstandard.ZstdError ...
         logger.warning("A recorded %s body could not be decoded; it is replayed as is.", kind)
     return body, encoding
-
-
-def _unbrotli(body: bytes) -> bytes | None:
-    try:
-        import brotli  # type: ignore[import-not-found,import-untyped,unused-ignore]
-    except ImportError:  # the SDK's own client decodes it, when it can
-        return None
-    try:
-        return bytes(brotli.decompress(body))
-    except brotli.error as error:
-        raise ValueError(str(error)) from error
-
-
-def _unzstd(body: bytes) -> bytes | None:
-    try:
-        import zstandard  # type: ignore[import-not-found,import-untyped,unused-ignore]
-    except ImportError:
-        return None
-    try:
-        # A streaming reader: a frame written without its size still decodes whole.
-        return bytes(zstandard.ZstdDecompressor().decompressobj().decompress(body))
-    except zstandard.ZstdError as error:
-        raise ValueError(str(error)) from error
-
-
-_OPTIONAL_DECODERS: dict[str, Callable[[bytes], bytes | None]] = {
-    "br": _unbrotli,
-    "zstd": _unzstd,
-}
-"""Encodings some providers answer with (Brotli, Zstandard) when the recording client offered
-them; decoded with the ``brotli`` and ``zstandard`` packages where installed (the test extra)."""
 
 
 def _inflate(body: bytes) -> bytes:
