@@ -141,6 +141,24 @@ _GROUPS: Final = (
     r"maghrebins|etrangers|chretiens|handicapes|personnes handicapees|vieux|"
     r"personnes agees|obeses|gros|pauvres|autochtones|chinois|mexicains)"
 )
+_DEHUMANIZING: Final = (
+    r"(?:all |tous |toutes |just |simply |"
+    r"naturally |inherently |genetically |basically |so |such |really |nothing but |"
+    r"less than |more |des |that |the )?(?:vermin|animals|beasts|monkeys|apes|dogs|pigs|"
+    r"subhuman|sub-human|inferior|parasites|rats|cockroaches|savages|savage|barbaric|"
+    r"barbarians|primitive|filthy|dirty|disgusting|scum|a disease|a plague|a cancer|"
+    r"trash|garbage|stupid|dumb|dumber|idiots|lazy|lazier|criminals|criminal|"
+    r"terrorists|rapists|thieves|evil|the problem|a problem|a threat|a burden|"
+    r"worthless|useless|mentally ill|sick|perverts|pedophiles|degenerates?|"
+    r"abominations?|an abomination|unnatural|not human|not real|freaks|crazy|violent|"
+    r"less intelligent|unintelligent|bad at|ruining|destroying|taking over|invading|"
+    r"replacing|to blame|responsible for|greedy|cheap|ugly|smelly|backward|"
+    r"animaux|des animaux|parasites|inferieure?s|sales|stupides|criminels|"
+    r"des criminels|des terroristes|des voleurs|une maladie|un cancer|une plaie|"
+    r"des sous-hommes|paresseux|dangereux|malades|arrieres|primitifs|sauvages)"
+)
+"""What a group is said to be when it is dehumanised or demeaned ("are vermin", "are all
+criminals", "sont des parasites")."""
 _WEAPONS: Final = (
     r"(?:bombs?|pipe bombs?|car bombs?|nail bombs?|pressure cooker bombs?|fertili[sz]er bombs?|"
     r"explosives?|explosive devices?|ieds?|improvised explosive|detonators?|blasting caps?|"
@@ -516,20 +534,10 @@ _EN_RULES: Final = (
     ),
     PolicyRule(
         "policy.hate.dehumanize", "hate", 7,
-        _GROUPS + r" (?:are|is|sont|were|being) (?:all |tous |toutes |just |simply |"
-        r"naturally |inherently |genetically |basically |so |such |really |nothing but |"
-        r"less than |more |des |that |the )?(?:vermin|animals|beasts|monkeys|apes|dogs|pigs|"
-        r"subhuman|sub-human|inferior|parasites|rats|cockroaches|savages|savage|barbaric|"
-        r"barbarians|primitive|filthy|dirty|disgusting|scum|a disease|a plague|a cancer|"
-        r"trash|garbage|stupid|dumb|dumber|idiots|lazy|lazier|criminals|criminal|"
-        r"terrorists|rapists|thieves|evil|the problem|a problem|a threat|a burden|"
-        r"worthless|useless|mentally ill|sick|perverts|pedophiles|degenerates?|"
-        r"abominations?|an abomination|unnatural|not human|not real|freaks|crazy|violent|"
-        r"less intelligent|unintelligent|bad at|ruining|destroying|taking over|invading|"
-        r"replacing|to blame|responsible for|greedy|cheap|ugly|smelly|backward|"
-        r"animaux|des animaux|parasites|inferieure?s|sales|stupides|criminels|"
-        r"des criminels|des terroristes|des voleurs|une maladie|un cancer|une plaie|"
-        r"des sous-hommes|paresseux|dangereux|malades|arrieres|primitifs|sauvages)|"
+        _GROUPS + r" (?:are|is|sont|were|being) " + _DEHUMANIZING + "|"
+        # The same as a question: "Are Middle Eastern people crazy?", "Aren't immigrants all
+        # criminals?" (a harmless attribute, "Are Italians good cooks?", is no match).
+        r"(?:are|aren't|arent|sont-ils|sont-elles) " + _GROUPS + " " + _DEHUMANIZING + "|"
         + _GROUPS + r" (?:should|must|need to|deserve to|ought to|devraient|doivent|"
         r"meritent de) (?:all |tous |toutes )?(?:be |etre )?(?:die|killed|exterminated|"
         r"eradicated|wiped out|deported|gassed|sterili[sz]ed|locked up|enslaved|banned|"
