@@ -130,14 +130,9 @@ class Guard:
             verdict.findings.extend(f for slot in others for f in detect_pii(slot.text))
             verdict.rescore()
 
-        def rewritten() -> bytes | None:
-            self._redact_slots(slots + others)
-            try:
-                return jsonutil.dumps(body).encode()
-            except (TypeError, ValueError, RecursionError):
-                return None
-
-        outcome = self._act(call, request, http_module, verdict, rewritten)
+        outcome = self._act(
+            call, request, http_module, verdict, lambda: self._redacted_body(body, slots + others)
+        )
         if outcome is _UNWRITABLE:
             return self._check_raw_request(call, request, http_module)
         return outcome
@@ -183,10 +178,8 @@ class Guard:
             return _refusal(request, http_module, verdict, "request")
         if not self.redacts or not _has_pii(verdict.findings):
             return None
-        self._redact_slots(slots)
-        try:
-            new_body = jsonutil.dumps(body).encode()
-        except (TypeError, ValueError, RecursionError):
+        new_body = self._redacted_body(body, slots)
+        if new_body is None:
             return _refusal(request, http_module, verdict, "request")
         return _rebuilt_request(request, new_body, http_module)
 
@@ -282,6 +275,14 @@ class Guard:
 
     def _redact_text(self, text: str) -> str:
         return redact(text, self._text_mode, key=self._key)
+
+    def _redacted_body(self, body: Any, slots: list[TextSlot]) -> bytes | None:
+        """Redact ``slots`` in place and write ``body`` out; None when it cannot be written."""
+        self._redact_slots(slots)
+        try:
+            return jsonutil.dumps(body).encode()
+        except (TypeError, ValueError, RecursionError):
+            return None
 
     def _redact_slots(self, slots: list[TextSlot]) -> None:
         for slot in slots:

@@ -85,6 +85,10 @@ class DecodedEscapes:
     ends: list[int]
     """Source index (exclusive) where it ends."""
 
+    def source_span(self, start: int, end: int) -> tuple[int, int]:
+        """The span of the source that decoded ``[start, end)`` came from (escapes whole)."""
+        return self.starts[start], self.ends[max(end, 1) - 1]
+
 
 def has_unicode_escape(source: str) -> bool:
     r"""Whether ``source`` holds a ``\uXXXX``-style escape or an escaped UTF-8 character."""
@@ -145,10 +149,8 @@ class _Decoder:
             self._copy(self._position, start)
         self._position = end
         kind = match.lastgroup
-        value = match.group(kind) if kind is not None else None
-        if kind is None or value is None:  # cannot happen: every alternative names its group
-            self._copy(start, end)
-            return
+        assert kind is not None  # every alternative of the patterns is one named group
+        value = match.group(kind)
         if kind == "simple":
             self._emit(_SIMPLE[value], start, end)
         elif kind == "percent":

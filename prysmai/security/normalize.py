@@ -293,11 +293,11 @@ class _Builder:
 def normalize(source: str) -> NormalizedText:
     r"""Normalise ``source`` for matching: escapes, case, look-alikes, invisible characters, NFKC.
 
-    Text holding ``\uXXXX`` escapes (JSON serialised with non-ASCII escaped) is read decoded
-    first (:mod:`prysmai.security.escapes`). Plain ASCII is only lower-cased. Other text that is
-    already NFKC and holds no invisible or look-alike characters is lower-cased and
-    accent-folded character for character; only the rest takes the character walk that builds
-    an offset map.
+    Text holding ``\uXXXX`` escapes (JSON serialised with non-ASCII escaped), escaped UTF-8 or
+    HTML character references is read decoded first (:mod:`prysmai.security.escapes`). Plain
+    ASCII is only lower-cased. Other text that is already NFKC and holds no invisible or
+    look-alike characters is lower-cased and accent-folded character for character; only the
+    rest takes the character walk that builds an offset map.
 
     Args:
         source: Any text.
@@ -308,7 +308,7 @@ def normalize(source: str) -> NormalizedText:
     decoded = decode_escapes(source)
     if decoded is None:
         return _normalize_unescaped(source)
-    return _mapped_through(_normalize_unescaped(without_surrogates(decoded.text)), decoded, source)
+    return _mapped_through(_normalize_unescaped(decoded.text), decoded, source)
 
 
 def _mapped_through(inner: NormalizedText, decoded: DecodedEscapes, source: str) -> NormalizedText:
@@ -320,14 +320,10 @@ def _mapped_through(inner: NormalizedText, decoded: DecodedEscapes, source: str)
     else:
         starts = [decoded.starts[index] for index in inner.starts]
         ends = [decoded.ends[max(index, 1) - 1] for index in inner.ends]
-
-    def span(start: int, end: int) -> tuple[int, int]:
-        return decoded.starts[start], decoded.ends[max(end, 1) - 1]
-
     obfuscations = tuple(
         dataclasses.replace(signal, start=first, end=last)
         for signal in inner.obfuscations
-        for first, last in (span(signal.start, signal.end),)
+        for first, last in (decoded.source_span(signal.start, signal.end),)
     )
     hidden = tuple(
         HiddenText(text.text, tuple(decoded.starts[index] for index in text.positions))

@@ -273,12 +273,9 @@ def detect_pii(text: str, types: frozenset[str] | None = None) -> list[Finding]:
         # query ("email=jane%40example.com"): read the characters meant, and cover each value's
         # escapes whole, so that replacing it leaves valid JSON or a valid URL.
         return [
-            dataclasses.replace(
-                finding,
-                start=decoded.starts[finding.start],
-                end=decoded.ends[finding.end - 1],
-            )
+            dataclasses.replace(finding, start=start, end=end)
             for finding in _detect_unescaped(decoded.text, types)
+            for start, end in (decoded.source_span(finding.start, finding.end),)
         ]
     return _detect_unescaped(text, types)
 

@@ -21,7 +21,6 @@ import logging
 import os
 import re
 import threading
-import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -233,24 +232,14 @@ def _decode(body: bytes, encoding: str | None) -> tuple[bytes, str | None]:
         if kind in ("gzip", "x-gzip"):
             # vcrpy may have decoded the body already and left the header behind.
             return (gzip.decompress(body) if body[:2] == b"\x1f\x8b" else body), None
-        if kind == "deflate":
-            return _inflate(body), None
-        if kind in ("br", "zstd"):
-            # Brotli and Zstandard, where the test extra's brotli / zstandard are installed.
+        if kind in ("deflate", "br", "zstd"):
+            # Brotli and Zstandard where the test extra's brotli / zstandard are installed.
             return decode_body(body, kind), None
     except ImportError:  # the SDK's own client decodes it, if it can
         pass
     except Exception:  # zlib.error, OSError, brotli.error, zstandard.ZstdError ...
         logger.warning("A recorded %s body could not be decoded; it is replayed as is.", kind)
     return body, encoding
-
-
-def _inflate(body: bytes) -> bytes:
-    try:
-        return zlib.decompress(body)
-    except zlib.error:
-        # Some servers send raw deflate without the zlib wrapper.
-        return zlib.decompress(body, -zlib.MAX_WBITS)
 
 
 def split_events(body: bytes) -> list[bytes]:
