@@ -34,7 +34,7 @@ from typing import Final
 
 _UNICODE_ESCAPE_RE: Final = re.compile(
     r"\\(?:u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|u\{[0-9a-fA-F]{1,6}\}"
-    r"|x[c-fC-F][0-9a-fA-F]\\x[89abAB][0-9a-fA-F])"
+    r"|x[c-fC-F][0-9a-fA-F]\\+x[89abAB][0-9a-fA-F])"
 )
 _REFERENCE_RE: Final = re.compile(
     r"&(?:#[0-9]{1,8};|#[xX][0-9a-fA-F]{1,7};|[A-Za-z][A-Za-z0-9]{1,31};)"
@@ -44,7 +44,7 @@ _REFERENCE_RE: Final = re.compile(
 _BACKSLASH: Final = (
     r"(?<!\\)\\++(?:u(?P<four>[0-9a-fA-F]{4})|U(?P<eight>[0-9a-fA-F]{8})"
     r"|u\{(?P<braced>[0-9a-fA-F]{1,6})\}|(?P<simple>[nrt\"'/])"
-    r"|x(?P<utf8>[c-fC-F][0-9a-fA-F](?:\\x[89abAB][0-9a-fA-F]){1,3}))"
+    r"|x(?P<utf8>[c-fC-F][0-9a-fA-F](?:\\+x[89abAB][0-9a-fA-F]){1,3}))"
 )
 _REFERENCE: Final = (
     r"&(?:#(?P<decimal>[0-9]{1,8})|#[xX](?P<hexadecimal>[0-9a-fA-F]{1,7})"
@@ -52,6 +52,8 @@ _REFERENCE: Final = (
 )
 _PERCENT: Final = r"(?P<percent>(?:%[0-9A-Fa-f]{2})+)"
 _PERCENT_RE: Final = re.compile("%[0-9A-Fa-f]{2}")
+_BYTE_ESCAPE_RE: Final = re.compile(r"\\+x")
+r"""The ``\x`` before each byte of an escaped UTF-8 character (with its backslash doubled too)."""
 _SIMPLE_ESCAPE_RE: Final = re.compile(r"\\[nrt\"'/]")
 
 
@@ -157,7 +159,7 @@ class _Decoder:
             self._percent_run(value, start, end)
         elif kind == "utf8":
             try:
-                char = bytes.fromhex(value.replace("\\x", "")).decode("utf-8")
+                char = bytes.fromhex(_BYTE_ESCAPE_RE.sub("", value)).decode("utf-8")
             except UnicodeDecodeError:  # not one whole UTF-8 character: keep it as written
                 self._copy(start, end)
             else:

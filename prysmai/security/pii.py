@@ -337,6 +337,9 @@ def _find_emails(text: str) -> Iterator[Candidate]:
         while start < at and text[start] in ".-'":
             start += 1
         domain = _EMAIL_DOMAIN.match(text, at + 1)
+        quote = text.find("'", start, at)
+        if quote != -1 and domain is not None and text.startswith("'", domain.end()):
+            start = quote + 1  # quoted: b'jane@example.com' (an address in "O'Brien@" stays)
         local = text[start:at]
         has_local = bool(local.strip(_ZERO_WIDTH))
         end = _email_end(text, domain.group(), at + 1) if domain and has_local else None

@@ -222,3 +222,25 @@ def test_pii_after_a_json_newline_is_redacted_without_any_unicode_escape():
         "notes": "Card on file:\n[CREDIT_CARD_REDACTED]\nSSN:\n[SSN_REDACTED]\n"
         "Mail:\n[EMAIL_REDACTED]"
     }
+
+
+def test_byte_escapes_escaped_twice_are_read_and_redacted_whole():
+    serialised = json.dumps({"raw": str("Иван josé@example.com".encode())})  # b'\\xd0\\x98...'
+
+    redacted = redact(serialised)
+
+    assert json.loads(redacted) == {
+        "raw": "b'\\xd0\\x98\\xd0\\xb2\\xd0\\xb0\\xd0\\xbd [EMAIL_REDACTED]'"
+    }
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param("b'jane@example.com'", "b'[EMAIL_REDACTED]'", id="bytes-literal"),
+        pytest.param("'jane@example.com'", "'[EMAIL_REDACTED]'", id="quoted"),
+        pytest.param("mail o'brien@example.com now", "mail [EMAIL_REDACTED] now", id="apostrophe"),
+    ],
+)
+def test_an_address_in_quotes_leaves_the_quotes(text, expected):
+    assert redact(text) == expected
