@@ -347,7 +347,7 @@ class FakeOpenAIServer(LoopbackServer):
 
     Endpoints: `POST /v1/chat/completions`, `/v1/completions`, `/v1/embeddings`,
     `/v1/responses`, `/v1/messages` (each streamed with `"stream": true`, embeddings aside),
-    and `GET /v1/models[/{id}]`.
+    Anthropic's `/v1/messages/count_tokens`, and `GET /v1/models[/{id}]`.
 
     Args:
         chunk_delay_s: Pause between two events of a stream.
@@ -479,6 +479,7 @@ class FakeOpenAIServer(LoopbackServer):
             "/v1/embeddings": self._embeddings,
             "/v1/responses": self._responses,
             "/v1/messages": self._messages,
+            "/v1/messages/count_tokens": self._count_tokens,
         }
 
     def _generate(self, prompt: Prompt, payload: JsonObject) -> fake_model.Generation:
@@ -525,6 +526,12 @@ class FakeOpenAIServer(LoopbackServer):
             return _Reply(body=openai_bodies.response_body(generation, payload))
         events = openai_bodies.response_events(generation, payload)
         return _Reply(events=[_named_event(event) for event in events])
+
+    def _count_tokens(self, payload: JsonObject) -> _Reply:
+        if not isinstance(payload.get("messages"), list):
+            return _missing_parameter("messages")
+        tokens = fake_model.input_tokens_of(fake_model.anthropic_prompt(payload))
+        return _Reply(body={"input_tokens": tokens}, is_anthropic=True)
 
     def _messages(self, payload: JsonObject) -> _Reply:
         if not isinstance(payload.get("max_tokens"), int):

@@ -415,6 +415,18 @@ def test_models_list_and_retrieve(client: openai.OpenAI) -> None:
     assert (retrieved.id, retrieved.owned_by) == ("gpt-4o-mini", "system")
 
 
+def test_anthropic_count_tokens_counts_more_for_a_longer_prompt(
+    server: FakeOpenAIServer,
+) -> None:
+    with anthropic.Anthropic(base_url=server.root_url, api_key="test-key", max_retries=0) as claude:
+        short = claude.messages.count_tokens(model="claude-sonnet-4-5", messages=user("Hi"))
+        long = claude.messages.count_tokens(
+            model="claude-sonnet-4-5", messages=user("Hi, please say hello in one short word")
+        )
+
+    assert 0 < short.input_tokens < long.input_tokens
+
+
 def test_anthropic_messages_plain_and_streamed(server: FakeOpenAIServer) -> None:
     with anthropic.Anthropic(base_url=server.root_url, api_key="test-key", max_retries=0) as claude:
         message = claude.messages.create(
